@@ -1,0 +1,327 @@
+/**
+ * The main-thread handle of one dataset in one worker: loads sources into it with progress and
+ * cancellation, answers queries, counts its users, and terminates the worker when the last one leaves.
+ * When the worker dies, pending calls fail at once; the next call starts a new worker and reloads the
+ * dataset from its sources.
+ */
+import { CrmError, toCrmError } from '../core/errors.js';
+import { resolveDatasetOptions, type DatasetOptions, type SourceEncoding, type SourceFormat, type SourceSpec } from '../core/options.js';
+import type { EngineStats, LoadMode } from '../core/protocol.js';
+import type { DatasetReport, LoadProgress, SourceReport } from '../core/report.js';
+import { TABLE_NAMES, type TableName } from '../core/schema.js';
+import type { DatasetColumns } from '../core/tables.js';
+import { openSource, type DataSource, type Fetcher } from './sources.js';
+import { WorkerConnection, type WorkerSource } from './worker-connection.js';
+
+/** Options of an engine: the dataset options plus how to run and feed the worker. */
+export interface EngineOptions extends DatasetOptions {
+  /** The worker to use, or a function that creates one. Default: the kit's own module worker. */
+  worker?: WorkerSource;
+  /** Time limit of each worker call in ms. Default 60,000. */
+  timeoutMs?: number;
+  /** Longest wait for the next bytes of a download in ms. Default 30,000. */
+  idleTimeoutMs?: number;
+  /** Options for `fetch` of URL sources (headers, credentials). Never put credentials in attributes. */
+  fetchOptions?: RequestInit;
+  /** A fetch replacement (for hosts with their own HTTP client). */
+  fetcher?: Fetcher;
+  /** Base for relative URLs. Default: the document's base URL. */
+  baseUrl?: string;
+}
+
+/** Tables and their sources; `src` is a single JSON document (or file of any table, detected). */
+export type LoadInput =
+  | Partial<Record<TableName | 'src', DataSource | DataSource[]>>
+  | DataSource
+  | DataSource[];
+
+/** Options of one `load` call. */
+export interface LoadOptions {
+  /** Cancels the load; the dataset keeps its previous data. */
+  signal?: AbortSignal;
+  /** Called as bytes are read and rows parsed, in order. */
+  onProgress?: (progress: LoadProgress) => void;
+  /** `replace` (default): tables in this load replace the dataset's; `append`: rows are added. */
+  mode?: LoadMode;
+  /** Format of every source; default detected. */
+  format?: SourceFormat | 'auto';
+  /** CSV delimiter; default detected. */
+  delimiter?: ',' | ';' | '\t' | '|' | 'auto';
+  /** Text encoding; default detected. */
+  encoding?: SourceEncoding | 'auto';
+}
+
+/** What a load returns. */
+export interface LoadResult {
+  /** The dataset after the load. */
+  report: DatasetReport;
+  /** One report per source and table read. */
+  sources: SourceReport[];
+}
+
+interface PlannedSource {
+  table: TableName | 'auto';
+  source: DataSource;
+}
+
+/** Creates the kit's own worker. */
+export function defaultWorker(): Worker {
+  return new Worker(new URL('../../workers/crm.worker.ts', import.meta.url), { type: 'module', name: 'crm-analytics' });
+}
+
+function isDataSource(value: unknown): value is DataSource {
+  return (
+    typeof value === 'string' ||
+    value instanceof URL ||
+    value instanceof Blob ||
+    value instanceof ArrayBuffer ||
+    value instanceof Uint8Array ||
+    (typeof ReadableStream !== 'undefined' && value instanceof ReadableStream) ||
+    (typeof value === 'object' && value !== null && 'url' in value)
+  );
+}
+
+/** Expands a load input into (table, source) pairs. */
+export function planSources(input: LoadInput): PlannedSource[] {
+  if (Array.isArray(input)) {
+    // an array of objects is rows of one table; an array of files/URLs is several sources
+    if (input.length > 0 && input.every(isDataSource)) return input.map((source) => ({ table: 'auto' as const, source }));
+    return [{ table: 'auto', source: input as DataSource }];
+  }
+  if (isDataSource(input)) return [{ table: 'auto', source: input }];
+  const planned: PlannedSource[] = [];
+  for (const [key, value] of Object.entries(input as Record<string, unknown>)) {
+    if (value === undefined || value === null) continue;
+    if (key !== 'src' && !TABLE_NAMES.includes(key as TableName)) {
+      throw new CrmError('bad-option', `load() got an unknown table "${key}".`, { hint: `Use ${TABLE_NAMES.join(', ')} or src.` });
+    }
+    const table = key === 'src' ? 'auto' : (key as TableName);
+    const list = Array.isArray(value) && value.length > 0 && value.every(isDataSource) ? value : [value];
+    for (const source of list) planned.push({ table, source: source as DataSource });
+  }
+  if (planned.length === 0) throw new CrmError('bad-option', 'load() was called without any source.');
+  return planned;
+}
+
+/** A dataset living in a worker. */
+export class CrmEngine {
+  private readonly options: EngineOptions;
+  private readonly datasetOptions: DatasetOptions;
+  private connection: WorkerConnection | null = null;
+  private dataset = 0;
+  private starting: Promise<void> | null = null;
+  private refs = 1;
+  private history: { input: LoadInput; options: LoadOptions }[] = [];
+
+  constructor(options: EngineOptions = {}) {
+    const { worker, timeoutMs, idleTimeoutMs, fetchOptions, fetcher, baseUrl, ...datasetOptions } = options;
+    void worker;
+    void timeoutMs;
+    void idleTimeoutMs;
+    void fetchOptions;
+    void fetcher;
+    void baseUrl;
+    resolveDatasetOptions(datasetOptions); // fail on bad options now, on the caller's stack
+    this.options = options;
+    this.datasetOptions = datasetOptions;
+  }
+
+  /** Number of users holding the engine. */
+  get refCount(): number {
+    return this.refs;
+  }
+
+  /** Whether the engine was released by its last user (or disposed). */
+  get disposed(): boolean {
+    return this.refs <= 0;
+  }
+
+  /** Registers one more user. */
+  retain(): this {
+    if (this.disposed) throw new CrmError('disposed', 'This analytics engine was already disposed.');
+    this.refs++;
+    return this;
+  }
+
+  /** Unregisters a user; the last release terminates the worker. */
+  release(): void {
+    if (this.refs <= 0) return;
+    this.refs--;
+    if (this.refs === 0) this.shutdown();
+  }
+
+  /** Terminates the worker now, whatever the count. */
+  dispose(): void {
+    this.refs = 0;
+    this.shutdown();
+  }
+
+  /**
+   * Loads sources into the dataset: `{ orders: file, touches: url }`, a single JSON document
+   * (`{ src: url }`), one file of any table, or an array of files. Tables in the load replace the
+   * dataset's tables (or add to them with `mode: 'append'`); the dataset changes only when every
+   * source has loaded, so a failed or cancelled load leaves it as it was.
+   */
+  async load(input: LoadInput, options: LoadOptions = {}): Promise<LoadResult> {
+    const planned = planSources(input);
+    const connection = await this.ready();
+    const result = await this.loadInto(connection, planned, options);
+    this.history.push({ input, options: pick(options) });
+    return result;
+  }
+
+  private async loadInto(connection: WorkerConnection, planned: PlannedSource[], options: LoadOptions): Promise<LoadResult> {
+    const signal = options.signal ?? new AbortController().signal;
+    if (signal.aborted) throw new CrmError('aborted', 'The load was cancelled before it started.');
+    const loadId = await connection.call('beginLoad', [this.dataset, options.mode ?? 'replace']);
+    let totalBytes = 0;
+    let totalRows = 0;
+    const sources: SourceReport[] = [];
+    try {
+      for (let k = 0; k < planned.length; k++) {
+        const { table, source } = planned[k]!;
+        const opened = await openSource(source, {
+          signal,
+          fetchOptions: this.options.fetchOptions,
+          fetcher: this.options.fetcher,
+          idleTimeoutMs: this.options.idleTimeoutMs ?? 30_000,
+          baseUrl: this.options.baseUrl ?? (typeof document !== 'undefined' ? document.baseURI : undefined),
+        });
+        const spec: SourceSpec = { name: opened.name, table };
+        const format = opened.format ?? options.format;
+        if (format !== undefined) spec.format = format;
+        if (options.delimiter !== undefined) spec.delimiter = options.delimiter;
+        if (options.encoding !== undefined) spec.encoding = options.encoding;
+        if (opened.size !== null) spec.size = opened.size;
+        const sourceId = await connection.call('beginSource', [loadId, spec]);
+        let bytes = 0;
+        let rows = 0;
+        let inFlight: Promise<void>[] = [];
+        const report = (): void => {
+          options.onProgress?.({
+            table,
+            source: opened.name,
+            sourceIndex: k,
+            sourceCount: planned.length,
+            bytesRead: bytes,
+            bytesTotal: opened.size,
+            rowsParsed: rows,
+            totalBytesRead: totalBytes + bytes,
+            totalRowsParsed: totalRows + rows,
+            phase: 'read',
+          });
+        };
+        // Progress is reported in chunk order: each acknowledgement waits for the one before it.
+        let previous: Promise<void> = Promise.resolve();
+        for await (const chunk of opened.chunks) {
+          if (signal.aborted) throw new CrmError('aborted', 'The load was cancelled.');
+          const owned = chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength ? chunk : chunk.slice();
+          const buffer = owned.buffer as ArrayBuffer;
+          const sent = owned.length;
+          const ack = connection.call('pushChunk', [sourceId, buffer], { transfer: [buffer] });
+          const before = previous;
+          previous = ack.then(async (a) => {
+            await before;
+            if (signal.aborted) return;
+            bytes += sent;
+            rows = a.rows;
+            report();
+          });
+          inFlight.push(previous);
+          if (inFlight.length >= 2) {
+            await inFlight.shift();
+          }
+        }
+        await Promise.all(inFlight);
+        inFlight = [];
+        if (signal.aborted) throw new CrmError('aborted', 'The load was cancelled.');
+        const reports = await connection.call('endSource', [sourceId]);
+        sources.push(...reports);
+        rows = reports.reduce((n, r) => Math.max(n, r.rowsRead), rows);
+        totalBytes += bytes;
+        totalRows += rows;
+      }
+      if (signal.aborted) throw new CrmError('aborted', 'The load was cancelled.');
+      options.onProgress?.({
+        table: planned.length === 1 ? planned[0]!.table : 'auto',
+        source: '',
+        sourceIndex: planned.length,
+        sourceCount: planned.length,
+        bytesRead: 0,
+        bytesTotal: null,
+        rowsParsed: 0,
+        totalBytesRead: totalBytes,
+        totalRowsParsed: totalRows,
+        phase: 'build',
+      });
+      const report = await connection.call('commitLoad', [loadId]);
+      return { report, sources };
+    } catch (error) {
+      const failure = signal.aborted ? new CrmError('aborted', 'The load was cancelled.') : toCrmError(error);
+      if (connection.alive) void connection.call('abortLoad', [loadId]).catch(() => undefined);
+      throw failure;
+    }
+  }
+
+  /** The report of the dataset's current data. */
+  async report(): Promise<DatasetReport> {
+    const connection = await this.ready();
+    return connection.call('report', [this.dataset]);
+  }
+
+  /** The dataset's columns (a copy; for exports, tests and custom analyses). */
+  async columns(): Promise<DatasetColumns> {
+    const connection = await this.ready();
+    return connection.call('columns', [this.dataset]);
+  }
+
+  /** Counters of the worker's engine (bytes and chunks received, open loads), for diagnostics and tests. */
+  async diagnostics(): Promise<EngineStats> {
+    const connection = await this.ready();
+    return connection.call('stats', []);
+  }
+
+  /** Starts the worker (again, after a crash) and reloads the dataset's sources. */
+  private async ready(): Promise<WorkerConnection> {
+    if (this.disposed) throw new CrmError('disposed', 'This analytics engine was disposed.', { hint: 'Create a new one with createEngine().' });
+    if (this.connection !== null && this.connection.alive) {
+      if (this.starting !== null) await this.starting;
+      return this.connection;
+    }
+    if (this.connection !== null && !this.connection.alive && typeof this.options.worker === 'object') {
+      throw this.connection.deathReason!;
+    }
+    const connection = new WorkerConnection(this.options.worker ?? defaultWorker, this.options.timeoutMs ?? 60_000);
+    this.connection = connection;
+    this.starting = (async () => {
+      this.dataset = await connection.call('createDataset', [this.datasetOptions]);
+      if (this.history.length > 0) {
+        for (const entry of this.history) await this.loadInto(connection, planSources(entry.input), entry.options);
+      }
+    })();
+    try {
+      await this.starting;
+    } catch (error) {
+      this.starting = null;
+      throw toCrmError(error);
+    }
+    this.starting = null;
+    return connection;
+  }
+
+  private shutdown(): void {
+    this.connection?.terminate();
+    this.connection = null;
+    this.history = [];
+  }
+}
+
+/** The parts of load options worth replaying after a worker restart (no signal, no callback). */
+function pick(options: LoadOptions): LoadOptions {
+  const out: LoadOptions = {};
+  if (options.mode !== undefined) out.mode = options.mode;
+  if (options.format !== undefined) out.format = options.format;
+  if (options.delimiter !== undefined) out.delimiter = options.delimiter;
+  if (options.encoding !== undefined) out.encoding = options.encoding;
+  return out;
+}

@@ -1,0 +1,61 @@
+/**
+ * The worker protocol: the interface of the engine that lives in the worker. The main thread talks to
+ * it through comlink (`src/client`); tests call the same object directly. Types only.
+ */
+import type { DatasetOptions, SourceSpec } from './options.js';
+import type { DatasetReport, SourceReport } from './report.js';
+import type { DatasetColumns } from './tables.js';
+
+/** How a load treats the tables it brings. */
+export type LoadMode =
+  /** Tables in the load replace the dataset's tables of the same name; others are kept. */
+  | 'replace'
+  /** Rows in the load are added to the dataset's tables. */
+  | 'append';
+
+/** What the engine answers for each chunk. */
+export interface ChunkAck {
+  /** Bytes of this source received so far. */
+  bytes: number;
+  /** Rows of this source parsed so far. */
+  rows: number;
+}
+
+/** Counters for tests and diagnostics. */
+export interface EngineStats {
+  datasets: number;
+  openLoads: number;
+  openSources: number;
+  /** Bytes received by `pushChunk` since the engine started. */
+  bytesReceived: number;
+  chunksReceived: number;
+}
+
+/**
+ * The engine in the worker. A load is a transaction: sources stream into it, and nothing changes in
+ * the dataset until `commitLoad`; `abortLoad` (or any fatal error) leaves the dataset as it was.
+ */
+export interface EngineApi {
+  /** Creates an empty dataset; returns its id. Throws `CrmError('bad-option')` on bad options. */
+  createDataset(options: DatasetOptions): number;
+  /** Frees a dataset and its loads. */
+  dropDataset(dataset: number): void;
+  /** Starts a load transaction on a dataset; returns its id. */
+  beginLoad(dataset: number, mode: LoadMode): number;
+  /** Starts a source inside a load; returns its id. */
+  beginSource(load: number, spec: SourceSpec): number;
+  /** Feeds raw bytes of a source (transferred). */
+  pushChunk(source: number, chunk: ArrayBuffer | Uint8Array): ChunkAck;
+  /** Ends a source; returns one report per table it held. */
+  endSource(source: number): SourceReport[];
+  /** Applies the load to the dataset, rebuilds tables and indexes, and returns the dataset report. */
+  commitLoad(load: number): DatasetReport;
+  /** Discards a load. */
+  abortLoad(load: number): void;
+  /** The report of the dataset's current data. */
+  report(dataset: number): DatasetReport;
+  /** A snapshot of the dataset's columns (copied when it crosses the worker boundary). */
+  columns(dataset: number): DatasetColumns;
+  /** Counters. */
+  stats(): EngineStats;
+}

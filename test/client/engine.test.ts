@@ -1,0 +1,303 @@
+import { expect } from '@open-wc/testing';
+import { createEngine, type CrmEngine, type LoadProgress } from '../../src/engine.js';
+import { defaultWorker } from '../../src/client/engine-client.js';
+import { generateSample, sampleCsv } from '../../src/sample.js';
+
+async function rejection(promise: Promise<unknown>): Promise<Record<string, unknown>> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Record<string, unknown>;
+  }
+  throw new Error('expected a rejection');
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function blobWorker(code: string): () => Worker {
+  return () => new Worker(URL.createObjectURL(new Blob([code], { type: 'text/javascript' })));
+}
+
+describe('engine client with a real worker', function () {
+  this.timeout(120_000);
+  let big: Blob;
+  const engines: CrmEngine[] = [];
+  const track = (e: CrmEngine): CrmEngine => {
+    engines.push(e);
+    return e;
+  };
+
+  before(() => {
+    big = new Blob([...sampleCsv(generateSample({ orders: 100_000, seed: 11 }), 'orders')], { type: 'text/csv' });
+  });
+
+  afterEach(() => {
+    for (const e of engines.splice(0)) e.dispose();
+  });
+
+  it('loads a 100k-order file with progress in order and no long task on the main thread', async () => {
+    const engine = track(createEngine({ timezone: 'UTC' }));
+    const events: LoadProgress[] = [];
+    const longTasks: number[] = [];
+    const observer = new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) longTasks.push(entry.duration);
+    });
+    observer.observe({ type: 'longtask' });
+    const { report, sources } = await engine.load({ orders: new File([big], 'orders.csv') }, { onProgress: (p) => events.push(p) });
+    await sleep(50);
+    observer.disconnect();
+    expect(longTasks, 'main-thread long tasks during the load').to.deep.equal([]);
+    expect(report.tables.orders!.rowsRead).to.equal(100_000);
+    expect(report.tables.orders!.rowsAccepted).to.equal(100_000);
+    expect(sources[0]!.bytes).to.equal(big.size);
+    const reads = events.filter((e) => e.phase === 'read');
+    expect(reads.length).to.be.greaterThan(3);
+    for (let i = 1; i < reads.length; i++) {
+      expect(reads[i]!.bytesRead).to.be.greaterThan(reads[i - 1]!.bytesRead);
+      expect(reads[i]!.rowsParsed).to.be.at.least(reads[i - 1]!.rowsParsed);
+    }
+    expect(reads.at(-1)!.bytesRead).to.equal(big.size);
+    expect(reads.at(-1)!.bytesTotal).to.equal(big.size);
+    expect(reads[0]!.source).to.equal('orders.csv');
+    expect(events.at(-1)!.phase).to.equal('build');
+    const columns = await engine.columns();
+    expect(columns.orders.count).to.equal(report.tables.orders!.orders!.orders);
+    expect(columns.orders.time).to.be.instanceOf(Float64Array);
+  });
+
+  it('cancels a load: the promise rejects, the worker stops receiving bytes, the dataset is unchanged', async () => {
+    const engine = track(createEngine());
+    await engine.load({ orders: new Blob(['customer_id,ordered_at,revenue\nc1,2024-01-01,5\n']) });
+    const controller = new AbortController();
+    let afterAbort = 0;
+    let aborted = false;
+    const pending = engine.load(
+      { orders: big },
+      {
+        signal: controller.signal,
+        onProgress: () => {
+          if (aborted) afterAbort++;
+          else if (!aborted) {
+            aborted = true;
+            controller.abort();
+          }
+        },
+      },
+    );
+    const error = await rejection(pending);
+    expect(error.code).to.equal('aborted');
+    const first = await engine.diagnostics();
+    await sleep(300);
+    const later = await engine.diagnostics();
+    expect(later.bytesReceived, 'no bytes after the cancel').to.equal(first.bytesReceived);
+    expect(later.bytesReceived).to.be.lessThan(big.size);
+    expect(later.openLoads).to.equal(0);
+    expect(later.openSources).to.equal(0);
+    expect(afterAbort).to.equal(0);
+    const report = await engine.report();
+    expect(report.tables.orders!.rowsAccepted).to.equal(1);
+    // and the engine still works
+    const again = await engine.load({ orders: new Blob(['customer_id,ordered_at,revenue\nc1,2024-01-01,5\nc2,2024-01-02,6\n']) });
+    expect(again.report.tables.orders!.rowsAccepted).to.equal(2);
+  });
+
+  it('rejects a load that is cancelled before it starts', async () => {
+    const engine = track(createEngine());
+    const controller = new AbortController();
+    controller.abort();
+    expect((await rejection(engine.load({ orders: big }, { signal: controller.signal }))).code).to.equal('aborted');
+  });
+
+  it('replaces tables by default, appends on request, and keeps the old data when a load fails', async () => {
+    const engine = track(createEngine());
+    const one = new Blob(['customer_id,ordered_at,revenue\nc1,2024-01-01,5\n']);
+    const two = new Blob(['customer_id,ordered_at,revenue\nc2,2024-01-02,6\n']);
+    await engine.load({ orders: one });
+    await engine.load({ orders: two });
+    expect((await engine.report()).tables.orders!.rowsAccepted).to.equal(1);
+    await engine.load({ orders: one }, { mode: 'append' });
+    expect((await engine.report()).tables.orders!.rowsAccepted).to.equal(2);
+    const bad = new Blob(['who,when\nx,y\n']);
+    expect((await rejection(engine.load({ orders: [one, bad] }))).code).to.equal('missing-column');
+    expect((await engine.report()).tables.orders!.rowsAccepted).to.equal(2);
+  });
+
+  it('loads in-memory arrays of objects (Dates become ISO timestamps) and byte arrays', async () => {
+    const engine = track(createEngine());
+    const { report } = await engine.load({
+      orders: [
+        { customer_id: 'c1', ordered_at: new Date('2024-01-05T10:00:00Z'), revenue: 12.5 },
+        { customer_id: 'c2', ordered_at: '2024-01-06', revenue: '7' },
+      ],
+      touches: new TextEncoder().encode('customer_id,channel,sent_at\nc1,email,2024-01-04T10:00:00Z\n'),
+    });
+    expect(report.tables.orders!.rowsAccepted).to.equal(2);
+    expect(report.tables.orders!.sources[0]!.format).to.equal('ndjson');
+    expect(report.tables.touches!.rowsAccepted).to.equal(1);
+    const columns = await engine.columns();
+    expect(columns.orders.time[0]).to.equal(Date.parse('2024-01-05T10:00:00Z'));
+  });
+
+  it('detects the tables of a list of files', async () => {
+    const engine = track(createEngine());
+    const { sources } = await engine.load([
+      new File(['customer_id,channel,sent_at\nc1,email,2024-01-04T10:00:00Z\n'], 'sends.csv'),
+      new File(['[{"customer_id":"c1","ordered_at":"2024-01-05","revenue":3}]'], 'orders.json'),
+    ]);
+    expect(sources.map((s) => [s.name, s.table, s.format])).to.deep.equal([
+      ['sends.csv', 'touches', 'csv'],
+      ['orders.json', 'orders', 'json'],
+    ]);
+  });
+});
+
+describe('engine client: URLs and their failures', function () {
+  this.timeout(60_000);
+  const engines: CrmEngine[] = [];
+  afterEach(() => {
+    for (const e of engines.splice(0)) e.dispose();
+  });
+  const engine = (options = {}): CrmEngine => {
+    const e = createEngine(options);
+    engines.push(e);
+    return e;
+  };
+
+  it('loads a URL with caller-supplied request options (auth headers never leave the engine)', async () => {
+    const denied = await rejection(engine().load({ orders: '/api/auth/orders.csv?token=secret-in-query' }));
+    expect(denied.code).to.equal('http-status');
+    expect(denied.status).to.equal(401);
+    expect(String(denied.message)).to.contain('HTTP 401');
+    expect(String(denied.message)).to.not.contain('secret-in-query');
+    expect(String(denied.hint)).to.contain('fetchOptions');
+    const ok = await engine({ fetchOptions: { headers: { Authorization: 'Bearer secret-token' } } }).load({ orders: '/api/auth/orders.csv' });
+    expect(ok.report.tables.orders!.rowsAccepted).to.equal(2);
+    expect(JSON.stringify(ok.report)).to.not.contain('secret-token');
+  });
+
+  it('uses a fetcher hook when given one', async () => {
+    const seen: string[] = [];
+    const e = engine({
+      fetcher: (url: string, init: RequestInit) => {
+        seen.push(url);
+        return fetch(url.replace('/not-there', '/api/orders.csv'), init);
+      },
+    });
+    const { report } = await e.load({ orders: '/not-there' });
+    expect(report.tables.orders!.rowsAccepted).to.equal(2);
+    expect(seen[0]).to.match(/\/not-there$/);
+  });
+
+  it('names server errors, HTML pages, broken JSON and unreachable hosts', async () => {
+    const e = engine();
+    const server = await rejection(e.load({ orders: '/api/500' }));
+    expect([server.code, server.status]).to.deep.equal(['http-status', 500]);
+    expect(String(server.hint)).to.contain('retry');
+    expect((await rejection(e.load({ orders: '/api/login-page' }))).code).to.equal('not-data');
+    expect((await rejection(e.load({ orders: '/api/html-as-json' }))).code).to.equal('not-data');
+    const json = await rejection(e.load({ orders: '/api/bad.json' }));
+    expect(json.code).to.equal('invalid-json');
+    expect(String(json.source)).to.match(/\/api\/bad\.json$/);
+    const missing = await rejection(e.load({ orders: '/api/nothing-here.csv' }));
+    expect(missing.status).to.equal(404);
+    const network = await rejection(e.load({ orders: 'http://127.0.0.1:9/orders.csv' }));
+    expect(network.code).to.equal('network');
+    // the dataset is still usable and empty
+    expect((await e.report()).tables.orders).to.equal(undefined);
+  });
+
+  it('times out a download that stalls, and cancels a slow one', async () => {
+    const stalled = await rejection(engine({ idleTimeoutMs: 400 }).load({ orders: '/api/stall.csv' }));
+    expect(stalled.code).to.equal('timeout');
+    expect(String(stalled.message)).to.contain('no data for');
+    const controller = new AbortController();
+    const slow = engine().load({ orders: '/api/slow.csv?ms=3000' }, { signal: controller.signal });
+    setTimeout(() => controller.abort(), 100);
+    const started = performance.now();
+    expect((await rejection(slow)).code).to.equal('aborted');
+    expect(performance.now() - started).to.be.lessThan(1500);
+  });
+});
+
+describe('engine client: worker faults and lifetime', function () {
+  this.timeout(60_000);
+
+  it('rejects at once when the worker fails to start', async () => {
+    const engine = createEngine({ worker: blobWorker('throw new Error("boom")') });
+    const error = await rejection(engine.report());
+    expect(error.code).to.equal('worker-lost');
+    expect(String(error.message)).to.contain('boom');
+    engine.dispose();
+  });
+
+  it('rejects a call the worker never answers, after the time limit', async () => {
+    const engine = createEngine({ worker: blobWorker('self.onmessage = () => {};'), timeoutMs: 300 });
+    const started = performance.now();
+    const error = await rejection(engine.report());
+    expect(error.code).to.equal('timeout');
+    expect(performance.now() - started).to.be.lessThan(2000);
+    engine.dispose();
+  });
+
+  it('rejects pending calls when the worker dies mid-load, then restarts it and reloads the data', async () => {
+    const workers: Worker[] = [];
+    const engine = createEngine({
+      worker: () => {
+        const w = defaultWorker();
+        workers.push(w);
+        return w;
+      },
+    });
+    await engine.load({ orders: new Blob(['customer_id,ordered_at,revenue\nc1,2024-01-01,5\nc2,2024-01-02,6\n']) });
+    const big = new Blob([...sampleCsv(generateSample({ orders: 30_000, seed: 5 }), 'orders')]);
+    let crashed = false;
+    const pending = engine.load(
+      { orders: big },
+      {
+        onProgress: () => {
+          if (crashed) return;
+          crashed = true;
+          workers[0]!.dispatchEvent(new ErrorEvent('error', { message: 'simulated crash' }));
+        },
+      },
+    );
+    const error = await rejection(pending);
+    expect(error.code).to.equal('worker-lost');
+    expect(String(error.message)).to.contain('simulated crash');
+    // next use: a new worker, rebuilt from the sources of the loads that succeeded
+    const report = await engine.report();
+    expect(workers.length).to.equal(2);
+    expect(report.tables.orders!.rowsAccepted).to.equal(2);
+    engine.dispose();
+  });
+
+  it('counts users and terminates the worker when the last one releases it', async () => {
+    let terminated = 0;
+    const engine = createEngine({
+      worker: () => {
+        const w = defaultWorker();
+        const terminate = w.terminate.bind(w);
+        w.terminate = () => {
+          terminated++;
+          terminate();
+        };
+        return w;
+      },
+    });
+    await engine.report();
+    engine.retain();
+    expect(engine.refCount).to.equal(2);
+    engine.release();
+    expect(terminated).to.equal(0);
+    expect((await engine.report()).customers).to.equal(0);
+    engine.release();
+    expect(engine.disposed).to.equal(true);
+    expect(terminated).to.equal(1);
+    expect((await rejection(engine.report())).code).to.equal('disposed');
+    expect(() => engine.retain()).to.throw(/disposed/);
+  });
+
+  it('validates options before starting anything', () => {
+    expect(() => createEngine({ timezone: 'Mars/Olympus' })).to.throw(/Unknown time zone/);
+  });
+});

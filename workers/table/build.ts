@@ -1,0 +1,830 @@
+/**
+ * Builds a dataset from the parts its sources produced:
+ * 1. one canonical (sorted) dictionary per string domain, shared by every table;
+ * 2. order normalisation (metrics.md section 2): line items with the same order id merged, an order
+ *    whose lines name different customers rejected, purchases (net revenue > 0) told from adjustments;
+ * 3. canonical row order (orders by customer, time, order id, amounts; touches by customer, sent time,
+ *    channel, campaign), so results never depend on the order of the input rows;
+ * 4. per-customer indexes and local day numbers in the dataset time zone;
+ * 5. the load report.
+ */
+import type { ResolvedDatasetOptions } from '../../src/core/options.js';
+import {
+  MAX_LISTED_REJECTIONS,
+  type DatasetReport,
+  type RejectReason,
+  type Rejection,
+  type SourceReport,
+  type TableReport,
+  type TimeRange,
+} from '../../src/core/report.js';
+import { TABLE_NAMES, type TableName } from '../../src/core/schema.js';
+import type {
+  AttributeColumn,
+  CostsColumns,
+  CustomerIndex,
+  DatasetColumns,
+  OrdersColumns,
+  TouchesColumns,
+} from '../../src/core/tables.js';
+import { TimeZone } from '../../src/core/time.js';
+import { sortDictionary } from './dictionary.js';
+import type { CostsPart, CustomersPart, OrdersPart, TablePart, TouchesPart } from './parts.js';
+
+/** A built dataset: its columns and its report. */
+export interface BuiltDataset {
+  columns: DatasetColumns;
+  report: DatasetReport;
+}
+
+/** Merges the strings of several dictionaries; returns the sorted union and a remap per input. */
+function unionDictionaries(lists: readonly string[][]): { values: string[]; remaps: Int32Array[] } {
+  const index = new Map<string, number>();
+  const values: string[] = [];
+  const provisional = lists.map((list) => {
+    const out = new Int32Array(list.length);
+    for (let i = 0; i < list.length; i++) {
+      const v = list[i]!;
+      let code = index.get(v);
+      if (code === undefined) {
+        code = values.length;
+        values.push(v);
+        index.set(v, code);
+      }
+      out[i] = code;
+    }
+    return out;
+  });
+  const { sorted, rank } = sortDictionary(values);
+  for (const remap of provisional) for (let i = 0; i < remap.length; i++) remap[i] = rank[remap[i]!]!;
+  return { values: sorted, remaps: provisional };
+}
+
+function remapCodes(codes: Int32Array, remap: Int32Array): Int32Array {
+  const out = new Int32Array(codes.length);
+  for (let i = 0; i < codes.length; i++) {
+    const c = codes[i]!;
+    out[i] = c >= 0 ? remap[c]! : -1;
+  }
+  return out;
+}
+
+function concatF64(parts: Float64Array[]): Float64Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+function concatI32(parts: Int32Array[]): Int32Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Int32Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+function concatU8(parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/**
+ * Sorts `perm` (indices) in place with a comparator, after a stable counting sort by a dense integer
+ * key (the customer). Groups are short, so each is sorted with insertion sort, or `Array#sort` when long.
+ */
+function sortByGroupThen(
+  groupKey: Int32Array,
+  groups: number,
+  compare: (a: number, b: number) => number,
+): { perm: Int32Array; start: Int32Array } {
+  const n = groupKey.length;
+  const start = new Int32Array(groups + 1);
+  for (let i = 0; i < n; i++) start[groupKey[i]! + 1]!++;
+  for (let g = 0; g < groups; g++) start[g + 1]! += start[g]!;
+  const fill = start.slice(0, groups);
+  const perm = new Int32Array(n);
+  for (let i = 0; i < n; i++) perm[fill[groupKey[i]!]!++] = i;
+  for (let g = 0; g < groups; g++) sortRange(perm, start[g]!, start[g + 1]!, compare);
+  return { perm, start };
+}
+
+function sortRange(perm: Int32Array, lo: number, hi: number, compare: (a: number, b: number) => number): void {
+  const len = hi - lo;
+  if (len < 2) return;
+  if (len <= 32) {
+    for (let i = lo + 1; i < hi; i++) {
+      const v = perm[i]!;
+      let j = i - 1;
+      while (j >= lo && compare(perm[j]!, v) > 0) {
+        perm[j + 1] = perm[j]!;
+        j--;
+      }
+      perm[j + 1] = v;
+    }
+    return;
+  }
+  const slice = Array.from(perm.subarray(lo, hi));
+  slice.sort(compare);
+  perm.set(slice, lo);
+}
+
+function cmp(a: number, b: number): number {
+  // NaN sorts last and equal to itself
+  if (a < b) return -1;
+  if (a > b) return 1;
+  if (a === b) return 0;
+  const an = Number.isNaN(a);
+  const bn = Number.isNaN(b);
+  return an === bn ? 0 : an ? 1 : -1;
+}
+
+function rangeOf(values: Float64Array): TimeRange | null {
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return min <= max ? { min, max } : null;
+}
+
+function countDistinct(codes: Int32Array, domain: number): number {
+  const seen = new Uint8Array(domain);
+  let n = 0;
+  for (let i = 0; i < codes.length; i++) {
+    const c = codes[i]!;
+    if (c >= 0 && seen[c] === 0) {
+      seen[c] = 1;
+      n++;
+    }
+  }
+  return n;
+}
+
+/** Normalisation rejections (line-item conflicts, duplicate customers) of one table. */
+interface BuildRejections {
+  count: number;
+  listed: Rejection[];
+  byReason: Partial<Record<RejectReason, number>>;
+}
+
+function emptyRejections(): BuildRejections {
+  return { count: 0, listed: [], byReason: {} };
+}
+
+function addRejection(r: BuildRejections, rejection: Rejection): void {
+  r.count++;
+  r.byReason[rejection.reason] = (r.byReason[rejection.reason] ?? 0) + 1;
+  if (r.listed.length < MAX_LISTED_REJECTIONS) r.listed.push(rejection);
+}
+
+/** Builds a dataset from source parts. */
+export function buildDataset(parts: readonly TablePart[], options: ResolvedDatasetOptions, loadedAt: number): BuiltDataset {
+  const started = performance.now();
+  const built = buildColumnsAndReport(parts, options, loadedAt);
+  built.report.buildMs = performance.now() - started;
+  return built;
+}
+
+function buildColumnsAndReport(parts: readonly TablePart[], options: ResolvedDatasetOptions, loadedAt: number): BuiltDataset {
+  const zone = TimeZone.get(options.timezone);
+  const orderParts = parts.filter((p): p is OrdersPart => p.table === 'orders');
+  const touchParts = parts.filter((p): p is TouchesPart => p.table === 'touches');
+  const costParts = parts.filter((p): p is CostsPart => p.table === 'costs');
+  const customerParts = parts.filter((p): p is CustomersPart => p.table === 'customers');
+
+  // 1. dictionaries
+  const customerUnion = unionDictionaries([
+    ...orderParts.map((p) => p.customers),
+    ...touchParts.map((p) => p.customers),
+    ...customerParts.map((p) => p.customers),
+  ]);
+  const customerRemaps = customerUnion.remaps;
+  const nCustomers = customerUnion.values.length;
+  const channelUnion = unionDictionaries([...touchParts.map((p) => p.channels), ...costParts.map((p) => p.channels)]);
+  const campaignUnion = unionDictionaries([...touchParts.map((p) => p.campaigns), ...costParts.map((p) => p.campaigns)]);
+  const orderIdUnion = unionDictionaries(orderParts.map((p) => p.orderIds));
+  const kindUnion = unionDictionaries(costParts.map((p) => p.kinds));
+
+  let remapAt = 0;
+  const orderCustomer = orderParts.map((p) => remapCodes(p.customer, customerRemaps[remapAt++]!));
+  const touchCustomer = touchParts.map((p) => remapCodes(p.customer, customerRemaps[remapAt++]!));
+  const customerCustomer = customerParts.map((p) => remapCodes(p.customer, customerRemaps[remapAt++]!));
+
+  // 2. orders
+  const orderRejections = emptyRejections();
+  const orders = buildOrders(orderParts, orderCustomer, orderIdUnion.remaps, orderIdUnion.values, customerUnion.values, nCustomers, zone, orderRejections);
+
+  // 3. touches
+  const touches = buildTouches(touchParts, touchCustomer, channelUnion.remaps, campaignUnion.remaps, nCustomers, zone);
+
+  // 4. costs
+  const costs = buildCosts(costParts, channelUnion.remaps.slice(touchParts.length), campaignUnion.remaps.slice(touchParts.length), kindUnion.remaps, zone);
+
+  // 5. customers
+  const customerRejections = emptyRejections();
+  const customers = buildAttributes(customerParts, customerCustomer, nCustomers, customerUnion.values, customerRejections);
+
+  const index = buildIndex(orders.columns, touches.columns, nCustomers);
+
+  const columns: DatasetColumns = {
+    timezone: zone.name,
+    currency: options.currency ?? singleCurrency(orderParts),
+    dictionaries: {
+      customers: customerUnion.values,
+      channels: channelUnion.values,
+      campaigns: campaignUnion.values,
+      orderIds: orderIdUnion.values,
+      kinds: kindUnion.values,
+    },
+    orders: orders.columns,
+    touches: touches.columns,
+    costs,
+    attributes: customers.attributes,
+    index,
+  };
+  const report = buildReport(columns, parts, orders, touches.duplicates, orderRejections, customerRejections, customers.duplicateRows, customerCustomer, loadedAt);
+  return { columns, report };
+}
+
+function singleCurrency(parts: readonly OrdersPart[]): string | null {
+  const all = new Set<string>();
+  for (const p of parts) for (const c of p.report.currencies) if (c !== '') all.add(c);
+  return all.size === 1 ? [...all][0]! : null;
+}
+
+interface BuiltOrders {
+  columns: OrdersColumns;
+  lineItemRows: number;
+  conflictingOrders: number;
+  rowsWithoutMargin: number;
+}
+
+function buildOrders(
+  parts: readonly OrdersPart[],
+  customerCodes: Int32Array[],
+  orderIdRemaps: Int32Array[],
+  orderIds: string[],
+  customers: string[],
+  nCustomers: number,
+  zone: TimeZone,
+  rejections: BuildRejections,
+): BuiltOrders {
+  const customer = concatI32(customerCodes);
+  const order = concatI32(parts.map((p, k) => remapCodes(p.order, orderIdRemaps[k]!)));
+  const time = concatF64(parts.map((p) => p.time));
+  const revenue = concatF64(parts.map((p) => p.revenue));
+  const margin = concatF64(parts.map((p) => p.margin));
+  const discount = concatF64(parts.map((p) => p.discount));
+  const rows = customer.length;
+  let rowsWithoutMargin = 0;
+  for (let i = 0; i < rows; i++) if (Number.isNaN(margin[i]!)) rowsWithoutMargin++;
+
+  // Group rows by order id (CSR), in a canonical order within each order, so sums do not depend on
+  // the order of the input rows.
+  const nIds = orderIds.length;
+  const idStart = new Int32Array(nIds + 1);
+  let keyed = 0;
+  for (let i = 0; i < rows; i++) {
+    const o = order[i]!;
+    if (o >= 0) {
+      idStart[o + 1]!++;
+      keyed++;
+    }
+  }
+  for (let o = 0; o < nIds; o++) idStart[o + 1]! += idStart[o]!;
+  const fill = idStart.slice(0, nIds);
+  const idRows = new Int32Array(keyed);
+  for (let i = 0; i < rows; i++) {
+    const o = order[i]!;
+    if (o >= 0) idRows[fill[o]!++] = i;
+  }
+  const lineOrder = (a: number, b: number): number =>
+    cmp(time[a]!, time[b]!) || cmp(revenue[a]!, revenue[b]!) || cmp(margin[a]!, margin[b]!) || cmp(discount[a]!, discount[b]!) || customer[a]! - customer[b]!;
+
+  // output: one order per valid order id, one per row without id
+  const unkeyed = rows - keyed;
+  const cap = nIds + unkeyed;
+  const oCustomer = new Int32Array(cap);
+  const oTime = new Float64Array(cap);
+  const oRevenue = new Float64Array(cap);
+  const oMargin = new Float64Array(cap);
+  const oDiscount = new Float64Array(cap);
+  const oLines = new Int32Array(cap);
+  const oId = new Int32Array(cap);
+  let n = 0;
+  let lineItemRows = 0;
+  let conflictingOrders = 0;
+  const sourceOf = rowSources(parts);
+  for (let o = 0; o < nIds; o++) {
+    const a = idStart[o]!;
+    const b = idStart[o + 1]!;
+    if (a === b) continue;
+    sortRange(idRows, a, b, lineOrder);
+    const c = customer[idRows[a]!]!;
+    let conflict = false;
+    for (let k = a + 1; k < b; k++) if (customer[idRows[k]!] !== c) conflict = true;
+    if (conflict) {
+      conflictingOrders++;
+      const names = [...new Set(Array.from(idRows.subarray(a, b), (r) => customers[customer[r]!]!))].sort();
+      for (let k = a; k < b; k++) {
+        const r = idRows[k]!;
+        const { source, line } = sourceOf(r);
+        addRejection(rejections, {
+          source,
+          line,
+          column: 'order_id',
+          value: orderIds[o]!,
+          reason: 'order-customer-conflict',
+          message: `order ${orderIds[o]} has lines for customers ${names.slice(0, 3).join(', ')}${names.length > 3 ? ', ...' : ''}; all its lines were rejected`,
+        });
+      }
+      continue;
+    }
+    let t = Number.POSITIVE_INFINITY;
+    let rev = 0;
+    let mar = 0;
+    let dis = 0;
+    for (let k = a; k < b; k++) {
+      const r = idRows[k]!;
+      if (time[r]! < t) t = time[r]!;
+      rev += revenue[r]!;
+      mar += margin[r]!;
+      dis += discount[r]!;
+    }
+    if (b - a > 1) lineItemRows += b - a;
+    oCustomer[n] = c;
+    oTime[n] = t;
+    oRevenue[n] = rev;
+    oMargin[n] = mar;
+    oDiscount[n] = dis;
+    oLines[n] = b - a;
+    oId[n] = o;
+    n++;
+  }
+  for (let i = 0; i < rows; i++) {
+    if (order[i]! >= 0) continue;
+    oCustomer[n] = customer[i]!;
+    oTime[n] = time[i]!;
+    oRevenue[n] = revenue[i]!;
+    oMargin[n] = margin[i]!;
+    oDiscount[n] = discount[i]!;
+    oLines[n] = 1;
+    oId[n] = -1;
+    n++;
+  }
+
+  // canonical order: customer, time, order id (code order = string order; no id last), amounts
+  const ids = oId;
+  const { perm } = sortByGroupThen(oCustomer.subarray(0, n), nCustomers, (a, b) => {
+    return (
+      cmp(oTime[a]!, oTime[b]!) ||
+      (ids[a] === ids[b] ? 0 : ids[a] === -1 ? 1 : ids[b] === -1 ? -1 : ids[a]! - ids[b]!) ||
+      cmp(oRevenue[a]!, oRevenue[b]!) ||
+      cmp(oMargin[a]!, oMargin[b]!) ||
+      cmp(oDiscount[a]!, oDiscount[b]!)
+    );
+  });
+  const columns: OrdersColumns = {
+    count: n,
+    customer: new Int32Array(n),
+    time: new Float64Array(n),
+    revenue: new Float64Array(n),
+    margin: new Float64Array(n),
+    discount: new Float64Array(n),
+    lines: new Int32Array(n),
+    orderId: new Int32Array(n),
+    isPurchase: new Uint8Array(n),
+    day: new Int32Array(n),
+    prevPurchaseAt: new Float64Array(n),
+  };
+  let lastCustomer = -1;
+  let lastPurchase = Number.NaN;
+  for (let i = 0; i < n; i++) {
+    const s = perm[i]!;
+    const c = oCustomer[s]!;
+    const t = oTime[s]!;
+    columns.customer[i] = c;
+    columns.time[i] = t;
+    columns.revenue[i] = oRevenue[s]!;
+    columns.margin[i] = oMargin[s]!;
+    columns.discount[i] = oDiscount[s]!;
+    columns.lines[i] = oLines[s]!;
+    columns.orderId[i] = oId[s]!;
+    columns.day[i] = zone.dayOf(t);
+    if (c !== lastCustomer) {
+      lastCustomer = c;
+      lastPurchase = Number.NaN;
+    }
+    if (oRevenue[s]! > 0) {
+      columns.isPurchase[i] = 1;
+      columns.prevPurchaseAt[i] = lastPurchase;
+      lastPurchase = t;
+    } else {
+      columns.prevPurchaseAt[i] = Number.NaN;
+    }
+  }
+  return { columns, lineItemRows, conflictingOrders, rowsWithoutMargin };
+}
+
+/** Maps a row of the concatenated parts back to its source and line. */
+function rowSources(parts: readonly (OrdersPart | CustomersPart)[]): (row: number) => { source: string; line: number } {
+  const ends: number[] = [];
+  let total = 0;
+  for (const p of parts) {
+    total += p.line.length;
+    ends.push(total);
+  }
+  return (row) => {
+    let k = 0;
+    while (ends[k]! <= row) k++;
+    const part = parts[k]!;
+    const offset = k === 0 ? 0 : ends[k - 1]!;
+    return { source: part.report.name, line: part.line[row - offset]! };
+  };
+}
+
+function buildTouches(
+  parts: readonly TouchesPart[],
+  customerCodes: Int32Array[],
+  channelRemaps: Int32Array[],
+  campaignRemaps: Int32Array[],
+  nCustomers: number,
+  zone: TimeZone,
+): { columns: TouchesColumns; duplicates: number } {
+  const customer = concatI32(customerCodes);
+  const channel = concatI32(parts.map((p, k) => remapCodes(p.channel, channelRemaps[k]!)));
+  const campaign = concatI32(parts.map((p, k) => remapCodes(p.campaign, campaignRemaps[k]!)));
+  const sentAt = concatF64(parts.map((p) => p.sentAt));
+  const openedAt = concatF64(parts.map((p) => p.openedAt));
+  const clickedAt = concatF64(parts.map((p) => p.clickedAt));
+  const group = concatU8(parts.map((p) => p.group));
+  const cost = concatF64(parts.map((p) => p.cost));
+  const n = customer.length;
+  const { perm } = sortByGroupThen(customer, nCustomers, (a, b) =>
+    cmp(sentAt[a]!, sentAt[b]!) ||
+    channel[a]! - channel[b]! ||
+    campaign[a]! - campaign[b]! ||
+    group[a]! - group[b]! ||
+    cmp(openedAt[a]!, openedAt[b]!) ||
+    cmp(clickedAt[a]!, clickedAt[b]!) ||
+    cmp(cost[a]!, cost[b]!),
+  );
+  const columns: TouchesColumns = {
+    count: n,
+    customer: new Int32Array(n),
+    channel: new Int32Array(n),
+    campaign: new Int32Array(n),
+    sentAt: new Float64Array(n),
+    openedAt: new Float64Array(n),
+    clickedAt: new Float64Array(n),
+    group: new Uint8Array(n),
+    cost: new Float64Array(n),
+    day: new Int32Array(n),
+  };
+  let duplicates = 0;
+  for (let i = 0; i < n; i++) {
+    const s = perm[i]!;
+    columns.customer[i] = customer[s]!;
+    columns.channel[i] = channel[s]!;
+    columns.campaign[i] = campaign[s]!;
+    columns.sentAt[i] = sentAt[s]!;
+    columns.openedAt[i] = openedAt[s]!;
+    columns.clickedAt[i] = clickedAt[s]!;
+    columns.group[i] = group[s]!;
+    columns.cost[i] = cost[s]!;
+    columns.day[i] = zone.dayOf(sentAt[s]!);
+    if (i > 0) {
+      const p = perm[i - 1]!;
+      if (
+        customer[p] === customer[s] &&
+        sentAt[p] === sentAt[s] &&
+        channel[p] === channel[s] &&
+        campaign[p] === campaign[s] &&
+        group[p] === group[s] &&
+        Object.is(openedAt[p], openedAt[s]) &&
+        Object.is(clickedAt[p], clickedAt[s])
+      ) {
+        duplicates++;
+      }
+    }
+  }
+  return { columns, duplicates };
+}
+
+function buildCosts(
+  parts: readonly CostsPart[],
+  channelRemaps: Int32Array[],
+  campaignRemaps: Int32Array[],
+  kindRemaps: Int32Array[],
+  zone: TimeZone,
+): CostsColumns {
+  const channel = concatI32(parts.map((p, k) => remapCodes(p.channel, channelRemaps[k]!)));
+  const campaign = concatI32(parts.map((p, k) => remapCodes(p.campaign, campaignRemaps[k]!)));
+  const kind = concatI32(parts.map((p, k) => remapCodes(p.kind, kindRemaps[k]!)));
+  const date = concatF64(parts.map((p) => p.date));
+  const amount = concatF64(parts.map((p) => p.amount));
+  const n = channel.length;
+  const perm = Array.from({ length: n }, (_, i) => i);
+  perm.sort(
+    (a, b) =>
+      cmp(date[a]!, date[b]!) ||
+      channel[a]! - channel[b]! ||
+      campaign[a]! - campaign[b]! ||
+      kind[a]! - kind[b]! ||
+      cmp(amount[a]!, amount[b]!),
+  );
+  const columns: CostsColumns = {
+    count: n,
+    channel: new Int32Array(n),
+    campaign: new Int32Array(n),
+    kind: new Int32Array(n),
+    date: new Float64Array(n),
+    day: new Int32Array(n),
+    amount: new Float64Array(n),
+  };
+  for (let i = 0; i < n; i++) {
+    const s = perm[i]!;
+    columns.channel[i] = channel[s]!;
+    columns.campaign[i] = campaign[s]!;
+    columns.kind[i] = kind[s]!;
+    columns.date[i] = date[s]!;
+    columns.day[i] = zone.dayOf(date[s]!);
+    columns.amount[i] = amount[s]!;
+  }
+  return columns;
+}
+
+/**
+ * Customer attributes per customer code. Rows repeating a customer merge when they agree (an empty
+ * value agrees with anything); when they disagree, every row of that customer is rejected and the
+ * customer's attributes are unknown, whatever order the rows came in.
+ */
+function buildAttributes(
+  parts: readonly CustomersPart[],
+  customerCodes: Int32Array[],
+  nCustomers: number,
+  customers: string[],
+  rejections: BuildRejections,
+): { attributes: AttributeColumn[]; duplicateRows: number } {
+  const names: string[] = [];
+  for (const p of parts) for (const a of p.attributes) if (!names.includes(a.name)) names.push(a.name);
+  const attributes: AttributeColumn[] = [];
+  const rowsPerCustomer = new Int32Array(nCustomers);
+  for (const codes of customerCodes) for (let i = 0; i < codes.length; i++) rowsPerCustomer[codes[i]!]!++;
+  const conflict = new Uint8Array(nCustomers);
+  const unions = names.map((name) =>
+    unionDictionaries(parts.map((p) => p.attributes.find((a) => a.name === name)?.values ?? [])),
+  );
+  const valuesByName = names.map((_, k) => {
+    const values = new Int32Array(nCustomers).fill(-1);
+    parts.forEach((p, pk) => {
+      const attribute = p.attributes.find((a) => a.name === names[k]);
+      if (attribute === undefined) return;
+      const remap = unions[k]!.remaps[pk]!;
+      const codes = customerCodes[pk]!;
+      for (let i = 0; i < codes.length; i++) {
+        const v = attribute.codes[i]!;
+        if (v < 0) continue;
+        const g = codes[i]!;
+        const value = remap[v]!;
+        const current = values[g]!;
+        if (current === -1) values[g] = value;
+        else if (current !== value) conflict[g] = 1;
+      }
+    });
+    return values;
+  });
+  let duplicateRows = 0;
+  for (let g = 0; g < nCustomers; g++) {
+    if (rowsPerCustomer[g]! > 1 && conflict[g] === 0) duplicateRows += rowsPerCustomer[g]! - 1;
+  }
+  const sourceOf = rowSources(parts);
+  let offset = 0;
+  customerCodes.forEach((codes) => {
+    for (let i = 0; i < codes.length; i++) {
+      const g = codes[i]!;
+      if (conflict[g] === 0) continue;
+      const { source, line } = sourceOf(offset + i);
+      addRejection(rejections, {
+        source,
+        line,
+        column: 'customer_id',
+        value: customers[g]!,
+        reason: 'duplicate-customer',
+        message: `customer ${customers[g]} appears ${rowsPerCustomer[g]} times with different attributes; its attributes are unknown`,
+      });
+    }
+    offset += codes.length;
+  });
+  names.forEach((name, k) => {
+    const codes = valuesByName[k]!;
+    for (let g = 0; g < nCustomers; g++) if (conflict[g] === 1) codes[g] = -1;
+    attributes.push({ name, values: unions[k]!.values, codes });
+  });
+  return { attributes, duplicateRows };
+}
+
+function buildIndex(orders: OrdersColumns, touches: TouchesColumns, nCustomers: number): CustomerIndex {
+  const orderStart = new Int32Array(nCustomers + 1);
+  for (let i = 0; i < orders.count; i++) orderStart[orders.customer[i]! + 1]!++;
+  for (let c = 0; c < nCustomers; c++) orderStart[c + 1]! += orderStart[c]!;
+  const touchStart = new Int32Array(nCustomers + 1);
+  for (let i = 0; i < touches.count; i++) touchStart[touches.customer[i]! + 1]!++;
+  for (let c = 0; c < nCustomers; c++) touchStart[c + 1]! += touchStart[c]!;
+  const firstPurchase = new Int32Array(nCustomers).fill(-1);
+  const firstPurchaseAt = new Float64Array(nCustomers).fill(Number.NaN);
+  const purchases = new Int32Array(nCustomers);
+  for (let c = 0; c < nCustomers; c++) {
+    for (let i = orderStart[c]!; i < orderStart[c + 1]!; i++) {
+      if (orders.isPurchase[i] === 0) continue;
+      if (firstPurchase[c] === -1) {
+        firstPurchase[c] = i;
+        firstPurchaseAt[c] = orders.time[i]!;
+      }
+      purchases[c]!++;
+    }
+  }
+  return { orderStart, touchStart, firstPurchase, firstPurchaseAt, purchases };
+}
+
+function mergeReports(
+  table: TableName,
+  sources: SourceReport[],
+  extra: BuildRejections,
+): Omit<TableReport, 'dateRange' | 'distinctCustomers'> {
+  const rejections: Rejection[] = [];
+  const byReason: Partial<Record<RejectReason, number>> = {};
+  let read = 0;
+  let accepted = 0;
+  let rejected = 0;
+  const warnings: string[] = [];
+  for (const s of sources) {
+    read += s.rowsRead;
+    accepted += s.rowsAccepted;
+    rejected += s.rowsRejected;
+    for (const r of s.rejections) if (rejections.length < MAX_LISTED_REJECTIONS) rejections.push(r);
+    for (const [reason, count] of Object.entries(s.rejectedByReason)) {
+      byReason[reason as RejectReason] = (byReason[reason as RejectReason] ?? 0) + count;
+    }
+    for (const w of s.warnings) warnings.push(`${s.name}: ${w}`);
+  }
+  for (const r of extra.listed) if (rejections.length < MAX_LISTED_REJECTIONS) rejections.push(r);
+  for (const [reason, count] of Object.entries(extra.byReason)) {
+    byReason[reason as RejectReason] = (byReason[reason as RejectReason] ?? 0) + count;
+  }
+  return {
+    table,
+    sources,
+    rowsRead: read,
+    rowsAccepted: accepted - extra.count,
+    rowsRejected: rejected + extra.count,
+    rejections,
+    rejectedByReason: byReason,
+    warnings,
+  };
+}
+
+function buildReport(
+  columns: DatasetColumns,
+  parts: readonly TablePart[],
+  orders: BuiltOrders,
+  duplicateTouches: number,
+  orderRejections: BuildRejections,
+  customerRejections: BuildRejections,
+  duplicateCustomerRows: number,
+  customerCodes: Int32Array[],
+  loadedAt: number,
+): DatasetReport {
+  const tables: Partial<Record<TableName, TableReport>> = {};
+  const nCustomers = columns.dictionaries.customers.length;
+  const { orders: o, touches: t, costs: c, index } = columns;
+  const hasOrders = new Uint8Array(nCustomers);
+  for (let i = 0; i < o.count; i++) hasOrders[o.customer[i]!] = 1;
+  const warnings: string[] = [];
+  for (const table of TABLE_NAMES) {
+    const sources = parts.filter((p) => p.table === table).map((p) => p.report);
+    if (sources.length === 0) continue;
+    const extra = table === 'orders' ? orderRejections : table === 'customers' ? customerRejections : emptyRejections();
+    const base = mergeReports(table, sources, extra);
+    const report: TableReport = { ...base, dateRange: null, distinctCustomers: 0 };
+    if (table === 'orders') {
+      report.dateRange = rangeOf(o.time);
+      report.distinctCustomers = countDistinct(o.customer, nCustomers);
+      let purchases = 0;
+      let net = 0;
+      for (let i = 0; i < o.count; i++) {
+        purchases += o.isPurchase[i]!;
+        net += o.revenue[i]!;
+      }
+      let withPurchases = 0;
+      for (let k = 0; k < nCustomers; k++) if (index.purchases[k]! > 0) withPurchases++;
+      report.orders = {
+        orders: o.count,
+        purchases,
+        adjustments: o.count - purchases,
+        lineItemRows: orders.lineItemRows,
+        conflictingOrders: orders.conflictingOrders,
+        rowsWithoutMargin: orders.rowsWithoutMargin,
+        customersWithPurchases: withPurchases,
+        netRevenue: net,
+      };
+    } else if (table === 'touches') {
+      report.dateRange = rangeOf(t.sentAt);
+      report.distinctCustomers = countDistinct(t.customer, nCustomers);
+      const perChannel = new Int32Array(columns.dictionaries.channels.length);
+      let holdout = 0;
+      const withTouches = new Uint8Array(nCustomers);
+      for (let i = 0; i < t.count; i++) {
+        perChannel[t.channel[i]!]!++;
+        holdout += t.group[i]!;
+        withTouches[t.customer[i]!] = 1;
+      }
+      let withoutOrders = 0;
+      for (let k = 0; k < nCustomers; k++) if (withTouches[k] === 1 && hasOrders[k] === 0) withoutOrders++;
+      report.touches = {
+        channels: columns.dictionaries.channels
+          .map((channel, k) => ({ channel, touches: perChannel[k]! }))
+          .filter((x) => x.touches > 0),
+        campaigns: countDistinct(t.campaign, columns.dictionaries.campaigns.length),
+        treatment: t.count - holdout,
+        holdout,
+        duplicates: duplicateTouches,
+        customersWithoutOrders: withoutOrders,
+      };
+      if (duplicateTouches > 0) {
+        report.warnings.push(`${duplicateTouches} touches repeat another touch exactly; they were kept and count twice in attribution.`);
+      }
+    } else if (table === 'costs') {
+      report.dateRange = rangeOf(c.date);
+      const touchChannels = new Uint8Array(columns.dictionaries.channels.length);
+      for (let i = 0; i < t.count; i++) touchChannels[t.channel[i]!] = 1;
+      const costChannels = new Uint8Array(columns.dictionaries.channels.length);
+      let total = 0;
+      for (let i = 0; i < c.count; i++) {
+        costChannels[c.channel[i]!] = 1;
+        total += c.amount[i]!;
+      }
+      const channels = columns.dictionaries.channels.filter((_, k) => costChannels[k] === 1);
+      const without = columns.dictionaries.channels.filter((_, k) => costChannels[k] === 1 && touchChannels[k] === 0);
+      report.costs = { total, channels, channelsWithoutTouches: t.count > 0 ? without : [] };
+      if (t.count > 0 && without.length > 0) {
+        report.warnings.push(`costs for ${without.join(', ')} have no touches on that channel; their spend has no attributed revenue.`);
+      }
+    } else {
+      const seen = new Uint8Array(nCustomers);
+      let distinct = 0;
+      let withoutOrders = 0;
+      for (const codes of customerCodes) {
+        for (let i = 0; i < codes.length; i++) {
+          const g = codes[i]!;
+          if (seen[g] === 1) continue;
+          seen[g] = 1;
+          distinct++;
+          if (hasOrders[g] === 0) withoutOrders++;
+        }
+      }
+      report.distinctCustomers = distinct;
+      report.customers = {
+        attributes: columns.attributes.map((a) => a.name),
+        duplicateRows: duplicateCustomerRows,
+        withoutOrders,
+      };
+    }
+    tables[table] = report;
+  }
+  const orderRange = rangeOf(o.time);
+  const touchRange = rangeOf(t.sentAt);
+  let dateRange: TimeRange | null = orderRange ?? touchRange;
+  if (orderRange !== null && touchRange !== null) {
+    dateRange = { min: Math.min(orderRange.min, touchRange.min), max: Math.max(orderRange.max, touchRange.max) };
+  }
+  if (tables.touches !== undefined && tables.touches.touches !== undefined && tables.touches.touches.customersWithoutOrders > 0) {
+    warnings.push(`${tables.touches.touches.customersWithoutOrders} customers have touches but no orders; they count as recipients who did not buy.`);
+  }
+  return {
+    timezone: columns.timezone,
+    currency: columns.currency,
+    tables,
+    customers: nCustomers,
+    dateRange,
+    loadedAt,
+    buildMs: 0,
+    warnings,
+  };
+}
