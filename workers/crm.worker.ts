@@ -2,8 +2,9 @@
  * The worker entry: the only file that touches worker globals and calls `expose`. One worker holds
  * the datasets of one engine client.
  */
-import { expose, transferHandlers } from 'comlink';
+import { expose, releaseProxy, transferHandlers, type Remote } from 'comlink';
 import { serializeError } from '../src/core/errors.js';
+import type { ChunkAck, EngineApi, WorkerInput } from '../src/core/protocol.js';
 import { createEngineApi } from './engine.js';
 
 // Comlink sends only name, message and stack of a thrown Error; send a CrmError's code, hint and
@@ -19,4 +20,17 @@ transferHandlers.set('throw', {
   deserialize: thrown.deserialize,
 });
 
-expose(createEngineApi());
+const engine = createEngineApi({ fetch: (input, init) => fetch(input, init) });
+
+// The progress callback of readSource arrives as a comlink proxy (a MessagePort); release it when the
+// read ends, so every load does not leave a port behind.
+const exposed: EngineApi = Object.create(engine);
+exposed.readSource = async (source: number, input: WorkerInput, onProgress?: (ack: ChunkAck) => void): Promise<ChunkAck> => {
+  try {
+    return await engine.readSource(source, input, onProgress);
+  } finally {
+    (onProgress as Remote<(ack: ChunkAck) => void> | undefined)?.[releaseProxy]?.();
+  }
+};
+
+expose(exposed);

@@ -4,7 +4,8 @@
  */
 import { CrmError } from '../src/core/errors.js';
 import { resolveDatasetOptions, type DatasetOptions, type ResolvedDatasetOptions, type SourceSpec } from '../src/core/options.js';
-import type { ChunkAck, EngineApi, EngineStats, LoadMode } from '../src/core/protocol.js';
+import { openDownload, readBatches, type FetchFunction } from '../src/core/http.js';
+import type { ChunkAck, EngineApi, EngineStats, LoadMode, WorkerInput } from '../src/core/protocol.js';
 import type { DatasetReport, SourceReport } from '../src/core/report.js';
 import type { TableName } from '../src/core/schema.js';
 import type { DatasetColumns } from '../src/core/tables.js';
@@ -33,11 +34,21 @@ interface SourceState {
   load: number;
   source: SourceLoad;
   spec: SourceSpec;
+  /** Stops a `readSource` in progress. */
+  reading: AbortController | null;
+}
+
+/** What the engine needs from its environment. */
+export interface EngineEnvironment {
+  /** Clock for `loadedAt`. Default `Date.now`. */
+  now?: () => number;
+  /** `fetch`, for URLs the worker downloads itself. Without it, `readSource` accepts only Blobs. */
+  fetch?: FetchFunction;
 }
 
 /** Creates an engine. */
-export function createEngineApi(now: () => number = () => Date.now()): EngineApi {
-  return new Engine(now);
+export function createEngineApi(environment: EngineEnvironment = {}): EngineApi {
+  return new Engine(environment.now ?? (() => Date.now()), environment.fetch ?? null);
 }
 
 class Engine implements EngineApi {
@@ -48,9 +59,11 @@ class Engine implements EngineApi {
   private bytesReceived = 0;
   private chunksReceived = 0;
   private readonly now: () => number;
+  private readonly fetch: FetchFunction | null;
 
-  constructor(now: () => number) {
+  constructor(now: () => number, fetch: FetchFunction | null) {
     this.now = now;
+    this.fetch = fetch;
   }
 
   createDataset(options: DatasetOptions): number {
@@ -78,7 +91,7 @@ class Engine implements EngineApi {
     const dataset = this.dataset(state.dataset);
     const source = new SourceLoad(spec, dataset.options);
     const id = this.nextId++;
-    this.sources.set(id, { load, source, spec });
+    this.sources.set(id, { load, source, spec, reading: null });
     state.sources.add(id);
     if (spec.table !== 'auto') state.tables.add(spec.table);
     return id;
@@ -96,6 +109,47 @@ class Engine implements EngineApi {
       throw withSource(error, state.spec.name);
     }
     return { bytes: state.source.bytes, rows: state.source.rows };
+  }
+
+  async readSource(source: number, input: WorkerInput, onProgress?: (ack: ChunkAck) => void): Promise<ChunkAck> {
+    const state = this.source(source);
+    if (state.reading !== null) throw new CrmError('internal', `Source ${source} is already being read.`);
+    const controller = new AbortController();
+    state.reading = controller;
+    const name = state.spec.name;
+    try {
+      let stream: ReadableStream<Uint8Array> | null;
+      let total: number | null;
+      let idle: number | undefined;
+      if ('blob' in input) {
+        stream = input.blob.stream();
+        total = input.blob.size;
+      } else {
+        if (this.fetch === null) throw new CrmError('internal', 'This engine cannot download URLs (no fetch).');
+        const opened = await openDownload(input.url, { name, init: input.init, signal: controller.signal, idleTimeoutMs: input.idleTimeoutMs, fetch: this.fetch });
+        stream = opened.body;
+        total = opened.size;
+        idle = input.idleTimeoutMs;
+      }
+      if (total !== null) state.source.setSize(total);
+      let ack: ChunkAck = { bytes: 0, rows: 0, total };
+      if (stream !== null) {
+        for await (const batch of readBatches(stream, idle === undefined ? { signal: controller.signal, name } : { signal: controller.signal, idleTimeoutMs: idle, name })) {
+          ack = { ...this.pushChunk(source, batch), total };
+          onProgress?.(ack);
+        }
+      }
+      return ack;
+    } catch (error) {
+      if (this.sources.get(source) === state) this.failSource(source, state);
+      throw withSource(error, name);
+    } finally {
+      state.reading = null;
+    }
+  }
+
+  cancelSource(source: number): void {
+    this.sources.get(source)?.reading?.abort();
   }
 
   endSource(source: number): SourceReport[] {
@@ -137,7 +191,10 @@ class Engine implements EngineApi {
   abortLoad(load: number): void {
     const state = this.loads.get(load);
     if (state === undefined) return;
-    for (const source of state.sources) this.sources.delete(source);
+    for (const source of state.sources) {
+      this.sources.get(source)?.reading?.abort();
+      this.sources.delete(source);
+    }
     this.loads.delete(load);
   }
 

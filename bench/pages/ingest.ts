@@ -21,11 +21,14 @@ export interface IngestRun {
 
 declare global {
   interface Window {
-    runIngest(url: string): Promise<IngestRun>;
+    /** Loads `url`; with `keep`, the engine (and its worker) stays alive afterwards, for profiling. */
+    runIngest(url: string, keep?: boolean): Promise<IngestRun>;
   }
 }
 
-window.runIngest = async (url: string): Promise<IngestRun> => {
+const kept: unknown[] = [];
+
+window.runIngest = async (url: string, keep = false): Promise<IngestRun> => {
   const longTasks: number[] = [];
   const observer = new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) longTasks.push(Math.round(entry.duration));
@@ -57,7 +60,8 @@ window.runIngest = async (url: string): Promise<IngestRun> => {
   await new Promise((resolve) => setTimeout(resolve, 100));
   frames = false;
   observer.disconnect();
-  engine.release();
+  if (keep) kept.push(engine);
+  else engine.release();
   const source = sources[0]!;
   return {
     bytes: source.bytes,

@@ -6,11 +6,12 @@
  */
 import { CrmError, toCrmError } from '../core/errors.js';
 import { resolveDatasetOptions, type DatasetOptions, type SourceEncoding, type SourceFormat, type SourceSpec } from '../core/options.js';
-import type { EngineStats, LoadMode } from '../core/protocol.js';
+import type { ChunkAck, EngineStats, LoadMode, WorkerInput } from '../core/protocol.js';
 import type { DatasetReport, LoadProgress, SourceReport } from '../core/report.js';
 import { TABLE_NAMES, type TableName } from '../core/schema.js';
 import type { DatasetColumns } from '../core/tables.js';
-import { openSource, type DataSource, type Fetcher } from './sources.js';
+import { proxy } from 'comlink';
+import { openSource, workerInput, type DataSource, type Fetcher } from './sources.js';
 import { WorkerConnection, type WorkerSource } from './worker-connection.js';
 
 /** Options of an engine: the dataset options plus how to run and feed the worker. */
@@ -178,62 +179,57 @@ export class CrmEngine {
     let totalRows = 0;
     const sources: SourceReport[] = [];
     try {
+      const context = {
+        signal,
+        fetchOptions: this.options.fetchOptions,
+        fetcher: this.options.fetcher,
+        idleTimeoutMs: this.options.idleTimeoutMs ?? 30_000,
+        baseUrl: this.options.baseUrl ?? (typeof document !== 'undefined' ? document.baseURI : undefined),
+      };
       for (let k = 0; k < planned.length; k++) {
         const { table, source } = planned[k]!;
-        const opened = await openSource(source, {
-          signal,
-          fetchOptions: this.options.fetchOptions,
-          fetcher: this.options.fetcher,
-          idleTimeoutMs: this.options.idleTimeoutMs ?? 30_000,
-          baseUrl: this.options.baseUrl ?? (typeof document !== 'undefined' ? document.baseURI : undefined),
-        });
-        const spec: SourceSpec = { name: opened.name, table };
-        const format = opened.format ?? options.format;
-        if (format !== undefined) spec.format = format;
+        const direct = workerInput(source, context);
+        const opened = direct === null ? await openSource(source, context) : null;
+        const name = direct !== null ? direct.name : opened!.name;
+        let size = direct !== null ? direct.size : opened!.size;
+        const spec: SourceSpec = { name, table };
+        const format = opened?.format ?? options.format;
+        if (format !== undefined && format !== null) spec.format = format;
         if (options.delimiter !== undefined) spec.delimiter = options.delimiter;
         if (options.encoding !== undefined) spec.encoding = options.encoding;
-        if (opened.size !== null) spec.size = opened.size;
+        if (size !== null) spec.size = size;
         const sourceId = await connection.call('beginSource', [loadId, spec]);
         let bytes = 0;
         let rows = 0;
-        let inFlight: Promise<void>[] = [];
         const report = (): void => {
           options.onProgress?.({
             table,
-            source: opened.name,
+            source: name,
             sourceIndex: k,
             sourceCount: planned.length,
             bytesRead: bytes,
-            bytesTotal: opened.size,
+            bytesTotal: size,
             rowsParsed: rows,
             totalBytesRead: totalBytes + bytes,
             totalRowsParsed: totalRows + rows,
             phase: 'read',
           });
         };
-        // Progress is reported in chunk order: each acknowledgement waits for the one before it.
-        let previous: Promise<void> = Promise.resolve();
-        for await (const chunk of opened.chunks) {
-          if (signal.aborted) throw new CrmError('aborted', 'The load was cancelled.');
-          const owned = chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength ? chunk : chunk.slice();
-          const buffer = owned.buffer as ArrayBuffer;
-          const sent = owned.length;
-          const ack = connection.call('pushChunk', [sourceId, buffer], { transfer: [buffer] });
-          const before = previous;
-          previous = ack.then(async (a) => {
-            await before;
-            if (signal.aborted) return;
-            bytes += sent;
-            rows = a.rows;
+        if (direct !== null) {
+          const read = await this.readInWorker(connection, sourceId, direct.input, signal, (ack) => {
+            bytes = ack.bytes;
+            rows = ack.rows;
+            if (ack.total !== undefined && ack.total !== null) size = ack.total;
             report();
           });
-          inFlight.push(previous);
-          if (inFlight.length >= 2) {
-            await inFlight.shift();
-          }
+          bytes = read.bytes;
+        } else {
+          bytes = await this.pushFromHere(connection, sourceId, opened!.chunks, signal, (sent, ack) => {
+            bytes = sent;
+            rows = ack.rows;
+            report();
+          });
         }
-        await Promise.all(inFlight);
-        inFlight = [];
         if (signal.aborted) throw new CrmError('aborted', 'The load was cancelled.');
         const reports = await connection.call('endSource', [sourceId]);
         sources.push(...reports);
@@ -261,6 +257,79 @@ export class CrmEngine {
       if (connection.alive) void connection.call('abortLoad', [loadId]).catch(() => undefined);
       throw failure;
     }
+  }
+
+  /**
+   * Has the worker read a File, Blob or URL itself, with progress through a callback. Cancelling the
+   * signal stops the read in the worker; a worker that stops reporting for the time limit is treated
+   * as hung (it is terminated and the load fails with `timeout`).
+   */
+  private async readInWorker(
+    connection: WorkerConnection,
+    sourceId: number,
+    input: WorkerInput,
+    signal: AbortSignal,
+    onAck: (ack: ChunkAck) => void,
+  ): Promise<ChunkAck> {
+    const limit = Math.max(this.options.timeoutMs ?? 60_000, (this.options.idleTimeoutMs ?? 30_000) + 5_000);
+    let last = Date.now();
+    const progress = proxy((ack: ChunkAck) => {
+      last = Date.now();
+      if (!signal.aborted) onAck(ack);
+    });
+    const onAbort = (): void => void connection.call('cancelSource', [sourceId]).catch(() => undefined);
+    signal.addEventListener('abort', onAbort);
+    const watchdog = setInterval(() => {
+      if (Date.now() - last > limit) {
+        connection.terminate(
+          new CrmError('timeout', `The analytics worker stopped reading for ${Math.round(limit / 1000)} s.`, {
+            hint: 'The worker was restarted; try again. With very large files, raise timeoutMs.',
+          }),
+        );
+      }
+    }, Math.min(1000, limit));
+    try {
+      return await connection.call('readSource', [sourceId, input, progress], { timeoutMs: Number.POSITIVE_INFINITY });
+    } finally {
+      clearInterval(watchdog);
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /**
+   * Reads a source on the main thread and transfers its batches to the worker, two in flight at a
+   * time; progress is reported in chunk order. Returns the bytes sent.
+   */
+  private async pushFromHere(
+    connection: WorkerConnection,
+    sourceId: number,
+    chunks: AsyncIterable<Uint8Array>,
+    signal: AbortSignal,
+    onAck: (bytesSent: number, ack: ChunkAck) => void,
+  ): Promise<number> {
+    let sentTotal = 0;
+    let acked = 0;
+    const inFlight: Promise<void>[] = [];
+    let previous: Promise<void> = Promise.resolve();
+    for await (const chunk of chunks) {
+      if (signal.aborted) throw new CrmError('aborted', 'The load was cancelled.');
+      const owned = chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength ? chunk : chunk.slice();
+      const buffer = owned.buffer as ArrayBuffer;
+      sentTotal += owned.length;
+      const upTo = sentTotal;
+      const ack = connection.call('pushChunk', [sourceId, buffer], { transfer: [buffer] });
+      const before = previous;
+      previous = ack.then(async (a) => {
+        await before;
+        if (signal.aborted) return;
+        acked = upTo;
+        onAck(acked, a);
+      });
+      inFlight.push(previous);
+      if (inFlight.length >= 2) await inFlight.shift();
+    }
+    await Promise.all(inFlight);
+    return sentTotal;
   }
 
   /** The report of the dataset's current data. */

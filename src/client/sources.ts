@@ -4,7 +4,9 @@
  * small enough that the worker reports progress and honours a cancel within a few milliseconds.
  */
 import { CrmError } from '../core/errors.js';
+import { BATCH_BYTES, cloneableInit, openDownload, readBatches, type FetchFunction } from '../core/http.js';
 import { displayUrl } from '../core/options.js';
+import type { WorkerInput } from '../core/protocol.js';
 
 /** Anything the kit can read a table from. */
 export type DataSource =
@@ -18,7 +20,7 @@ export type DataSource =
   | ReadableStream<Uint8Array>;
 
 /** A fetch function, for hosts that route requests through their own client (auth, retries). */
-export type Fetcher = (input: string, init: RequestInit) => Promise<Response>;
+export type Fetcher = FetchFunction;
 
 /** How sources are opened. */
 export interface OpenContext {
@@ -39,9 +41,6 @@ export interface OpenedSource {
   format: 'ndjson' | null;
   chunks: AsyncIterable<Uint8Array>;
 }
-
-/** Target size of a batch sent to the worker. */
-export const BATCH_BYTES = 1 << 20;
 
 /** Rows of an in-memory array encoded per slice before the main thread yields. */
 const ROWS_PER_SLICE = 2000;
@@ -65,18 +64,41 @@ export function sourceName(source: DataSource, baseUrl?: string): string {
   return 'source';
 }
 
-/** Opens a source for reading. Downloads start here; errors are `CrmError`s. */
+/**
+ * How the worker can read a source itself, or null when the main thread must read it. Files, Blobs
+ * and URLs (without a `fetcher` hook) are read in the worker: then the page does no work per chunk —
+ * not even Blink's network delivery, which ran 30–90 ms tasks on the main thread for a 70 MB download.
+ */
+export function workerInput(source: DataSource, ctx: OpenContext): { name: string; size: number | null; input: WorkerInput } | null {
+  const name = sourceName(source, ctx.baseUrl);
+  if (source instanceof Blob) return { name, size: source.size, input: { blob: source } };
+  if (ctx.fetcher !== undefined) return null;
+  let url: string;
+  let init: RequestInit | undefined;
+  if (typeof source === 'string' || source instanceof URL) {
+    url = String(source);
+  } else if (typeof source === 'object' && source !== null && !Array.isArray(source) && 'url' in source) {
+    url = String(source.url);
+    init = source.init;
+  } else {
+    return null;
+  }
+  const href = ctx.baseUrl !== undefined ? new URL(url, ctx.baseUrl).href : url;
+  return { name, size: null, input: { url: href, init: cloneableInit({ ...ctx.fetchOptions, ...init }), idleTimeoutMs: ctx.idleTimeoutMs } };
+}
+
+/** Opens a source for reading on the main thread. Downloads start here; errors are `CrmError`s. */
 export async function openSource(source: DataSource, ctx: OpenContext): Promise<OpenedSource> {
   const name = sourceName(source, ctx.baseUrl);
   if (typeof source === 'string' || source instanceof URL) return openUrl(String(source), undefined, name, ctx);
-  if (source instanceof Blob) return { name, size: source.size, format: null, chunks: readStream(source.stream(), ctx, null) };
+  if (source instanceof Blob) return { name, size: source.size, format: null, chunks: readBatches(source.stream(), { signal: ctx.signal, name }) };
   if (isRecordArray(source)) return { name, size: null, format: 'ndjson', chunks: encodeRecords(source, ctx.signal) };
   if (source instanceof ArrayBuffer || source instanceof Uint8Array) {
     const bytes = source instanceof Uint8Array ? source : new Uint8Array(source);
     return { name, size: bytes.length, format: null, chunks: sliceBytes(bytes) };
   }
   if (typeof ReadableStream !== 'undefined' && source instanceof ReadableStream) {
-    return { name, size: null, format: null, chunks: readStream(source, ctx, null) };
+    return { name, size: null, format: null, chunks: readBatches(source, { signal: ctx.signal, name }) };
   }
   if (typeof source === 'object' && source !== null && 'url' in source) {
     return openUrl(String(source.url), source.init, name, ctx);
@@ -85,126 +107,16 @@ export async function openSource(source: DataSource, ctx: OpenContext): Promise<
 }
 
 async function openUrl(url: string, init: RequestInit | undefined, name: string, ctx: OpenContext): Promise<OpenedSource> {
-  const merged: RequestInit = { ...ctx.fetchOptions, ...init, signal: ctx.signal };
   const href = ctx.baseUrl !== undefined ? new URL(url, ctx.baseUrl).href : url;
-  let response: Response;
-  const timeout = new AbortController();
-  const timer = setTimeout(() => timeout.abort(), ctx.idleTimeoutMs);
-  const onAbort = (): void => timeout.abort();
-  ctx.signal.addEventListener('abort', onAbort);
-  merged.signal = timeout.signal;
-  try {
-    response = await (ctx.fetcher ?? ((input: string, i: RequestInit) => fetch(input, i)))(href, merged);
-  } catch (error) {
-    if (ctx.signal.aborted) throw new CrmError('aborted', `Loading ${name} was cancelled.`, { source: name });
-    if (timeout.signal.aborted) {
-      throw new CrmError('timeout', `${name} did not answer within ${Math.round(ctx.idleTimeoutMs / 1000)} s.`, {
-        source: name,
-        hint: 'Check that the server is up, then retry.',
-      });
-    }
-    throw new CrmError('network', `${name} could not be reached (${error instanceof Error ? error.message : String(error)}).`, {
-      source: name,
-      hint: 'Check the URL, the network connection and, for another origin, that the server allows CORS requests from this page.',
-    });
-  } finally {
-    clearTimeout(timer);
-    ctx.signal.removeEventListener('abort', onAbort);
-  }
-  if (!response.ok) {
-    void response.body?.cancel().catch(() => undefined);
-    const status = response.status;
-    const hint =
-      status === 401 || status === 403
-        ? 'Check the credentials passed in fetchOptions or the fetcher (they are never read from attributes).'
-        : status === 404
-          ? 'Check the URL.'
-          : status >= 500
-            ? 'The server failed; retry later or contact its owner.'
-            : 'Check the request.';
-    throw new CrmError('http-status', `${name} answered HTTP ${status}${response.statusText ? ` ${response.statusText}` : ''}.`, {
-      source: name,
-      status,
-      hint,
-    });
-  }
-  const type = response.headers.get('content-type') ?? '';
-  if (/text\/html/i.test(type)) {
-    void response.body?.cancel().catch(() => undefined);
-    throw new CrmError('not-data', `${name} answered with an HTML page, not data.`, {
-      source: name,
-      hint: 'The address probably points to a login or error page: check the URL and the credentials in fetchOptions.',
-    });
-  }
-  const length = Number(response.headers.get('content-length'));
-  const encoded = (response.headers.get('content-encoding') ?? '') !== '';
-  const size = Number.isFinite(length) && length > 0 && !encoded ? length : null;
-  if (response.body === null) return { name, size: 0, format: null, chunks: sliceBytes(new Uint8Array(0)) };
-  return { name, size, format: null, chunks: readStream(response.body, ctx, name) };
-}
-
-/** Reads a byte stream in ~1 MB batches, with an idle time limit for downloads. */
-async function* readStream(stream: ReadableStream<Uint8Array>, ctx: OpenContext, download: string | null): AsyncGenerator<Uint8Array> {
-  const reader = stream.getReader();
-  let batch = new Uint8Array(BATCH_BYTES);
-  let used = 0;
-  const onAbort = (): void => void reader.cancel().catch(() => undefined);
-  ctx.signal.addEventListener('abort', onAbort);
-  try {
-    for (;;) {
-      if (ctx.signal.aborted) throw new CrmError('aborted', 'The load was cancelled.');
-      const { done, value } = download === null ? await reader.read() : await readWithin(reader, ctx.idleTimeoutMs, download);
-      if (done) break;
-      let offset = 0;
-      while (offset < value.length) {
-        const n = Math.min(value.length - offset, batch.length - used);
-        batch.set(value.subarray(offset, offset + n), used);
-        used += n;
-        offset += n;
-        if (used === batch.length) {
-          yield batch;
-          batch = new Uint8Array(BATCH_BYTES);
-          used = 0;
-        }
-      }
-    }
-    if (used > 0) yield batch.slice(0, used);
-  } catch (error) {
-    if (ctx.signal.aborted) throw new CrmError('aborted', 'The load was cancelled.');
-    throw error instanceof CrmError
-      ? error
-      : new CrmError('network', `Reading the data failed (${error instanceof Error ? error.message : String(error)}).`, {
-          hint: 'Check the network connection and retry.',
-        });
-  } finally {
-    ctx.signal.removeEventListener('abort', onAbort);
-    reader.releaseLock();
-  }
-}
-
-async function readWithin(
-  reader: ReadableStreamDefaultReader<Uint8Array>,
-  ms: number,
-  name: string,
-): Promise<ReadableStreamReadResult<Uint8Array>> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      // reject before cancelling: cancel() settles the pending read as "done", which must not win
-      reject(
-        new CrmError('timeout', `${name} sent no data for ${Math.round(ms / 1000)} s.`, {
-          source: name,
-          hint: 'The server stalled; retry later.',
-        }),
-      );
-      void reader.cancel().catch(() => undefined);
-    }, ms);
+  const opened = await openDownload(href, {
+    name,
+    init: { ...ctx.fetchOptions, ...init },
+    signal: ctx.signal,
+    idleTimeoutMs: ctx.idleTimeoutMs,
+    fetch: ctx.fetcher ?? ((input: string, i: RequestInit) => fetch(input, i)),
   });
-  try {
-    return await Promise.race([reader.read(), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+  if (opened.body === null) return { name, size: 0, format: null, chunks: sliceBytes(new Uint8Array(0)) };
+  return { name, size: opened.size, format: null, chunks: readBatches(opened.body, { signal: ctx.signal, idleTimeoutMs: ctx.idleTimeoutMs, name }) };
 }
 
 async function* sliceBytes(bytes: Uint8Array): AsyncGenerator<Uint8Array> {

@@ -61,13 +61,16 @@ export class WorkerConnection {
       const entry: Pending = { reject };
       this.pending.add(entry);
       const limit = options.timeoutMs ?? this.timeoutMs;
-      const timer = setTimeout(() => {
-        this.die(
-          new CrmError('timeout', `The analytics worker did not answer ${method} within ${Math.round(limit / 1000)} s.`, {
-            hint: 'The worker was restarted; try again. With very large files, raise timeoutMs.',
-          }),
-        );
-      }, limit);
+      // no timer for calls without a limit (browsers fire timers over 2^31 ms at once)
+      const timer = Number.isFinite(limit)
+        ? setTimeout(() => {
+            this.die(
+              new CrmError('timeout', `The analytics worker did not answer ${method} within ${Math.round(limit / 1000)} s.`, {
+                hint: 'The worker was restarted; try again. With very large files, raise timeoutMs.',
+              }),
+            );
+          }, limit)
+        : undefined;
       let callArgs: unknown[] = args;
       if (options.transfer !== undefined && options.transfer.length > 0) {
         callArgs = args.map((a, i) => (i === args.length - 1 ? transfer(a, options.transfer!) : a));

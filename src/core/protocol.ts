@@ -19,7 +19,12 @@ export interface ChunkAck {
   bytes: number;
   /** Rows of this source parsed so far. */
   rows: number;
+  /** Total bytes of the source when known (`readSource` only). */
+  total?: number | null;
 }
+
+/** A source the worker reads by itself: a File or Blob, or a URL with a cloneable request. */
+export type WorkerInput = { blob: Blob } | { url: string; init: RequestInit; idleTimeoutMs: number };
 
 /** Counters for tests and diagnostics. */
 export interface EngineStats {
@@ -46,6 +51,13 @@ export interface EngineApi {
   beginSource(load: number, spec: SourceSpec): number;
   /** Feeds raw bytes of a source (transferred). */
   pushChunk(source: number, chunk: ArrayBuffer | Uint8Array): ChunkAck;
+  /**
+   * Reads a Blob or downloads a URL inside the worker and feeds it to the source, calling `onProgress`
+   * after each batch. Resolves when the bytes are all in; `cancelSource` stops it.
+   */
+  readSource(source: number, input: WorkerInput, onProgress?: (ack: ChunkAck) => void): Promise<ChunkAck>;
+  /** Stops a `readSource` in progress (it rejects with `aborted`). */
+  cancelSource(source: number): void;
   /** Ends a source; returns one report per table it held. */
   endSource(source: number): SourceReport[];
   /** Applies the load to the dataset, rebuilds tables and indexes, and returns the dataset report. */

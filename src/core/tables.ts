@@ -4,7 +4,10 @@
  * order and the same rows in any order give identical arrays.
  */
 
-/** Dictionaries of a dataset, sorted by UTF-16 code units. */
+/**
+ * Dictionaries of a dataset. All but `orderIds` are sorted by code point (UTF-8 byte order, as SQL
+ * engines sort text), so their codes are canonical; order ids keep the order of first appearance.
+ */
 export interface DatasetDictionaries {
   customers: string[];
   /** Channels of touches and costs (trimmed, lower-cased). */

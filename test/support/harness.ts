@@ -49,7 +49,7 @@ export function split(bytes: Uint8Array, sizes: number[] | undefined): Uint8Arra
 }
 
 /** Loads sources into a fresh dataset of a fresh engine and commits. Throws what the engine throws. */
-export function loadSources(sources: HarnessSource[], options: DatasetOptions = {}, engine: EngineApi = createEngineApi(() => 0)): HarnessResult {
+export function loadSources(sources: HarnessSource[], options: DatasetOptions = {}, engine: EngineApi = createEngineApi({ now: () => 0 })): HarnessResult {
   const dataset = engine.createDataset(options);
   const load = engine.beginLoad(dataset, 'replace');
   const reports: SourceReport[] = [];
@@ -104,4 +104,17 @@ export function orderRows(columns: DatasetColumns): { customer: string; time: st
     });
   }
   return rows;
+}
+
+/**
+ * Columns in a form that is equal for equal data: order id codes (which follow first appearance, not
+ * string order) are replaced by the ids themselves. Use it to compare datasets loaded differently.
+ */
+export function canonical(columns: DatasetColumns): unknown {
+  const { orderIds, ...dictionaries } = columns.dictionaries;
+  return {
+    ...columns,
+    dictionaries: { ...dictionaries, orderIds: [...orderIds].sort() },
+    orders: { ...columns.orders, orderId: Array.from(columns.orders.orderId, (c) => (c < 0 ? null : orderIds[c])) },
+  };
 }

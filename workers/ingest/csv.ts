@@ -11,8 +11,24 @@
  *   resumes on the line after the one where it started.
  *
  * Chunks may split the input anywhere; the incomplete record at the end of a chunk is carried over.
+ *
+ * Fast path: once the sink has a plan (after the header), a line without quotes and without a lone
+ * CR is split in one pass that also parses the numeric columns, and handed to the sink as typed
+ * values; anything unusual falls back to the general path above, which is the reference behaviour.
+ * Measured on the 1M-row orders file, this halves the time spent outside dictionary lookups.
  */
-import { FIELD_CSV_ESCAPED, FIELD_PLAIN, FIELD_QUOTED, FieldRow, type RecordSink } from './fields.js';
+import {
+  FAST_NUMBER,
+  FIELD_CSV_ESCAPED,
+  FIELD_PLAIN,
+  FIELD_QUOTED,
+  FieldRow,
+  NUMBER_EMPTY,
+  NUMBER_OK,
+  NUMBER_OTHER,
+  type FastPlan,
+  type RecordSink,
+} from './fields.js';
 
 const LF = 10;
 const CR = 13;
@@ -22,15 +38,13 @@ const QUOTE = 34;
 export const MAX_RECORD_BYTES = 4 * 1024 * 1024;
 
 const EMPTY = new Uint8Array(0);
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  if (a.length === 0) return b;
-  if (b.length === 0) return a;
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a, 0);
-  out.set(b, a.length);
-  return out;
-}
+const MINUS = 45;
+/** `fastRecord` results besides a position. */
+const GENERAL = -1;
+const INCOMPLETE = -2;
+const PLUS = 43;
+const POW10: number[] = [];
+for (let i = 0, p = 1; i <= 22; i++, p *= 10) POW10.push(p);
 
 /** Streaming CSV tokenizer; feeds records to a sink. */
 export class CsvTokenizer {
@@ -41,9 +55,13 @@ export class CsvTokenizer {
   private readonly special = new Uint8Array(256);
   private readonly row = new FieldRow();
   private pending: Uint8Array = EMPTY;
+  private work: Uint8Array = EMPTY;
   private line = 1;
   private skipLF = false;
   private maxRecord: number;
+  private plan: FastPlan | null = null;
+  /** Whether the sink was asked for a plan after the header. */
+  private planChecked = false;
 
   constructor(delimiter: string, sink: RecordSink, maxRecordBytes = MAX_RECORD_BYTES) {
     this.delimiter = delimiter.charCodeAt(0);
@@ -66,7 +84,7 @@ export class CsvTokenizer {
   }
 
   private parse(chunk: Uint8Array, final: boolean): void {
-    let data = this.pending.length > 0 ? concat(this.pending, chunk) : chunk;
+    const data = this.pending.length > 0 ? this.join(chunk) : chunk;
     this.pending = EMPTY;
     let pos = 0;
     if (this.skipLF && data.length > 0) {
@@ -74,15 +92,157 @@ export class CsvTokenizer {
       this.skipLF = false;
     }
     const n = data.length;
+    // position of the next quote at or after `pos` (n when none), found lazily with indexOf
+    let nextQuote = -1;
     while (pos < n) {
+      const plan = this.plan;
+      if (plan !== null) {
+        if (nextQuote < pos) {
+          nextQuote = data.indexOf(QUOTE, pos);
+          if (nextQuote < 0) nextQuote = n;
+        }
+        const next = this.fastRecord(plan, data, pos, nextQuote, final);
+        if (next >= 0) {
+          pos = next;
+          continue;
+        }
+        if (next === INCOMPLETE) {
+          this.pending = data.subarray(pos);
+          return;
+        }
+      }
       const next = this.record(data, pos, final);
       if (next < 0) {
         this.pending = data.subarray(pos);
         return;
       }
       pos = next;
+      if (!this.planChecked && this.records > 0) {
+        this.planChecked = true;
+        this.plan = this.sink.fastPlan?.() ?? null;
+      }
     }
-    data = EMPTY;
+  }
+
+  /**
+   * Splits the line starting at `start` into the plan's fields in one pass, parsing numeric columns
+   * on the way, and offers it to the sink. Returns the position after the line; `GENERAL` when the
+   * line needs the general path (a quote, a lone CR, a different field count, a blank line, or the
+   * sink declined); `INCOMPLETE` when the data ends before the line does.
+   */
+  private fastRecord(plan: FastPlan, data: Uint8Array, start: number, nextQuote: number, final: boolean): number {
+    const kinds = plan.kinds;
+    const count = kinds.length;
+    const starts = plan.starts;
+    const ends = plan.ends;
+    const delimiter = this.delimiter;
+    const n = data.length;
+    let i = start;
+    let c = 0;
+    for (let k = 0; k < count; k++) {
+      starts[k] = i;
+      if (kinds[k] === FAST_NUMBER) {
+        const dec = plan.decimal;
+        let j = i;
+        let neg = false;
+        const c0 = data[j];
+        if (c0 === MINUS) {
+          neg = true;
+          j++;
+        } else if (c0 === PLUS) {
+          j++;
+        }
+        let mant = 0;
+        let digits = 0;
+        let frac = 0;
+        let dot = false;
+        let sawDigit = false;
+        let plain = true;
+        for (; j < n; j++) {
+          c = data[j]!;
+          const d = c - 48;
+          if (d >>> 0 <= 9) {
+            sawDigit = true;
+            if (mant === 0 && d === 0) {
+              if (dot) frac++;
+              continue;
+            }
+            mant = mant * 10 + d;
+            digits++;
+            if (dot) frac++;
+          } else if (c === dec && !dot) {
+            dot = true;
+          } else if (c === delimiter || c === LF || c === CR) {
+            break;
+          } else {
+            plain = false;
+          }
+        }
+        ends[k] = j;
+        if (j === i) {
+          plan.status[k] = NUMBER_EMPTY;
+        } else if (!plain || !sawDigit || digits > 15 || frac > 22) {
+          plan.status[k] = NUMBER_OTHER;
+        } else {
+          const v = frac === 0 ? mant : mant / POW10[frac]!;
+          plan.values[k] = neg ? -v : v;
+          plan.status[k] = NUMBER_OK;
+        }
+        i = j;
+      } else {
+        for (; i < n; i++) {
+          c = data[i]!;
+          if (c === delimiter || c === LF || c === CR) break;
+        }
+        ends[k] = i;
+      }
+      if (i >= n) return final ? this.fastEnd(plan, data, start, n, n, nextQuote) : INCOMPLETE;
+      if (k < count - 1) {
+        if (c !== delimiter) return GENERAL; // too few fields
+        i++;
+      }
+    }
+    // trailing empty fields (a trailing delimiter) are fine; anything else is not
+    while (i < n && data[i] === delimiter) i++;
+    if (i >= n) return final ? this.fastEnd(plan, data, start, n, n, nextQuote) : INCOMPLETE;
+    c = data[i]!;
+    if (c === LF) return this.fastEnd(plan, data, start, i, i + 1, nextQuote);
+    if (c === CR) {
+      if (i + 1 >= n) return final ? this.fastEnd(plan, data, start, i, n, nextQuote) : INCOMPLETE;
+      if (data[i + 1] === LF) return this.fastEnd(plan, data, start, i, i + 2, nextQuote);
+    }
+    return GENERAL;
+  }
+
+  /** Completes a fast line that ends at `end` (its break excluded) and resumes at `next`. */
+  private fastEnd(plan: FastPlan, data: Uint8Array, start: number, end: number, next: number, nextQuote: number): number {
+    if (end === start || nextQuote < end) return GENERAL;
+    if (!this.sink.fastLine!(plan, data, this.line)) return GENERAL;
+    this.records++;
+    this.line++;
+    return next;
+  }
+
+  /**
+   * The carried-over partial record followed by the new chunk, in a work buffer that is reused from
+   * chunk to chunk (a fresh 1 MB array per chunk was a measurable share of the garbage collector's time).
+   * Records are handed to the sink synchronously, so reusing the buffer is safe.
+   */
+  private join(chunk: Uint8Array): Uint8Array {
+    const carried = this.pending.length;
+    const needed = carried + chunk.length;
+    if (this.work.length < needed) {
+      const next = new Uint8Array(Math.max(needed, this.work.length * 2));
+      next.set(this.pending);
+      this.work = next;
+    } else if (this.pending.buffer === this.work.buffer) {
+      const from = this.pending.byteOffset - this.work.byteOffset;
+      if (from !== 0) this.work.copyWithin(0, from, from + carried);
+    } else {
+      this.work.set(this.pending, 0);
+    }
+    this.work.set(chunk, carried);
+    return this.work.subarray(0, needed);
   }
 
   /**

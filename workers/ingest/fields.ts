@@ -46,6 +46,41 @@ export class FieldRow {
   }
 }
 
+/** Fast-path column kinds: skipped, a number parsed inline by the tokenizer, or text located only. */
+export const FAST_SKIP = 0;
+export const FAST_NUMBER = 1;
+export const FAST_TEXT = 2;
+
+/** Status of an inline-parsed number. */
+export const NUMBER_OK = 0;
+export const NUMBER_EMPTY = 1;
+/** Not a plain number (currency, grouping, spaces, exponent, too many digits): the general path decides. */
+export const NUMBER_OTHER = 2;
+
+/**
+ * The plan and scratch space of the CSV fast path. For an unquoted line, the tokenizer splits the
+ * fields into `starts`/`ends` and parses the `FAST_NUMBER` columns into `values` (with `status`), in
+ * the same pass over the bytes; the sink then assembles the row from typed values.
+ */
+export class FastPlan {
+  readonly kinds: Uint8Array;
+  /** Decimal separator of the numbers, as a byte. */
+  readonly decimal: number;
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
+  readonly values: Float64Array;
+  readonly status: Uint8Array;
+
+  constructor(kinds: Uint8Array, decimal: '.' | ',') {
+    this.kinds = kinds;
+    this.decimal = decimal === ',' ? 44 : 46;
+    this.starts = new Int32Array(kinds.length);
+    this.ends = new Int32Array(kinds.length);
+    this.values = new Float64Array(kinds.length);
+    this.status = new Uint8Array(kinds.length);
+  }
+}
+
 /** Receives records from a parser. */
 export interface RecordSink {
   /** A data record. For CSV the first non-blank record is passed to `header` instead. */
@@ -54,6 +89,13 @@ export interface RecordSink {
   malformed(line: number, reason: 'unterminated-quote' | 'after-quote' | 'bad-record', raw: Uint8Array, detail: string): void;
   /** A blank line (or a line of empty fields). */
   blank(line: number): void;
+  /** The CSV fast-path plan, once the header is known; null when the sink has none. */
+  fastPlan?(): FastPlan | null;
+  /**
+   * An unquoted line split (and partly parsed) by the fast path. Returns false, with no side effect,
+   * to have the line parsed the general way (which reports rejections precisely).
+   */
+  fastLine?(plan: FastPlan, buf: Uint8Array, line: number): boolean;
 }
 
 /**

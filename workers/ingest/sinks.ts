@@ -19,10 +19,19 @@ import { TABLE_FIELDS, GROUP_HOLDOUT, GROUP_TREATMENT, type TableName } from '..
 import type { TimeZone } from '../../src/core/time.js';
 import { Float64Column, Int32Column, Uint8Column } from '../table/columns.js';
 import { ByteDictionary } from '../table/dictionary.js';
+import { KeyLog, type KeyCodes } from '../table/key-log.js';
 import type { AttributePart, CostsPart, CustomersPart, OrdersPart, TablePart, TouchesPart } from '../table/parts.js';
 import { decodeBytes, isValidUtf8 } from './encoding.js';
 import {
+  FAST_NUMBER,
+  FAST_SKIP,
+  FAST_TEXT,
+  FastPlan,
+  NUMBER_EMPTY,
+  NUMBER_OK,
   FIELD_ABSENT,
+  FIELD_PLAIN,
+  FIELD_QUOTED,
   FIELD_CSV_ESCAPED,
   FIELD_JSON_BOOLEAN,
   FIELD_JSON_ESCAPED,
@@ -95,6 +104,7 @@ export abstract class TableSink implements JsonRecordSink {
   private readonly rejectedByReason: Partial<Record<RejectReason, number>> = {};
   private headerSeen: boolean;
   private headerInvalidUtf8 = false;
+  private readonly csv: boolean;
   // the field loaded by `load`
   protected vb: Uint8Array = new Uint8Array(0);
   protected vs = 0;
@@ -104,7 +114,8 @@ export abstract class TableSink implements JsonRecordSink {
 
   constructor(ctx: SinkContext) {
     this.ctx = ctx;
-    this.headerSeen = ctx.format !== 'csv';
+    this.csv = ctx.format === 'csv';
+    this.headerSeen = !this.csv;
   }
 
   /** Called once with the CSV header; JSON sources call `column` per key instead. */
@@ -125,7 +136,7 @@ export abstract class TableSink implements JsonRecordSink {
       return;
     }
     this.rowsRead++;
-    if (this.ctx.format === 'csv' && row.count !== this.columns.length && !this.countOk(row)) {
+    if (this.csv && row.count !== this.columns.length && !this.countOk(row)) {
       this.rejectRaw(row.line, '', row.buf.subarray(row.starts[0]!, row.ends[Math.min(row.count, 8) - 1]!), 'field-count',
         `line has ${row.count} fields; the header has ${this.columns.length}`);
       return;
@@ -193,6 +204,11 @@ export abstract class TableSink implements JsonRecordSink {
     return [];
   }
 
+  /** Makes room for about `rows` rows in total (estimated from the source size). */
+  reserve(rows: number): void {
+    void rows;
+  }
+
   /** Finishes the source: resolves deferred dates, decodes dictionaries, returns the columns. */
   abstract finish(declaredEncoding: SourceEncoding | null): TablePart;
 
@@ -208,9 +224,9 @@ export abstract class TableSink implements JsonRecordSink {
     requireColumns(this.table, this.columns, this.fieldColumns, this.ctx.source);
   }
 
-  /** The encoding of the source's strings, given what its dictionaries saw. */
-  protected resolveEncoding(declared: SourceEncoding | null, dictionaries: ByteDictionary[]): SourceEncoding {
-    const invalid = this.headerInvalidUtf8 || dictionaries.some((d) => d.invalidUtf8);
+  /** The encoding of the source's strings, given what its dictionaries and key logs saw. */
+  protected resolveEncoding(declared: SourceEncoding | null, dictionaries: ByteDictionary[], logs: KeyCodes[] = []): SourceEncoding {
+    const invalid = this.headerInvalidUtf8 || dictionaries.some((d) => d.invalidUtf8) || logs.some((l) => l.invalidUtf8);
     if (declared === 'utf-8' && invalid) {
       throw new CrmError('encoding', `${this.ctx.source} is not valid UTF-8, although encoding "utf-8" was given.`, {
         source: this.ctx.source,
@@ -250,13 +266,89 @@ export abstract class TableSink implements JsonRecordSink {
     this.fieldColumns = fieldColumns;
     this.matches = matches;
     if (strict) requireColumns(this.table, this.columns, fieldColumns, this.ctx.source);
+    this.plan = this.csv && this.hasFastPath() ? this.makePlan() : null;
     this.onColumnsChanged();
+  }
+
+  private plan: FastPlan | null = null;
+
+  /** The CSV fast-path plan (see `CsvTokenizer`), or null. */
+  fastPlan(): FastPlan | null {
+    return this.plan;
+  }
+
+  /** Whether this table assembles fast-path lines (`fastLine`). */
+  protected hasFastPath(): boolean {
+    return false;
+  }
+
+  private makePlan(): FastPlan {
+    const kinds = new Uint8Array(this.columns.length).fill(FAST_SKIP);
+    TABLE_FIELDS[this.table].forEach((field, f) => {
+      const col = this.fieldColumns[f]!;
+      if (col < 0) return;
+      kinds[col] = field.kind === 'money' || field.kind === 'number' ? FAST_NUMBER : FAST_TEXT;
+    });
+    return new FastPlan(kinds, this.ctx.options.decimal);
+  }
+
+  /**
+   * Points vb/vs/ve at a fast-path text field when it is a usable value: non-empty, no surrounding
+   * whitespace, not a null token. Returns 1 for a value, 0 for an empty field, -1 when the general
+   * path must decide (whitespace, a null token).
+   */
+  protected fastText(plan: FastPlan, buf: Uint8Array, col: number): number {
+    const s = plan.starts[col]!;
+    const e = plan.ends[col]!;
+    if (e === s) return 0;
+    if (buf[s]! <= 32 || buf[e - 1]! <= 32 || isNullToken(buf, s, e - s)) return -1;
+    this.vb = buf;
+    this.vs = s;
+    this.ve = e;
+    return 1;
+  }
+
+  /** An optional fast-path number: its value, `missing` when empty, NaN when the general path must decide. */
+  protected fastNumber(plan: FastPlan, col: number, missing: number): number {
+    if (col < 0) return missing;
+    const status = plan.status[col]!;
+    if (status === NUMBER_OK) return plan.values[col]!;
+    return status === NUMBER_EMPTY ? missing : Number.NaN;
+  }
+
+  /** A fast-path timestamp: its instant, `missing` when empty, NaN when the general path must decide. */
+  protected fastTime(plan: FastPlan, buf: Uint8Array, col: number, reader: TimestampReader, missing: number): number {
+    if (col < 0) return missing;
+    const text = this.fastText(plan, buf, col);
+    if (text === 0) return missing;
+    if (text < 0 || !reader.scanIso(buf, this.vs, this.ve)) return Number.NaN;
+    return reader.out[0]!;
   }
 
   /** A row whose field count differs from the header is fine when the extra fields are all empty. */
   private countOk(row: FieldRow): boolean {
     if (row.count < this.columns.length) return false;
     for (let k = this.columns.length; k < row.count; k++) if (row.starts[k] !== row.ends[k]) return false;
+    return true;
+  }
+
+  /**
+   * Fast path: when field `col` is unquoted with no surrounding whitespace (nearly every field of a
+   * machine-written file), points vb/vs/ve at it and returns true. Otherwise the caller takes `load`.
+   */
+  protected plain(row: FieldRow, col: number): boolean {
+    if (col < 0 || col >= row.count) return false;
+    const flag = row.flags[col]!;
+    if (flag !== FIELD_PLAIN && flag !== FIELD_QUOTED && flag !== FIELD_JSON_NUMBER) return false;
+    const s = row.starts[col]!;
+    const e = row.ends[col]!;
+    if (e <= s) return false;
+    const buf = row.buf;
+    if (buf[s]! <= 32 || buf[e - 1]! <= 32) return false;
+    this.vb = buf;
+    this.vs = s;
+    this.ve = e;
+    this.vflag = flag;
     return true;
   }
 
@@ -340,7 +432,12 @@ export abstract class TableSink implements JsonRecordSink {
 
   /** Reads a number field; NaN when rejected (already reported), `missing` when empty. */
   protected readNumber(row: FieldRow, f: number, reader: NumberReader, required: boolean, missing: number): number {
-    const status = this.load(row, this.fieldColumns[f]!);
+    const col = this.fieldColumns[f]!;
+    if (this.plain(row, col)) {
+      const v = reader.read(this.vb, this.vs, this.ve, this.vflag === FIELD_JSON_NUMBER);
+      if (v === v) return v;
+    }
+    const status = this.load(row, col);
     if (status === EMPTY_VALUE) {
       if (required) this.rejectField(row, f, status, 'missing');
       return required ? Number.NaN : missing;
@@ -356,7 +453,12 @@ export abstract class TableSink implements JsonRecordSink {
 
   /** Reads a timestamp field; NaN when rejected, `missing` when empty and optional, or `DEFERRED`. */
   protected readTime(row: FieldRow, f: number, reader: TimestampReader, required: boolean): number {
-    const status = this.load(row, this.fieldColumns[f]!);
+    const col = this.fieldColumns[f]!;
+    if (this.plain(row, col)) {
+      const v = reader.read(this.vb, this.vs, this.ve, this.vflag === FIELD_JSON_NUMBER);
+      if (v === v) return v;
+    }
+    const status = this.load(row, col);
     if (status === EMPTY_VALUE) {
       if (required) {
         this.rejectField(row, f, status, 'missing');
@@ -374,8 +476,10 @@ export abstract class TableSink implements JsonRecordSink {
   }
 
   /** Interns a text field; -1 when empty (and rejects when required). -2 when rejected. */
-  protected internText(row: FieldRow, f: number, dict: ByteDictionary, required: boolean): number {
-    const status = this.load(row, this.fieldColumns[f]!);
+  protected internText(row: FieldRow, f: number, dict: Interner, required: boolean): number {
+    const col = this.fieldColumns[f]!;
+    if (this.plain(row, col) && !isNullToken(this.vb, this.vs, this.ve - this.vs)) return dict.intern(this.vb, this.vs, this.ve);
+    const status = this.load(row, col);
     if (status === VALUE) return dict.intern(this.vb, this.vs, this.ve);
     if (status === EMPTY_VALUE && !required) return -1;
     this.rejectField(row, f, status, 'missing');
@@ -384,7 +488,9 @@ export abstract class TableSink implements JsonRecordSink {
 
   /** Whether a text field has a value (without interning it). */
   protected hasText(row: FieldRow, f: number): number {
-    return this.load(row, this.fieldColumns[f]!);
+    const col = this.fieldColumns[f]!;
+    if (this.plain(row, col) && !isNullToken(this.vb, this.vs, this.ve - this.vs)) return VALUE;
+    return this.load(row, col);
   }
 
   /** Checks money readers for a file that mixes "1,234" and "12,50" (a decimal comma read as grouping). */
@@ -417,10 +523,25 @@ export abstract class TableSink implements JsonRecordSink {
   }
 }
 
+/** Something that interns byte slices: a dictionary, or a key log (whose codes come at the end). */
+interface Interner {
+  intern(buf: Uint8Array, start: number, end: number): number;
+}
+
+/** Maps key-log entry indexes (or -1) to codes, in place. */
+function entriesToCodes(column: Int32Array, codes: Int32Array): Int32Array {
+  for (let i = 0; i < column.length; i++) {
+    const e = column[i]!;
+    if (e >= 0) column[i] = codes[e]!;
+  }
+  return column;
+}
+
 /** Returned by `readTime` for an empty optional timestamp. */
 const OPTIONAL_EMPTY = Number.POSITIVE_INFINITY;
 
 function isNullToken(buf: Uint8Array, s: number, len: number): boolean {
+  if (len > 4) return false;
   const c = buf[s]!;
   if (len === 4 && (c === 110 || c === 78)) {
     // null / NULL / Null
@@ -485,8 +606,8 @@ const O_CURRENCY = 9;
 /** Orders: one row per line item or per order. */
 export class OrdersSink extends TableSink {
   readonly table = 'orders' as const;
-  private readonly customers = new ByteDictionary();
-  private readonly orderIds = new ByteDictionary();
+  private readonly customers = new KeyLog();
+  private readonly orderIds = new KeyLog();
   private readonly currencies = new ByteDictionary();
   private rateByCode: number[] = [];
   private readonly customer = new Int32Column();
@@ -586,6 +707,60 @@ export class OrdersSink extends TableSink {
     this.line.push(row.line);
   }
 
+  protected override hasFastPath(): boolean {
+    return this.fieldColumns[O_CURRENCY]! < 0;
+  }
+
+  override reserve(rows: number): void {
+    this.customers.reserve(rows);
+    if (this.fieldColumns[O_ORDER]! >= 0) this.orderIds.reserve(rows);
+    for (const column of [this.customer, this.order, this.line]) column.reserve(rows);
+    for (const column of [this.time, this.revenue, this.margin, this.discount]) column.reserve(rows);
+  }
+
+  fastLine(plan: FastPlan, buf: Uint8Array, line: number): boolean {
+    const fc = this.fieldColumns;
+    const time = this.fastTime(plan, buf, fc[O_TIME]!, this.timeReader, Number.NaN);
+    if (time !== time) return false;
+    let revenue: number;
+    const revenueCol = fc[O_REVENUE]!;
+    const revenueStatus = revenueCol >= 0 ? plan.status[revenueCol]! : NUMBER_EMPTY;
+    if (revenueStatus === NUMBER_OK) {
+      revenue = plan.values[revenueCol]!;
+    } else if (revenueStatus === NUMBER_EMPTY && fc[O_QUANTITY]! >= 0 && fc[O_PRICE]! >= 0) {
+      revenue = this.fastNumber(plan, fc[O_QUANTITY]!, Number.NaN) * this.fastNumber(plan, fc[O_PRICE]!, Number.NaN);
+      if (revenue !== revenue) return false;
+    } else {
+      return false;
+    }
+    let margin = this.fastNumber(plan, fc[O_MARGIN]!, Number.POSITIVE_INFINITY);
+    if (margin !== margin) return false;
+    if (margin === Number.POSITIVE_INFINITY) {
+      const cost = this.fastNumber(plan, fc[O_COST]!, Number.POSITIVE_INFINITY);
+      if (cost !== cost) return false;
+      margin = cost === Number.POSITIVE_INFINITY ? Number.NaN : revenue - cost;
+    }
+    const discount = this.fastNumber(plan, fc[O_DISCOUNT]!, 0);
+    if (discount !== discount) return false;
+    const orderCol = fc[O_ORDER]!;
+    const order = orderCol >= 0 ? this.fastText(plan, buf, orderCol) : 0;
+    if (order < 0) return false;
+    if (this.fastText(plan, buf, fc[O_CUSTOMER]!) !== 1) return false;
+    const customer = this.customers.intern(this.vb, this.vs, this.ve);
+    const orderCode = order === 1 ? this.orderIds.intern(buf, plan.starts[orderCol]!, plan.ends[orderCol]!) : -1;
+    if (Number.isNaN(margin)) this.rowsWithoutMargin++;
+    this.rowsRead++;
+    this.accepted++;
+    this.customer.push(customer);
+    this.order.push(orderCode);
+    this.time.push(time);
+    this.revenue.push(revenue);
+    this.margin.push(margin);
+    this.discount.push(discount);
+    this.line.push(line);
+    return true;
+  }
+
   private internCurrency(row: FieldRow): number {
     const status = this.load(row, this.fieldColumns[O_CURRENCY]!);
     if (status === EMPTY_VALUE) return -1;
@@ -618,7 +793,9 @@ export class OrdersSink extends TableSink {
     ]);
     const time = this.time.finish();
     this.resolveTimes(this.timeReader, time, O_TIME);
-    const encoding = this.resolveEncoding(declared, [this.customers, this.orderIds]);
+    const customers = this.customers.finish();
+    const orderIds = this.orderIds.finish();
+    const encoding = this.resolveEncoding(declared, [], [customers, orderIds]);
     const currencies = this.currencies.decode('utf-8');
     const { options, source } = this.ctx;
     if (options.rates === null) {
@@ -647,10 +824,10 @@ export class OrdersSink extends TableSink {
     return {
       table: 'orders',
       report,
-      customers: this.customers.decode(encoding),
-      customer: this.customer.finish(),
-      orderIds: this.orderIds.decode(encoding),
-      order: this.order.finish(),
+      customers: customers.decode(encoding),
+      customer: entriesToCodes(this.customer.finish(), customers.codes),
+      orderIds: orderIds.decode(encoding),
+      order: entriesToCodes(this.order.finish(), orderIds.codes),
       time,
       revenue: this.revenue.finish(),
       margin: this.margin.finish(),
@@ -672,7 +849,7 @@ const T_COST = 7;
 /** Touches: sends (treatment) and holdout assignments. */
 export class TouchesSink extends TableSink {
   readonly table = 'touches' as const;
-  private readonly customers = new ByteDictionary();
+  private readonly customers = new KeyLog();
   private readonly channels = new ByteDictionary();
   private readonly campaigns = new ByteDictionary();
   private readonly customer = new Int32Column();
@@ -762,6 +939,62 @@ export class TouchesSink extends TableSink {
     this.line.push(row.line);
   }
 
+  protected override hasFastPath(): boolean {
+    return true;
+  }
+
+  override reserve(rows: number): void {
+    this.customers.reserve(rows);
+    for (const column of [this.customer, this.channel, this.campaign, this.line]) column.reserve(rows);
+    for (const column of [this.sentAt, this.openedAt, this.clickedAt, this.cost]) column.reserve(rows);
+    this.group.reserve(rows);
+  }
+
+  fastLine(plan: FastPlan, buf: Uint8Array, line: number): boolean {
+    const fc = this.fieldColumns;
+    const sent = this.fastTime(plan, buf, fc[T_SENT]!, this.sentReader, Number.NaN);
+    if (sent !== sent) return false;
+    const opened = this.fastTime(plan, buf, fc[T_OPENED]!, this.openedReader, OPTIONAL_EMPTY);
+    if (opened !== opened) return false;
+    const clicked = this.fastTime(plan, buf, fc[T_CLICKED]!, this.clickedReader, OPTIONAL_EMPTY);
+    if (clicked !== clicked) return false;
+    const cost = this.fastNumber(plan, fc[T_COST]!, 0);
+    if (cost !== cost) return false;
+    let group = GROUP_TREATMENT;
+    const groupCol = fc[T_GROUP]!;
+    if (groupCol >= 0) {
+      const status = this.fastText(plan, buf, groupCol);
+      if (status < 0) return false;
+      if (status === 1) {
+        group = readGroup(buf, this.vs, this.ve);
+        if (group < 0) return false;
+      }
+    }
+    // check every text field before interning any, so a line sent to the general path leaves no trace
+    const campaignCol = fc[T_CAMPAIGN]!;
+    const campaign = campaignCol >= 0 ? this.fastText(plan, buf, campaignCol) : 0;
+    if (campaign < 0) return false;
+    const channelCol = fc[T_CHANNEL]!;
+    if (this.fastText(plan, buf, channelCol) !== 1) return false;
+    const customerCol = fc[T_CUSTOMER]!;
+    if (this.fastText(plan, buf, customerCol) !== 1) return false;
+    const customer = this.customers.intern(buf, plan.starts[customerCol]!, plan.ends[customerCol]!);
+    const channel = this.channels.intern(buf, plan.starts[channelCol]!, plan.ends[channelCol]!);
+    const campaignCode = campaign === 1 ? this.campaigns.intern(buf, plan.starts[campaignCol]!, plan.ends[campaignCol]!) : -1;
+    this.rowsRead++;
+    this.accepted++;
+    this.customer.push(customer);
+    this.channel.push(channel);
+    this.campaign.push(campaignCode);
+    this.sentAt.push(sent);
+    this.openedAt.push(opened === OPTIONAL_EMPTY ? Number.NaN : opened);
+    this.clickedAt.push(clicked === OPTIONAL_EMPTY ? Number.NaN : clicked);
+    this.group.push(group);
+    this.cost.push(cost);
+    this.line.push(line);
+    return true;
+  }
+
   finish(declared: SourceEncoding | null): TouchesPart {
     this.checkRequiredColumns();
     this.checkSeparators([['cost', this.costReader]]);
@@ -771,7 +1004,8 @@ export class TouchesSink extends TableSink {
     this.resolveTimes(this.sentReader, sentAt, T_SENT);
     this.resolveTimes(this.openedReader, openedAt, T_OPENED);
     this.resolveTimes(this.clickedReader, clickedAt, T_CLICKED);
-    const encoding = this.resolveEncoding(declared, [this.customers, this.channels, this.campaigns]);
+    const customers = this.customers.finish();
+    const encoding = this.resolveEncoding(declared, [this.channels, this.campaigns], [customers]);
     const channel = this.channel.finish();
     const lowered = lowerDictionary(this.channels.decode(encoding));
     applyRemap(channel, lowered.remap);
@@ -788,8 +1022,8 @@ export class TouchesSink extends TableSink {
     return {
       table: 'touches',
       report,
-      customers: this.customers.decode(encoding),
-      customer: this.customer.finish(),
+      customers: customers.decode(encoding),
+      customer: entriesToCodes(this.customer.finish(), customers.codes),
       channels: lowered.values,
       channel,
       campaigns: this.campaigns.decode(encoding).map((c) => c.trim()),
@@ -906,7 +1140,7 @@ export class CostsSink extends TableSink {
 /** Customers: an id plus any other columns as attributes for breakdowns and filters. */
 export class CustomersSink extends TableSink {
   readonly table = 'customers' as const;
-  private readonly customers = new ByteDictionary();
+  private readonly customers = new KeyLog();
   private readonly customer = new Int32Column();
   private readonly line = new Int32Column();
   /** Per source column: its attribute dictionary and codes, or null for the id column. */
@@ -961,9 +1195,10 @@ export class CustomersSink extends TableSink {
 
   finish(declared: SourceEncoding | null): CustomersPart {
     this.checkRequiredColumns();
-    const dictionaries = [this.customers];
+    const customers = this.customers.finish();
+    const dictionaries: ByteDictionary[] = [];
     for (const a of this.attributeColumns) if (a != null) dictionaries.push(a.dict);
-    const encoding = this.resolveEncoding(declared, dictionaries);
+    const encoding = this.resolveEncoding(declared, dictionaries, [customers]);
     const attributes: AttributePart[] = [];
     this.attributeColumns.forEach((a, k) => {
       if (a == null) return;
@@ -972,8 +1207,8 @@ export class CustomersSink extends TableSink {
     return {
       table: 'customers',
       report: this.baseReport(encoding, null),
-      customers: this.customers.decode(encoding),
-      customer: this.customer.finish(),
+      customers: customers.decode(encoding),
+      customer: entriesToCodes(this.customer.finish(), customers.codes),
       attributes,
       line: this.line.finish(),
     };

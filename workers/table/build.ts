@@ -37,27 +37,40 @@ export interface BuiltDataset {
   report: DatasetReport;
 }
 
-/** Merges the strings of several dictionaries; returns the sorted union and a remap per input. */
-function unionDictionaries(lists: readonly string[][]): { values: string[]; remaps: Int32Array[] } {
-  const index = new Map<string, number>();
-  const values: string[] = [];
-  const provisional = lists.map((list) => {
-    const out = new Int32Array(list.length);
-    for (let i = 0; i < list.length; i++) {
-      const v = list[i]!;
-      let code = index.get(v);
-      if (code === undefined) {
-        code = values.length;
-        values.push(v);
-        index.set(v, code);
+/**
+ * Merges the strings of several dictionaries; returns the union and a remap per input. Sorted (canonical
+ * codes) unless `sorted` is false, in which case codes follow first appearance — used for order ids,
+ * whose codes never leave the engine and whose sort would cost more than everything else in a build.
+ */
+function unionDictionaries(lists: readonly string[][], sorted = true): { values: string[]; remaps: Int32Array[] } {
+  let values: string[];
+  let provisional: Int32Array[];
+  if (lists.length === 1) {
+    // one source: its dictionary is already distinct
+    values = lists[0]!;
+    provisional = [Int32Array.from({ length: values.length }, (_, i) => i)];
+  } else {
+    const index = new Map<string, number>();
+    values = [];
+    provisional = lists.map((list) => {
+      const out = new Int32Array(list.length);
+      for (let i = 0; i < list.length; i++) {
+        const v = list[i]!;
+        let code = index.get(v);
+        if (code === undefined) {
+          code = values.length;
+          values.push(v);
+          index.set(v, code);
+        }
+        out[i] = code;
       }
-      out[i] = code;
-    }
-    return out;
-  });
-  const { sorted, rank } = sortDictionary(values);
+      return out;
+    });
+  }
+  if (!sorted) return { values, remaps: provisional };
+  const { sorted: order, rank } = sortDictionary(values);
   for (const remap of provisional) for (let i = 0; i < remap.length; i++) remap[i] = rank[remap[i]!]!;
-  return { values: sorted, remaps: provisional };
+  return { values: order, remaps: provisional };
 }
 
 function remapCodes(codes: Int32Array, remap: Int32Array): Int32Array {
@@ -142,6 +155,10 @@ function sortRange(perm: Int32Array, lo: number, hi: number, compare: (a: number
   perm.set(slice, lo);
 }
 
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 function cmp(a: number, b: number): number {
   // NaN sorts last and equal to itself
   if (a < b) return -1;
@@ -218,7 +235,7 @@ function buildColumnsAndReport(parts: readonly TablePart[], options: ResolvedDat
   const nCustomers = customerUnion.values.length;
   const channelUnion = unionDictionaries([...touchParts.map((p) => p.channels), ...costParts.map((p) => p.channels)]);
   const campaignUnion = unionDictionaries([...touchParts.map((p) => p.campaigns), ...costParts.map((p) => p.campaigns)]);
-  const orderIdUnion = unionDictionaries(orderParts.map((p) => p.orderIds));
+  const orderIdUnion = unionDictionaries(orderParts.map((p) => p.orderIds), false);
   const kindUnion = unionDictionaries(costParts.map((p) => p.kinds));
 
   let remapAt = 0;
@@ -394,7 +411,7 @@ function buildOrders(
   const { perm } = sortByGroupThen(oCustomer.subarray(0, n), nCustomers, (a, b) => {
     return (
       cmp(oTime[a]!, oTime[b]!) ||
-      (ids[a] === ids[b] ? 0 : ids[a] === -1 ? 1 : ids[b] === -1 ? -1 : ids[a]! - ids[b]!) ||
+      (ids[a] === ids[b] ? 0 : ids[a] === -1 ? 1 : ids[b] === -1 ? -1 : compareStrings(orderIds[ids[a]!]!, orderIds[ids[b]!]!)) ||
       cmp(oRevenue[a]!, oRevenue[b]!) ||
       cmp(oMargin[a]!, oMargin[b]!) ||
       cmp(oDiscount[a]!, oDiscount[b]!)

@@ -17,9 +17,17 @@ export class Float64Column {
     this.data[this.length++] = value;
   }
 
-  /** The values as an exactly-sized array (a copy only when capacity exceeds the length). */
+  /** The values, trimmed to the length (see `trimmed`). */
   finish(): Float64Array {
-    return this.length === this.data.length ? this.data : this.data.slice(0, this.length);
+    return trimmed(this.data, this.length);
+  }
+
+  /** Makes room for `n` values in total (one allocation instead of repeated doubling). */
+  reserve(n: number): void {
+    if (n <= this.data.length) return;
+    const next = new Float64Array(n);
+    next.set(this.data.subarray(0, this.length));
+    this.data = next;
   }
 
   private grow(): void {
@@ -44,7 +52,15 @@ export class Int32Column {
   }
 
   finish(): Int32Array {
-    return this.length === this.data.length ? this.data : this.data.slice(0, this.length);
+    return trimmed(this.data, this.length);
+  }
+
+  /** Makes room for `n` values in total (one allocation instead of repeated doubling). */
+  reserve(n: number): void {
+    if (n <= this.data.length) return;
+    const next = new Int32Array(n);
+    next.set(this.data.subarray(0, this.length));
+    this.data = next;
   }
 
   private grow(): void {
@@ -69,7 +85,15 @@ export class Uint8Column {
   }
 
   finish(): Uint8Array {
-    return this.length === this.data.length ? this.data : this.data.slice(0, this.length);
+    return trimmed(this.data, this.length);
+  }
+
+  /** Makes room for `n` values in total (one allocation instead of repeated doubling). */
+  reserve(n: number): void {
+    if (n <= this.data.length) return;
+    const next = new Uint8Array(n);
+    next.set(this.data.subarray(0, this.length));
+    this.data = next;
   }
 
   private grow(): void {
@@ -77,6 +101,16 @@ export class Uint8Column {
     next.set(this.data);
     this.data = next;
   }
+}
+
+/**
+ * An array of exactly `length` values: a view when the unused capacity is under 1/8 (a presized column
+ * usually is; copying would cost a fresh allocation, which is page-fault bound), a copy otherwise.
+ */
+function trimmed<T extends Float64Array | Int32Array | Uint8Array>(data: T, length: number): T {
+  if (length === data.length) return data;
+  if (data.length - length <= data.length >> 3) return data.subarray(0, length) as T;
+  return data.slice(0, length) as T;
 }
 
 /** Concatenates typed arrays of one kind. */
