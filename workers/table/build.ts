@@ -27,7 +27,7 @@ import type {
   OrdersColumns,
   TouchesColumns,
 } from '../../src/core/tables.js';
-import { TimeZone } from '../../src/core/time.js';
+import { MS_PER_DAY, TimeZone } from '../../src/core/time.js';
 import { sortDictionary } from './dictionary.js';
 import type { CostsPart, CustomersPart, OrdersPart, TablePart, TouchesPart } from './parts.js';
 
@@ -406,17 +406,13 @@ function buildOrders(
     n++;
   }
 
-  // canonical order: customer, time, order id (code order = string order; no id last), amounts
-  const ids = oId;
-  const { perm } = sortByGroupThen(oCustomer.subarray(0, n), nCustomers, (a, b) => {
-    return (
-      cmp(oTime[a]!, oTime[b]!) ||
-      (ids[a] === ids[b] ? 0 : ids[a] === -1 ? 1 : ids[b] === -1 ? -1 : compareStrings(orderIds[ids[a]!]!, orderIds[ids[b]!]!)) ||
-      cmp(oRevenue[a]!, oRevenue[b]!) ||
-      cmp(oMargin[a]!, oMargin[b]!) ||
-      cmp(oDiscount[a]!, oDiscount[b]!)
-    );
-  });
+  // Canonical order: customer, then time, order id (no id last), amounts. Orders are scattered to
+  // their customer's slot range (sequential reads, random writes; the gather through a sorted
+  // permutation was half the build), then the few customer ranges not already in time order are sorted.
+  const start = new Int32Array(nCustomers + 1);
+  for (let o = 0; o < n; o++) start[oCustomer[o]! + 1]!++;
+  for (let c = 0; c < nCustomers; c++) start[c + 1]! += start[c]!;
+  const next = start.slice(0, nCustomers);
   const columns: OrdersColumns = {
     count: n,
     customer: new Int32Array(n),
@@ -430,25 +426,43 @@ function buildOrders(
     day: new Int32Array(n),
     prevPurchaseAt: new Float64Array(n),
   };
+  const { customer: cCustomer, time: cTime, revenue: cRevenue, margin: cMargin, discount: cDiscount, lines: cLines, orderId: cId } = columns;
+  for (let o = 0; o < n; o++) {
+    const c = oCustomer[o]!;
+    const p = next[c]!++;
+    cCustomer[p] = c;
+    cTime[p] = oTime[o]!;
+    cRevenue[p] = oRevenue[o]!;
+    cMargin[p] = oMargin[o]!;
+    cDiscount[p] = oDiscount[o]!;
+    cLines[p] = oLines[o]!;
+    cId[p] = oId[o]!;
+  }
+  const orderWithin = (a: number, b: number): number =>
+    cmp(cTime[a]!, cTime[b]!) ||
+    (cId[a] === cId[b] ? 0 : cId[a] === -1 ? 1 : cId[b] === -1 ? -1 : compareStrings(orderIds[cId[a]!]!, orderIds[cId[b]!]!)) ||
+    cmp(cRevenue[a]!, cRevenue[b]!) ||
+    cmp(cMargin[a]!, cMargin[b]!) ||
+    cmp(cDiscount[a]!, cDiscount[b]!);
+  for (let c = 0; c < nCustomers; c++) {
+    const a = start[c]!;
+    const b = start[c + 1]!;
+    let sorted = true;
+    for (let i = a + 1; i < b && sorted; i++) if (orderWithin(i - 1, i) > 0) sorted = false;
+    if (!sorted) permuteRange(columns, a, b, orderWithin);
+  }
+  const utc = zone.isUtc;
   let lastCustomer = -1;
   let lastPurchase = Number.NaN;
   for (let i = 0; i < n; i++) {
-    const s = perm[i]!;
-    const c = oCustomer[s]!;
-    const t = oTime[s]!;
-    columns.customer[i] = c;
-    columns.time[i] = t;
-    columns.revenue[i] = oRevenue[s]!;
-    columns.margin[i] = oMargin[s]!;
-    columns.discount[i] = oDiscount[s]!;
-    columns.lines[i] = oLines[s]!;
-    columns.orderId[i] = oId[s]!;
-    columns.day[i] = zone.dayOf(t);
+    const c = cCustomer[i]!;
+    const t = cTime[i]!;
+    columns.day[i] = utc ? Math.floor(t / MS_PER_DAY) : zone.dayOf(t);
     if (c !== lastCustomer) {
       lastCustomer = c;
       lastPurchase = Number.NaN;
     }
-    if (oRevenue[s]! > 0) {
+    if (cRevenue[i]! > 0) {
       columns.isPurchase[i] = 1;
       columns.prevPurchaseAt[i] = lastPurchase;
       lastPurchase = t;
@@ -457,6 +471,23 @@ function buildOrders(
     }
   }
   return { columns, lineItemRows, conflictingOrders, rowsWithoutMargin };
+}
+
+/** Sorts the rows `a..b` of the order columns in place with a comparator over row indexes. */
+function permuteRange(columns: OrdersColumns, a: number, b: number, compare: (x: number, y: number) => number): void {
+  const index = Array.from({ length: b - a }, (_, k) => a + k);
+  index.sort(compare);
+  const move = <T extends Int32Array | Float64Array>(values: T): void => {
+    const copy = index.map((i) => values[i]!);
+    for (let k = 0; k < copy.length; k++) values[a + k] = copy[k]!;
+  };
+  move(columns.customer);
+  move(columns.time);
+  move(columns.revenue);
+  move(columns.margin);
+  move(columns.discount);
+  move(columns.lines);
+  move(columns.orderId);
 }
 
 /** Maps a row of the concatenated parts back to its source and line. */
