@@ -124,6 +124,8 @@ export interface OrdersSummary {
   rowsWithoutMargin: number;
   /** Customers with at least one purchase. */
   customersWithPurchases: number;
+  /** Customers with orders but no touch at all (their revenue can only be non-CRM); null without touches. */
+  customersWithoutTouches: number | null;
   /** Net revenue over all orders. */
   netRevenue: number;
 }

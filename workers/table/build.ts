@@ -781,7 +781,11 @@ function buildReport(
         net += o.revenue[i]!;
       }
       let withPurchases = 0;
-      for (let k = 0; k < nCustomers; k++) if (index.purchases[k]! > 0) withPurchases++;
+      let withoutTouches = 0;
+      for (let k = 0; k < nCustomers; k++) {
+        if (index.purchases[k]! > 0) withPurchases++;
+        if (hasOrders[k] === 1 && index.touchStart[k + 1] === index.touchStart[k]) withoutTouches++;
+      }
       report.orders = {
         orders: o.count,
         purchases,
@@ -790,6 +794,7 @@ function buildReport(
         conflictingOrders: orders.conflictingOrders,
         rowsWithoutMargin: orders.rowsWithoutMargin,
         customersWithPurchases: withPurchases,
+        customersWithoutTouches: parts.some((p) => p.table === 'touches') ? withoutTouches : null,
         netRevenue: net,
       };
     } else if (table === 'touches') {

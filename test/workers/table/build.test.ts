@@ -131,6 +131,7 @@ describe('dataset report', () => {
       conflictingOrders: 0,
       rowsWithoutMargin: 1,
       customersWithPurchases: 1,
+      customersWithoutTouches: 1,
       netRevenue: 10,
     });
     expect(tables.orders!.distinctCustomers).to.equal(2);
