@@ -1,6 +1,6 @@
 // Demo page for the data layer: loads sample data, files or a URL into a worker-resident dataset and
 // renders the load report. DOM is built with textContent only, like everything in the kit.
-import { createEngine, CrmError, type CrmEngine, type DatasetReport, type LoadProgress, type TableReport } from '../src/engine.js';
+import { createEngine, CrmError, type ColumnMapping, type CrmEngine, type DatasetReport, type LoadProgress, type TableReport } from '../src/engine.js';
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 
@@ -19,11 +19,23 @@ let engine: CrmEngine | null = null;
 let engineKey = '';
 let controller: AbortController | null = null;
 
-function options(): { timezone: string; decimal: '.' | ','; dateFormat: string } {
+function options(): { timezone: string; decimal: '.' | ','; dateFormat: string; columns?: ColumnMapping } {
+  const text = $<HTMLTextAreaElement>('columns').value.trim();
+  let columns: ColumnMapping | undefined;
+  if (text !== '') {
+    try {
+      columns = JSON.parse(text) as ColumnMapping;
+    } catch {
+      throw new CrmError('bad-option', 'The column mapping is not valid JSON.', {
+        hint: 'Write it as {"orders": {"customer_id": "Your column", ...}}.',
+      });
+    }
+  }
   return {
     timezone: $<HTMLInputElement>('timezone').value.trim() || 'UTC',
     decimal: $<HTMLSelectElement>('decimal').value as '.' | ',',
     dateFormat: $<HTMLSelectElement>('date-format').value,
+    ...(columns !== undefined ? { columns } : {}),
   };
 }
 
@@ -98,8 +110,9 @@ async function run(title: string, load: (engine: CrmEngine, signal: AbortSignal)
 function loadFiles(files: File[]): void {
   if (files.length === 0) return;
   const delimiter = $<HTMLSelectElement>('delimiter').value as ',' | ';' | '\t' | 'auto';
+  const table = $<HTMLSelectElement>('table').value;
   void run(`Loading ${files.length} file${files.length > 1 ? 's' : ''}`, (e, signal) =>
-    e.load(files, { signal, delimiter, onProgress: (p) => showProgress('Loading your files', p) }),
+    e.load(table === 'auto' ? files : { [table]: files }, { signal, delimiter, onProgress: (p) => showProgress('Loading your files', p) }),
   );
 }
 
