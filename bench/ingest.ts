@@ -1,6 +1,7 @@
 // npm run bench:ingest [-- --size 1m --runs 3]
 // Loads the seeded orders CSV through the real worker in headless Chromium and prints the throughput,
 // plus the main thread's long tasks and longest frame gap during the load.
+import { execSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +19,14 @@ const option = (name: string, fallback: string): string => {
 };
 const size = option('size', '1m');
 const runs = Number(option('runs', '3'));
+
+function gitCommit(): string {
+  try {
+    return execSync('git rev-parse --short HEAD', { cwd: root }).toString().trim();
+  } catch {
+    return 'unknown';
+  }
+}
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -38,6 +47,7 @@ async function main(): Promise<void> {
   });
   const server = await serveStatic({ '/data/': DATA_DIR, '/': outDir });
   const browser = await launchChromium();
+  const browserVersion = browser.version();
   const results: IngestRun[] = [];
   try {
     for (let r = 0; r < runs; r++) {
@@ -64,7 +74,8 @@ async function main(): Promise<void> {
     rows: results[0]!.rows,
     runs,
     machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${process.platform}`,
-    browser: 'Chromium (Debian), headless',
+    browser: `Chromium ${browserVersion} (Debian), headless`,
+    commit: gitCommit(),
     parseMBps: { median: mb / (median(results.map((x) => x.parseMs)) / 1000), min: mb / (Math.max(...results.map((x) => x.parseMs)) / 1000), max: mb / (Math.min(...results.map((x) => x.parseMs)) / 1000) },
     readMBps: { median: mb / (median(results.map((x) => x.readMs)) / 1000) },
     wallMBps: { median: mb / (median(results.map((x) => x.wallMs)) / 1000) },
