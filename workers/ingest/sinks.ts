@@ -17,7 +17,7 @@ import {
 } from '../../src/core/report.js';
 import { TABLE_FIELDS, GROUP_HOLDOUT, GROUP_TREATMENT, type TableName } from '../../src/core/schema.js';
 import type { TimeZone } from '../../src/core/time.js';
-import { Float64Column, Int32Column, Uint8Column } from '../table/columns.js';
+import { Float64Column, Int32Column, Uint8Column, rangeOf } from '../table/columns.js';
 import { ByteDictionary } from '../table/dictionary.js';
 import { KeyLog, type KeyCodes } from '../table/key-log.js';
 import type { AttributePart, CostsPart, CustomersPart, OrdersPart, TablePart, TouchesPart } from '../table/parts.js';
@@ -553,17 +553,6 @@ function isNullToken(buf: Uint8Array, s: number, len: number): boolean {
   return false;
 }
 
-function timeRange(values: Float64Array): TimeRange | null {
-  let min = Number.POSITIVE_INFINITY;
-  let max = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
-  return min <= max ? { min, max } : null;
-}
-
 function lowerDictionary(values: string[]): { values: string[]; remap: Int32Array | null } {
   const out: string[] = [];
   const index = new Map<string, number>();
@@ -815,7 +804,7 @@ export class OrdersSink extends TableSink {
         );
       }
     }
-    const report = this.baseReport(encoding, timeRange(time));
+    const report = this.baseReport(encoding, rangeOf(time));
     report.dateOrder = this.timeReader.hadSlashedDates ? (this.timeReader.order === 'auto' ? null : this.timeReader.order) : null;
     report.currencies = currencies;
     if (this.rowsWithoutMargin > 0 && this.rowsWithoutMargin < this.accepted) {
@@ -1009,7 +998,7 @@ export class TouchesSink extends TableSink {
     const channel = this.channel.finish();
     const lowered = lowerDictionary(this.channels.decode(encoding));
     applyRemap(channel, lowered.remap);
-    const report = this.baseReport(encoding, timeRange(sentAt));
+    const report = this.baseReport(encoding, rangeOf(sentAt));
     const order = [this.sentReader, this.openedReader, this.clickedReader].find((r) => r.hadSlashedDates);
     report.dateOrder = order !== undefined && order.order !== 'auto' ? order.order : null;
     let earlyEvents = 0;
@@ -1119,7 +1108,7 @@ export class CostsSink extends TableSink {
     const kind = this.kind.finish();
     const kinds = lowerDictionary(this.kinds.decode(encoding));
     applyRemap(kind, kinds.remap);
-    const report = this.baseReport(encoding, timeRange(date));
+    const report = this.baseReport(encoding, rangeOf(date));
     report.dateOrder = this.dateReader.hadSlashedDates && this.dateReader.order !== 'auto' ? this.dateReader.order : null;
     return {
       table: 'costs',

@@ -14,6 +14,7 @@ import {
 import type { SourceReport } from '../../src/core/report.js';
 import { TABLE_NAMES, type TableName } from '../../src/core/schema.js';
 import { TimeZone } from '../../src/core/time.js';
+import { concatUint8 } from '../table/columns.js';
 import type { TablePart } from '../table/parts.js';
 import { CsvTokenizer, detectDelimiter } from './csv.js';
 import { decodeBytes, InputDecoder, isValidUtf8 } from './encoding.js';
@@ -250,7 +251,7 @@ export class SourceLoad {
 
   private start(final: boolean): void {
     this.started = true;
-    const raw = concatAll(this.head);
+    const raw = concatUint8(this.head);
     this.head = [];
     const skip = this.decoder.start(raw);
     const head = this.decoder.transform(raw.subarray(skip), final);
@@ -359,17 +360,4 @@ export class SourceLoad {
     if (c === 60 && byName !== 'csv') return 'json'; // "<": HTML where data was expected; reported as not-data
     return byName === 'json' ? 'json' : 'csv';
   }
-}
-
-function concatAll(chunks: Uint8Array[]): Uint8Array {
-  if (chunks.length === 1) return chunks[0]!;
-  let n = 0;
-  for (const c of chunks) n += c.length;
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
 }

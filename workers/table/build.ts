@@ -28,6 +28,7 @@ import type {
   TouchesColumns,
 } from '../../src/core/tables.js';
 import { MS_PER_DAY, TimeZone } from '../../src/core/time.js';
+import { concatFloat64, concatInt32, concatUint8, rangeOf } from './columns.js';
 import { sortDictionary } from './dictionary.js';
 import type { CostsPart, CustomersPart, OrdersPart, TablePart, TouchesPart } from './parts.js';
 
@@ -78,39 +79,6 @@ function remapCodes(codes: Int32Array, remap: Int32Array): Int32Array {
   for (let i = 0; i < codes.length; i++) {
     const c = codes[i]!;
     out[i] = c >= 0 ? remap[c]! : -1;
-  }
-  return out;
-}
-
-function concatF64(parts: Float64Array[]): Float64Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
-function concatI32(parts: Int32Array[]): Int32Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Int32Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
-function concatU8(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
   }
   return out;
 }
@@ -167,17 +135,6 @@ function cmp(a: number, b: number): number {
   const an = Number.isNaN(a);
   const bn = Number.isNaN(b);
   return an === bn ? 0 : an ? 1 : -1;
-}
-
-function rangeOf(values: Float64Array): TimeRange | null {
-  let min = Number.POSITIVE_INFINITY;
-  let max = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
-  return min <= max ? { min, max } : null;
 }
 
 function countDistinct(codes: Int32Array, domain: number): number {
@@ -302,12 +259,12 @@ function buildOrders(
   zone: TimeZone,
   rejections: BuildRejections,
 ): BuiltOrders {
-  const customer = concatI32(customerCodes);
-  const order = concatI32(parts.map((p, k) => remapCodes(p.order, orderIdRemaps[k]!)));
-  const time = concatF64(parts.map((p) => p.time));
-  const revenue = concatF64(parts.map((p) => p.revenue));
-  const margin = concatF64(parts.map((p) => p.margin));
-  const discount = concatF64(parts.map((p) => p.discount));
+  const customer = concatInt32(customerCodes);
+  const order = concatInt32(parts.map((p, k) => remapCodes(p.order, orderIdRemaps[k]!)));
+  const time = concatFloat64(parts.map((p) => p.time));
+  const revenue = concatFloat64(parts.map((p) => p.revenue));
+  const margin = concatFloat64(parts.map((p) => p.margin));
+  const discount = concatFloat64(parts.map((p) => p.discount));
   const rows = customer.length;
   let rowsWithoutMargin = 0;
   for (let i = 0; i < rows; i++) if (Number.isNaN(margin[i]!)) rowsWithoutMargin++;
@@ -515,14 +472,14 @@ function buildTouches(
   nCustomers: number,
   zone: TimeZone,
 ): { columns: TouchesColumns; duplicates: number } {
-  const customer = concatI32(customerCodes);
-  const channel = concatI32(parts.map((p, k) => remapCodes(p.channel, channelRemaps[k]!)));
-  const campaign = concatI32(parts.map((p, k) => remapCodes(p.campaign, campaignRemaps[k]!)));
-  const sentAt = concatF64(parts.map((p) => p.sentAt));
-  const openedAt = concatF64(parts.map((p) => p.openedAt));
-  const clickedAt = concatF64(parts.map((p) => p.clickedAt));
-  const group = concatU8(parts.map((p) => p.group));
-  const cost = concatF64(parts.map((p) => p.cost));
+  const customer = concatInt32(customerCodes);
+  const channel = concatInt32(parts.map((p, k) => remapCodes(p.channel, channelRemaps[k]!)));
+  const campaign = concatInt32(parts.map((p, k) => remapCodes(p.campaign, campaignRemaps[k]!)));
+  const sentAt = concatFloat64(parts.map((p) => p.sentAt));
+  const openedAt = concatFloat64(parts.map((p) => p.openedAt));
+  const clickedAt = concatFloat64(parts.map((p) => p.clickedAt));
+  const group = concatUint8(parts.map((p) => p.group));
+  const cost = concatFloat64(parts.map((p) => p.cost));
   const n = customer.length;
   const { perm } = sortByGroupThen(customer, nCustomers, (a, b) =>
     cmp(sentAt[a]!, sentAt[b]!) ||
@@ -582,11 +539,11 @@ function buildCosts(
   kindRemaps: Int32Array[],
   zone: TimeZone,
 ): CostsColumns {
-  const channel = concatI32(parts.map((p, k) => remapCodes(p.channel, channelRemaps[k]!)));
-  const campaign = concatI32(parts.map((p, k) => remapCodes(p.campaign, campaignRemaps[k]!)));
-  const kind = concatI32(parts.map((p, k) => remapCodes(p.kind, kindRemaps[k]!)));
-  const date = concatF64(parts.map((p) => p.date));
-  const amount = concatF64(parts.map((p) => p.amount));
+  const channel = concatInt32(parts.map((p, k) => remapCodes(p.channel, channelRemaps[k]!)));
+  const campaign = concatInt32(parts.map((p, k) => remapCodes(p.campaign, campaignRemaps[k]!)));
+  const kind = concatInt32(parts.map((p, k) => remapCodes(p.kind, kindRemaps[k]!)));
+  const date = concatFloat64(parts.map((p) => p.date));
+  const amount = concatFloat64(parts.map((p) => p.amount));
   const n = channel.length;
   const perm = Array.from({ length: n }, (_, i) => i);
   perm.sort(

@@ -18,10 +18,11 @@
  */
 import { decodeBytes, isValidUtf8 } from '../ingest/encoding.js';
 import type { SourceEncoding } from '../../src/core/options.js';
+import { hashLongKey, INLINE_KEY_BYTES, keyWords, packShortKey } from './keys.js';
 
 /** Int32 words per key record: length, then four packed words (short keys) or the arena start (long keys). */
 const KEY = 5;
-const INLINE = 16;
+const INLINE = INLINE_KEY_BYTES;
 
 /** Interns byte slices; codes are dense, in order of first appearance. */
 export class ByteDictionary {
@@ -53,36 +54,13 @@ export class ByteDictionary {
   intern(buf: Uint8Array, start: number, end: number): number {
     const len = end - start;
     if (len > INLINE) return this.internLong(buf, start, end);
-    // pack the key into four little-endian words, zero padded
-    let w0 = 0;
-    let w1 = 0;
-    let w2 = 0;
-    let w3 = 0;
-    let i = start;
-    let shift = 0;
-    const stop0 = start + (len < 4 ? len : 4);
-    for (; i < stop0; i++, shift += 8) w0 |= buf[i]! << shift;
-    if (len > 4) {
-      shift = 0;
-      const stop1 = start + (len < 8 ? len : 8);
-      for (; i < stop1; i++, shift += 8) w1 |= buf[i]! << shift;
-      if (len > 8) {
-        shift = 0;
-        const stop2 = start + (len < 12 ? len : 12);
-        for (; i < stop2; i++, shift += 8) w2 |= buf[i]! << shift;
-        if (len > 12) {
-          shift = 0;
-          for (; i < end; i++, shift += 8) w3 |= buf[i]! << shift;
-        }
-      }
-    }
+    const h = packShortKey(buf, start, end);
+    const w0 = keyWords[0]!;
+    const w1 = keyWords[1]!;
+    const w2 = keyWords[2]!;
+    const w3 = keyWords[3]!;
     const last = this.last;
     if (len === last[1] && w0 === last[2] && w1 === last[3] && w2 === last[4] && w3 === last[5]) return last[0]!;
-    let h = Math.imul(w0 ^ len, 0x9e3779b1);
-    h = Math.imul(h ^ (h >>> 15) ^ w1, 0x85ebca6b);
-    h = Math.imul(h ^ (h >>> 13) ^ w2, 0xc2b2ae35);
-    h = Math.imul(h ^ (h >>> 16) ^ w3, 0x27d4eb2f);
-    h ^= h >>> 15;
     const slots = this.slots;
     const keys = this.keys;
     const mask = this.mask;
@@ -111,9 +89,7 @@ export class ByteDictionary {
   }
 
   private internLong(buf: Uint8Array, start: number, end: number): number {
-    let h = 0x811c9dc5 | 0;
-    for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
-    h ^= h >>> 15;
+    const h = hashLongKey(buf, start, end);
     const len = end - start;
     const slots = this.slots;
     const mask = this.mask;

@@ -12,10 +12,11 @@
  */
 import type { SourceEncoding } from '../../src/core/options.js';
 import { decodeBytes, isValidUtf8 } from '../ingest/encoding.js';
+import { hashLongKey, INLINE_KEY_BYTES, keyWords, packShortKey } from './keys.js';
 
 /** Int32 words per log record: hash, length, then four packed words (short keys) or the arena start. */
 const RECORD = 6;
-const INLINE = 16;
+const INLINE = INLINE_KEY_BYTES;
 const PARTITION_BITS = 8;
 const PARTITIONS = 1 << PARTITION_BITS;
 
@@ -59,41 +60,14 @@ export class KeyLog {
     if (at + RECORD > this.log.length) this.grow(this.log.length * 2);
     const log = this.log;
     if (len <= INLINE) {
-      let w0 = 0;
-      let w1 = 0;
-      let w2 = 0;
-      let w3 = 0;
-      let i = start;
-      let shift = 0;
-      const stop0 = start + (len < 4 ? len : 4);
-      for (; i < stop0; i++, shift += 8) w0 |= buf[i]! << shift;
-      if (len > 4) {
-        shift = 0;
-        const stop1 = start + (len < 8 ? len : 8);
-        for (; i < stop1; i++, shift += 8) w1 |= buf[i]! << shift;
-        if (len > 8) {
-          shift = 0;
-          const stop2 = start + (len < 12 ? len : 12);
-          for (; i < stop2; i++, shift += 8) w2 |= buf[i]! << shift;
-          if (len > 12) {
-            shift = 0;
-            for (; i < end; i++, shift += 8) w3 |= buf[i]! << shift;
-          }
-        }
-      }
-      let h = Math.imul(w0 ^ len, 0x9e3779b1);
-      h = Math.imul(h ^ (h >>> 15) ^ w1, 0x85ebca6b);
-      h = Math.imul(h ^ (h >>> 13) ^ w2, 0xc2b2ae35);
-      h = Math.imul(h ^ (h >>> 16) ^ w3, 0x27d4eb2f);
-      log[at++] = h ^ (h >>> 15);
+      log[at++] = packShortKey(buf, start, end);
       log[at++] = len;
-      log[at++] = w0;
-      log[at++] = w1;
-      log[at++] = w2;
-      log[at] = w3;
+      log[at++] = keyWords[0]!;
+      log[at++] = keyWords[1]!;
+      log[at++] = keyWords[2]!;
+      log[at] = keyWords[3]!;
     } else {
-      let h = 0x811c9dc5 | 0;
-      for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
+      const h = hashLongKey(buf, start, end);
       if (this.arenaLength + len > this.arena.length) {
         const next = new Uint8Array(Math.max(this.arena.length * 2, this.arenaLength + len));
         next.set(this.arena.subarray(0, this.arenaLength));
@@ -102,7 +76,7 @@ export class KeyLog {
       const from = this.arenaLength;
       for (let i = 0; i < len; i++) this.arena[from + i] = buf[start + i]!;
       this.arenaLength += len;
-      log[at++] = h ^ (h >>> 15);
+      log[at++] = h;
       log[at++] = len;
       log[at++] = from;
       log[at++] = 0;
