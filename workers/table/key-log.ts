@@ -53,19 +53,34 @@ export class KeyLog {
     if (entries * RECORD > this.log.length) this.grow(entries * RECORD);
   }
 
-  /** Appends the key `buf[start..end)`; returns its entry index (the code is known after `finish`). */
+  /**
+   * Appends the key `buf[start..end)`; returns its entry index (the code is known after `finish`). A
+   * key equal to the previous one returns the previous entry instead of a new one.
+   */
   intern(buf: Uint8Array, start: number, end: number): number {
     const len = end - start;
     let at = this.length * RECORD;
     if (at + RECORD > this.log.length) this.grow(this.log.length * 2);
     const log = this.log;
     if (len <= INLINE) {
-      log[at++] = packShortKey(buf, start, end);
+      const h = packShortKey(buf, start, end);
+      const w0 = keyWords[0]!;
+      const w1 = keyWords[1]!;
+      const w2 = keyWords[2]!;
+      const w3 = keyWords[3]!;
+      // a repeat of the previous key (the line items of one order) reuses its entry
+      if (at > 0) {
+        const p = at - RECORD;
+        if (log[p] === h && log[p + 1] === len && log[p + 2] === w0 && log[p + 3] === w1 && log[p + 4] === w2 && log[p + 5] === w3) {
+          return this.length - 1;
+        }
+      }
+      log[at++] = h;
       log[at++] = len;
-      log[at++] = keyWords[0]!;
-      log[at++] = keyWords[1]!;
-      log[at++] = keyWords[2]!;
-      log[at] = keyWords[3]!;
+      log[at++] = w0;
+      log[at++] = w1;
+      log[at++] = w2;
+      log[at] = w3;
     } else {
       const h = hashLongKey(buf, start, end);
       if (this.arenaLength + len > this.arena.length) {
