@@ -20,6 +20,11 @@ export type * from './core/report.js';
 export type { EngineStats, LoadMode } from './core/protocol.js';
 export type { TableName } from './core/schema.js';
 export type * from './core/tables.js';
+export type * from './core/queries.js';
+export type * from './core/results.js';
+export { CELL_COMPLETE, CELL_FUTURE, CELL_INCOMPLETE, toPayload } from './core/results.js';
+export { CREDIT_MODELS, DEFAULT_SEGMENTS, RETENTION_MEASURES } from './core/queries.js';
+export type { Period } from './core/periods.js';
 
 /**
  * Creates an engine: one dataset in one worker. The engine starts with one user; call `retain()` for

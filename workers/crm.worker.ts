@@ -2,9 +2,11 @@
  * The worker entry: the only file that touches worker globals and calls `expose`. One worker holds
  * the datasets of one engine client.
  */
-import { expose, releaseProxy, transferHandlers, type Remote } from 'comlink';
+import { expose, releaseProxy, transfer, transferHandlers, type Remote } from 'comlink';
 import { serializeError } from '../src/core/errors.js';
 import type { ChunkAck, EngineApi, WorkerInput } from '../src/core/protocol.js';
+import type { QueryRequest } from '../src/core/queries.js';
+import { resultBuffers, type QueryResult } from '../src/core/results.js';
 import { createEngineApi } from './engine.js';
 
 // Comlink sends only name, message and stack of a thrown Error; send a CrmError's code, hint and
@@ -31,6 +33,12 @@ exposed.readSource = async (source: number, input: WorkerInput, onProgress?: (ac
   } finally {
     (onProgress as Remote<(ack: ChunkAck) => void> | undefined)?.[releaseProxy]?.();
   }
+};
+
+// Results are columnar and freshly allocated per query: transfer their buffers instead of copying.
+exposed.query = (dataset: number, request: QueryRequest): QueryResult => {
+  const result = engine.query(dataset, request);
+  return transfer(result, resultBuffers(result));
 };
 
 expose(exposed);

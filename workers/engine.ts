@@ -9,7 +9,11 @@ import type { ChunkAck, EngineApi, EngineStats, LoadMode, WorkerInput } from '..
 import type { DatasetReport, SourceReport } from '../src/core/report.js';
 import type { TableName } from '../src/core/schema.js';
 import type { DatasetColumns } from '../src/core/tables.js';
+import type { QueryRequest } from '../src/core/queries.js';
+import type { QueryResult } from '../src/core/results.js';
 import { SourceLoad } from './ingest/source-load.js';
+import { KernelContext } from './kernels/context.js';
+import { runQuery } from './kernels/query.js';
 import { buildDataset, type BuiltDataset } from './table/build.js';
 import type { TablePart } from './table/parts.js';
 
@@ -18,6 +22,8 @@ interface DatasetState {
   parts: TablePart[];
   built: BuiltDataset;
   warnings: string[];
+  /** Kernel caches of the built data, made on the first query. */
+  kernels: KernelContext | null;
 }
 
 interface LoadState {
@@ -69,7 +75,7 @@ class Engine implements EngineApi {
   createDataset(options: DatasetOptions): number {
     const resolved = resolveDatasetOptions(options);
     const id = this.nextId++;
-    this.datasets.set(id, { options: resolved, parts: [], built: buildDataset([], resolved, this.now()), warnings: [] });
+    this.datasets.set(id, { options: resolved, parts: [], built: buildDataset([], resolved, this.now()), warnings: [], kernels: null });
     return id;
   }
 
@@ -185,6 +191,7 @@ class Engine implements EngineApi {
     dataset.parts = parts;
     dataset.built = built;
     dataset.warnings = state.warnings;
+    dataset.kernels = null;
     return this.report(state.dataset);
   }
 
@@ -206,6 +213,12 @@ class Engine implements EngineApi {
 
   columns(dataset: number): DatasetColumns {
     return this.dataset(dataset).built.columns;
+  }
+
+  query(dataset: number, request: QueryRequest): QueryResult {
+    const state = this.dataset(dataset);
+    if (state.kernels === null) state.kernels = new KernelContext(state.built.columns);
+    return runQuery(state.kernels, request);
   }
 
   stats(): EngineStats {

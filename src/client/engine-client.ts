@@ -9,6 +9,8 @@ import { resolveDatasetOptions, type DatasetOptions, type SourceEncoding, type S
 import type { ChunkAck, EngineStats, LoadMode, WorkerInput } from '../core/protocol.js';
 import type { DatasetReport, LoadProgress, SourceReport } from '../core/report.js';
 import { TABLE_NAMES, type TableName } from '../core/schema.js';
+import type { QueryRequest } from '../core/queries.js';
+import type { QueryResult } from '../core/results.js';
 import type { DatasetColumns } from '../core/tables.js';
 import { proxy } from 'comlink';
 import { openSource, workerInput, type DataSource, type Fetcher } from './sources.js';
@@ -336,6 +338,15 @@ export class CrmEngine {
   async report(): Promise<DatasetReport> {
     const connection = await this.ready();
     return connection.call('report', [this.dataset]);
+  }
+
+  /**
+   * Runs a query: `kpis`, `attribution`, `incrementality`, `retention`, `rfm`, `rfm-customers` or
+   * `roas` (metrics.md). Results are columnar; typed arrays cross from the worker without a copy.
+   */
+  async query<K extends QueryRequest['kind']>(request: Extract<QueryRequest, { kind: K }>): Promise<Extract<QueryResult, { kind: K }>> {
+    const connection = await this.ready();
+    return (await connection.call('query', [this.dataset, request])) as Extract<QueryResult, { kind: K }>;
   }
 
   /** The dataset's columns (a copy; for exports, tests and custom analyses). */

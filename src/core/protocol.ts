@@ -3,7 +3,9 @@
  * it through comlink (`src/client`); tests call the same object directly. Types only.
  */
 import type { DatasetOptions, SourceSpec } from './options.js';
+import type { QueryRequest } from './queries.js';
 import type { DatasetReport, SourceReport } from './report.js';
+import type { QueryResult } from './results.js';
 import type { DatasetColumns } from './tables.js';
 
 /** How a load treats the tables it brings. */
@@ -68,6 +70,8 @@ export interface EngineApi {
   report(dataset: number): DatasetReport;
   /** A snapshot of the dataset's columns (copied when it crosses the worker boundary). */
   columns(dataset: number): DatasetColumns;
+  /** Runs a query (a kernel) over the dataset; results are columnar and cross with `transfer`. */
+  query(dataset: number, request: QueryRequest): QueryResult;
   /** Counters. */
   stats(): EngineStats;
 }

@@ -447,7 +447,8 @@ function finishTouches(g: Record<'tCustomer' | 'tChannel' | 'tCampaign' | 'tSent
 }
 
 function generateCosts(rng: Random, firstDay: number, endDay: number, customers: number, touches: SampleTouches): SampleCosts {
-  const scale = Math.max(1, customers / 10_000);
+  // CRM programmes typically return 20–40× their cost; scale spend with the customer base
+  const scale = Math.max(0.3, customers / 30_000);
   // campaign send days, for incentive costs
   const sendDays = new Set<number>();
   for (let i = 0; i < touches.count; i++) {

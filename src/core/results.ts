@@ -1,0 +1,264 @@
+/**
+ * Query results: columnar (typed arrays plus small string lists), so they cross from the worker with
+ * `transfer` instead of a copy. A matrix is row-major: `values[row * columns + column]`.
+ *
+ * "No value" (a ROAS with zero cost, a lift without enough holdout data) is NaN in a typed array and
+ * `null` in the JSON payloads of the warehouse SQL pack; `toPayload` converts one into the other.
+ */
+import type { Period } from './periods.js';
+import type { Basis, CreditModel, Dimension, RetentionMeasure, Scoring } from './queries.js';
+
+/** The resolved range a result covers: inclusive days (`YYYY-MM-DD`), or null without data. */
+export interface ResultRange {
+  from: string | null;
+  to: string | null;
+}
+
+/** A period axis: index, first day (`YYYY-MM-DD`) of each period. */
+export interface PeriodAxis {
+  period: Period;
+  /** First day of each period, as day numbers. */
+  start: Int32Array;
+  labels: string[];
+}
+
+/** Attributed revenue by period × key (channel, campaign or lifecycle stage). */
+export interface AttributionResult {
+  kind: 'attribution';
+  range: ResultRange;
+  model: CreditModel;
+  basis: Basis;
+  dimension: Dimension;
+  periods: PeriodAxis;
+  /** Channel, campaign (`(none)` for touches without one) or stage names. */
+  keys: string[];
+  /** For `campaign`, the channel of each key. */
+  keyChannels: string[];
+  /** Attributed revenue [period × key]. */
+  revenue: Float64Array;
+  /** Attributed margin [period × key] (purchases with unknown margin left out). */
+  margin: Float64Array;
+  /** Credited purchases [period × key]: the sum of credit weights. */
+  purchases: Float64Array;
+  /** Revenue of purchases without an eligible touch, per period. */
+  nonCrmRevenue: Float64Array;
+  nonCrmMargin: Float64Array;
+  nonCrmPurchases: Float64Array;
+  /** Net revenue (purchases and adjustments) per period. */
+  netRevenue: Float64Array;
+  /** Revenue of purchases per period. */
+  purchaseRevenue: Float64Array;
+  /** Purchases per period. */
+  purchaseCount: Float64Array;
+}
+
+/** The KPI set of metrics.md section 3 for one range. */
+export interface KpiValues {
+  /** Net revenue of all orders (purchases and adjustments). */
+  netRevenue: number;
+  /** CRM-attributed revenue. */
+  crmRevenue: number;
+  crmMargin: number;
+  /** crmRevenue / netRevenue; NaN when net revenue is 0. */
+  crmShare: number;
+  purchases: number;
+  purchaseRevenue: number;
+  /** Average order value: purchase revenue / purchases. */
+  aov: number;
+  /** Customers with at least one purchase. */
+  customers: number;
+  /** Customers with at least two purchases. */
+  repeatCustomers: number;
+  /** repeatCustomers / customers. */
+  repeatRate: number;
+  /** Customers with a treatment touch sent in the range. */
+  recipients: number;
+  /** crmRevenue / recipients. */
+  revenuePerRecipient: number;
+  /** Recipients with at least one purchase in the range that had an eligible touch. */
+  convertedRecipients: number;
+  /** convertedRecipients / recipients. */
+  conversionRate: number;
+}
+
+/** KPIs of a range and of the equal-length range before it. */
+export interface KpiResult {
+  kind: 'kpis';
+  range: ResultRange;
+  previousRange: ResultRange;
+  model: CreditModel;
+  basis: Basis;
+  current: KpiValues;
+  previous: KpiValues;
+}
+
+/** Scope of an incrementality row. */
+export type LiftScope = 'all' | 'channel' | 'campaign';
+
+/** Holdout lift per scope (metrics.md section 4). Rows with too little holdout data have NaN numbers. */
+export interface IncrementalityResult {
+  kind: 'incrementality';
+  range: ResultRange;
+  liftWindowDays: number;
+  minHoldout: number;
+  scope: LiftScope[];
+  /** `all`, the channel name, or the campaign name. */
+  name: string[];
+  /** For campaign rows, the channel of the campaign's touches (the first one when several). */
+  channel: string[];
+  treatment: Int32Array;
+  holdout: Int32Array;
+  /** Customers with touches of both groups in the scope (excluded). */
+  excluded: Int32Array;
+  /** 1 when the holdout has at least `minHoldout` customers. */
+  sufficient: Uint8Array;
+  revenueTreatment: Float64Array;
+  revenueHoldout: Float64Array;
+  revenuePerCustomerTreatment: Float64Array;
+  revenuePerCustomerHoldout: Float64Array;
+  conversionTreatment: Float64Array;
+  conversionHoldout: Float64Array;
+  absoluteLift: Float64Array;
+  relativeLift: Float64Array;
+  incrementalRevenue: Float64Array;
+  /** 95% interval of the absolute lift (Welch, normal approximation). */
+  liftLow: Float64Array;
+  liftHigh: Float64Array;
+  /** Cost of the scope in the range. */
+  cost: Float64Array;
+  incrementalRoas: Float64Array;
+}
+
+/** Cell status in the retention matrix. */
+export const CELL_COMPLETE = 0;
+export const CELL_INCOMPLETE = 1;
+export const CELL_FUTURE = 2;
+
+/** Cohort × offset matrix (metrics.md section 5). */
+export interface RetentionResult {
+  kind: 'retention';
+  range: ResultRange;
+  measure: RetentionMeasure;
+  period: Period;
+  offsets: number;
+  /** Breakdown groups (`all` without a breakdown). */
+  groups: string[];
+  breakdown: string | null;
+  /** Cohort rows: group index, first day, label, size. */
+  cohortGroup: Int32Array;
+  cohortStart: Int32Array;
+  cohortLabels: string[];
+  cohortSize: Int32Array;
+  /** Cell values [cohort × offset]: a share for customers/rolling, money per customer, or a ratio. */
+  values: Float64Array;
+  /** What the value is made of [cohort × offset]: customers, or revenue. */
+  counts: Float64Array;
+  /** CELL_COMPLETE, CELL_INCOMPLETE or CELL_FUTURE [cohort × offset]. */
+  status: Uint8Array;
+  /** Means over complete cells [group × offset]. */
+  weightedMean: Float64Array;
+  simpleMean: Float64Array;
+  /** Complete cells per offset [group × offset]. */
+  meanCells: Int32Array;
+}
+
+/** RFM grid and segments (metrics.md section 6). */
+export interface RfmResult {
+  kind: 'rfm';
+  range: ResultRange;
+  bins: number;
+  scoring: Scoring;
+  monetary: 'net' | 'aov';
+  /** As-of instant (epoch ms) and its label. */
+  asOf: number;
+  asOfLabel: string;
+  customers: number;
+  totalRevenue: number;
+  /** Cells [ (r − 1) × bins + (f − 1) ]. */
+  cellCustomers: Int32Array;
+  cellRevenue: Float64Array;
+  cellCustomerShare: Float64Array;
+  cellRevenueShare: Float64Array;
+  cellMeanMonetary: Float64Array;
+  /** Segment index of each cell, −1 when M splits the cell between segments. */
+  cellSegment: Int32Array;
+  segments: string[];
+  segmentCustomers: Int32Array;
+  segmentRevenue: Float64Array;
+  segmentCustomerShare: Float64Array;
+  segmentRevenueShare: Float64Array;
+}
+
+/** A page of customers of an RFM cell or segment. */
+export interface RfmCustomersResult {
+  kind: 'rfm-customers';
+  /** Customers matching the cell or segment. */
+  total: number;
+  offset: number;
+  ids: string[];
+  recency: Float64Array;
+  frequency: Float64Array;
+  monetary: Float64Array;
+  r: Uint8Array;
+  f: Uint8Array;
+  m: Uint8Array;
+  segment: string[];
+  /** The whole matching list as CSV, when asked for. */
+  csv: string | null;
+}
+
+/** ROAS per period × channel or campaign (metrics.md section 7). */
+export interface RoasResult {
+  kind: 'roas';
+  range: ResultRange;
+  model: CreditModel;
+  basis: Basis;
+  periods: PeriodAxis;
+  /** Channel names, or campaign names with `keyChannels` giving their channel. */
+  keys: string[];
+  keyChannels: string[];
+  /** [period × key] */
+  cost: Float64Array;
+  revenue: Float64Array;
+  margin: Float64Array;
+  /** NaN (a gap) where cost is 0. */
+  roas: Float64Array;
+  marginRoas: Float64Array;
+  /** Per period over all keys. */
+  blendedCost: Float64Array;
+  blendedRevenue: Float64Array;
+  blendedMargin: Float64Array;
+  blendedRoas: Float64Array;
+  blendedMarginRoas: Float64Array;
+}
+
+/** Any query result. */
+export type QueryResult = KpiResult | AttributionResult | IncrementalityResult | RetentionResult | RfmResult | RfmCustomersResult | RoasResult;
+
+/** Every ArrayBuffer in a result (for `transfer`). */
+export function resultBuffers(result: unknown, out: ArrayBuffer[] = []): ArrayBuffer[] {
+  if (ArrayBuffer.isView(result)) {
+    const buffer = result.buffer as ArrayBuffer;
+    if (!out.includes(buffer)) out.push(buffer);
+  } else if (Array.isArray(result)) {
+    for (const item of result) if (typeof item === 'object' && item !== null) resultBuffers(item, out);
+  } else if (typeof result === 'object' && result !== null) {
+    for (const value of Object.values(result)) if (typeof value === 'object' && value !== null) resultBuffers(value, out);
+  }
+  return out;
+}
+
+/** A result as plain JSON: typed arrays become arrays, NaN and infinities become null. */
+export function toPayload(result: unknown): unknown {
+  if (ArrayBuffer.isView(result)) {
+    return Array.from(result as unknown as ArrayLike<number>, (v) => (Number.isFinite(v) ? v : null));
+  }
+  if (typeof result === 'number') return Number.isFinite(result) ? result : null;
+  if (Array.isArray(result)) return result.map(toPayload);
+  if (typeof result === 'object' && result !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(result)) out[key] = toPayload(value);
+    return out;
+  }
+  return result;
+}

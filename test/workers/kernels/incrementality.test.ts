@@ -1,0 +1,105 @@
+import { expect } from '@open-wc/testing';
+import { fixture } from '../../support/kernels.js';
+
+// Email campaign "spring": treatment t1..t4, holdout h1..h3, and m1 in both groups. t1 also got an SMS.
+const touches = [
+  'customer_id,channel,campaign,sent_at,group,cost',
+  't1,email,spring,2024-04-01T10:00:00Z,treatment,',
+  't1,sms,flash,2024-04-02T10:00:00Z,treatment,0.5',
+  't2,email,spring,2024-04-02T10:00:00Z,treatment,',
+  't3,email,spring,2024-04-05T10:00:00Z,treatment,',
+  't4,email,spring,2024-04-05T10:00:00Z,treatment,',
+  'h1,email,spring,2024-04-01T10:00:00Z,holdout,',
+  'h2,email,spring,2024-04-03T10:00:00Z,holdout,',
+  'h3,email,spring,2024-04-03T10:00:00Z,holdout,',
+  'm1,email,spring,2024-04-01T10:00:00Z,treatment,',
+  'm1,email,spring,2024-04-02T10:00:00Z,holdout,',
+].join('\n');
+const orders = [
+  'customer_id,ordered_at,revenue',
+  't1,2024-04-03T10:00:00Z,100',
+  't1,2024-04-20T10:00:00Z,50',
+  't2,2024-04-10T10:00:00Z,-20',
+  't4,2024-04-05T09:00:00Z,30',
+  't4,2024-04-19T09:00:00Z,40',
+  'h1,2024-04-02T10:00:00Z,60',
+  'h3,2024-04-17T10:00:00Z,70',
+  'm1,2024-04-03T10:00:00Z,500',
+].join('\n');
+const costs = 'date,channel,campaign,amount\n2024-04-01,email,spring,20\n2024-04-01,email,,10\n2024-05-01,email,,99\n';
+
+function lift(params: Record<string, unknown> = {}) {
+  return fixture({ orders, touches, costs }).query({ kind: 'incrementality', params: { minHoldout: 2, range: { from: '2024-04-01', to: '2024-04-30' }, ...params } });
+}
+
+function row(r: ReturnType<typeof lift>, name: string): Record<string, number | string> {
+  const i = r.name.indexOf(name);
+  const out: Record<string, number | string> = { scope: r.scope[i]! };
+  for (const key of ['treatment', 'holdout', 'excluded', 'sufficient', 'revenueTreatment', 'revenueHoldout', 'revenuePerCustomerTreatment', 'revenuePerCustomerHoldout', 'conversionTreatment', 'conversionHoldout', 'absoluteLift', 'relativeLift', 'incrementalRevenue', 'liftLow', 'liftHigh', 'cost', 'incrementalRoas'] as const) {
+    out[key] = r[key][i]!;
+  }
+  return out;
+}
+
+describe('holdout incrementality (metrics.md section 4)', () => {
+  it('compares treatment and holdout revenue per customer in the lift window', () => {
+    const r = lift();
+    // treatment outcomes 100, −20 (a refund), 0, 40 (30 was before the touch); holdout 60, 0, 0 (70 falls
+    // exactly at the end of the half-open window)
+    const se = Math.sqrt(2800 / 4 + 1200 / 3);
+    expect(row(r, 'spring')).to.deep.equal({
+      scope: 'campaign',
+      treatment: 4,
+      holdout: 3,
+      excluded: 1,
+      sufficient: 1,
+      revenueTreatment: 120,
+      revenueHoldout: 60,
+      revenuePerCustomerTreatment: 30,
+      revenuePerCustomerHoldout: 20,
+      conversionTreatment: 0.5,
+      conversionHoldout: 1 / 3,
+      absoluteLift: 10,
+      relativeLift: 0.5,
+      incrementalRevenue: 40,
+      liftLow: 10 - 1.959963984540054 * se,
+      liftHigh: 10 + 1.959963984540054 * se,
+      cost: 20,
+      incrementalRoas: 2,
+    });
+    expect(r.channel[r.name.indexOf('spring')]).to.equal('email');
+  });
+
+  it('reports all CRM and each channel, with costs from the table plus per-touch costs', () => {
+    const r = lift();
+    expect(r.name).to.deep.equal(['all', 'email', 'sms', 'flash', 'spring']);
+    const email = row(r, 'email');
+    expect([email.treatment, email.holdout, email.excluded, email.cost, email.incrementalRoas]).to.deep.equal([4, 3, 1, 30, 40 / 30]);
+    const all = row(r, 'all');
+    expect([all.treatment, all.absoluteLift, all.cost]).to.deep.equal([4, 10, 30.5]);
+    // sms: one treatment customer and no holdout
+    const sms = row(r, 'sms');
+    expect([sms.treatment, sms.holdout, sms.sufficient, sms.cost]).to.deep.equal([1, 0, 0, 0.5]);
+    expect(Number.isNaN(sms.absoluteLift as number)).to.equal(true);
+  });
+
+  it('reports "not enough holdout data" below the minimum, keeping the counts', () => {
+    const spring = row(lift({ minHoldout: 4 }), 'spring');
+    expect([spring.treatment, spring.holdout, spring.sufficient]).to.deep.equal([4, 3, 0]);
+    for (const key of ['revenuePerCustomerTreatment', 'absoluteLift', 'incrementalRevenue', 'liftLow', 'incrementalRoas']) {
+      expect(Number.isNaN(spring[key] as number), key).to.equal(true);
+    }
+  });
+
+  it('uses the lift window given', () => {
+    // 3 days: t1 still 100; t2's refund (8 days later) and t4's 40 (14 days later) drop out; h1's 60 stays
+    const spring = row(lift({ liftWindow: '3d' }), 'spring');
+    expect([spring.revenueTreatment, spring.revenueHoldout]).to.deep.equal([100, 60]);
+  });
+
+  it('assigns by the earliest touch in the range only', () => {
+    const r = lift({ range: { from: '2024-04-03', to: '2024-04-30' } });
+    // in range: t3, t4 (treatment), h2, h3 (holdout); t1, t2, h1, m1 were assigned before the range
+    expect([row(r, 'spring').treatment, row(r, 'spring').holdout, row(r, 'spring').excluded]).to.deep.equal([2, 2, 0]);
+  });
+});

@@ -1,0 +1,126 @@
+import { expect } from '@open-wc/testing';
+import { ntile } from '../../../workers/kernels/rfm.js';
+import { fixture } from '../../support/kernels.js';
+
+// a: 1 purchase (100) on the last day; b: 2 purchases; c: 3; d: 1 big purchase and a refund; e: 1 small
+// purchase on the last day (a recency tie with a); f: only a refund (not an RFM customer).
+const orders = [
+  'customer_id,ordered_at,revenue',
+  'a,2024-06-30T10:00:00Z,100',
+  'b,2024-06-01T10:00:00Z,50',
+  'b,2024-06-20T10:00:00Z,50',
+  'c,2024-05-01T10:00:00Z,20',
+  'c,2024-05-02T10:00:00Z,20',
+  'c,2024-05-03T10:00:00Z,20',
+  'd,2024-01-15T10:00:00Z,300',
+  'd,2024-02-01T10:00:00Z,-50',
+  'e,2024-06-30T08:00:00Z,10',
+  'f,2024-03-01T10:00:00Z,-5',
+].join('\n');
+
+function customers(params: Record<string, unknown>) {
+  const data = fixture({ orders });
+  const page = data.query({ kind: 'rfm-customers', params: { bins: 3, limit: Number.POSITIVE_INFINITY, sort: { by: 'customer' }, ...params } });
+  const out: Record<string, string> = {};
+  page.ids.forEach((id, i) => {
+    out[id] = `R${page.r[i]}F${page.f[i]}M${page.m[i]} ${page.segment[i]}`;
+  });
+  return { out, page };
+}
+
+describe('RFM (metrics.md section 6)', () => {
+  it('measures recency in whole days to the start of the day after the latest purchase', () => {
+    const { page } = customers({});
+    expect(page.ids).to.deep.equal(['a', 'b', 'c', 'd', 'e']);
+    expect(Array.from(page.recency)).to.deep.equal([0, 10, 58, 167, 0]);
+    expect(Array.from(page.frequency)).to.deep.equal([1, 2, 3, 1, 1]);
+    expect(Array.from(page.monetary)).to.deep.equal([100, 100, 60, 250, 10]);
+    const grid = fixture({ orders }).query({ kind: 'rfm', params: { bins: 3 } });
+    expect(grid.asOfLabel).to.equal('2024-07-01');
+    expect(grid.customers).to.equal(5);
+  });
+
+  it('percentile scoring: ties share a score', () => {
+    expect(customers({ scoring: 'percentile' }).out).to.deep.equal({
+      a: 'R2F1M2 Need attention',
+      b: 'R2F2M2 Loyal',
+      c: "R1F3M1 Can't lose them",
+      d: 'R1F1M3 Hibernating',
+      e: 'R2F1M1 Need attention',
+    });
+  });
+
+  it('ntile scoring: SQL NTILE, ties broken by customer id', () => {
+    expect(customers({ scoring: 'ntile' }).out).to.deep.equal({
+      a: 'R2F1M2 Need attention',
+      b: 'R2F2M2 Loyal',
+      c: "R1F3M1 Can't lose them",
+      d: 'R1F1M3 Hibernating',
+      e: 'R3F2M1 Promising',
+    });
+    // NTILE(3) over 5 rows makes buckets of 2, 2 and 1; over 2 rows, buckets 1 and 2
+    expect([0, 1, 2, 3, 4].map((r) => ntile(r, 5, 3))).to.deep.equal([1, 1, 2, 2, 3]);
+    expect([0, 1].map((r) => ntile(r, 2, 3))).to.deep.equal([1, 2]);
+  });
+
+  it('threshold scoring with explicit cut points', () => {
+    expect(customers({ scoring: 'thresholds', thresholds: { r: [7, 60], f: [2, 3], m: [50, 200] } }).out).to.deep.equal({
+      a: 'R3F1M2 Promising',
+      b: 'R2F2M2 Loyal',
+      c: 'R2F3M2 Loyal',
+      d: 'R1F1M3 Hibernating',
+      e: 'R3F1M1 Promising',
+    });
+  });
+
+  it('monetary as average purchase value, and an explicit as-of day', () => {
+    const { page } = customers({ monetary: 'aov', asOf: '2024-07-11' });
+    expect(Array.from(page.monetary)).to.deep.equal([100, 50, 20, 300, 10]);
+    expect(Array.from(page.recency)).to.deep.equal([10, 20, 68, 177, 10]);
+  });
+
+  it('restricts to purchases in the range; as-of follows the latest of those purchases unless given', () => {
+    const { page } = customers({ range: { from: '2024-05-01', to: '2024-05-31' } });
+    expect(page.ids).to.deep.equal(['c']);
+    // the latest purchase considered is c's on 05-03: as-of is the start of 05-04
+    expect(Array.from(page.recency)).to.deep.equal([0]);
+    const asOfEnd = customers({ range: { from: '2024-05-01', to: '2024-05-31' }, asOf: '2024-06-01' }).page;
+    expect(Array.from(asOfEnd.recency)).to.deep.equal([28]);
+  });
+
+  it('summarises the grid and the segments', () => {
+    const r = fixture({ orders }).query({ kind: 'rfm', params: { bins: 3 } });
+    const cell = (rr: number, f: number): number => (rr - 1) * 3 + (f - 1);
+    expect(r.cellCustomers[cell(2, 1)]).to.equal(2);
+    expect(r.cellRevenue[cell(2, 1)]).to.equal(110);
+    expect(r.cellMeanMonetary[cell(2, 1)]).to.equal(55);
+    expect(r.totalRevenue).to.equal(520);
+    expect(r.cellRevenueShare[cell(1, 1)]).to.equal(250 / 520);
+    expect(r.segments[r.cellSegment[cell(3, 3)]!]).to.equal('Champions');
+    const need = r.segments.indexOf('Need attention');
+    expect([r.segmentCustomers[need], r.segmentRevenue[need], r.segmentCustomerShare[need]]).to.deep.equal([2, 110, 0.4]);
+  });
+
+  it('pages and sorts a segment list and exports it as CSV with formula injection neutralised', () => {
+    const data = fixture({ orders: orders + '\n=HYPERLINK("x"),2024-06-29T10:00:00Z,40' });
+    const page = data.query({ kind: 'rfm-customers', params: { bins: 3, sort: { by: 'monetary', direction: 'desc' }, offset: 1, limit: 2, csv: true } });
+    expect(page.total).to.equal(6);
+    expect(page.ids).to.deep.equal(['a', 'b']);
+    expect(page.csv!.split('\n')[0]).to.equal('customer_id,recency_days,frequency,monetary,r,f,m,segment');
+    expect(page.csv).to.contain(`"'=HYPERLINK(""x"")"`);
+    expect(() => data.query({ kind: 'rfm-customers', params: { segment: 'VIPs' } })).to.throw(/no segment "VIPs"/);
+  });
+
+  it('validates segment maps: every cell exactly once', () => {
+    const data = fixture({ orders });
+    expect(() => data.query({ kind: 'rfm', params: { bins: 4 } })).to.not.throw();
+    expect(() => data.query({ kind: 'rfm', params: { bins: 3, segments: [{ name: 'All', r: [1, 3], f: [1, 2] }] } })).to.throw(/leaves R1 F3 uncovered/);
+    expect(() =>
+      data.query({ kind: 'rfm', params: { bins: 3, segments: [{ name: 'A', r: [1, 3], f: [1, 3] }, { name: 'B', r: [3, 3], f: [3, 3] }] } }),
+    ).to.throw(/covers R3 F3 twice \(A, B\)/);
+    const custom = data.query({ kind: 'rfm', params: { bins: 3, segments: [{ name: 'Top', r: [1, 3], f: [1, 3], m: [3, 3] }, { name: 'Rest', r: [1, 3], f: [1, 3], m: [1, 2] }] } });
+    expect(custom.segments).to.deep.equal(['Top', 'Rest']);
+    expect(Array.from(custom.cellSegment)).to.deep.equal(new Array(9).fill(-1));
+    expect(() => data.query({ kind: 'rfm', params: { bins: 6 } })).to.throw(/bins must be 3, 4 or 5/);
+  });
+});

@@ -1,0 +1,57 @@
+import { expect } from '@open-wc/testing';
+import { fixture } from '../../support/kernels.js';
+
+const touches = [
+  'customer_id,channel,campaign,sent_at,cost',
+  'a,email,spring,2024-04-01T10:00:00Z,',
+  'b,sms,flash,2024-04-08T10:00:00Z,0.25',
+  'c,sms,flash,2024-04-09T10:00:00Z,0.25',
+  'd,sms,flash,2024-04-16T10:00:00Z,',
+].join('\n');
+const orders = [
+  'customer_id,ordered_at,revenue,margin',
+  'a,2024-04-02T10:00:00Z,200,80',
+  'b,2024-04-08T12:00:00Z,30,10',
+  'd,2024-04-17T10:00:00Z,40,15',
+].join('\n');
+const costs = 'date,channel,campaign,amount\n2024-04-01,email,spring,50\n2024-04-03,email,,30\n2024-04-15,email,,20\n';
+
+function roas(params: Record<string, unknown> = {}) {
+  return fixture({ orders, touches, costs }).query({ kind: 'roas', params: { range: { from: '2024-04-01', to: '2024-04-21' }, ...params } });
+}
+
+describe('ROAS (metrics.md section 7)', () => {
+  it('divides attributed revenue by cost per week and channel, with gaps for zero cost', () => {
+    const r = roas();
+    expect(r.periods.labels).to.deep.equal(['2024-04-01', '2024-04-08', '2024-04-15']);
+    expect(r.keys).to.deep.equal(['email', 'sms']);
+    const cell = (p: number, key: string): number => p * r.keys.length + r.keys.indexOf(key);
+    expect([r.cost[cell(0, 'email')], r.revenue[cell(0, 'email')], r.roas[cell(0, 'email')], r.marginRoas[cell(0, 'email')]]).to.deep.equal([80, 200, 2.5, 1]);
+    expect([r.cost[cell(1, 'sms')], r.revenue[cell(1, 'sms')], r.roas[cell(1, 'sms')]]).to.deep.equal([0.5, 30, 60]);
+    // week 3: sms earned 40 without any cost: a gap, not infinity or zero
+    expect(r.revenue[cell(2, 'sms')]).to.equal(40);
+    expect(Number.isNaN(r.roas[cell(2, 'sms')]!)).to.equal(true);
+    // week 2: email had no cost and no revenue: also a gap
+    expect(Number.isNaN(r.roas[cell(1, 'email')]!)).to.equal(true);
+    expect([r.cost[cell(2, 'email')], r.roas[cell(2, 'email')]]).to.deep.equal([20, 0]);
+  });
+
+  it('blends over channels per period', () => {
+    const r = roas();
+    expect(Array.from(r.blendedCost)).to.deep.equal([80, 0.5, 20]);
+    expect(Array.from(r.blendedRevenue)).to.deep.equal([200, 30, 40]);
+    expect(Array.from(r.blendedRoas)).to.deep.equal([2.5, 60, 2]);
+  });
+
+  it('breaks down by campaign within channel, channel-level costs as (none)', () => {
+    const r = roas({ byCampaign: true, period: 'month' });
+    expect(r.keys.map((k, i) => `${r.keyChannels[i]}/${k}`)).to.deep.equal(['email/(none)', 'email/spring', 'sms/flash']);
+    expect(Array.from(r.cost)).to.deep.equal([50, 50, 0.5]);
+    expect(Array.from(r.revenue)).to.deep.equal([0, 200, 70]);
+  });
+
+  it('follows the attribution window', () => {
+    const r = roas({ window: '1h' });
+    expect(Array.from(r.blendedRevenue)).to.deep.equal([0, 0, 0]);
+  });
+});

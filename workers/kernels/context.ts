@@ -1,0 +1,227 @@
+/**
+ * What every kernel needs besides the columns, computed once per dataset and cached: the day span of
+ * the data, period lookup tables, customer filter masks, lifecycle stages, and per-basis indexes of
+ * touches in event order. A parameter change re-runs a kernel over these, never the ingest.
+ */
+import { CrmError } from '../../src/core/errors.js';
+import { periodOf, periodTable, type Period, type WeekStart } from '../../src/core/periods.js';
+import { resolveRange, type Basis, type CustomerFilter, type DateRange } from '../../src/core/queries.js';
+import type { ResultRange } from '../../src/core/results.js';
+import type { DatasetColumns } from '../../src/core/tables.js';
+import { formatDay, TimeZone } from '../../src/core/time.js';
+
+/** Lifecycle stage codes of orders (metrics.md section 2). */
+export const STAGE_NONE = -1;
+export const STAGE_NEW = 0;
+export const STAGE_RETURNING = 1;
+export const STAGE_REACTIVATED = 2;
+/** Stage names by code. */
+export const STAGE_NAMES = ['new', 'returning', 'reactivated'];
+
+/** Treatment touches of each customer in event-time order, for one basis. */
+export interface EventIndex {
+  /** Touches of customer c are entries `start[c] .. start[c+1]`. */
+  start: Int32Array;
+  /** Touch index of each entry. */
+  touch: Int32Array;
+  /** Event time of each entry (sent, opened or clicked). */
+  time: Float64Array;
+}
+
+/** Inclusive day bounds of a query. */
+export interface DayRange {
+  fromDay: number;
+  toDay: number;
+}
+
+/** Per-dataset caches for the kernels. */
+export class KernelContext {
+  readonly columns: DatasetColumns;
+  readonly zone: TimeZone;
+  /** First and last day with any order, touch or cost; null for an empty dataset. */
+  readonly firstDay: number | null;
+  readonly lastDay: number | null;
+  /** Latest order time and its day, or NaN / null without orders. */
+  readonly lastOrderTime: number;
+  readonly lastOrderDay: number | null;
+  private readonly tables = new Map<string, Int32Array>();
+  private readonly masks = new Map<string, Uint8Array>();
+  private readonly stages = new Map<number, Int8Array>();
+  private readonly events = new Map<Basis, EventIndex>();
+  /** Caches of kernels (attribution credits), keyed by their parameters; small and LRU. */
+  readonly memo = new Map<string, unknown>();
+
+  constructor(columns: DatasetColumns) {
+    this.columns = columns;
+    this.zone = TimeZone.get(columns.timezone);
+    let first = Number.POSITIVE_INFINITY;
+    let last = Number.NEGATIVE_INFINITY;
+    for (const days of [columns.orders.day, columns.touches.day, columns.costs.day]) {
+      for (let i = 0; i < days.length; i++) {
+        const d = days[i]!;
+        if (d < first) first = d;
+        if (d > last) last = d;
+      }
+    }
+    this.firstDay = first <= last ? first : null;
+    this.lastDay = first <= last ? last : null;
+    let lastTime = Number.NEGATIVE_INFINITY;
+    for (let i = 0; i < columns.orders.count; i++) if (columns.orders.time[i]! > lastTime) lastTime = columns.orders.time[i]!;
+    this.lastOrderTime = lastTime > Number.NEGATIVE_INFINITY ? lastTime : Number.NaN;
+    this.lastOrderDay = Number.isNaN(this.lastOrderTime) ? null : this.zone.dayOf(this.lastOrderTime);
+  }
+
+  /** Remembers a computed value under a key, keeping the most recent few. */
+  remember<T>(key: string, compute: () => T, keep = 6): T {
+    const hit = this.memo.get(key);
+    if (hit !== undefined) {
+      this.memo.delete(key);
+      this.memo.set(key, hit);
+      return hit as T;
+    }
+    const value = compute();
+    this.memo.set(key, value);
+    while (this.memo.size > keep) this.memo.delete(this.memo.keys().next().value!);
+    return value;
+  }
+
+  /** The query's days: the range, with open ends at the data bounds. Null when there is no data. */
+  days(range: DateRange | undefined): DayRange | null {
+    const resolved = resolveRange(range);
+    if (this.firstDay === null || this.lastDay === null) {
+      if (resolved.fromDay !== null && resolved.toDay !== null) return { fromDay: resolved.fromDay, toDay: resolved.toDay };
+      return null;
+    }
+    return { fromDay: resolved.fromDay ?? this.firstDay, toDay: resolved.toDay ?? this.lastDay };
+  }
+
+  /** A day range as result range labels. */
+  static label(days: DayRange | null): ResultRange {
+    return days === null ? { from: null, to: null } : { from: formatDay(days.fromDay), to: formatDay(days.toDay) };
+  }
+
+  /**
+   * Period index of a day: from a cached table over the data's day span (extended by a margin), or
+   * computed for days outside it.
+   */
+  periodOfDay(day: number, period: Period, weekStart: WeekStart): number {
+    const table = this.periodTableFor(period, weekStart);
+    const i = day - this.tableFirst;
+    return i >= 0 && i < table.length ? table[i]! : periodOf(day, period, weekStart);
+  }
+
+  /** The cached table (day − `tableFirst` → period index) of a period. */
+  periodTableFor(period: Period, weekStart: WeekStart): Int32Array {
+    const key = `${period}/${weekStart}`;
+    let table = this.tables.get(key);
+    if (table === undefined) {
+      table = this.firstDay === null ? new Int32Array(0) : periodTable(this.tableFirst, this.lastDay! + 800, period, weekStart);
+      this.tables.set(key, table);
+    }
+    return table;
+  }
+
+  /** First day of the period tables (a margin before the data, for ranges that start earlier). */
+  get tableFirst(): number {
+    return (this.firstDay ?? 0) - 800;
+  }
+
+  /**
+   * Customers passing a filter (1) or not (0); null without a filter. A customer without the
+   * attribute does not pass.
+   */
+  customerMask(filter: CustomerFilter | undefined): Uint8Array | null {
+    if (filter === undefined) return null;
+    const key = JSON.stringify([filter.attribute, [...filter.values].sort()]);
+    let mask = this.masks.get(key);
+    if (mask === undefined) {
+      const attribute = this.columns.attributes.find((a) => a.name === filter.attribute);
+      if (attribute === undefined) {
+        const names = this.columns.attributes.map((a) => a.name);
+        throw new CrmError('bad-option', `There is no customer attribute "${filter.attribute}".`, {
+          hint: names.length > 0 ? `Attributes are ${names.join(', ')}.` : 'Load a customers table with attribute columns to filter by them.',
+        });
+      }
+      const wanted = new Uint8Array(attribute.values.length);
+      for (const v of filter.values) {
+        const code = attribute.values.indexOf(v);
+        if (code >= 0) wanted[code] = 1;
+      }
+      mask = new Uint8Array(this.columns.dictionaries.customers.length);
+      for (let c = 0; c < mask.length; c++) {
+        const code = attribute.codes[c]!;
+        mask[c] = code >= 0 ? wanted[code]! : 0;
+      }
+      if (this.masks.size > 8) this.masks.clear();
+      this.masks.set(key, mask);
+    }
+    return mask;
+  }
+
+  /**
+   * Lifecycle stage of every order: new (the customer's first purchase), reactivated (previous purchase
+   * more than `reactivationMs` earlier), returning; STAGE_NONE for adjustments.
+   */
+  stagesFor(reactivationMs: number): Int8Array {
+    let stages = this.stages.get(reactivationMs);
+    if (stages === undefined) {
+      const o = this.columns.orders;
+      stages = new Int8Array(o.count);
+      for (let i = 0; i < o.count; i++) {
+        if (o.isPurchase[i] === 0) stages[i] = STAGE_NONE;
+        else {
+          const prev = o.prevPurchaseAt[i]!;
+          stages[i] = Number.isNaN(prev) ? STAGE_NEW : o.time[i]! - prev > reactivationMs ? STAGE_REACTIVATED : STAGE_RETURNING;
+        }
+      }
+      this.stages.set(reactivationMs, stages);
+    }
+    return stages;
+  }
+
+  /**
+   * Treatment touches per customer in event order — (event time, channel, campaign), the tie order of
+   * metrics.md — for a basis. Touches without that event are left out.
+   */
+  eventIndex(basis: Basis): EventIndex {
+    let index = this.events.get(basis);
+    if (index !== undefined) return index;
+    const t = this.columns.touches;
+    const times = basis === 'send' ? t.sentAt : basis === 'open' ? t.openedAt : t.clickedAt;
+    const nCustomers = this.columns.dictionaries.customers.length;
+    const start = new Int32Array(nCustomers + 1);
+    let n = 0;
+    for (let i = 0; i < t.count; i++) {
+      if (t.group[i] === 0 && !Number.isNaN(times[i]!)) {
+        start[t.customer[i]! + 1]!++;
+        n++;
+      }
+    }
+    for (let c = 0; c < nCustomers; c++) start[c + 1]! += start[c]!;
+    const fill = start.slice(0, nCustomers);
+    const touch = new Int32Array(n);
+    for (let i = 0; i < t.count; i++) {
+      if (t.group[i] === 0 && !Number.isNaN(times[i]!)) touch[fill[t.customer[i]!]!++] = i;
+    }
+    const before = (a: number, b: number): boolean =>
+      times[a]! < times[b]! || (times[a] === times[b] && (t.channel[a]! < t.channel[b]! || (t.channel[a] === t.channel[b] && t.campaign[a]! < t.campaign[b]!)));
+    // touches are stored by sent time, so for send (and mostly for open and click) each customer's
+    // run is already in order; insertion sort fixes the rest
+    for (let c = 0; c < nCustomers; c++) {
+      for (let i = start[c]! + 1; i < start[c + 1]!; i++) {
+        const v = touch[i]!;
+        let j = i - 1;
+        while (j >= start[c]! && before(v, touch[j]!)) {
+          touch[j + 1] = touch[j]!;
+          j--;
+        }
+        touch[j + 1] = v;
+      }
+    }
+    const time = new Float64Array(n);
+    for (let i = 0; i < n; i++) time[i] = times[touch[i]!]!;
+    index = { start, touch, time };
+    this.events.set(basis, index);
+    return index;
+  }
+}
