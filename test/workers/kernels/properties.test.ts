@@ -1,0 +1,330 @@
+import { expect } from '@open-wc/testing';
+import fc from 'fast-check';
+import type { AttributionParams, CustomerFilter, RfmParams } from '../../../src/core/queries.js';
+import { toPayload, type AttributionResult, type QueryResult } from '../../../src/core/results.js';
+import { loadSources, type HarnessSource } from '../../support/harness.js';
+import {
+  refAttribution,
+  refIncrementality,
+  refKpis,
+  refRetention,
+  refRfm,
+  refRoas,
+  type RefData,
+  type RefOrderRow,
+  type RefTouch,
+} from '../../support/reference.js';
+import { toCsv } from '../../support/writers.js';
+
+const BASE = Date.UTC(2024, 0, 1);
+const DAY = 86_400_000;
+const ZONES = ['UTC', 'Europe/Berlin', 'America/New_York', 'Asia/Kolkata'];
+
+// Dense on purpose: few customers, a short span and many touches, so purchases often have several
+// eligible touches (a sparse generator let a wrong position-based weight pass unnoticed).
+const instant = fc.oneof(
+  { weight: 4, arbitrary: fc.integer({ min: 0, max: 8 * 24 * 60 }) },
+  { weight: 1, arbitrary: fc.integer({ min: 0, max: 100 * 24 * 60 }) },
+).map((minutes) => BASE + minutes * 60_000);
+const money = fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 1, max: 20000 }) }, { weight: 1, arbitrary: fc.integer({ min: -5000, max: 0 }) }).map((c) => c / 100);
+
+const orderRow: fc.Arbitrary<RefOrderRow> = fc.record({
+  order_id: fc.option(fc.constantFrom('o1', 'o2', 'o3', 'o4', 'o5', 'o6', 'o7', 'o8', 'o9'), { nil: null, freq: 2 }),
+  customer_id: fc.constantFrom('c1', 'c1', 'c1', 'c2', 'c2', 'c3', 'c4', 'c5'),
+  ordered_at: instant,
+  revenue: money,
+  margin: fc.option(fc.integer({ min: -1000, max: 8000 }).map((c) => c / 100), { nil: null }),
+});
+const touch: fc.Arbitrary<RefTouch> = fc
+  .record({
+    customer_id: fc.constantFrom('c1', 'c1', 'c1', 'c2', 'c2', 'c3', 'c4', 'c5'),
+    channel: fc.constantFrom('email', 'sms', 'push'),
+    campaign: fc.option(fc.constantFrom('a', 'b'), { nil: null }),
+    sent_at: instant,
+    open: fc.option(fc.integer({ min: 0, max: 3 * 24 * 60 }), { nil: null }),
+    click: fc.option(fc.integer({ min: 0, max: 3 * 24 * 60 }), { nil: null }),
+    holdout: fc.integer({ min: 0, max: 4 }),
+    cost: fc.constantFrom(0, 0, 0.25),
+  })
+  .map((t) => ({
+    customer_id: t.customer_id,
+    channel: t.channel,
+    campaign: t.campaign,
+    sent_at: t.sent_at,
+    opened_at: t.open === null ? null : t.sent_at + t.open * 60_000,
+    clicked_at: t.click === null ? null : t.sent_at + t.click * 60_000,
+    group: t.holdout === 0 ? ('holdout' as const) : ('treatment' as const),
+    cost: t.holdout === 0 ? 0 : t.cost,
+  }));
+const cost = fc.record({
+  date: fc.integer({ min: 0, max: 40 }).map((d) => new Date(BASE + d * DAY).toISOString().slice(0, 10)),
+  channel: fc.constantFrom('email', 'sms', 'push'),
+  campaign: fc.option(fc.constantFrom('a', 'b'), { nil: null }),
+  amount: fc.integer({ min: 0, max: 5000 }).map((c) => c / 100),
+});
+
+const dataset: fc.Arbitrary<RefData> = fc.record({
+  timezone: fc.constantFrom(...ZONES),
+  orders: fc.array(orderRow, { minLength: 4, maxLength: 30, size: 'max' }),
+  touches: fc.array(touch, { minLength: 8, maxLength: 50, size: 'max' }),
+  costs: fc.array(cost, { maxLength: 8, size: 'max' }),
+  customers: fc.tuple(...['c1', 'c2', 'c3', 'c4', 'c5'].map((c) => fc.option(fc.constantFrom('pro', 'free'), { nil: null }).map((plan) => ({ customer_id: c, plan })))),
+});
+
+const range = fc.option(
+  fc.tuple(fc.integer({ min: 0, max: 30 }), fc.integer({ min: 0, max: 40 })).map(([a, len]) => ({
+    from: new Date(BASE + a * DAY).toISOString().slice(0, 10),
+    to: new Date(BASE + (a + len) * DAY).toISOString().slice(0, 10),
+  })),
+  { nil: undefined },
+);
+const filter: fc.Arbitrary<CustomerFilter | undefined> = fc.option(fc.constantFrom<CustomerFilter>({ attribute: 'plan', values: ['pro'] }, { attribute: 'plan', values: ['free', 'pro'] }), { nil: undefined });
+
+const attributionParams: fc.Arbitrary<AttributionParams> = fc.record({
+  model: fc.constantFrom('last_touch', 'first_touch', 'linear', 'time_decay', 'position_based'),
+  basis: fc.constantFrom('send', 'send', 'send', 'open', 'click'),
+  window: fc.oneof(fc.constantFrom('1d', '5d', '10d', '12h'), fc.constant({ email: '5d', sms: '1d', default: '2d' })),
+  period: fc.constantFrom('day', 'week', 'month'),
+  dimension: fc.constantFrom('channel', 'campaign', 'stage'),
+  range,
+  filter,
+}) as fc.Arbitrary<AttributionParams>;
+
+function iso(ms: number | null): string | null {
+  return ms === null ? null : new Date(ms).toISOString();
+}
+
+/** The dataset as CSV sources, in a row order and chunking of choice. */
+function sources(data: RefData, order: (rows: unknown[]) => unknown[] = (r) => r, chunks?: number[]): HarnessSource[] {
+  const orders = order(data.orders.map((o) => ({ order_id: o.order_id, customer_id: o.customer_id, ordered_at: iso(o.ordered_at), revenue: o.revenue, margin: o.margin }))) as Record<string, string | number | null>[];
+  const touches = order(
+    data.touches.map((t) => ({ customer_id: t.customer_id, channel: t.channel, campaign: t.campaign, sent_at: iso(t.sent_at), opened_at: iso(t.opened_at), clicked_at: iso(t.clicked_at), group: t.group, cost: t.cost === 0 ? null : t.cost })),
+  ) as Record<string, string | number | null>[];
+  const costs = order(data.costs.map((c) => ({ ...c }))) as Record<string, string | number | null>[];
+  const out: HarnessSource[] = [
+    { table: 'orders', body: toCsv(['order_id', 'customer_id', 'ordered_at', 'revenue', 'margin'], orders) },
+    { table: 'touches', body: toCsv(['customer_id', 'channel', 'campaign', 'sent_at', 'opened_at', 'clicked_at', 'group', 'cost'], touches) },
+    { table: 'costs', body: toCsv(['date', 'channel', 'campaign', 'amount'], costs) },
+    { table: 'customers', body: toCsv(['customer_id', 'plan'], data.customers) },
+  ];
+  if (chunks !== undefined) for (const s of out) s.chunks = chunks;
+  return out;
+}
+
+function engineFor(data: RefData, order?: (rows: unknown[]) => unknown[], chunks?: number[]): (request: never) => QueryResult {
+  const { engine, dataset: id } = loadSources(sources(data, order, chunks), { timezone: data.timezone });
+  return (request) => engine.query(id, request);
+}
+
+function close(a: number, b: number): boolean {
+  return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
+}
+
+function expectSameMaps(actual: Map<string, number>, expected: Map<string, number>, what: string): void {
+  for (const key of new Set([...actual.keys(), ...expected.keys()])) {
+    const a = actual.get(key) ?? 0;
+    const b = expected.get(key) ?? 0;
+    expect(close(a, b), `${what} ${key}: engine ${a}, reference ${b}`).to.equal(true);
+  }
+}
+
+function attributionMap(r: AttributionResult): Map<string, number> {
+  const out = new Map<string, number>();
+  const n = r.keys.length;
+  const key = (k: number): string => (r.dimension === 'campaign' ? `${r.keyChannels[k]}/${r.keys[k]}` : r.keys[k]!);
+  r.periods.labels.forEach((period, p) => {
+    out.set(`net|${period}`, r.netRevenue[p]!);
+    out.set(`noncrm|${period}`, r.nonCrmRevenue[p]!);
+    for (let k = 0; k < n; k++) {
+      out.set(`rev|${period}|${key(k)}`, r.revenue[p * n + k]!);
+      out.set(`margin|${period}|${key(k)}`, r.margin[p * n + k]!);
+      out.set(`credit|${period}|${key(k)}`, r.purchases[p * n + k]!);
+    }
+  });
+  return out;
+}
+
+const RUNS = 60;
+
+describe('kernels equal the naive reference on random datasets', function () {
+  this.timeout(120_000);
+
+  it('attribution (every model, basis, window, period, dimension, range and filter)', () => {
+    fc.assert(
+      fc.property(dataset, attributionParams, (data, params) => {
+        const query = engineFor(data);
+        const result = query({ kind: 'attribution', params } as never) as AttributionResult;
+        expectSameMaps(attributionMap(result), refAttribution(data, params), 'attribution');
+      }),
+      { numRuns: RUNS * 3 },
+    );
+  });
+
+  it('KPIs', () => {
+    fc.assert(
+      fc.property(dataset, attributionParams, (data, params) => {
+        const result = engineFor(data)({ kind: 'kpis', params } as never) as Extract<QueryResult, { kind: 'kpis' }>;
+        const expected = refKpis(data, params);
+        for (const [key, value] of Object.entries(expected)) {
+          expect(close(result.current[key as keyof typeof result.current], value), `${key}: ${result.current[key as keyof typeof result.current]} vs ${value}`).to.equal(true);
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('incrementality (counts, sums, exclusions and costs per scope)', () => {
+    fc.assert(
+      fc.property(dataset, range, filter, fc.constantFrom('3d', '14d'), (data, r, f, liftWindow) => {
+        const params = { range: r, filter: f, liftWindow, minHoldout: 0 };
+        const result = engineFor(data)({ kind: 'incrementality', params } as never) as Extract<QueryResult, { kind: 'incrementality' }>;
+        const expected = refIncrementality(data, params);
+        for (const [name, rows] of expected) {
+          const i = result.name.indexOf(name);
+          if (i < 0) {
+            expect(rows.treatment + rows.holdout + rows.excluded, `scope ${name} missing`).to.equal(0);
+            continue;
+          }
+          expect([result.treatment[i], result.holdout[i], result.excluded[i]], name).to.deep.equal([rows.treatment, rows.holdout, rows.excluded]);
+          expect(close(result.revenueTreatment[i]!, rows.revenueTreatment!) && close(result.revenueHoldout[i]!, rows.revenueHoldout!), `${name} revenue`).to.equal(true);
+          expect(close(result.cost[i]!, rows.cost!), `${name} cost ${result.cost[i]} vs ${rows.cost}`).to.equal(true);
+          if (result.sufficient[i] === 1) {
+            expect(close(result.conversionTreatment[i]!, rows.convertedTreatment! / rows.treatment!), `${name} conversion`).to.equal(true);
+          }
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('retention (sizes, active and rolling customers, revenue per cell)', () => {
+    fc.assert(
+      fc.property(dataset, range, filter, fc.constantFrom('day', 'week', 'month'), fc.boolean(), (data, r, f, period, breakdown) => {
+        const params = { range: r, filter: f, period, offsets: 6, ...(breakdown ? { breakdown: 'plan' } : {}) } as never;
+        const query = engineFor(data);
+        const expected = refRetention(data, params);
+        for (const measure of ['customers', 'rolling', 'revenue'] as const) {
+          const result = query({ kind: 'retention', params: { ...(params as object), measure } } as never) as Extract<QueryResult, { kind: 'retention' }>;
+          const K = result.offsets;
+          result.cohortLabels.forEach((label, c) => {
+            for (let k = 0; k < K; k++) {
+              const cell = expected.get(`${result.groups[result.cohortGroup[c]!]}|${label}|${k}`) ?? [0, 0, 0, 0];
+              expect(result.cohortSize[c], `size ${label}`).to.equal(cell[0]);
+              const count = result.counts[c * K + k]!;
+              if (Number.isNaN(count)) continue; // future cell
+              const want = measure === 'customers' ? cell[1]! : measure === 'rolling' ? cell[2]! : cell[3]!;
+              expect(close(count, want), `${measure} ${label} +${k}: ${count} vs ${want}`).to.equal(true);
+            }
+          });
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('RFM (values and scores in every scoring mode and bin count)', () => {
+    const params: fc.Arbitrary<RfmParams> = fc.record({
+      bins: fc.constantFrom(3, 4, 5),
+      scoring: fc.constantFrom('percentile', 'ntile'),
+      monetary: fc.constantFrom('net', 'aov'),
+      range,
+      filter,
+    }) as fc.Arbitrary<RfmParams>;
+    fc.assert(
+      fc.property(dataset, params, (data, p) => {
+        const result = engineFor(data)({ kind: 'rfm-customers', params: { ...p, limit: Number.POSITIVE_INFINITY, sort: { by: 'customer' } } } as never) as Extract<QueryResult, { kind: 'rfm-customers' }>;
+        const expected = refRfm(data, p);
+        expect(result.ids).to.deep.equal([...expected.keys()]);
+        result.ids.forEach((id, i) => {
+          const e = expected.get(id)!;
+          expect([result.recency[i], result.frequency[i], result.r[i], result.f[i], result.m[i], result.segment[i]], id).to.deep.equal([e.recency, e.frequency, e.r, e.f, e.m, e.segment]);
+          expect(close(result.monetary[i]!, e.monetary), `${id} monetary`).to.equal(true);
+        });
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('ROAS (cost, revenue and margin per period and channel)', () => {
+    fc.assert(
+      fc.property(dataset, attributionParams, (data, params) => {
+        const p = { ...params, dimension: 'channel' as const };
+        const result = engineFor(data)({ kind: 'roas', params: p } as never) as Extract<QueryResult, { kind: 'roas' }>;
+        const got = new Map<string, number>();
+        const n = result.keys.length;
+        result.periods.labels.forEach((period, pi) => {
+          for (let k = 0; k < n; k++) {
+            got.set(`cost|${period}|${result.keys[k]}`, result.cost[pi * n + k]!);
+            got.set(`rev|${period}|${result.keys[k]}`, result.revenue[pi * n + k]!);
+            got.set(`margin|${period}|${result.keys[k]}`, result.margin[pi * n + k]!);
+          }
+        });
+        const want = new Map<string, number>();
+        for (const [key, [c, r, m]] of refRoas(data, p)) {
+          want.set(`cost|${key}`, c!);
+          want.set(`rev|${key}`, r!);
+          want.set(`margin|${key}`, m!);
+        }
+        expectSameMaps(got, want, 'roas');
+      }),
+      { numRuns: RUNS * 2 },
+    );
+  });
+});
+
+describe('kernel invariants', function () {
+  this.timeout(120_000);
+
+  it('credits sum to 1 per attributed purchase, and attributed revenue never exceeds purchase revenue', () => {
+    fc.assert(
+      fc.property(dataset, attributionParams, (data, params) => {
+        const r = engineFor(data)({ kind: 'attribution', params } as never) as AttributionResult;
+        const n = r.keys.length;
+        r.periods.labels.forEach((period, p) => {
+          let credited = 0;
+          let revenue = 0;
+          for (let k = 0; k < n; k++) {
+            credited += r.purchases[p * n + k]!;
+            revenue += r.revenue[p * n + k]!;
+          }
+          expect(close(credited, r.purchaseCount[p]! - r.nonCrmPurchases[p]!), `credits in ${period}`).to.equal(true);
+          expect(close(revenue + r.nonCrmRevenue[p]!, r.purchaseRevenue[p]!), `revenue in ${period}`).to.equal(true);
+          expect(revenue).to.be.at.most(r.purchaseRevenue[p]! + 1e-9);
+        });
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('row order and chunking change no result', () => {
+    fc.assert(
+      fc.property(dataset, attributionParams, fc.integer(), fc.array(fc.integer({ min: 1, max: 50 }), { minLength: 1, maxLength: 4 }), (data, params, seed, chunks) => {
+        const shuffle = (rows: unknown[]): unknown[] => {
+          const out = [...rows];
+          let s = seed;
+          for (let i = out.length - 1; i > 0; i--) {
+            s = (Math.imul(s, 1103515245) + 12345) | 0;
+            const j = Math.abs(s) % (i + 1);
+            [out[i], out[j]] = [out[j], out[i]];
+          }
+          return out;
+        };
+        const a = engineFor(data);
+        const b = engineFor(data, shuffle, chunks);
+        const requests = [
+          { kind: 'attribution', params },
+          { kind: 'kpis', params },
+          { kind: 'roas', params },
+          { kind: 'incrementality', params: { range: params.range, minHoldout: 1 } },
+          { kind: 'retention', params: { range: params.range, measure: 'cumulative_revenue' } },
+          { kind: 'rfm', params: { range: params.range, scoring: 'ntile' } },
+        ];
+        for (const request of requests) {
+          expect(JSON.stringify(toPayload(b(request as never))), request.kind).to.equal(JSON.stringify(toPayload(a(request as never))));
+        }
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
+
