@@ -8,7 +8,7 @@ import { testEndpoints } from './test/support/endpoints.mjs';
 const executablePath = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 
 export default {
-  files: ['test/**/*.test.ts'],
+  files: ['test/**/*.test.ts', '!test/node/**'],
   nodeResolve: true,
   concurrency: 2,
   concurrentBrowsers: 1,

@@ -104,7 +104,7 @@ export interface IncrementalityResult {
   scope: LiftScope[];
   /** `all`, the channel name, or the campaign name. */
   name: string[];
-  /** For campaign rows, the channel of the campaign's touches (the first one when several). */
+  /** For campaign rows, the channel of the campaign's touches (the first by name when several). */
   channel: string[];
   treatment: Int32Array;
   holdout: Int32Array;

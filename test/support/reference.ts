@@ -347,7 +347,9 @@ export function refRfm(data: RefData, params: RfmParams): Map<string, { recency:
     const buys = mine.filter((o) => o.purchase);
     const last = Math.max(...buys.map((o) => o.time));
     const net = mine.reduce((s, o) => s + o.revenue, 0);
-    const monetary = params.monetary === 'aov' ? buys.reduce((s, o) => s + o.revenue, 0) / buys.length : net;
+    // sums kept to 4 decimals (a hundredth of a cent) by definition, so equal amounts tie
+    const cents4 = (v: number): number => Number(v.toFixed(4)) + 0;
+    const monetary = params.monetary === 'aov' ? cents4(buys.reduce((s, o) => s + o.revenue, 0)) / buys.length : cents4(net);
     return { c, recency: Math.floor((asOfWall - local(data.timezone, last).wall) / DAY), frequency: buys.length, monetary };
   });
   const N = rows.length;

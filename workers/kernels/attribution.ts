@@ -15,145 +15,236 @@ export interface Credits {
   /** Credits of order i are entries `start[i] .. start[i+1]`. */
   start: Int32Array;
   touch: Int32Array;
+  /** Channel code of each credited touch. */
+  channel: Int32Array;
   weight: Float64Array;
 }
 
-/** Cache key of the credit assignment of resolved parameters. */
-function creditKey(p: ResolvedAttribution): string {
-  return `credits|${p.model}|${p.basis}|${p.defaultWindow}|${JSON.stringify(p.windows)}|${p.halfLife}`;
+/**
+ * The eligible touches of every purchase under one basis and set of windows, in event order (t1
+ * first): the part of attribution that depends on the windows. A credit model then only weighs them,
+ * so switching models does not repeat the search.
+ */
+export interface Eligibility {
+  /** Eligible touches of order i are entries `start[i] .. start[i+1]` (none for adjustments). */
+  start: Int32Array;
+  touch: Int32Array;
+  channel: Int32Array;
+  /** Event time of each entry. */
+  time: Float64Array;
 }
 
-/** The credits for every purchase under the parameters (cached). */
+/** Cache key of the eligibility of resolved parameters. */
+function eligibilityKey(p: ResolvedAttribution): string {
+  return `${p.basis}|${p.defaultWindow}|${JSON.stringify(p.windows)}`;
+}
+
+/** The credits for every purchase under the parameters (cached: the last 4 assignments). */
 export function creditsFor(ctx: KernelContext, p: ResolvedAttribution): Credits {
-  return ctx.remember(creditKey(p), () => assignCredits(ctx, p), 4);
+  const eligible = ctx.remember('eligibility', eligibilityKey(p), () => findEligible(ctx, p), 2);
+  return ctx.remember('credits', `${eligibilityKey(p)}|${p.model}|${p.halfLife}`, () => weigh(ctx, p, eligible), 4);
 }
 
-function assignCredits(ctx: KernelContext, p: ResolvedAttribution): Credits {
-  const { orders: o, touches: t, dictionaries, index } = ctx.columns;
+/** Grow-only scratch buffers for the eligibility search (fresh big arrays are page-fault bound). */
+let scratchTouch = new Int32Array(0);
+let scratchChannel = new Int32Array(0);
+let scratchTime = new Float64Array(0);
+
+function growScratch(needed: number): void {
+  if (needed <= scratchTouch.length) return;
+  const size = Math.max(needed, Math.ceil(scratchTouch.length * 1.5), 1 << 16);
+  const touch = new Int32Array(size);
+  touch.set(scratchTouch);
+  const channel = new Int32Array(size);
+  channel.set(scratchChannel);
+  const time = new Float64Array(size);
+  time.set(scratchTime);
+  scratchTouch = touch;
+  scratchChannel = channel;
+  scratchTime = time;
+}
+
+/** What the per-customer eligibility scan reads and writes (one object shape, so it stays monomorphic). */
+interface EligibilityScan {
+  maxWindow: number;
+  channelWindow: Float64Array;
+  orderStart: Int32Array;
+  orderTime: Float64Array;
+  isPurchase: Uint8Array;
+  eventStart: Int32Array;
+  eventTime: Float64Array;
+  eventTouch: Int32Array;
+  eventChannel: Int32Array;
+  start: Int32Array;
+  touch: Int32Array;
+  channel: Int32Array;
+  time: Float64Array;
+  n: number;
+}
+
+function findEligible(ctx: KernelContext, p: ResolvedAttribution): Eligibility {
+  const { orders: o, dictionaries, index } = ctx.columns;
   const events = ctx.eventIndex(p.basis);
   const nChannels = dictionaries.channels.length;
   const channelWindow = new Float64Array(nChannels);
-  const channelHalfLife = new Float64Array(nChannels);
   let maxWindow = p.defaultWindow;
   for (let ch = 0; ch < nChannels; ch++) {
-    const w = windowOf(p, dictionaries.channels[ch]!);
-    channelWindow[ch] = w;
-    channelHalfLife[ch] = p.halfLife ?? w / 4;
-    if (w > maxWindow) maxWindow = w;
+    channelWindow[ch] = windowOf(p, dictionaries.channels[ch]!);
+    if (channelWindow[ch]! > maxWindow) maxWindow = channelWindow[ch]!;
   }
-  const model = p.model;
-  const single = model === 'last_touch' || model === 'first_touch';
-  const start = new Int32Array(o.count + 1);
-  let cap = Math.max(1024, single ? o.count : o.count * 2);
-  let touch = new Int32Array(cap);
-  let weight = new Float64Array(cap);
-  let n = 0;
-  // eligible touches of the current purchase, in event order
-  let eligible = new Int32Array(64);
-  let eligibleTime = new Float64Array(64);
+  growScratch(Math.max(1 << 16, o.count));
+  const scan: EligibilityScan = {
+    maxWindow,
+    channelWindow,
+    orderStart: index.orderStart,
+    orderTime: o.time,
+    isPurchase: o.isPurchase,
+    eventStart: events.start,
+    eventTime: events.time,
+    eventTouch: events.touch,
+    eventChannel: events.channel,
+    start: new Int32Array(o.count + 1),
+    touch: scratchTouch,
+    channel: scratchChannel,
+    time: scratchTime,
+    n: 0,
+  };
+  // one call per customer: a short function V8 optimises as a whole (a long loop compiled on the fly
+  // would be thrown away at the first branch it had not seen taken)
   const nCustomers = dictionaries.customers.length;
-  for (let c = 0; c < nCustomers; c++) {
-    const oa = index.orderStart[c]!;
-    const ob = index.orderStart[c + 1]!;
-    const ea = events.start[c]!;
-    const eb = events.start[c + 1]!;
-    let hi = ea; // first event after the purchase time
-    for (let i = oa; i < ob; i++) {
-      start[i] = n;
-      if (o.isPurchase[i] === 0 || ea === eb) continue;
-      const time = o.time[i]!;
-      while (hi < eb && events.time[hi]! <= time) hi++;
-      // walk back over events within the longest window; keep those within their channel's window
-      let count = 0;
-      for (let e = hi - 1; e >= ea; e--) {
-        const at = events.time[e]!;
-        if (at < time - maxWindow) break;
-        const k = events.touch[e]!;
-        if (at < time - channelWindow[t.channel[k]!]!) continue;
-        if (count === eligible.length) {
-          const grown = new Int32Array(count * 2);
-          grown.set(eligible);
-          eligible = grown;
-          const grownTime = new Float64Array(count * 2);
-          grownTime.set(eligibleTime);
-          eligibleTime = grownTime;
-        }
-        eligible[count] = k;
-        eligibleTime[count] = at;
-        count++;
-      }
-      if (count === 0) continue;
-      // collected newest first: entry count − 1 is t1, entry 0 is tn
-      const needed = n + (single ? 1 : count);
-      if (needed > cap) {
-        cap = Math.max(needed, cap * 2);
-        const grownTouch = new Int32Array(cap);
-        grownTouch.set(touch);
-        touch = grownTouch;
-        const grownWeight = new Float64Array(cap);
-        grownWeight.set(weight);
-        weight = grownWeight;
-      }
-      if (model === 'last_touch') {
-        touch[n] = eligible[0]!;
-        weight[n++] = 1;
-      } else if (model === 'first_touch') {
-        touch[n] = eligible[count - 1]!;
-        weight[n++] = 1;
-      } else if (model === 'linear') {
-        for (let j = count - 1; j >= 0; j--) {
-          touch[n] = eligible[j]!;
-          weight[n++] = 1 / count;
-        }
-      } else if (model === 'position_based') {
-        for (let j = count - 1; j >= 0; j--) {
-          touch[n] = eligible[j]!;
-          const rank = count - 1 - j; // 0 = first
-          weight[n++] = count === 1 ? 1 : count === 2 ? 0.5 : rank === 0 || rank === count - 1 ? 0.4 : 0.2 / (count - 2);
-        }
-      } else {
-        // time decay: 2^(−Δ/h), normalised
-        let sum = 0;
-        const from = n;
-        for (let j = count - 1; j >= 0; j--) {
-          const k = eligible[j]!;
-          const h = channelHalfLife[t.channel[k]!]!;
-          const delta = time - eligibleTime[j]!;
-          const w = h > 0 ? Math.pow(2, -delta / h) : delta === 0 ? 1 : 0;
-          touch[n] = k;
-          weight[n++] = w;
-          sum += w;
-        }
-        for (let q = from; q < n; q++) weight[q] = sum > 0 ? weight[q]! / sum : 1 / count;
-      }
-    }
-  }
-  start[o.count] = n;
-  // orders of customers without any order entry keep start = 0 only if the loop never reached them
-  return { start, touch: touch.slice(0, n), weight: weight.slice(0, n) };
+  for (let c = 0; c < nCustomers; c++) eligibleOfCustomer(scan, c);
+  const n = scan.n;
+  scan.start[o.count] = n;
+  return { start: scan.start, touch: scan.touch.slice(0, n), channel: scan.channel.slice(0, n), time: scan.time.slice(0, n) };
 }
 
-/** Keys of a dimension: names, the channel of each key, and a function from (order, touch) to key index. */
+/** Eligible touches of one customer's purchases. */
+function eligibleOfCustomer(s: EligibilityScan, c: number): void {
+  const { orderStart, eventStart, start } = s;
+  const oa = orderStart[c]!;
+  const ob = orderStart[c + 1]!;
+  const ea = eventStart[c]!;
+  const eb = eventStart[c + 1]!;
+  let n = s.n;
+  if (ea === eb) {
+    for (let i = oa; i < ob; i++) start[i] = n;
+    return;
+  }
+  const { orderTime, isPurchase, eventTime, eventTouch, eventChannel, channelWindow } = s;
+  let { touch, channel, time } = s;
+  let hi = ea; // first event after the purchase time
+  for (let i = oa; i < ob; i++) {
+    start[i] = n;
+    if (isPurchase[i] === 0) continue;
+    const at = orderTime[i]!;
+    while (hi < eb && eventTime[hi]! <= at) hi++;
+    // events within the longest window, then within their own channel's window, in event order
+    const earliest = at - s.maxWindow;
+    let lo = hi;
+    while (lo > ea && eventTime[lo - 1]! >= earliest) lo--;
+    if (n + (hi - lo) > touch.length) {
+      growScratch(n + (hi - lo));
+      s.touch = touch = scratchTouch;
+      s.channel = channel = scratchChannel;
+      s.time = time = scratchTime;
+    }
+    for (let e = lo; e < hi; e++) {
+      const ch = eventChannel[e]!;
+      if (eventTime[e]! < at - channelWindow[ch]!) continue;
+      touch[n] = eventTouch[e]!;
+      channel[n] = ch;
+      time[n] = eventTime[e]!;
+      n++;
+    }
+  }
+  s.n = n;
+}
+
+/** Credits of a model over the eligible touches. */
+function weigh(ctx: KernelContext, p: ResolvedAttribution, el: Eligibility): Credits {
+  const { orders: o, dictionaries } = ctx.columns;
+  const count = o.count;
+  if (p.model === 'last_touch' || p.model === 'first_touch') {
+    // one touch per purchase with any eligible touch
+    const start = new Int32Array(count + 1);
+    let n = 0;
+    for (let i = 0; i < count; i++) {
+      start[i] = n;
+      if (el.start[i + 1]! > el.start[i]!) n++;
+    }
+    start[count] = n;
+    const touch = new Int32Array(n);
+    const channel = new Int32Array(n);
+    const last = p.model === 'last_touch';
+    for (let i = 0; i < count; i++) {
+      const a = el.start[i]!;
+      const b = el.start[i + 1]!;
+      if (a === b) continue;
+      const q = last ? b - 1 : a;
+      touch[start[i]!] = el.touch[q]!;
+      channel[start[i]!] = el.channel[q]!;
+    }
+    return { start, touch, channel, weight: new Float64Array(n).fill(1) };
+  }
+  // the other models credit every eligible touch: same entries, own weights
+  const weight = new Float64Array(el.touch.length);
+  if (p.model === 'linear') {
+    for (let i = 0; i < count; i++) {
+      const a = el.start[i]!;
+      const b = el.start[i + 1]!;
+      for (let q = a; q < b; q++) weight[q] = 1 / (b - a);
+    }
+  } else if (p.model === 'position_based') {
+    // 40% first, 40% last, 20% over the middle; one touch 100%, two 50/50
+    for (let i = 0; i < count; i++) {
+      const a = el.start[i]!;
+      const n = el.start[i + 1]! - a;
+      for (let rank = 0; rank < n; rank++) weight[a + rank] = n === 1 ? 1 : n === 2 ? 0.5 : rank === 0 || rank === n - 1 ? 0.4 : 0.2 / (n - 2);
+    }
+  } else {
+    // time decay: 2^(−Δ/h), normalised; with every weight zero, an even split
+    const nChannels = dictionaries.channels.length;
+    const halfLife = new Float64Array(nChannels);
+    for (let ch = 0; ch < nChannels; ch++) halfLife[ch] = p.halfLife ?? windowOf(p, dictionaries.channels[ch]!) / 4;
+    for (let i = 0; i < count; i++) {
+      const a = el.start[i]!;
+      const b = el.start[i + 1]!;
+      if (a === b) continue;
+      const at = o.time[i]!;
+      let sum = 0;
+      for (let q = a; q < b; q++) {
+        const h = halfLife[el.channel[q]!]!;
+        const delta = at - el.time[q]!;
+        const w = h > 0 ? Math.pow(2, -delta / h) : delta === 0 ? 1 : 0;
+        weight[q] = w;
+        sum += w;
+      }
+      for (let q = a; q < b; q++) weight[q] = sum > 0 ? weight[q]! / sum : 1 / (b - a);
+    }
+  }
+  return { start: el.start, touch: el.touch, channel: el.channel, weight };
+}
+
+/** Keys of a breakdown and how each credit (or order) maps to one. */
 export interface DimensionKeys {
   keys: string[];
   keyChannels: string[];
-  keyOf: (order: number, touch: number) => number;
+  /** Key of each credit (channel or campaign breakdowns), parallel to the credits' entries. */
+  creditKey: Int32Array | null;
+  /** Key of each order (stage breakdown). */
+  orderKey: Int8Array | null;
 }
 
-/** The keys of attribution by channel, campaign (within channel, `(none)` without one) or stage. */
-export function dimensionKeys(ctx: KernelContext, dimension: 'channel' | 'campaign' | 'stage', reactivationMs: number): DimensionKeys {
-  const { touches: t, dictionaries } = ctx.columns;
-  if (dimension === 'channel') {
-    return { keys: [...dictionaries.channels], keyChannels: [...dictionaries.channels], keyOf: (_o, k) => t.channel[k]! };
-  }
-  if (dimension === 'stage') {
-    const stages = ctx.stagesFor(reactivationMs);
-    return { keys: [...STAGE_NAMES], keyChannels: STAGE_NAMES.map(() => ''), keyOf: (i) => stages[i]! };
-  }
-  // campaign: one key per (channel, campaign) pair seen in touches, in channel then campaign order
+/**
+ * Key of every (channel, campaign) pair: one per pair seen in the given tables, in channel then campaign
+ * order, `(none)` for no campaign. Pair p = channel × (campaigns + 1) + campaign + 1.
+ */
+export function campaignPairs(ctx: KernelContext, withCosts: boolean): { pairKey: Int32Array; keys: string[]; keyChannels: string[] } {
+  const { touches: t, costs, dictionaries } = ctx.columns;
   const nCampaigns = dictionaries.campaigns.length + 1;
   const pairKey = new Int32Array(dictionaries.channels.length * nCampaigns).fill(-1);
   for (let k = 0; k < t.count; k++) pairKey[t.channel[k]! * nCampaigns + t.campaign[k]! + 1] = 0;
+  if (withCosts) for (let i = 0; i < costs.count; i++) pairKey[costs.channel[i]! * nCampaigns + costs.campaign[i]! + 1] = 0;
   const keys: string[] = [];
   const keyChannels: string[] = [];
   for (let pair = 0; pair < pairKey.length; pair++) {
@@ -163,7 +254,41 @@ export function dimensionKeys(ctx: KernelContext, dimension: 'channel' | 'campai
     keys.push(campaign < 0 ? '(none)' : dictionaries.campaigns[campaign]!);
     keyChannels.push(dictionaries.channels[Math.floor(pair / nCampaigns)]!);
   }
-  return { keys, keyChannels, keyOf: (_o, k) => pairKey[t.channel[k]! * nCampaigns + t.campaign[k]! + 1]! };
+  return { pairKey, keys, keyChannels };
+}
+
+/** Campaign-pair key of every credit, cached with the credits (per pair table: attribution's or ROAS's). */
+const creditPairCache = new WeakMap<Credits, Map<string, Int32Array>>();
+
+/** The pair key (see `campaignPairs`) of every credit of an assignment; `tag` names the pair table. */
+export function creditPairKeys(ctx: KernelContext, credits: Credits, pairKey: Int32Array, tag: string): Int32Array {
+  let perCredits = creditPairCache.get(credits);
+  if (perCredits === undefined) {
+    perCredits = new Map();
+    creditPairCache.set(credits, perCredits);
+  }
+  let keys = perCredits.get(tag);
+  if (keys === undefined) {
+    const campaign = ctx.columns.touches.campaign;
+    const nCampaigns = ctx.columns.dictionaries.campaigns.length + 1;
+    keys = new Int32Array(credits.touch.length);
+    for (let q = 0; q < keys.length; q++) keys[q] = pairKey[credits.channel[q]! * nCampaigns + campaign[credits.touch[q]!]! + 1]!;
+    perCredits.set(tag, keys);
+  }
+  return keys;
+}
+
+/** The keys of attribution by channel, campaign (within channel, `(none)` without one) or stage. */
+export function dimensionKeys(ctx: KernelContext, credits: Credits, dimension: 'channel' | 'campaign' | 'stage', reactivationMs: number): DimensionKeys {
+  const { dictionaries } = ctx.columns;
+  if (dimension === 'channel') {
+    return { keys: [...dictionaries.channels], keyChannels: [...dictionaries.channels], creditKey: credits.channel, orderKey: null };
+  }
+  if (dimension === 'stage') {
+    return { keys: [...STAGE_NAMES], keyChannels: STAGE_NAMES.map(() => ''), creditKey: null, orderKey: ctx.stagesFor(reactivationMs) };
+  }
+  const pairs = ctx.remember('attribution-pairs', '', () => campaignPairs(ctx, false), 1);
+  return { keys: pairs.keys, keyChannels: pairs.keyChannels, creditKey: creditPairKeys(ctx, credits, pairs.pairKey, 'attribution'), orderKey: null };
 }
 
 /** Attributed revenue by period × key for the purchases in a range (metrics.md section 3). */
@@ -173,7 +298,8 @@ export function attributionResult(
   days: DayRange | null,
   mask: Uint8Array | null,
 ): AttributionResult {
-  const { keys, keyChannels, keyOf } = dimensionKeys(ctx, p.dimension, p.reactivationMs);
+  const credits = creditsFor(ctx, p);
+  const { keys, keyChannels, creditKey, orderKey } = dimensionKeys(ctx, credits, p.dimension, p.reactivationMs);
   const axis: Axis = periodAxis(ctx, days, p.period, p.weekStart);
   const nKeys = keys.length;
   const nPeriods = axis.count;
@@ -187,30 +313,40 @@ export function attributionResult(
   const purchaseRevenue = new Float64Array(nPeriods);
   const purchaseCount = new Float64Array(nPeriods);
   if (days !== null) {
-    const credits = creditsFor(ctx, p);
     const o = ctx.columns.orders;
+    const periods = ctx.orderPeriods(p.period, p.weekStart);
+    const first = axis.first;
+    const { fromDay, toDay } = days;
+    const day = o.day;
+    const customer = o.customer;
+    const orderRevenue = o.revenue;
+    const orderMargin = o.margin;
+    const isPurchase = o.isPurchase;
+    const start = credits.start;
+    const weight = credits.weight;
     for (let i = 0; i < o.count; i++) {
-      const day = o.day[i]!;
-      if (day < days.fromDay || day > days.toDay) continue;
-      if (mask !== null && mask[o.customer[i]!] === 0) continue;
-      const pi = axis.indexOfDay(day);
-      const rev = o.revenue[i]!;
-      const mar = o.margin[i]!;
+      const d = day[i]!;
+      if (d < fromDay || d > toDay) continue;
+      if (mask !== null && mask[customer[i]!] === 0) continue;
+      const pi = periods[i]! - first;
+      const rev = orderRevenue[i]!;
+      const mar = orderMargin[i]!;
       netRevenue[pi]! += rev;
-      if (o.isPurchase[i] === 0) continue;
+      if (isPurchase[i] === 0) continue;
       purchaseRevenue[pi]! += rev;
       purchaseCount[pi]!++;
-      const a = credits.start[i]!;
-      const b = credits.start[i + 1]!;
+      const a = start[i]!;
+      const b = start[i + 1]!;
       if (a === b) {
         nonCrmRevenue[pi]! += rev;
         if (mar === mar) nonCrmMargin[pi]! += mar;
         nonCrmPurchases[pi]!++;
         continue;
       }
+      const row = pi * nKeys;
       for (let q = a; q < b; q++) {
-        const w = credits.weight[q]!;
-        const cell = pi * nKeys + keyOf(i, credits.touch[q]!);
+        const w = weight[q]!;
+        const cell = row + (creditKey !== null ? creditKey[q]! : orderKey![i]!);
         revenue[cell]! += rev * w;
         if (mar === mar) margin[cell]! += mar * w;
         purchases[cell]! += w;

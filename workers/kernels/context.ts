@@ -26,6 +26,15 @@ export interface EventIndex {
   touch: Int32Array;
   /** Event time of each entry (sent, opened or clicked). */
   time: Float64Array;
+  /** Channel code of each entry's touch (read with the time, in the same pass). */
+  channel: Int32Array;
+}
+
+/** Local days of each customer's treatment touches, ascending (for "recipients in range"). */
+export interface TreatmentDays {
+  /** Days of customer c are entries `start[c] .. start[c+1]`. */
+  start: Int32Array;
+  day: Int32Array;
 }
 
 /** Inclusive day bounds of a query. */
@@ -48,8 +57,11 @@ export class KernelContext {
   private readonly masks = new Map<string, Uint8Array>();
   private readonly stages = new Map<number, Int8Array>();
   private readonly events = new Map<Basis, EventIndex>();
-  /** Caches of kernels (attribution credits), keyed by their parameters; small and LRU. */
-  readonly memo = new Map<string, unknown>();
+  private readonly orderPeriodCache = new Map<string, Int32Array>();
+  private treatment: TreatmentDays | null = null;
+  private paid: Int32Array | null = null;
+  /** Caches of kernels (attribution credits, RFM tables, ...) by namespace, keyed by their parameters; small and LRU. */
+  private readonly memo = new Map<string, Map<string, unknown>>();
 
   constructor(columns: DatasetColumns) {
     this.columns = columns;
@@ -71,17 +83,25 @@ export class KernelContext {
     this.lastOrderDay = Number.isNaN(this.lastOrderTime) ? null : this.zone.dayOf(this.lastOrderTime);
   }
 
-  /** Remembers a computed value under a key, keeping the most recent few. */
-  remember<T>(key: string, compute: () => T, keep = 6): T {
-    const hit = this.memo.get(key);
+  /**
+   * Remembers a computed value under a key within a namespace, keeping that namespace's `keep` most
+   * recent values (each kernel's cache has its own size, so one kernel cannot evict another's).
+   */
+  remember<T>(namespace: string, key: string, compute: () => T, keep: number): T {
+    let space = this.memo.get(namespace);
+    if (space === undefined) {
+      space = new Map();
+      this.memo.set(namespace, space);
+    }
+    const hit = space.get(key);
     if (hit !== undefined) {
-      this.memo.delete(key);
-      this.memo.set(key, hit);
+      space.delete(key);
+      space.set(key, hit);
       return hit as T;
     }
     const value = compute();
-    this.memo.set(key, value);
-    while (this.memo.size > keep) this.memo.delete(this.memo.keys().next().value!);
+    space.set(key, value);
+    while (space.size > keep) space.delete(space.keys().next().value!);
     return value;
   }
 
@@ -119,6 +139,74 @@ export class KernelContext {
       this.tables.set(key, table);
     }
     return table;
+  }
+
+  /**
+   * Period index of every order (cached per period and week start): kernels read it instead of
+   * converting days in their hot loops.
+   */
+  orderPeriods(period: Period, weekStart: WeekStart): Int32Array {
+    const key = `${period}/${weekStart}`;
+    let periods = this.orderPeriodCache.get(key);
+    if (periods === undefined) {
+      const days = this.columns.orders.day;
+      const table = this.periodTableFor(period, weekStart);
+      const offset = this.tableFirst;
+      periods = new Int32Array(days.length);
+      for (let i = 0; i < days.length; i++) {
+        const j = days[i]! - offset;
+        periods[i] = j >= 0 && j < table.length ? table[j]! : periodOf(days[i]!, period, weekStart);
+      }
+      if (this.orderPeriodCache.size >= 6) this.orderPeriodCache.clear();
+      this.orderPeriodCache.set(key, periods);
+    }
+    return periods;
+  }
+
+  /** Local days of each customer's treatment touches, ascending (cached). */
+  treatmentDays(): TreatmentDays {
+    if (this.treatment === null) {
+      const t = this.columns.touches;
+      const nCustomers = this.columns.dictionaries.customers.length;
+      const start = new Int32Array(nCustomers + 1);
+      for (let k = 0; k < t.count; k++) if (t.group[k] === 0) start[t.customer[k]! + 1]!++;
+      for (let c = 0; c < nCustomers; c++) start[c + 1]! += start[c]!;
+      // touches are sorted by customer, then sent time, so each customer's days come out ascending
+      const day = new Int32Array(start[nCustomers]!);
+      let n = 0;
+      for (let k = 0; k < t.count; k++) if (t.group[k] === 0) day[n++] = t.day[k]!;
+      this.treatment = { start, day };
+    }
+    return this.treatment;
+  }
+
+  /** Treatment touches that carry a per-touch cost, ascending (cached; usually a small share). */
+  paidTouches(): Int32Array {
+    if (this.paid === null) {
+      const t = this.columns.touches;
+      let n = 0;
+      for (let k = 0; k < t.count; k++) if (t.group[k] === 0 && t.cost[k] !== 0) n++;
+      this.paid = new Int32Array(n);
+      n = 0;
+      for (let k = 0; k < t.count; k++) if (t.group[k] === 0 && t.cost[k] !== 0) this.paid[n++] = k;
+    }
+    return this.paid;
+  }
+
+  /** Treatment touches with a per-touch cost sent in a range, from customers passing a filter. */
+  paidTouchesIn(days: DayRange, mask: Uint8Array | null): Int32Array {
+    const paid = this.paidTouches();
+    const t = this.columns.touches;
+    const out = new Int32Array(paid.length);
+    let n = 0;
+    for (let j = 0; j < paid.length; j++) {
+      const k = paid[j]!;
+      const day = t.day[k]!;
+      if (day < days.fromDay || day > days.toDay) continue;
+      if (mask !== null && mask[t.customer[k]!] === 0) continue;
+      out[n++] = k;
+    }
+    return out.subarray(0, n);
   }
 
   /** First day of the period tables (a margin before the data, for ranges that start earlier). */
@@ -219,8 +307,12 @@ export class KernelContext {
       }
     }
     const time = new Float64Array(n);
-    for (let i = 0; i < n; i++) time[i] = times[touch[i]!]!;
-    index = { start, touch, time };
+    const channel = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      time[i] = times[touch[i]!]!;
+      channel[i] = t.channel[touch[i]!]!;
+    }
+    index = { start, touch, time, channel };
     this.events.set(basis, index);
     return index;
   }

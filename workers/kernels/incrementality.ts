@@ -4,6 +4,12 @@
  * A customer's assignment in a scope is their earliest touch (either group) in the scope and range;
  * a customer with touches of both groups there is excluded and counted. The outcome is the net revenue
  * and whether there was a purchase in [assignment, assignment + lift window).
+ *
+ * Each customer's touches are grouped by scope once per dataset (scope runs, with each run's first
+ * touch, channel and whether it mixes groups at hand); a query then visits every run once, reading
+ * the first touch in range as the assignment, and the customer's few orders for the outcome (shared
+ * by scopes assigned by the same touch). Sums are cached per range, filter and lift window, so a
+ * `minHoldout` change only re-reads them.
  */
 import type { ResolvedIncrementality } from '../../src/core/queries.js';
 import type { IncrementalityResult, LiftScope } from '../../src/core/results.js';
@@ -13,145 +19,370 @@ import { KernelContext, type DayRange } from './context.js';
 /** The two-sided 95% quantile of the standard normal distribution. */
 export const Z95 = 1.959963984540054;
 
-/** First index in `[a, b)` of `times` with a value ≥ `t` (times ascending). */
-function lowerBound(times: Float64Array, a: number, b: number, t: number): number {
-  let lo = a;
-  let hi = b;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (times[mid]! < t) lo = mid + 1;
-    else hi = mid;
+/**
+ * Each customer's touches split into runs by scope (all CRM, each channel, each campaign), in sent
+ * order. Scope s is 0 for all CRM, 1 + channel for a channel, 1 + channels + campaign for a campaign.
+ */
+interface ScopeRuns {
+  /** Runs of customer c are `start[c] .. start[c+1]`. */
+  start: Int32Array;
+  scope: Int32Array;
+  /** Entries of run r are `from[r] .. from[r+1]`. */
+  from: Int32Array;
+  /** Day and touch index of the run's first touch (the assignment when the range starts before it). */
+  firstDay: Int32Array;
+  firstTouch: Int32Array;
+  /** 1 when every touch of the run has the same group. */
+  uniform: Uint8Array;
+  /** The channel of every touch of the run, or −1 when they differ (campaigns on several channels). */
+  channel: Int32Array;
+  /** Touch index of each entry. */
+  entry: Int32Array;
+}
+
+function buildScopeRuns(ctx: KernelContext): ScopeRuns {
+  const { touches: t, dictionaries, index } = ctx.columns;
+  const nChannels = dictionaries.channels.length;
+  const campaignBase = 1 + nChannels;
+  const nScopes = campaignBase + dictionaries.campaigns.length;
+  const nCustomers = dictionaries.customers.length;
+  const touchStart = index.touchStart;
+  const tChannel = t.channel;
+  const tCampaign = t.campaign;
+  const tGroup = t.group;
+  // pass 1: runs per customer (distinct scopes) and entries (all CRM, channel, campaign per touch)
+  const stamp = new Int32Array(nScopes).fill(-1);
+  let nRuns = 0;
+  let nEntries = 0;
+  for (let c = 0; c < nCustomers; c++) {
+    for (let k = touchStart[c]!; k < touchStart[c + 1]!; k++) {
+      const sc = 1 + tChannel[k]!;
+      const cp = tCampaign[k]!;
+      if (stamp[0] !== c) {
+        stamp[0] = c;
+        nRuns++;
+      }
+      if (stamp[sc] !== c) {
+        stamp[sc] = c;
+        nRuns++;
+      }
+      nEntries += 2;
+      if (cp >= 0) {
+        const sp = campaignBase + cp;
+        if (stamp[sp] !== c) {
+          stamp[sp] = c;
+          nRuns++;
+        }
+        nEntries++;
+      }
+    }
   }
-  return lo;
+  const start = new Int32Array(nCustomers + 1);
+  const scope = new Int32Array(nRuns);
+  const from = new Int32Array(nRuns + 1);
+  const firstDay = new Int32Array(nRuns);
+  const firstTouch = new Int32Array(nRuns);
+  const uniform = new Uint8Array(nRuns);
+  const channel = new Int32Array(nRuns);
+  const entry = new Int32Array(nEntries);
+  // pass 2: per customer, runs in order of first appearance, then the entries placed by run
+  const runOf = new Int32Array(nScopes);
+  const fill = new Int32Array(nScopes);
+  stamp.fill(-1);
+  let r = 0;
+  let nextEntry = 0;
+  const open = (s: number, c: number, k: number): void => {
+    if (stamp[s] !== c) {
+      stamp[s] = c;
+      runOf[s] = r;
+      scope[r] = s;
+      firstTouch[r] = k;
+      firstDay[r] = t.day[k]!;
+      uniform[r] = 1;
+      channel[r] = tChannel[k]!;
+      fill[s] = 0;
+      r++;
+    } else {
+      const run = runOf[s]!;
+      if (tGroup[k] !== tGroup[firstTouch[run]!]) uniform[run] = 0;
+      if (channel[run] !== tChannel[k]) channel[run] = -1;
+    }
+    fill[s]!++;
+  };
+  for (let c = 0; c < nCustomers; c++) {
+    start[c] = r;
+    const ta = touchStart[c]!;
+    const tb = touchStart[c + 1]!;
+    if (ta === tb) continue;
+    const first = r;
+    for (let k = ta; k < tb; k++) {
+      open(0, c, k);
+      open(1 + tChannel[k]!, c, k);
+      if (tCampaign[k]! >= 0) open(campaignBase + tCampaign[k]!, c, k);
+    }
+    for (let q = first; q < r; q++) {
+      from[q] = nextEntry;
+      const s = scope[q]!;
+      nextEntry += fill[s]!;
+      fill[s] = from[q]!;
+    }
+    for (let k = ta; k < tb; k++) {
+      entry[fill[0]!++] = k;
+      entry[fill[1 + tChannel[k]!]!++] = k;
+      if (tCampaign[k]! >= 0) entry[fill[campaignBase + tCampaign[k]!]!++] = k;
+    }
+  }
+  start[nCustomers] = r;
+  from[r] = nextEntry;
+  return { start, scope, from, firstDay, firstTouch, uniform, channel, entry };
+}
+
+/** Per-cell sums of one range, filter and lift window (cell = group × nScopes + scope). */
+interface LiftSums {
+  count: Int32Array;
+  sum: Float64Array;
+  converted: Int32Array;
+  /** Sum of squared deviations from the cell mean (for the sample variance). */
+  m2: Float64Array;
+  excluded: Int32Array;
+  present: Uint8Array;
+  /** Channel of each campaign scope (the lowest among its touches in range). */
+  scopeChannel: Int32Array;
+  cost: Float64Array;
+}
+
+/** Grow-only scratch of (cell, outcome revenue) per assignment, for the variance's second pass. */
+let rowCell = new Int32Array(0);
+let rowRevenue = new Float64Array(0);
+
+/** What the per-customer scan reads and writes (one object shape, so it stays monomorphic). */
+interface LiftScan {
+  fromDay: number;
+  toDay: number;
+  lift: number;
+  nScopes: number;
+  campaignBase: number;
+  runs: ScopeRuns;
+  orderStart: Int32Array;
+  orderTime: Float64Array;
+  orderRevenue: Float64Array;
+  isPurchase: Uint8Array;
+  tDay: Int32Array;
+  tGroup: Uint8Array;
+  tSent: Float64Array;
+  tChannel: Int32Array;
+  out: LiftSums;
+  rowCell: Int32Array;
+  rowRevenue: Float64Array;
+  rows: number;
+}
+
+function computeLiftSums(ctx: KernelContext, days: DayRange, mask: Uint8Array | null, lift: number): LiftSums {
+  const { orders: o, touches: t, dictionaries, index } = ctx.columns;
+  const nChannels = dictionaries.channels.length;
+  const nScopes = 1 + nChannels + dictionaries.campaigns.length;
+  const runs = ctx.remember('scope-runs', '', () => buildScopeRuns(ctx), 1);
+  if (rowCell.length < runs.scope.length) {
+    rowCell = new Int32Array(runs.scope.length);
+    rowRevenue = new Float64Array(runs.scope.length);
+  }
+  const out: LiftSums = {
+    count: new Int32Array(2 * nScopes),
+    sum: new Float64Array(2 * nScopes),
+    converted: new Int32Array(2 * nScopes),
+    m2: new Float64Array(2 * nScopes),
+    excluded: new Int32Array(nScopes),
+    present: new Uint8Array(nScopes),
+    scopeChannel: new Int32Array(nScopes).fill(-1),
+    cost: scopeCosts(ctx, days, mask, nScopes),
+  };
+  const scan: LiftScan = {
+    fromDay: days.fromDay,
+    toDay: days.toDay,
+    lift,
+    nScopes,
+    campaignBase: 1 + nChannels,
+    runs,
+    orderStart: index.orderStart,
+    orderTime: o.time,
+    orderRevenue: o.revenue,
+    isPurchase: o.isPurchase,
+    tDay: t.day,
+    tGroup: t.group,
+    tSent: t.sentAt,
+    tChannel: t.channel,
+    out,
+    rowCell,
+    rowRevenue,
+    rows: 0,
+  };
+  // one call per customer: a short function V8 optimises as a whole, where one long loop would be
+  // compiled on the fly (OSR) and thrown away at the first branch it had not seen taken
+  const nCustomers = dictionaries.customers.length;
+  for (let c = 0; c < nCustomers; c++) if (mask === null || mask[c] === 1) liftCustomer(scan, c);
+  for (let s = 1; s <= nChannels; s++) out.scopeChannel[s] = s - 1;
+  // the variance from deviations around each cell's mean (two passes, as var_samp)
+  const mean = new Float64Array(2 * nScopes);
+  for (let x = 0; x < mean.length; x++) mean[x] = out.count[x]! > 0 ? out.sum[x]! / out.count[x]! : 0;
+  for (let j = 0; j < scan.rows; j++) {
+    const x = rowCell[j]!;
+    const d = rowRevenue[j]! - mean[x]!;
+    out.m2[x]! += d * d;
+  }
+  return out;
+}
+
+/** Assignments and outcomes of one customer in every scope they were touched in, within the range. */
+function liftCustomer(s: LiftScan, c: number): void {
+  const runs = s.runs;
+  const ra = runs.start[c]!;
+  const rb = runs.start[c + 1]!;
+  if (ra === rb) return;
+  // everything in locals: the loop calls helpers, across which V8 would reload object fields
+  const { firstTouch, firstDay, from, scope: runScope, channel: runChannel, uniform, entry } = runs;
+  const { tDay, tGroup, tSent, fromDay, toDay, nScopes, campaignBase, rowCell, rowRevenue } = s;
+  const { present, scopeChannel, excluded, count, sum, converted } = s.out;
+  let rows = s.rows;
+  // the outcome of the latest assignment time, reused by scopes assigned by the same touch
+  let lastTime = Number.NaN;
+  let revenue = 0;
+  let bought = 0;
+  for (let r = ra; r < rb; r++) {
+    // the scope's touches in range are one contiguous part of its run; the assignment is the first
+    let k = firstTouch[r]!;
+    let e = from[r]!;
+    let day = firstDay[r]!;
+    if (day < fromDay) {
+      e = firstInRange(s, r, fromDay);
+      if (e < 0) continue;
+      k = entry[e]!;
+      day = tDay[k]!;
+    }
+    if (day > toDay) continue;
+    const scope = runScope[r]!;
+    present[scope] = 1;
+    if (scope >= campaignBase) {
+      const channel = runChannel[r]! >= 0 ? runChannel[r]! : lowestChannelInRange(s, r, e);
+      const known = scopeChannel[scope]!;
+      if (known === -1 || channel < known) scopeChannel[scope] = channel;
+    }
+    const group = tGroup[k]!;
+    // a customer with both groups in the scope (within the range) is excluded
+    if (uniform[r] === 0 && mixedInRange(s, r, e, group)) {
+      excluded[scope]!++;
+      continue;
+    }
+    const time = tSent[k]!;
+    if (time !== lastTime) {
+      revenue = windowRevenue(s, c, time);
+      bought = windowBought;
+      lastTime = time;
+    }
+    const cell = group * nScopes + scope;
+    count[cell]!++;
+    sum[cell]! += revenue;
+    converted[cell]! += bought;
+    rowCell[rows] = cell;
+    rowRevenue[rows] = revenue;
+    rows++;
+  }
+  s.rows = rows;
+}
+
+/** Whether the latest `windowRevenue` window held a purchase (1) or not (0). */
+let windowBought = 0;
+
+/** Net revenue of a customer's orders placed in [time, time + lift); sets `windowBought`. */
+function windowRevenue(s: LiftScan, c: number, time: number): number {
+  const { orderTime, orderRevenue, isPurchase } = s;
+  const to = time + s.lift;
+  const ob = s.orderStart[c + 1]!;
+  let i = s.orderStart[c]!;
+  while (i < ob && orderTime[i]! < time) i++;
+  let sum = 0;
+  let any = 0;
+  for (; i < ob && orderTime[i]! < to; i++) {
+    sum += orderRevenue[i]!;
+    any |= isPurchase[i]!;
+  }
+  windowBought = any;
+  return sum;
+}
+
+/** First entry of run r on or after a day, or −1. */
+function firstInRange(s: LiftScan, r: number, fromDay: number): number {
+  const { entry, from } = s.runs;
+  const end = from[r + 1]!;
+  for (let e = from[r]!; e < end; e++) if (s.tDay[entry[e]!]! >= fromDay) return e;
+  return -1;
+}
+
+/** The lowest channel among a run's entries from `e` to the range's last day. */
+function lowestChannelInRange(s: LiftScan, r: number, e: number): number {
+  const { entry, from } = s.runs;
+  const end = from[r + 1]!;
+  let lowest = s.tChannel[entry[e]!]!;
+  for (let x = e + 1; x < end; x++) {
+    const k = entry[x]!;
+    if (s.tDay[k]! > s.toDay) break;
+    if (s.tChannel[k]! < lowest) lowest = s.tChannel[k]!;
+  }
+  return lowest;
+}
+
+/** Whether a run's entries after `e`, up to the range's last day, include the other group. */
+function mixedInRange(s: LiftScan, r: number, e: number, group: number): boolean {
+  const { entry, from } = s.runs;
+  const end = from[r + 1]!;
+  for (let x = e + 1; x < end; x++) {
+    const k = entry[x]!;
+    if (s.tDay[k]! > s.toDay) return false;
+    if (s.tGroup[k] !== group) return true;
+  }
+  return false;
+}
+
+/** Cost per scope in range: cost rows, plus per-touch costs of treatment touches sent in range. */
+function scopeCosts(ctx: KernelContext, days: DayRange, mask: Uint8Array | null, nScopes: number): Float64Array {
+  const { touches: t, costs, dictionaries } = ctx.columns;
+  const { fromDay, toDay } = days;
+  const campaignBase = 1 + dictionaries.channels.length;
+  const cost = new Float64Array(nScopes);
+  for (let i = 0; i < costs.count; i++) {
+    const day = costs.day[i]!;
+    if (day < fromDay || day > toDay) continue;
+    const amount = costs.amount[i]!;
+    cost[0]! += amount;
+    cost[1 + costs.channel[i]!]! += amount;
+    if (costs.campaign[i]! >= 0) cost[campaignBase + costs.campaign[i]!]! += amount;
+  }
+  for (const k of ctx.paidTouchesIn(days, mask)) {
+    const amount = t.cost[k]!;
+    cost[0]! += amount;
+    cost[1 + t.channel[k]!]! += amount;
+    if (t.campaign[k]! >= 0) cost[campaignBase + t.campaign[k]!]! += amount;
+  }
+  return cost;
 }
 
 /** Lift per scope. */
-export function incrementalityResult(ctx: KernelContext, p: ResolvedIncrementality, days: DayRange | null, mask: Uint8Array | null): IncrementalityResult {
-  const { orders: o, touches: t, costs, dictionaries, index } = ctx.columns;
+export function incrementalityResult(ctx: KernelContext, p: ResolvedIncrementality, days: DayRange | null, mask: Uint8Array | null, maskKey: string): IncrementalityResult {
+  const { dictionaries } = ctx.columns;
   const nChannels = dictionaries.channels.length;
-  const nCampaigns = dictionaries.campaigns.length;
-  const nScopes = 1 + nChannels + nCampaigns;
-  // per scope, per group: customers, revenue, conversions; outcome rows kept for the variance
-  const count = [new Int32Array(nScopes), new Int32Array(nScopes)];
-  const sum = [new Float64Array(nScopes), new Float64Array(nScopes)];
-  const converted = [new Int32Array(nScopes), new Int32Array(nScopes)];
-  const excluded = new Int32Array(nScopes);
-  const present = new Uint8Array(nScopes);
-  const scopeChannel = new Int32Array(nScopes).fill(-1);
-  let rowScope = new Int32Array(1024);
-  let rowGroup = new Uint8Array(1024);
-  let rowRevenue = new Float64Array(1024);
-  let rows = 0;
-  // per customer scratch, reset by stamp
-  const stamp = new Int32Array(nScopes).fill(-1);
-  const firstTime = new Float64Array(nScopes);
-  const firstGroup = new Uint8Array(nScopes);
-  const mixed = new Uint8Array(nScopes);
-  const touched = new Int32Array(nScopes);
+  const nScopes = 1 + nChannels + dictionaries.campaigns.length;
   const lift = p.liftWindowMs;
+  let count: Int32Array = new Int32Array(2 * nScopes);
+  let sum: Float64Array = new Float64Array(2 * nScopes);
+  let converted: Int32Array = new Int32Array(2 * nScopes);
+  let m2: Float64Array = new Float64Array(2 * nScopes);
+  let excluded: Int32Array = new Int32Array(nScopes);
+  let present: Uint8Array = new Uint8Array(nScopes);
+  let scopeChannel: Int32Array = new Int32Array(nScopes).fill(-1);
+  let cost: Float64Array = new Float64Array(nScopes);
   if (days !== null) {
-    const nCustomers = dictionaries.customers.length;
-    for (let c = 0; c < nCustomers; c++) {
-      if (mask !== null && mask[c] === 0) continue;
-      const ta = index.touchStart[c]!;
-      const tb = index.touchStart[c + 1]!;
-      if (ta === tb) continue;
-      let nTouched = 0;
-      for (let k = ta; k < tb; k++) {
-        const day = t.day[k]!;
-        if (day < days.fromDay || day > days.toDay) continue;
-        const group = t.group[k]!;
-        const time = t.sentAt[k]!;
-        const channel = t.channel[k]!;
-        const campaign = t.campaign[k]!;
-        for (let s = 0; s < 3; s++) {
-          const scope = s === 0 ? 0 : s === 1 ? 1 + channel : campaign < 0 ? -1 : 1 + nChannels + campaign;
-          if (scope < 0) continue;
-          if (scopeChannel[scope] === -1) scopeChannel[scope] = channel;
-          if (stamp[scope] !== c) {
-            stamp[scope] = c;
-            firstTime[scope] = time;
-            firstGroup[scope] = group;
-            mixed[scope] = 0;
-            touched[nTouched++] = scope;
-          } else {
-            // touches are in sent order, so the first one seen is the earliest
-            if (firstGroup[scope] !== group) mixed[scope] = 1;
-          }
-        }
-      }
-      if (nTouched === 0) continue;
-      const oa = index.orderStart[c]!;
-      const ob = index.orderStart[c + 1]!;
-      for (let j = 0; j < nTouched; j++) {
-        const scope = touched[j]!;
-        present[scope] = 1;
-        if (mixed[scope] === 1) {
-          excluded[scope]!++;
-          continue;
-        }
-        const from = firstTime[scope]!;
-        const to = from + lift;
-        let revenue = 0;
-        let bought = 0;
-        for (let i = lowerBound(o.time, oa, ob, from); i < ob && o.time[i]! < to; i++) {
-          revenue += o.revenue[i]!;
-          if (o.isPurchase[i] === 1) bought = 1;
-        }
-        const g = firstGroup[scope]!;
-        count[g]![scope]!++;
-        sum[g]![scope]! += revenue;
-        converted[g]![scope]! += bought;
-        if (rows === rowScope.length) {
-          const size = rows * 2;
-          const s = new Int32Array(size);
-          s.set(rowScope);
-          rowScope = s;
-          const gr = new Uint8Array(size);
-          gr.set(rowGroup);
-          rowGroup = gr;
-          const rv = new Float64Array(size);
-          rv.set(rowRevenue);
-          rowRevenue = rv;
-        }
-        rowScope[rows] = scope;
-        rowGroup[rows] = g;
-        rowRevenue[rows] = revenue;
-        rows++;
-      }
-    }
-  }
-  // sample variance per scope and group, from deviations (two passes, as var_samp)
-  const mean = [new Float64Array(nScopes), new Float64Array(nScopes)];
-  for (let g = 0; g < 2; g++) for (let s = 0; s < nScopes; s++) mean[g]![s] = count[g]![s]! > 0 ? sum[g]![s]! / count[g]![s]! : Number.NaN;
-  const squares = [new Float64Array(nScopes), new Float64Array(nScopes)];
-  for (let r = 0; r < rows; r++) {
-    const g = rowGroup[r]!;
-    const s = rowScope[r]!;
-    const d = rowRevenue[r]! - mean[g]![s]!;
-    squares[g]![s]! += d * d;
-  }
-  // cost per scope in range: cost rows, plus per-touch costs of treatment touches sent in range
-  const cost = new Float64Array(nScopes);
-  if (days !== null) {
-    for (let i = 0; i < costs.count; i++) {
-      const day = costs.day[i]!;
-      if (day < days.fromDay || day > days.toDay) continue;
-      const amount = costs.amount[i]!;
-      cost[0]! += amount;
-      cost[1 + costs.channel[i]!]! += amount;
-      if (costs.campaign[i]! >= 0) cost[1 + nChannels + costs.campaign[i]!]! += amount;
-    }
-    for (let k = 0; k < t.count; k++) {
-      if (t.group[k] !== 0 || t.cost[k] === 0) continue;
-      const day = t.day[k]!;
-      if (day < days.fromDay || day > days.toDay) continue;
-      if (mask !== null && mask[t.customer[k]!] === 0) continue;
-      const amount = t.cost[k]!;
-      cost[0]! += amount;
-      cost[1 + t.channel[k]!]! += amount;
-      if (t.campaign[k]! >= 0) cost[1 + nChannels + t.campaign[k]!]! += amount;
-    }
+    // cached per range, filter and window: a minHoldout change only re-reads the sums
+    const sums = ctx.remember('lift', `${days.fromDay}|${days.toDay}|${maskKey}|${lift}`, () => computeLiftSums(ctx, days, mask, lift), 8);
+    ({ count, sum, converted, m2, excluded, present, scopeChannel, cost } = sums);
   }
   // rows: all, then channels and campaigns with touches in the range
   const order: number[] = [];
@@ -189,13 +420,13 @@ export function incrementalityResult(ctx: KernelContext, p: ResolvedIncrementali
     out.scope[row] = kind;
     out.name[row] = kind === 'all' ? 'all' : kind === 'channel' ? dictionaries.channels[s - 1]! : dictionaries.campaigns[s - 1 - nChannels]!;
     out.channel[row] = kind === 'all' ? '' : scopeChannel[s]! >= 0 ? dictionaries.channels[scopeChannel[s]!]! : '';
-    const nt = count[0]![s]!;
-    const nh = count[1]![s]!;
+    const nt = count[s]!;
+    const nh = count[nScopes + s]!;
     out.treatment[row] = nt;
     out.holdout[row] = nh;
     out.excluded[row] = excluded[s]!;
-    out.revenueTreatment[row] = sum[0]![s]!;
-    out.revenueHoldout[row] = sum[1]![s]!;
+    out.revenueTreatment[row] = sum[s]!;
+    out.revenueHoldout[row] = sum[nScopes + s]!;
     out.cost[row] = cost[s]!;
     const ok = nh >= p.minHoldout && nh > 0 && nt > 0;
     out.sufficient[row] = ok ? 1 : 0;
@@ -205,18 +436,18 @@ export function incrementalityResult(ctx: KernelContext, p: ResolvedIncrementali
       }
       return;
     }
-    const rpcT = mean[0]![s]!;
-    const rpcH = mean[1]![s]!;
+    const rpcT = sum[s]! / nt;
+    const rpcH = sum[nScopes + s]! / nh;
     const abs = rpcT - rpcH;
     out.revenuePerCustomerTreatment[row] = rpcT;
     out.revenuePerCustomerHoldout[row] = rpcH;
-    out.conversionTreatment[row] = converted[0]![s]! / nt;
-    out.conversionHoldout[row] = converted[1]![s]! / nh;
+    out.conversionTreatment[row] = converted[s]! / nt;
+    out.conversionHoldout[row] = converted[nScopes + s]! / nh;
     out.absoluteLift[row] = abs;
     out.relativeLift[row] = rpcH === 0 ? Number.NaN : abs / rpcH;
     out.incrementalRevenue[row] = abs * nt;
-    const varT = nt > 1 ? squares[0]![s]! / (nt - 1) : Number.NaN;
-    const varH = nh > 1 ? squares[1]![s]! / (nh - 1) : Number.NaN;
+    const varT = nt > 1 ? m2[s]! / (nt - 1) : Number.NaN;
+    const varH = nh > 1 ? m2[nScopes + s]! / (nh - 1) : Number.NaN;
     const se = Math.sqrt(varT / nt + varH / nh);
     out.liftLow[row] = abs - Z95 * se;
     out.liftHigh[row] = abs + Z95 * se;

@@ -21,9 +21,6 @@ export function kpiResult(ctx: KernelContext, p: ResolvedAttribution, days: DayR
   };
 }
 
-const RECIPIENT = 1;
-const CONVERTED = 2;
-
 function ratio(a: number, b: number): number {
   return b === 0 ? Number.NaN : a / b;
 }
@@ -40,51 +37,56 @@ export function kpiValues(ctx: KernelContext, p: ResolvedAttribution, days: DayR
   let recipients = 0;
   let convertedRecipients = 0;
   if (days !== null) {
-    const { orders: o, touches: t, dictionaries } = ctx.columns;
+    const { orders: o, dictionaries, index } = ctx.columns;
     const credits = creditsFor(ctx, p);
-    const flags = new Uint8Array(dictionaries.customers.length);
-    let current = -1;
-    let count = 0;
-    for (let i = 0; i < o.count; i++) {
-      const day = o.day[i]!;
-      if (day < days.fromDay || day > days.toDay) continue;
-      const c = o.customer[i]!;
+    const treatment = ctx.treatmentDays();
+    const { fromDay, toDay } = days;
+    const orderStart = index.orderStart;
+    const day = o.day;
+    const orderRevenue = o.revenue;
+    const orderMargin = o.margin;
+    const isPurchase = o.isPurchase;
+    const start = credits.start;
+    const weight = credits.weight;
+    const tStart = treatment.start;
+    const tDay = treatment.day;
+    const nCustomers = dictionaries.customers.length;
+    // one pass per customer: orders and treatment-touch days are each in time order, so the range is
+    // a contiguous run of each
+    for (let c = 0; c < nCustomers; c++) {
       if (mask !== null && mask[c] === 0) continue;
-      const rev = o.revenue[i]!;
-      netRevenue += rev;
-      if (o.isPurchase[i] === 0) continue;
-      purchases++;
-      purchaseRevenue += rev;
-      if (c !== current) {
-        if (count >= 1) customers++;
-        if (count >= 2) repeatCustomers++;
-        current = c;
-        count = 0;
+      let bought = 0;
+      let converted = false;
+      const ob = orderStart[c + 1]!;
+      let i = orderStart[c]!;
+      while (i < ob && day[i]! < fromDay) i++;
+      for (; i < ob && day[i]! <= toDay; i++) {
+        const rev = orderRevenue[i]!;
+        netRevenue += rev;
+        if (isPurchase[i] === 0) continue;
+        purchases++;
+        purchaseRevenue += rev;
+        bought++;
+        const a = start[i]!;
+        const b = start[i + 1]!;
+        if (a === b) continue;
+        converted = true;
+        const mar = orderMargin[i]!;
+        for (let q = a; q < b; q++) {
+          const w = weight[q]!;
+          crmRevenue += rev * w;
+          if (mar === mar) crmMargin += mar * w;
+        }
       }
-      count++;
-      const a = credits.start[i]!;
-      const b = credits.start[i + 1]!;
-      if (a === b) continue;
-      flags[c]! |= CONVERTED;
-      const mar = o.margin[i]!;
-      for (let q = a; q < b; q++) {
-        const w = credits.weight[q]!;
-        crmRevenue += rev * w;
-        if (mar === mar) crmMargin += mar * w;
-      }
-    }
-    if (count >= 1) customers++;
-    if (count >= 2) repeatCustomers++;
-    for (let k = 0; k < t.count; k++) {
-      if (t.group[k] !== 0) continue;
-      const day = t.day[k]!;
-      if (day < days.fromDay || day > days.toDay) continue;
-      const c = t.customer[k]!;
-      if (mask !== null && mask[c] === 0) continue;
-      if ((flags[c]! & RECIPIENT) === 0) {
-        flags[c]! |= RECIPIENT;
+      if (bought >= 1) customers++;
+      if (bought >= 2) repeatCustomers++;
+      // a recipient: a treatment touch sent on a day in range
+      const tb = tStart[c + 1]!;
+      let k = tStart[c]!;
+      while (k < tb && tDay[k]! < fromDay) k++;
+      if (k < tb && tDay[k]! <= toDay) {
         recipients++;
-        if ((flags[c]! & CONVERTED) !== 0) convertedRecipients++;
+        if (converted) convertedRecipients++;
       }
     }
   }

@@ -9,7 +9,9 @@ import type { DayRange, KernelContext } from './context.js';
 /** A period axis being filled. */
 export interface Axis {
   count: number;
-  /** Position on the axis of a day inside the range. */
+  /** Period index of the axis's first period: an order's position is `orderPeriods[i] − first`. */
+  first: number;
+  /** Position on the axis of a day inside the range (for the few rows without a cached period column). */
   indexOfDay(day: number): number;
   toAxis(): PeriodAxis;
 }
@@ -17,7 +19,7 @@ export interface Axis {
 /** The axis of a range and period. */
 export function periodAxis(ctx: KernelContext, days: DayRange | null, period: Period, weekStart: WeekStart): Axis {
   if (days === null) {
-    return { count: 0, indexOfDay: () => 0, toAxis: () => ({ period, start: new Int32Array(0), labels: [] }) };
+    return { count: 0, first: 0, indexOfDay: () => 0, toAxis: () => ({ period, start: new Int32Array(0), labels: [] }) };
   }
   const table = ctx.periodTableFor(period, weekStart);
   const first = ctx.periodOfDay(days.fromDay, period, weekStart);
@@ -26,6 +28,7 @@ export function periodAxis(ctx: KernelContext, days: DayRange | null, period: Pe
   const tableFirst = ctx.tableFirst;
   return {
     count,
+    first,
     indexOfDay: (day) => {
       const i = day - tableFirst;
       return (i >= 0 && i < table.length ? table[i]! : ctx.periodOfDay(day, period, weekStart)) - first;

@@ -33,7 +33,7 @@ export function runQuery(ctx: KernelContext, request: QueryRequest): QueryResult
     case 'roas':
       return roasResult(ctx, resolveAttribution(request.params, 'week'), request.params?.byCampaign === true, days, mask);
     case 'incrementality':
-      return incrementalityResult(ctx, resolveIncrementality(request.params), days, mask);
+      return incrementalityResult(ctx, resolveIncrementality(request.params), days, mask, maskKey);
     case 'retention':
       return retentionResult(ctx, resolveRetention(request.params), days, mask);
     case 'rfm':

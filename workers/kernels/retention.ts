@@ -36,27 +36,37 @@ export function retentionResult(ctx: KernelContext, p: ResolvedRetention, days: 
   const rollingDiff = new Float64Array(nCohorts * (K + 1));
   if (days !== null) {
     const nCustomers = dictionaries.customers.length;
+    const periods = ctx.orderPeriods(p.period, p.weekStart);
+    const { fromDay, toDay } = days;
+    const orderStart = index.orderStart;
+    const firstPurchase = index.firstPurchase;
+    const day = o.day;
+    const orderRevenue = o.revenue;
+    const isPurchase = o.isPurchase;
     for (let c = 0; c < nCustomers; c++) {
-      const first = index.firstPurchase[c]!;
+      const first = firstPurchase[c]!;
       if (first < 0) continue;
-      const firstDay = o.day[first]!;
-      if (firstDay < days.fromDay || firstDay > days.toDay) continue;
+      const firstDay = day[first]!;
+      if (firstDay < fromDay || firstDay > toDay) continue;
       if (mask !== null && mask[c] === 0) continue;
-      const cohortPeriod = ctx.periodOfDay(firstDay, p.period, p.weekStart);
+      const cohortPeriod = periods[first]!;
       const row = groupOf(c) * perGroup + (cohortPeriod - firstPeriod);
       size[row]!++;
+      const base = row * K;
       let lastActive = -1;
       let lastPurchaseOffset = 0;
       // every order of the customer in the cohort period or later (an adjustment earlier in the cohort
       // period counts at offset 0, as in a GROUP BY period)
-      for (let i = index.orderStart[c]!; i < index.orderStart[c + 1]!; i++) {
-        const k = ctx.periodOfDay(o.day[i]!, p.period, p.weekStart) - cohortPeriod;
+      const ob = orderStart[c + 1]!;
+      for (let i = orderStart[c]!; i < ob; i++) {
+        const k = periods[i]! - cohortPeriod;
         if (k < 0) continue;
-        if (o.isPurchase[i] === 1) lastPurchaseOffset = k;
+        const bought = isPurchase[i] === 1;
+        if (bought) lastPurchaseOffset = k;
         if (k >= K) continue;
-        revenue[row * K + k]! += o.revenue[i]!;
-        if (o.isPurchase[i] === 1 && k !== lastActive) {
-          active[row * K + k]!++;
+        revenue[base + k]! += orderRevenue[i]!;
+        if (bought && k !== lastActive) {
+          active[base + k]!++;
           lastActive = k;
         }
       }

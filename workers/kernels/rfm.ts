@@ -7,6 +7,15 @@ import type { CustomerSortKey, ResolvedRfm, RfmCustomersParams, SegmentRule } fr
 import type { RfmCustomersResult, RfmResult } from '../../src/core/results.js';
 import { formatDay, formatLocalIso, MS_PER_DAY } from '../../src/core/time.js';
 import { KernelContext, type DayRange } from './context.js';
+import { radixOrder } from './order.js';
+
+/**
+ * Money rounded to 4 decimals, so that the same amounts summed in another order (0.1 + 0.2 and 0.3)
+ * compare equal when scored, and read 317.91 rather than 317.90999999999997.
+ */
+export function roundMoney(value: number): number {
+  return Math.round(value * 1e4) / 1e4 + 0;
+}
 
 /** R, F and M of every customer with a purchase in the range, in customer-code order. */
 export interface RfmTable {
@@ -15,7 +24,7 @@ export interface RfmTable {
   recency: Float64Array;
   /** Purchases in the range. */
   frequency: Float64Array;
-  /** Net revenue in the range, or purchase revenue per purchase (`aov`). */
+  /** Net revenue in the range, or purchase revenue per purchase (`aov`); sums kept to 4 decimals. */
   monetary: Float64Array;
   /** Net revenue in the range (for revenue totals, whatever the monetary mode). */
   revenue: Float64Array;
@@ -47,42 +56,53 @@ function parseAsOf(ctx: KernelContext, text: string): { utc: number; local: numb
 
 /** The RFM table (cached per range, filter, as-of and monetary mode). */
 export function rfmTable(ctx: KernelContext, p: ResolvedRfm, days: DayRange | null, mask: Uint8Array | null, maskKey: string): RfmTable {
-  const key = `rfm|${days?.fromDay}|${days?.toDay}|${maskKey}|${p.asOf}|${p.monetary}`;
-  return ctx.remember(key, () => buildTable(ctx, p, days, mask), 4);
+  const key = `${days?.fromDay}|${days?.toDay}|${maskKey}|${p.asOf}|${p.monetary}`;
+  return ctx.remember('rfm', key, () => buildTable(ctx, p, days, mask), 4);
 }
 
 function buildTable(ctx: KernelContext, p: ResolvedRfm, days: DayRange | null, mask: Uint8Array | null): RfmTable {
   const { orders: o, dictionaries, index } = ctx.columns;
   const nCustomers = dictionaries.customers.length;
-  const customer: number[] = [];
-  const frequency: number[] = [];
-  const net: number[] = [];
-  const purchaseRevenue: number[] = [];
-  const last: number[] = [];
+  // columns sized for every customer, trimmed at the end
+  const customer = new Int32Array(nCustomers);
+  const frequency = new Float64Array(nCustomers);
+  const net = new Float64Array(nCustomers);
+  const purchaseRevenue = new Float64Array(nCustomers);
+  const last = new Float64Array(nCustomers);
+  let n = 0;
   let latest = Number.NEGATIVE_INFINITY;
   if (days !== null) {
+    const { fromDay, toDay } = days;
+    const orderStart = index.orderStart;
+    const day = o.day;
+    const time = o.time;
+    const revenue = o.revenue;
+    const isPurchase = o.isPurchase;
     for (let c = 0; c < nCustomers; c++) {
       if (mask !== null && mask[c] === 0) continue;
+      // orders are in time order, so the range is one run of them
+      const ob = orderStart[c + 1]!;
+      let i = orderStart[c]!;
+      while (i < ob && day[i]! < fromDay) i++;
       let f = 0;
-      let revenue = 0;
+      let sum = 0;
       let bought = 0;
       let lastTime = Number.NEGATIVE_INFINITY;
-      for (let i = index.orderStart[c]!; i < index.orderStart[c + 1]!; i++) {
-        const day = o.day[i]!;
-        if (day < days.fromDay || day > days.toDay) continue;
-        revenue += o.revenue[i]!;
-        if (o.isPurchase[i] === 1) {
+      for (; i < ob && day[i]! <= toDay; i++) {
+        sum += revenue[i]!;
+        if (isPurchase[i] === 1) {
           f++;
-          bought += o.revenue[i]!;
-          if (o.time[i]! > lastTime) lastTime = o.time[i]!;
+          bought += revenue[i]!;
+          lastTime = time[i]!;
         }
       }
       if (f === 0) continue;
-      customer.push(c);
-      frequency.push(f);
-      net.push(revenue);
-      purchaseRevenue.push(bought);
-      last.push(lastTime);
+      customer[n] = c;
+      frequency[n] = f;
+      net[n] = sum;
+      purchaseRevenue[n] = bought;
+      last[n] = lastTime;
+      n++;
       if (lastTime > latest) latest = lastTime;
     }
   }
@@ -92,62 +112,24 @@ function buildTable(ctx: KernelContext, p: ResolvedRfm, days: DayRange | null, m
     const local = (ctx.zone.dayOf(latest) + 1) * MS_PER_DAY;
     asOf = { utc: ctx.zone.toUtc(local), local };
   } else asOf = { utc: Number.NaN, local: Number.NaN };
-  const n = customer.length;
   const recency = new Float64Array(n);
-  for (let i = 0; i < n; i++) recency[i] = Math.floor((asOf.local - ctx.zone.toLocal(last[i]!)) / MS_PER_DAY);
-  const monetary = Float64Array.from(p.monetary === 'aov' ? purchaseRevenue.map((r, i) => r / frequency[i]!) : net);
+  const monetary = new Float64Array(n);
+  const zone = ctx.zone;
+  for (let j = 0; j < n; j++) {
+    recency[j] = Math.floor((asOf.local - zone.toLocal(last[j]!)) / MS_PER_DAY) + 0;
+    // sums to 4 decimals (a hundredth of a cent), so the same amounts summed in another order tie
+    monetary[j] = p.monetary === 'aov' ? roundMoney(purchaseRevenue[j]!) / frequency[j]! : roundMoney(net[j]!);
+  }
   const label = Number.isNaN(asOf.local) ? '' : asOf.local % MS_PER_DAY === 0 ? formatDay(asOf.local / MS_PER_DAY) : formatLocalIso(asOf.local);
   return {
-    customer: Int32Array.from(customer),
+    customer: customer.slice(0, n),
     recency,
-    frequency: Float64Array.from(frequency),
+    frequency: frequency.slice(0, n),
     monetary,
-    revenue: Float64Array.from(net),
+    revenue: net.slice(0, n),
     asOf: asOf.utc,
     asOfLabel: label,
   };
-}
-
-/** First index of `sorted` with a value ≥ v. */
-function lowerBound(sorted: Float64Array, v: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** First index of `sorted` with a value > v. */
-function upperBound(sorted: Float64Array, v: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! <= v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/**
- * Rank of each customer when ordered by value ascending (descending with `descending`), ties by
- * customer id ascending — table rows are in customer-code order, which is customer-id order. A native
- * sort of the values plus a stable placement, instead of a comparator sort.
- */
-function ranks(values: Float64Array, descending: boolean): Int32Array {
-  const n = values.length;
-  const keys = descending ? values.map((v) => -v) : values.slice();
-  const sorted = keys.slice().sort();
-  const seen = new Int32Array(n);
-  const rank = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const at = lowerBound(sorted, keys[i]!);
-    rank[i] = at + seen[at]!++;
-  }
-  return rank;
 }
 
 /** NTILE(B) bucket (1-based) of a 0-based rank among n rows, as SQL computes it. */
@@ -178,19 +160,33 @@ function scoreDimension(values: Float64Array, p: ResolvedRfm, dimension: 'r' | '
     }
     return out;
   }
+  // rows from worst to best (recency descending, the others ascending), ties by customer id
+  const order = radixOrder(values, lowerIsBetter);
   if (p.scoring === 'ntile') {
-    const rank = ranks(values, lowerIsBetter);
-    for (let i = 0; i < n; i++) out[i] = ntile(rank[i]!, n, B);
+    for (let rank = 0; rank < n; rank++) out[order[rank]!] = ntile(rank, n, B);
     return out;
   }
-  // percentile: 1 + floor(B × (customers with a worse value) / N), clamped
-  const sorted = values.slice().sort();
-  for (let i = 0; i < n; i++) {
-    const worse = lowerIsBetter ? n - upperBound(sorted, values[i]!) : lowerBound(sorted, values[i]!);
+  // percentile: 1 + floor(B × (customers with a worse value) / N), clamped; the worse ones are
+  // exactly those before the value's first occurrence in the order
+  let worse = 0;
+  for (let rank = 0; rank < n; rank++) {
+    const i = order[rank]!;
+    if (rank > 0 && values[i] !== values[order[rank - 1]!]) worse = rank;
     const score = 1 + Math.floor((B * worse) / n);
     out[i] = score > B ? B : score;
   }
   return out;
+}
+
+/** Segment of every (r, f, m) score triple of a map, −1 where none applies: [(r−1)·B² + (f−1)·B + (m−1)]. */
+function segmentTable(rules: SegmentRule[], bins: number): Int32Array {
+  const table = new Int32Array(bins * bins * bins);
+  for (let r = 1; r <= bins; r++) {
+    for (let f = 1; f <= bins; f++) {
+      for (let m = 1; m <= bins; m++) table[((r - 1) * bins + (f - 1)) * bins + (m - 1)] = segmentOf(rules, r, f, m);
+    }
+  }
+  return table;
 }
 
 /** Segment index of a score triple under a map. */
@@ -216,7 +212,9 @@ export function rfmScores(ctx: KernelContext, table: RfmTable, p: ResolvedRfm): 
     const f = scoreDimension(table.frequency, p, 'f');
     const m = scoreDimension(table.monetary, p, 'm');
     const segment = new Int32Array(r.length);
-    for (let i = 0; i < r.length; i++) segment[i] = segmentOf(p.segments, r[i]!, f[i]!, m[i]!);
+    const lookup = segmentTable(p.segments, p.bins);
+    const B = p.bins;
+    for (let i = 0; i < r.length; i++) segment[i] = lookup[((r[i]! - 1) * B + (f[i]! - 1)) * B + (m[i]! - 1)]!;
     scores = { r, f, m, segment };
     if (perTable.size > 4) perTable.clear();
     perTable.set(key, scores);

@@ -5,36 +5,21 @@
  */
 import type { ResolvedAttribution } from '../../src/core/queries.js';
 import type { RoasResult } from '../../src/core/results.js';
-import { creditsFor } from './attribution.js';
+import { campaignPairs, creditPairKeys, creditsFor } from './attribution.js';
 import { KernelContext, type DayRange } from './context.js';
 import { periodAxis } from './periods.js';
 
-/** Keys of ROAS rows and the key of a (channel, campaign) pair. */
-function roasKeys(ctx: KernelContext, byCampaign: boolean): { keys: string[]; keyChannels: string[]; keyOf: (channel: number, campaign: number) => number } {
-  const { touches: t, costs, dictionaries } = ctx.columns;
-  if (!byCampaign) {
-    return { keys: [...dictionaries.channels], keyChannels: [...dictionaries.channels], keyOf: (channel) => channel };
-  }
-  const nCampaigns = dictionaries.campaigns.length + 1;
-  const pairKey = new Int32Array(dictionaries.channels.length * nCampaigns).fill(-1);
-  for (let k = 0; k < t.count; k++) pairKey[t.channel[k]! * nCampaigns + t.campaign[k]! + 1] = 0;
-  for (let i = 0; i < costs.count; i++) pairKey[costs.channel[i]! * nCampaigns + costs.campaign[i]! + 1] = 0;
-  const keys: string[] = [];
-  const keyChannels: string[] = [];
-  for (let pair = 0; pair < pairKey.length; pair++) {
-    if (pairKey[pair] === -1) continue;
-    pairKey[pair] = keys.length;
-    const campaign = (pair % nCampaigns) - 1;
-    keys.push(campaign < 0 ? '(none)' : dictionaries.campaigns[campaign]!);
-    keyChannels.push(dictionaries.channels[Math.floor(pair / nCampaigns)]!);
-  }
-  return { keys, keyChannels, keyOf: (channel, campaign) => pairKey[channel * nCampaigns + campaign + 1]! };
-}
-
 /** ROAS per period × key, and blended. */
 export function roasResult(ctx: KernelContext, p: ResolvedAttribution, byCampaign: boolean, days: DayRange | null, mask: Uint8Array | null): RoasResult {
-  const { orders: o, touches: t, costs } = ctx.columns;
-  const { keys, keyChannels, keyOf } = roasKeys(ctx, byCampaign);
+  const { orders: o, touches: t, costs, dictionaries } = ctx.columns;
+  const credits = creditsFor(ctx, p);
+  // keys: channels, or (channel, campaign) pairs of touches and costs
+  const nCampaigns = dictionaries.campaigns.length + 1;
+  const pairs = byCampaign ? ctx.remember('roas-pairs', '', () => campaignPairs(ctx, true), 1) : null;
+  const keys = pairs === null ? [...dictionaries.channels] : pairs.keys;
+  const keyChannels = pairs === null ? [...dictionaries.channels] : pairs.keyChannels;
+  const pairKey = pairs?.pairKey ?? null;
+  const creditKey = pairs === null ? credits.channel : creditPairKeys(ctx, credits, pairs.pairKey, 'roas');
   const axis = periodAxis(ctx, days, p.period, p.weekStart);
   const nKeys = keys.length;
   const nPeriods = axis.count;
@@ -42,34 +27,36 @@ export function roasResult(ctx: KernelContext, p: ResolvedAttribution, byCampaig
   const revenue = new Float64Array(nPeriods * nKeys);
   const margin = new Float64Array(nPeriods * nKeys);
   if (days !== null) {
+    const { fromDay, toDay } = days;
+    const keyOf = (channel: number, campaign: number): number => (pairKey === null ? channel : pairKey[channel * nCampaigns + campaign + 1]!);
     for (let i = 0; i < costs.count; i++) {
       const day = costs.day[i]!;
-      if (day < days.fromDay || day > days.toDay) continue;
+      if (day < fromDay || day > toDay) continue;
       cost[axis.indexOfDay(day) * nKeys + keyOf(costs.channel[i]!, costs.campaign[i]!)]! += costs.amount[i]!;
     }
-    for (let k = 0; k < t.count; k++) {
-      if (t.group[k] !== 0 || t.cost[k] === 0) continue;
-      const day = t.day[k]!;
-      if (day < days.fromDay || day > days.toDay) continue;
-      if (mask !== null && mask[t.customer[k]!] === 0) continue;
-      cost[axis.indexOfDay(day) * nKeys + keyOf(t.channel[k]!, t.campaign[k]!)]! += t.cost[k]!;
-    }
-    const credits = creditsFor(ctx, p);
+    // per-touch costs of treatment touches in range from customers passing the filter
+    for (const k of ctx.paidTouchesIn(days, mask)) cost[axis.indexOfDay(t.day[k]!) * nKeys + keyOf(t.channel[k]!, t.campaign[k]!)]! += t.cost[k]!;
+    const periods = ctx.orderPeriods(p.period, p.weekStart);
+    const first = axis.first;
+    const start = credits.start;
+    const weight = credits.weight;
+    const orderDay = o.day;
+    const customer = o.customer;
+    const orderRevenue = o.revenue;
+    const orderMargin = o.margin;
     for (let i = 0; i < o.count; i++) {
-      if (o.isPurchase[i] === 0) continue;
-      const a = credits.start[i]!;
-      const b = credits.start[i + 1]!;
-      if (a === b) continue;
-      const day = o.day[i]!;
-      if (day < days.fromDay || day > days.toDay) continue;
-      if (mask !== null && mask[o.customer[i]!] === 0) continue;
-      const row = axis.indexOfDay(day) * nKeys;
-      const rev = o.revenue[i]!;
-      const mar = o.margin[i]!;
+      const a = start[i]!;
+      const b = start[i + 1]!;
+      if (a === b) continue; // adjustments and purchases without CRM credit
+      const day = orderDay[i]!;
+      if (day < fromDay || day > toDay) continue;
+      if (mask !== null && mask[customer[i]!] === 0) continue;
+      const row = (periods[i]! - first) * nKeys;
+      const rev = orderRevenue[i]!;
+      const mar = orderMargin[i]!;
       for (let q = a; q < b; q++) {
-        const k = credits.touch[q]!;
-        const w = credits.weight[q]!;
-        const cell = row + keyOf(t.channel[k]!, t.campaign[k]!);
+        const w = weight[q]!;
+        const cell = row + creditKey[q]!;
         revenue[cell]! += rev * w;
         if (mar === mar) margin[cell]! += mar * w;
       }
@@ -107,3 +94,4 @@ export function roasResult(ctx: KernelContext, p: ResolvedAttribution, byCampaig
     blendedMarginRoas: blendedMargin.map((m, i) => ratio(m, blendedCost[i]!)),
   };
 }
+

@@ -97,6 +97,18 @@ describe('holdout incrementality (metrics.md section 4)', () => {
     expect([spring.revenueTreatment, spring.revenueHoldout]).to.deep.equal([100, 60]);
   });
 
+  it('names the lowest channel of a campaign sent on several channels in the range', () => {
+    // x1 gets spring by push; y gets it by sms and then by email
+    const multi = touches + '\nx1,push,spring,2024-04-25T10:00:00Z,treatment,\ny,sms,spring,2024-04-10T10:00:00Z,treatment,\ny,email,spring,2024-04-12T10:00:00Z,treatment,';
+    const r = fixture({ orders, touches: multi, costs }).query({ kind: 'incrementality', params: { minHoldout: 2, range: { from: '2024-04-06', to: '2024-04-30' } } });
+    // from the 6th, spring's touches in range are x1's push and y's sms and email: the lowest is email
+    expect(r.channel[r.name.indexOf('spring')]).to.equal('email');
+    const late = fixture({ orders, touches: multi, costs }).query({ kind: 'incrementality', params: { range: { from: '2024-04-11', to: '2024-04-30' } } });
+    expect(late.channel[late.name.indexOf('spring')]).to.equal('email');
+    const last = fixture({ orders, touches: multi, costs }).query({ kind: 'incrementality', params: { range: { from: '2024-04-13', to: '2024-04-30' } } });
+    expect(last.channel[last.name.indexOf('spring')]).to.equal('push');
+  });
+
   it('assigns by the earliest touch in the range only', () => {
     const r = lift({ range: { from: '2024-04-03', to: '2024-04-30' } });
     // in range: t3, t4 (treatment), h2, h3 (holdout); t1, t2, h1, m1 were assigned before the range

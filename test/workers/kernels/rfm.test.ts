@@ -50,6 +50,15 @@ describe('RFM (metrics.md section 6)', () => {
     });
   });
 
+  it('monetary is kept to 4 decimals, so equal amounts summed differently tie', () => {
+    // 0.1 + 0.2 is 0.30000000000000004 in floating point; x pays 0.3 at once, y in two parts
+    const tie = ['customer_id,ordered_at,revenue', 'x,2024-06-01T10:00:00Z,0.3', 'y,2024-06-01T10:00:00Z,0.1', 'y,2024-06-01T11:00:00Z,0.2', 'z,2024-06-01T10:00:00Z,0.25'].join('\n');
+    const page = fixture({ orders: tie }).query({ kind: 'rfm-customers', params: { bins: 3, sort: { by: 'customer' }, csv: true } });
+    expect(Array.from(page.monetary)).to.deep.equal([0.3, 0.3, 0.25]);
+    expect(Array.from(page.m)).to.deep.equal([2, 2, 1]);
+    expect(page.csv!.split('\n')[2]).to.equal("y,0,2,0.3,1,3,2,Can't lose them");
+  });
+
   it('ntile scoring: SQL NTILE, ties broken by customer id', () => {
     expect(customers({ scoring: 'ntile' }).out).to.deep.equal({
       a: 'R2F1M2 Need attention',
