@@ -1,50 +1,20 @@
 // npm run bench:ingest [-- --size 1m --runs 3]
 // Loads the seeded orders CSV through the real worker in headless Chromium and prints the throughput,
 // plus the main thread's long tasks and longest frame gap during the load.
-import { execSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { build } from 'vite';
 import type { IngestRun } from './pages/ingest.js';
 import { launchChromium } from './lib/browser.js';
 import { csvFiles, DATA_DIR, fileSize } from './lib/data.js';
+import { buildPage, gitCommit, machine, median, option, ROOT } from './lib/run.js';
 import { serveStatic } from './lib/server.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const args = process.argv.slice(2);
-const option = (name: string, fallback: string): string => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] !== undefined ? args[i + 1]! : fallback;
-};
 const size = option('size', '1m');
 const runs = Number(option('runs', '3'));
-
-function gitCommit(): string {
-  try {
-    return execSync('git rev-parse --short HEAD', { cwd: root }).toString().trim();
-  } catch {
-    return 'unknown';
-  }
-}
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
 async function main(): Promise<void> {
   const { orders } = await csvFiles(size, ['orders']);
   const bytes = fileSize(orders);
-  const outDir = `${root}bench/.build/ingest`;
-  await build({
-    configFile: false,
-    root: `${root}bench/pages`,
-    logLevel: 'warn',
-    worker: { format: 'es' },
-    build: { outDir, emptyOutDir: true, target: 'es2022', rollupOptions: { input: `${root}bench/pages/ingest.html` } },
-  });
+  const outDir = await buildPage('ingest');
   const server = await serveStatic({ '/data/': DATA_DIR, '/': outDir });
   const browser = await launchChromium();
   const browserVersion = browser.version();
@@ -73,7 +43,7 @@ async function main(): Promise<void> {
     bytes,
     rows: results[0]!.rows,
     runs,
-    machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${process.platform}`,
+    machine: machine(),
     browser: `Chromium ${browserVersion} (Debian), headless`,
     commit: gitCommit(),
     parseMBps: { median: mb / (median(results.map((x) => x.parseMs)) / 1000), min: mb / (Math.max(...results.map((x) => x.parseMs)) / 1000), max: mb / (Math.min(...results.map((x) => x.parseMs)) / 1000) },
@@ -86,8 +56,8 @@ async function main(): Promise<void> {
     maxFrameGapMs: Math.max(...results.map((x) => x.maxFrameGapMs)),
     measuredAt: new Date().toISOString(),
   };
-  mkdirSync(`${root}bench/results`, { recursive: true });
-  writeFileSync(`${root}bench/results/ingest-${size}.json`, JSON.stringify({ summary, results }, null, 2) + '\n');
+  mkdirSync(`${ROOT}bench/results`, { recursive: true });
+  writeFileSync(`${ROOT}bench/results/ingest-${size}.json`, JSON.stringify({ summary, results }, null, 2) + '\n');
   console.log(`
 orders CSV: ${mb.toFixed(1)} MB, ${summary.rows.toLocaleString('en-US')} rows, unquoted, ${runs} runs (median, min–max)
   worker parse throughput   ${summary.parseMBps.median.toFixed(0)} MB/s (${summary.parseMBps.min.toFixed(0)}–${summary.parseMBps.max.toFixed(0)})

@@ -2,11 +2,10 @@
 // engine's worker in headless Chromium. Prints the functions with the most self time and writes the
 // .cpuprofile to bench/results (open it in Chrome DevTools' Performance panel).
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import puppeteer, { type CDPSession } from 'puppeteer-core';
-import { build } from 'vite';
 import { CHROMIUM_ARGS } from './lib/browser.js';
 import { csvFiles, DATA_DIR } from './lib/data.js';
+import { buildPage, ROOT } from './lib/run.js';
 import { serveStatic } from './lib/server.js';
 
 interface ProfileNode {
@@ -19,7 +18,6 @@ interface Profile {
   timeDeltas: number[];
 }
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const size = process.argv.includes('--size') ? process.argv[process.argv.indexOf('--size') + 1]! : '1m';
 
 function topSelf(profile: Profile, limit: number): string[] {
@@ -41,14 +39,7 @@ function topSelf(profile: Profile, limit: number): string[] {
 
 async function main(): Promise<void> {
   const { orders } = await csvFiles(size, ['orders']);
-  const outDir = `${root}bench/.build/ingest-profile`;
-  await build({
-    configFile: false,
-    root: `${root}bench/pages`,
-    logLevel: 'warn',
-    worker: { format: 'es' },
-    build: { outDir, emptyOutDir: true, target: 'es2022', minify: false, rollupOptions: { input: `${root}bench/pages/ingest.html` } },
-  });
+  const outDir = await buildPage('ingest', 'ingest-profile', false);
   const server = await serveStatic({ '/data/': DATA_DIR, '/': outDir });
   const browser = await puppeteer.launch({ executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
   try {
@@ -66,8 +57,8 @@ async function main(): Promise<void> {
     await started;
     const result = await running;
     const { profile } = (await client!.send('Profiler.stop')) as unknown as { profile: Profile };
-    mkdirSync(`${root}bench/results`, { recursive: true });
-    writeFileSync(`${root}bench/results/ingest-${size}.cpuprofile`, JSON.stringify(profile));
+    mkdirSync(`${ROOT}bench/results`, { recursive: true });
+    writeFileSync(`${ROOT}bench/results/ingest-${size}.cpuprofile`, JSON.stringify(profile));
     console.log(`parse ${result.parseMs.toFixed(0)} ms, build ${result.buildMs.toFixed(0)} ms, wall ${result.wallMs.toFixed(0)} ms`);
     for (const line of topSelf(profile, 25)) console.log(line);
   } finally {

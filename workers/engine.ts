@@ -63,6 +63,8 @@ class Engine implements EngineApi {
   private readonly sources = new Map<number, SourceState>();
   private nextId = 1;
   private bytesReceived = 0;
+  private queries = 0;
+  private lastQueryMs = Number.NaN;
   private chunksReceived = 0;
   private readonly now: () => number;
   private readonly fetch: FetchFunction | null;
@@ -216,9 +218,13 @@ class Engine implements EngineApi {
   }
 
   query(dataset: number, request: QueryRequest): QueryResult {
+    const started = performance.now();
     const state = this.dataset(dataset);
     if (state.kernels === null) state.kernels = new KernelContext(state.built.columns);
-    return runQuery(state.kernels, request);
+    const result = runQuery(state.kernels, request);
+    this.queries++;
+    this.lastQueryMs = performance.now() - started;
+    return result;
   }
 
   stats(): EngineStats {
@@ -228,6 +234,8 @@ class Engine implements EngineApi {
       openSources: this.sources.size,
       bytesReceived: this.bytesReceived,
       chunksReceived: this.chunksReceived,
+      queries: this.queries,
+      lastQueryMs: this.lastQueryMs,
     };
   }
 

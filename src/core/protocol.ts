@@ -36,6 +36,9 @@ export interface EngineStats {
   /** Bytes received by `pushChunk` since the engine started. */
   bytesReceived: number;
   chunksReceived: number;
+  /** Queries answered, and the worker time of the latest one in ms (kernels and caches, not transfer). */
+  queries: number;
+  lastQueryMs: number;
 }
 
 /**
