@@ -35,6 +35,27 @@ describe('engine client with a real worker', function () {
     for (const e of engines.splice(0)) e.dispose();
   });
 
+  it('answers queries from the worker as typed arrays, and reports bad options as CrmErrors', async () => {
+    const engine = track(createEngine({ timezone: 'UTC' }));
+    const orders = 'customer_id,ordered_at,revenue\na,2024-01-02T10:00:00Z,100\nb,2024-01-03T10:00:00Z,40\na,2024-02-01T10:00:00Z,-10\n';
+    const touches = 'customer_id,channel,sent_at\na,email,2024-01-01T10:00:00Z\nb,sms,2024-01-01T10:00:00Z\n';
+    await engine.load({ orders: new File([orders], 'orders.csv'), touches: new File([touches], 'touches.csv') });
+    const r = await engine.query({ kind: 'attribution', params: { window: '5d', period: 'month' } });
+    expect(r.keys).to.deep.equal(['email', 'sms']);
+    expect(r.periods.labels).to.deep.equal(['2024-01-01', '2024-02-01']);
+    expect(r.revenue).to.be.instanceOf(Float64Array);
+    expect(Array.from(r.revenue)).to.deep.equal([100, 40, 0, 0]);
+    expect(Array.from(r.netRevenue)).to.deep.equal([140, -10]);
+    const stats = await engine.diagnostics();
+    expect(stats.queries).to.equal(1);
+    expect(stats.lastQueryMs).to.be.at.least(0);
+    const bad = await rejection(engine.query({ kind: 'retention', params: { measure: 'ltv' as never } }));
+    expect(bad.name).to.equal('CrmError');
+    expect(bad.code).to.equal('bad-option');
+    expect(String(bad.message)).to.contain('Unknown retention measure "ltv"');
+    expect(String(bad.hint)).to.contain('cumulative_revenue');
+  });
+
   it('loads a 100k-order file with progress in order and no long task on the main thread', async () => {
     const engine = track(createEngine({ timezone: 'UTC' }));
     const events: LoadProgress[] = [];
