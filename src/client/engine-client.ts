@@ -108,7 +108,7 @@ export function planSources(input: LoadInput): PlannedSource[] {
 
 /** A dataset living in a worker. */
 export class CrmEngine {
-  private readonly options: EngineOptions;
+  private options: EngineOptions;
   private readonly datasetOptions: DatasetOptions;
   private connection: WorkerConnection | null = null;
   private dataset = 0;
@@ -127,6 +127,14 @@ export class CrmEngine {
     resolveDatasetOptions(datasetOptions); // fail on bad options now, on the caller's stack
     this.options = options;
     this.datasetOptions = datasetOptions;
+  }
+
+  /** Replaces how URL sources are fetched (new credentials, say) for the loads that follow. */
+  setRequestOptions(fetchOptions: RequestInit | undefined, fetcher: Fetcher | undefined): void {
+    const { fetchOptions: _o, fetcher: _f, ...rest } = this.options;
+    void _o;
+    void _f;
+    this.options = { ...rest, ...(fetchOptions !== undefined ? { fetchOptions } : {}), ...(fetcher !== undefined ? { fetcher } : {}) };
   }
 
   /** Number of users holding the engine. */

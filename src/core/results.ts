@@ -5,6 +5,7 @@
  * "No value" (a ROAS with zero cost, a lift without enough holdout data) is NaN in a typed array and
  * `null` in the JSON payloads of the warehouse SQL pack; `toPayload` converts one into the other.
  */
+import { CrmError } from './errors.js';
 import type { Period } from './periods.js';
 import type { Basis, CreditModel, Dimension, RetentionMeasure, Scoring } from './queries.js';
 
@@ -261,4 +262,47 @@ export function toPayload(result: unknown): unknown {
     return out;
   }
   return result;
+}
+
+/** Result kinds, for checking payloads. */
+export const RESULT_KINDS: readonly QueryResult['kind'][] = ['kpis', 'attribution', 'incrementality', 'retention', 'rfm', 'rfm-customers', 'roas'];
+
+/** Fields of results that hold lists of text (every other list holds numbers). */
+const TEXT_LISTS = new Set(['keys', 'keyChannels', 'labels', 'scope', 'name', 'channel', 'groups', 'cohortLabels', 'segments', 'ids', 'segment']);
+/** Fields whose null means "none" rather than a missing number. */
+const NULLABLE = new Set(['from', 'to', 'breakdown', 'csv']);
+
+/**
+ * A JSON payload (from the warehouse SQL pack, or `toPayload`) as a result: lists of numbers become
+ * typed arrays, null numbers NaN; a result that already has typed arrays passes through. Throws
+ * `not-data` when the payload is not a result.
+ */
+export function fromPayload(payload: unknown): QueryResult {
+  const kind = (payload as { kind?: unknown } | null)?.kind;
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload) || !RESULT_KINDS.includes(kind as QueryResult['kind'])) {
+    throw new CrmError('not-data', 'This JSON is not a result of the kit or of its SQL pack.', {
+      hint: `A result is an object with "kind" set to one of ${RESULT_KINDS.join(', ')}.`,
+    });
+  }
+  return revive(payload, '') as QueryResult;
+}
+
+function revive(value: unknown, key: string): unknown {
+  if (ArrayBuffer.isView(value)) return value;
+  if (Array.isArray(value)) {
+    if (TEXT_LISTS.has(key)) return value.map((v) => (v === null ? '' : String(v)));
+    const out = new Float64Array(value.length);
+    for (let i = 0; i < value.length; i++) {
+      const v = value[i];
+      out[i] = typeof v === 'number' ? v : v === null || v === undefined ? Number.NaN : Number(v);
+    }
+    return out;
+  }
+  if (value === null) return NULLABLE.has(key) ? null : Number.NaN;
+  if (typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = revive(v, k);
+    return out;
+  }
+  return value;
 }

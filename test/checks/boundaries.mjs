@@ -85,10 +85,11 @@ export function violation(file, spec, isUrl) {
       if (bare === 'lit' || (bare !== null && bare.startsWith('@lit/'))) return null;
       return 'src/controllers may import only src/core/, src/client/, src/controllers/ and lit';
     case 'components': {
+      // src/components/shared is the widget chrome every element uses (not another element's internals)
       const own = file.split('/').slice(0, 3).join('/');
-      if (inside('src/core', 'src/client', 'src/controllers', 'src/charts', own)) return null;
+      if (inside('src/core', 'src/client', 'src/controllers', 'src/charts', 'src/components/shared', own)) return null;
       if (bare === 'lit' || (bare !== null && bare.startsWith('@lit/'))) return null;
-      return "components may import core, client, controllers, charts, lit and their own folder (never another component's internals)";
+      return "components may import core, client, controllers, charts, lit, components/shared and their own folder (never another component's internals)";
     }
     case 'engine-entry':
       if (inside('src/core', 'src/client')) return null;

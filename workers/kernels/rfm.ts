@@ -5,6 +5,7 @@
 import { CrmError } from '../../src/core/errors.js';
 import type { CustomerSortKey, ResolvedRfm, RfmCustomersParams, SegmentRule } from '../../src/core/queries.js';
 import type { RfmCustomersResult, RfmResult } from '../../src/core/results.js';
+import { csvCell } from '../../src/core/csv.js';
 import { formatDay, formatLocalIso, MS_PER_DAY } from '../../src/core/time.js';
 import { KernelContext, type DayRange } from './context.js';
 import { radixOrder } from './order.js';
@@ -280,14 +281,6 @@ export function rfmResult(ctx: KernelContext, p: ResolvedRfm, days: DayRange | n
     segmentCustomerShare: Float64Array.from(segmentCustomers, (c) => share(c, n)),
     segmentRevenueShare: segmentRevenue.map((r) => share(r, totalRevenue)),
   };
-}
-
-/** CSV text of a field: quoted when needed, and neutralised when a spreadsheet would run it as a formula. */
-export function csvCell(value: string | number): string {
-  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
-  let text = value;
-  if (/^[=+\-@\t\r]/.test(text) && !/^[-+]?\d+(\.\d+)?$/.test(text)) text = `'${text}`;
-  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
 /** A page (and optionally the whole CSV) of the customers of a cell or segment. */

@@ -1,0 +1,378 @@
+import { html, nothing, type TemplateResult } from 'lit';
+import { property } from 'lit/decorators.js';
+import { styleMap } from 'lit/directives/style-map.js';
+import { drawGroupedBars } from '../../charts/grouped-bars.js';
+import { drawStackedBars, type StackSeries } from '../../charts/stacked-bars.js';
+import { seriesColor, type ChartTheme, type TooltipHost } from '../../charts/theme.js';
+import type { QueryPlan } from '../../controllers/query.js';
+import { BASIS_LABELS, DIMENSION_LABELS, durationWords, MODEL_LABELS, PERIOD_LABELS } from '../../core/labels.js';
+import type { Period } from '../../core/periods.js';
+import { CREDIT_MODELS, type Basis, type CreditModel, type Dimension } from '../../core/queries.js';
+import type { AttributionResult, IncrementalityResult, KpiResult } from '../../core/results.js';
+import { rangeControl, selectControl, tabs } from '../shared/controls.js';
+import { CrmWidget, type TableData } from '../shared/widget.js';
+import { revenueStyles } from './crm-revenue.styles.js';
+
+/** Panels of the widget. */
+export type RevenuePanel = 'time' | 'models' | 'incremental';
+
+const WINDOWS = ['1d', '3d', '5d', '7d', '14d', '30d'];
+/** Campaign breakdowns keep the largest few series; the rest are summed as "Other CRM". */
+const MAX_SERIES = 8;
+
+/**
+ * CRM revenue: a KPI strip with the change against the previous period of the same length, revenue
+ * over time split into CRM channels (or campaigns, or lifecycle stages) and non-CRM revenue, each
+ * model's credit per channel side by side, and — where holdouts exist — attributed beside incremental
+ * revenue per channel with its 95% interval.
+ *
+ * @summary KPIs and revenue attributed to CRM, by channel, over time.
+ *
+ * @event crm-params-change - The user changed a control; `detail.params` holds the new parameters.
+ * @event crm-error - A query failed.
+ *
+ * @csspart header - Title and controls. @csspart title - The title. @csspart controls - The controls.
+ * @csspart kpis - The KPI strip. @csspart chart - The chart's SVG. @csspart table - The data table.
+ * @csspart footnote - The definition in force. @csspart state - Empty, loading and error states.
+ *
+ * @cssproperty --crm-series-1 - First series colour (through --crm-series-10).
+ * @cssproperty --crm-neutral - Colour of non-CRM revenue.
+ * @cssproperty --crm-background - Background. @cssproperty --crm-text - Text colour.
+ * @cssproperty --crm-accent - Accent (buttons, focus, selection).
+ */
+export class CrmRevenue extends CrmWidget {
+  static override styles = [...CrmWidget.styles, revenueStyles];
+
+  /** Credit model. */
+  @property({ reflect: true }) model: CreditModel = 'last_touch';
+  /** Attribution window: one duration (`5d`) for every channel. */
+  @property({ reflect: true }) window = '5d';
+  /** Which time of a touch counts: `send`, `open` or `click`. */
+  @property({ reflect: true }) basis: Basis = 'send';
+  /** `revenue` or `margin`. */
+  @property({ reflect: true }) money: 'revenue' | 'margin' = 'revenue';
+  /** Bars per `day`, `week`, `month` or `quarter`. */
+  @property({ reflect: true }) period: Period = 'month';
+  /** Split CRM revenue by `channel`, `campaign` or `stage`. */
+  @property({ reflect: true }) dimension: Dimension = 'channel';
+  /** First day shown (`YYYY-MM-DD`); default the data's first. */
+  @property({ reflect: true }) from: string | null = null;
+  /** Last day shown; default the data's last. */
+  @property({ reflect: true }) to: string | null = null;
+  /** `time`, `models` or `incremental`. */
+  @property({ reflect: true }) panel: RevenuePanel = 'time';
+
+  protected readonly heading = 'CRM revenue';
+  protected readonly exportName = 'crm-revenue';
+
+  protected params(): Record<string, unknown> {
+    return { model: this.model, window: this.window, basis: this.basis, money: this.money, period: this.period, dimension: this.dimension, from: this.from, to: this.to, panel: this.panel };
+  }
+
+  private range(): { range?: { from?: string; to?: string } } {
+    if (this.from === null && this.to === null) return {};
+    return { range: { ...(this.from !== null ? { from: this.from } : {}), ...(this.to !== null ? { to: this.to } : {}) } };
+  }
+
+  protected plan(): QueryPlan {
+    const common = { model: this.model, window: this.window, basis: this.basis, ...this.range() };
+    const plan: QueryPlan = {
+      kpis: { kind: 'kpis', params: common },
+      attribution: { kind: 'attribution', params: { ...common, period: this.period, dimension: this.dimension } },
+      lift: { kind: 'incrementality', params: this.range() },
+    };
+    if (this.panel === 'models') {
+      for (const model of CREDIT_MODELS) plan[`model:${model}`] = { kind: 'attribution', params: { ...common, model, period: 'quarter', dimension: 'channel' } };
+    }
+    if (this.panel === 'incremental' && this.dimension !== 'channel') {
+      plan['byChannel'] = { kind: 'attribution', params: { ...common, period: 'quarter', dimension: 'channel' } };
+    }
+    return plan;
+  }
+
+  private set<K extends keyof this>(key: K, value: this[K]): void {
+    if (this[key] === value) return;
+    this[key] = value;
+    this.paramsChanged(String(key));
+  }
+
+  protected renderControls(): { essential: TemplateResult; more: TemplateResult } {
+    const modelOptions = CREDIT_MODELS.map((m): [string, string] => [m, MODEL_LABELS[m]]);
+    const windows = (WINDOWS.includes(this.window) ? WINDOWS : [...WINDOWS, this.window]).map((w): [string, string] => [w, durationWords(w).replace('-', ' ') + 's'.repeat(w === '1d' ? 0 : 1)]);
+    const periods = (['day', 'week', 'month', 'quarter'] as Period[]).map((p): [string, string] => [p, PERIOD_LABELS[p]]);
+    return {
+      essential: html`${selectControl('Model', this.model, modelOptions, (v) => this.set('model', v as CreditModel), 'model')}
+      ${selectControl('Window', this.window, windows, (v) => this.set('window', v), 'window')}
+      ${selectControl('Period', this.period, periods, (v) => this.set('period', v as Period), 'period')}`,
+      more: html`${selectControl(
+            'Counted at',
+            this.basis,
+            (['send', 'open', 'click'] as Basis[]).map((b): [string, string] => [b, b === 'send' ? 'Send' : b === 'open' ? 'Open' : 'Click']),
+            (v) => this.set('basis', v as Basis),
+            'basis',
+          )}
+          ${selectControl('Money', this.money, [['revenue', 'Revenue'], ['margin', 'Margin']], (v) => this.set('money', v as 'revenue' | 'margin'), 'money')}
+          ${selectControl('Split by', this.dimension, (['channel', 'campaign', 'stage'] as Dimension[]).map((d): [string, string] => [d, DIMENSION_LABELS[d]]), (v) => this.set('dimension', v as Dimension), 'dimension')}
+          ${rangeControl(this.from, this.to, (from, to) => {
+            this.from = from;
+            this.to = to;
+            this.paramsChanged('range');
+          })}`,
+    };
+  }
+
+  private get kpis(): KpiResult | undefined {
+    return this.results['kpis'] as KpiResult | undefined;
+  }
+
+  private get attribution(): AttributionResult | undefined {
+    return this.results['attribution'] as AttributionResult | undefined;
+  }
+
+  private get lift(): IncrementalityResult | undefined {
+    return this.results['lift'] as IncrementalityResult | undefined;
+  }
+
+  /** Whether the data has holdouts (so incremental numbers exist or could). */
+  private get hasHoldouts(): boolean {
+    const lift = this.lift;
+    return lift !== undefined && lift.holdout.some((n) => n > 0);
+  }
+
+  protected emptyMessage(): string | null {
+    const k = this.kpis?.current;
+    const a = this.attribution;
+    if (k !== undefined && k.purchases === 0 && k.netRevenue === 0) return 'No orders in this range.';
+    if (k === undefined && a !== undefined && a.periods.labels.length === 0) return 'No orders in this range.';
+    return null;
+  }
+
+  protected renderReady(): TemplateResult {
+    const panels: [string, string][] = [
+      ['time', 'Over time'],
+      ['models', 'Compare models'],
+    ];
+    if (this.hasHoldouts) panels.push(['incremental', 'Attributed vs incremental']);
+    const panel = this.panel === 'incremental' && !this.hasHoldouts ? 'time' : this.panel;
+    return html`${this.renderKpis()}
+      ${this.queries.fromSummary ? nothing : tabs('Chart', panel, panels, (v) => this.set('panel', v as RevenuePanel))} ${this.chartArea()}
+      ${panel === 'time' ? this.renderLegend() : nothing}
+      ${panel === 'incremental' ? html`<p class="note">Bars: revenue credited to each channel, and revenue its holdout test confirms as caused by it (lift per customer × customers sent), with the 95% interval.</p>` : nothing}`;
+  }
+
+  private renderKpis(): TemplateResult | typeof nothing {
+    const k = this.kpis;
+    if (k === undefined) return nothing;
+    const f = this.fmt;
+    const c = k.current;
+    const p = k.previous;
+    // without orders in the previous period there is nothing to compare with: no change lines
+    const comparable = p.purchases > 0 || p.netRevenue !== 0;
+    const change = (now: number, before: number): number | null =>
+      !comparable ? null : Number.isFinite(now) && Number.isFinite(before) && before !== 0 ? (now - before) / Math.abs(before) : Number.NaN;
+    const crmNow = this.money === 'margin' ? c.crmMargin : c.crmRevenue;
+    const crmBefore = this.money === 'margin' ? p.crmMargin : p.crmRevenue;
+    const tiles: { name: string; value: string; change: number | null; note?: string }[] = [
+      { name: 'Total revenue', value: f.moneyRound(c.netRevenue), change: change(c.netRevenue, p.netRevenue) },
+      { name: this.money === 'margin' ? 'CRM margin' : 'CRM revenue', value: f.moneyRound(crmNow), change: change(crmNow, crmBefore), note: `${f.percent(c.crmShare)} of revenue` },
+    ];
+    const lift = this.lift;
+    if (lift !== undefined && this.hasHoldouts) {
+      const all = lift.scope.indexOf('all');
+      const ok = all >= 0 && lift.sufficient[all] === 1;
+      tiles.push({ name: 'Incremental revenue', value: ok ? f.moneyRound(lift.incrementalRevenue[all]!) : 'Not enough holdout data', change: null, note: ok ? `${lift.liftWindowDays}-day lift window` : `needs ${lift.minHoldout} holdout customers` });
+    }
+    tiles.push(
+      { name: 'Average order value', value: f.money(c.aov), change: change(c.aov, p.aov) },
+      { name: 'Repeat rate', value: f.percent(c.repeatRate), change: change(c.repeatRate, p.repeatRate) },
+      { name: 'Revenue per recipient', value: f.money(c.revenuePerRecipient), change: change(c.revenuePerRecipient, p.revenuePerRecipient) },
+      { name: 'CRM conversion', value: f.percent(c.conversionRate), change: change(c.conversionRate, p.conversionRate) },
+    );
+    return html`<ul class="kpis" part="kpis" aria-label=${comparable ? 'Key figures, with the change against the previous period' : 'Key figures'}>
+      ${tiles.map(
+        (t) => html`<li class="kpi">
+          <span class="name">${t.name}</span>
+          <span class="value" title=${t.value}>${t.value}</span>
+          ${t.change !== null
+            ? html`<span class="change ${t.change > 0 ? 'up' : t.change < 0 ? 'down' : ''}">${Number.isFinite(t.change) ? `${f.change(t.change)} vs previous period` : 'no previous period'}</span>`
+            : nothing}
+          ${t.note !== undefined ? html`<span class="change">${t.note}</span>` : nothing}
+        </li>`,
+      )}
+    </ul>`;
+  }
+
+  /** The stacked series: CRM keys (the largest few for campaigns), other CRM, non-CRM. */
+  private stackSeries(theme: ChartTheme | null): StackSeries[] {
+    const a = this.attribution;
+    if (a === undefined) return [];
+    const nKeys = a.keys.length;
+    const nPeriods = a.periods.labels.length;
+    const values = this.money === 'margin' ? a.margin : a.revenue;
+    const totals = a.keys.map((_, k) => {
+      let sum = 0;
+      for (let p = 0; p < nPeriods; p++) sum += values[p * nKeys + k]!;
+      return sum;
+    });
+    let keep = a.keys.map((_, k) => k).filter((k) => totals[k] !== 0);
+    if (keep.length > MAX_SERIES) keep = [...keep].sort((x, y) => totals[y]! - totals[x]!).slice(0, MAX_SERIES - 1).sort((x, y) => x - y);
+    const kept = new Set(keep);
+    const color = (i: number): string => (theme === null ? '' : seriesColor(theme, i));
+    const series: StackSeries[] = keep.map((k, i) => ({
+      label: this.dimension === 'campaign' ? `${a.keys[k]} (${a.keyChannels[k]})` : a.keys[k]!,
+      color: color(i),
+      values: Float64Array.from({ length: nPeriods }, (_, p) => values[p * nKeys + k]!),
+    }));
+    if (kept.size < nKeys && nKeys > 0) {
+      const other = new Float64Array(nPeriods);
+      for (let k = 0; k < nKeys; k++) if (!kept.has(k)) for (let p = 0; p < nPeriods; p++) other[p]! += values[p * nKeys + k]!;
+      if (other.some((v) => v !== 0)) series.push({ label: 'Other CRM', color: color(MAX_SERIES - 1), values: other });
+    }
+    series.push({ label: 'Non-CRM', color: theme?.neutral ?? '', values: this.money === 'margin' ? a.nonCrmMargin : a.nonCrmRevenue });
+    return series;
+  }
+
+  private renderLegend(): TemplateResult {
+    const theme = this.chartTheme();
+    return html`<ul class="legend" aria-label="Series">
+      ${this.stackSeries(theme).map((s) => html`<li><span class="swatch" style=${styleMap({ background: s.color })}></span><span class="name" title=${s.label}>${s.label}</span></li>`)}
+    </ul>`;
+  }
+
+  protected override drawInputs(): unknown[] {
+    return [this.panel, this.money, this.hasHoldouts];
+  }
+
+  protected drawCharts(theme: ChartTheme, tooltip: TooltipHost): void {
+    const svg = this.plot;
+    const a = this.attribution;
+    if (svg === null || a === undefined) return;
+    const f = this.fmt;
+    const width = this.chartWidth;
+    const panel = this.panel === 'incremental' && !this.hasHoldouts ? 'time' : this.panel;
+    if (panel === 'models') {
+      const channels = (this.results['model:last_touch'] as AttributionResult | undefined)?.keys ?? [];
+      const series = CREDIT_MODELS.map((model, i) => {
+        const r = this.results[`model:${model}`] as AttributionResult | undefined;
+        const values = new Float64Array(channels.length).fill(Number.NaN);
+        if (r !== undefined) {
+          const money = this.money === 'margin' ? r.margin : r.revenue;
+          const nPeriods = r.periods.labels.length;
+          channels.forEach((_, k) => {
+            let sum = 0;
+            for (let p = 0; p < nPeriods; p++) sum += money[p * r.keys.length + k]!;
+            values[k] = sum;
+          });
+        }
+        return { label: MODEL_LABELS[model], color: seriesColor(theme, i), values };
+      });
+      drawGroupedBars(svg, { width, categories: channels, series, format: f.money, formatAxis: f.moneyShort, label: `CRM ${this.money} credited to each channel by each attribution model`, theme, tooltip });
+      return;
+    }
+    if (panel === 'incremental') {
+      const lift = this.lift!;
+      const byChannel = (this.results['byChannel'] as AttributionResult | undefined) ?? (this.dimension === 'channel' ? a : undefined);
+      const rows = lift.scope.map((s, i) => (s === 'channel' ? i : -1)).filter((i) => i >= 0);
+      const categories = rows.map((i) => lift.name[i]!);
+      const attributed = Float64Array.from(rows, (i) => {
+        if (byChannel === undefined) return Number.NaN;
+        const k = byChannel.keys.indexOf(lift.name[i]!);
+        if (k < 0) return 0;
+        let sum = 0;
+        for (let p = 0; p < byChannel.periods.labels.length; p++) sum += byChannel.revenue[p * byChannel.keys.length + k]!;
+        return sum;
+      });
+      const incremental = Float64Array.from(rows, (i) => lift.incrementalRevenue[i]!);
+      const low = Float64Array.from(rows, (i) => lift.liftLow[i]! * lift.treatment[i]!);
+      const high = Float64Array.from(rows, (i) => lift.liftHigh[i]! * lift.treatment[i]!);
+      drawGroupedBars(svg, {
+        width,
+        categories,
+        series: [
+          { label: 'Attributed', color: seriesColor(theme, 0), values: attributed },
+          { label: 'Incremental', color: seriesColor(theme, 3), values: incremental, low, high },
+        ],
+        format: f.money,
+        formatAxis: f.moneyShort,
+        note: `Incremental: lift per customer in a ${lift.liftWindowDays}-day window × treatment customers; whisker: 95% interval. n/a: fewer than ${lift.minHoldout} holdout customers.`,
+        label: 'Attributed and incremental revenue per channel',
+        theme,
+        tooltip,
+      });
+      return;
+    }
+    const labels = Array.from(a.periods.start, (d) => f.period(d, a.periods.period));
+    drawStackedBars(svg, {
+      width,
+      height: width < 420 ? 220 : 280,
+      periods: labels,
+      axisLabels: Array.from(a.periods.start, (d) => f.periodShort(d, a.periods.period)),
+      series: this.stackSeries(theme),
+      format: f.money,
+      formatAxis: f.moneyShort,
+      label: `${this.money === 'margin' ? 'Margin' : 'Revenue'} per ${a.periods.period}, CRM by ${DIMENSION_LABELS[this.dimension].toLowerCase()} and non-CRM`,
+      theme,
+      tooltip,
+    });
+  }
+
+  protected table(): TableData | null {
+    const a = this.attribution;
+    if (a === undefined) return null;
+    const f = this.fmt;
+    if (this.panel === 'models') {
+      const channels = (this.results['model:last_touch'] as AttributionResult | undefined)?.keys ?? [];
+      const rows = channels.map((channel, k) => [
+        channel,
+        ...CREDIT_MODELS.map((model) => {
+          const r = this.results[`model:${model}`] as AttributionResult | undefined;
+          if (r === undefined) return Number.NaN;
+          let sum = 0;
+          for (let p = 0; p < r.periods.labels.length; p++) sum += (this.money === 'margin' ? r.margin : r.revenue)[p * r.keys.length + k]!;
+          return sum;
+        }),
+      ]);
+      return { caption: `CRM ${this.money} per channel by attribution model`, header: ['Channel', ...CREDIT_MODELS.map((m) => MODEL_LABELS[m])], rows, format: f.money };
+    }
+    if (this.panel === 'incremental' && this.lift !== undefined) {
+      const lift = this.lift;
+      const rows = lift.scope
+        .map((s, i) => ({ s, i }))
+        .filter(({ s }) => s !== 'campaign')
+        .map(({ i }) => [lift.name[i]!, lift.treatment[i]!, lift.holdout[i]!, lift.revenuePerCustomerTreatment[i]!, lift.revenuePerCustomerHoldout[i]!, lift.incrementalRevenue[i]!, lift.liftLow[i]! * lift.treatment[i]!, lift.liftHigh[i]! * lift.treatment[i]!]);
+      return {
+        caption: 'Holdout lift per scope',
+        header: ['Scope', 'Treatment customers', 'Holdout customers', 'Revenue per customer (treatment)', 'Revenue per customer (holdout)', 'Incremental revenue', 'Interval low', 'Interval high'],
+        rows,
+        format: (v, c) => (c <= 2 ? f.count(v) : f.money(v)),
+      };
+    }
+    const series = this.stackSeries(null);
+    const rows = a.periods.labels.map((label, p) => {
+      const values = series.map((s) => s.values[p]!);
+      return [label, ...values, values.reduce((x, y) => x + y, 0)];
+    });
+    return { caption: `${this.money === 'margin' ? 'Margin' : 'Revenue'} per ${a.periods.period}`, header: [PERIOD_LABELS[a.periods.period], ...series.map((s) => s.label), 'Total'], rows, format: f.money };
+  }
+
+  protected definition(): string {
+    const a = this.attribution;
+    const model = a?.model ?? this.model;
+    const basis = a?.basis ?? this.basis;
+    return `${MODEL_LABELS[model]} attribution, ${durationWords(this.window)} window, counted when ${BASIS_LABELS[basis]} · ${this.money === 'margin' ? 'margin' : 'net revenue'}`;
+  }
+
+  protected summary(): string {
+    const k = this.kpis?.current;
+    const f = this.fmt;
+    if (k === undefined) return '';
+    const a = this.attribution;
+    let top = '';
+    if (a !== undefined && a.keys.length > 0) {
+      const totals = a.keys.map((_, key) => a.periods.labels.reduce((sum, _l, p) => sum + a.revenue[p * a.keys.length + key]!, 0));
+      const best = totals.indexOf(Math.max(...totals));
+      if (best >= 0 && totals[best]! > 0) top = ` The largest is ${a.keys[best]} with ${f.money(totals[best]!)}.`;
+    }
+    return `CRM revenue ${f.money(k.crmRevenue)} of ${f.money(k.netRevenue)} total (${f.percent(k.crmShare)}).${top}`;
+  }
+}

@@ -1,0 +1,274 @@
+import { html, nothing, type TemplateResult } from 'lit';
+import { property } from 'lit/decorators.js';
+import { styleMap } from 'lit/directives/style-map.js';
+import { drawGroupedBars } from '../../charts/grouped-bars.js';
+import { drawLines, type LineSeries } from '../../charts/lines.js';
+import { seriesColor, type ChartTheme, type TooltipHost } from '../../charts/theme.js';
+import type { QueryPlan } from '../../controllers/query.js';
+import { BASIS_LABELS, durationWords, MODEL_LABELS, PERIOD_LABELS } from '../../core/labels.js';
+import type { Period } from '../../core/periods.js';
+import { CREDIT_MODELS, type Basis, type CreditModel } from '../../core/queries.js';
+import type { IncrementalityResult, RoasResult } from '../../core/results.js';
+import { rangeControl, selectControl, tabs } from '../shared/controls.js';
+import { CrmWidget, type TableData } from '../shared/widget.js';
+
+/** Which return is shown. */
+export type RoasMetric = 'attributed' | 'margin' | 'incremental';
+
+const WINDOWS = ['1d', '3d', '5d', '7d', '14d', '30d'];
+/** Lines beyond this many keys (campaigns) are folded away: the largest by cost stay. */
+const MAX_LINES = 8;
+
+/**
+ * ROAS per period and channel (or campaign): attributed revenue over cost, margin over cost, with the
+ * blended line over all channels, a break-even line at 1.0 and an optional target; cost and revenue
+ * bars on demand; incremental ROAS from holdout tests per channel. A period without cost is a gap.
+ *
+ * @summary Return on CRM spend per channel over time.
+ *
+ * @event crm-params-change - The user changed a control. @event crm-error - A query failed.
+ *
+ * @csspart header - Title and controls. @csspart chart - The chart's SVG. @csspart table - The data table.
+ * @csspart footnote - The definition in force. @csspart state - Empty, loading and error states.
+ *
+ * @cssproperty --crm-series-1 - First series colour (through --crm-series-10).
+ * @cssproperty --crm-accent - Accent colour (the blended line, the target line).
+ */
+export class CrmRoas extends CrmWidget {
+  /** Credit model of the attributed revenue. */
+  @property({ reflect: true }) model: CreditModel = 'last_touch';
+  /** Attribution window. */
+  @property({ reflect: true }) window = '5d';
+  /** `send`, `open` or `click`. */
+  @property({ reflect: true }) basis: Basis = 'send';
+  /** Points per `day`, `week` (default) or `month`. */
+  @property({ reflect: true }) period: Period = 'week';
+  /** `attributed` (revenue / cost), `margin` (margin / cost) or `incremental` (holdout lift / cost). */
+  @property({ reflect: true }) metric: RoasMetric = 'attributed';
+  /** One line per campaign instead of per channel. */
+  @property({ type: Boolean, reflect: true, attribute: 'by-campaign' }) byCampaign = false;
+  /** Show blended cost and revenue as bars behind the lines. */
+  @property({ type: Boolean, reflect: true }) bars = false;
+  /** A target ROAS drawn as a line (e.g. 4). */
+  @property({ type: Number, reflect: true }) target: number | null = null;
+  /** First day shown (`YYYY-MM-DD`). */
+  @property({ reflect: true }) from: string | null = null;
+  /** Last day shown. */
+  @property({ reflect: true }) to: string | null = null;
+
+  protected readonly heading = 'Return on CRM spend';
+  protected readonly exportName = 'crm-roas';
+
+  protected params(): Record<string, unknown> {
+    return { model: this.model, window: this.window, basis: this.basis, period: this.period, metric: this.metric, byCampaign: this.byCampaign, bars: this.bars, target: this.target, from: this.from, to: this.to };
+  }
+
+  private range(): { range?: { from?: string; to?: string } } {
+    if (this.from === null && this.to === null) return {};
+    return { range: { ...(this.from !== null ? { from: this.from } : {}), ...(this.to !== null ? { to: this.to } : {}) } };
+  }
+
+  protected plan(): QueryPlan {
+    const plan: QueryPlan = {
+      roas: { kind: 'roas', params: { model: this.model, window: this.window, basis: this.basis, period: this.period, byCampaign: this.byCampaign, ...this.range() } },
+    };
+    if (this.metric === 'incremental') plan['lift'] = { kind: 'incrementality', params: this.range() };
+    return plan;
+  }
+
+  private set<K extends keyof this>(key: K, value: this[K]): void {
+    if (this[key] === value) return;
+    this[key] = value;
+    this.paramsChanged(String(key));
+  }
+
+  protected renderControls(): { essential: TemplateResult; more: TemplateResult } {
+    const windows = (WINDOWS.includes(this.window) ? WINDOWS : [...WINDOWS, this.window]).map((w): [string, string] => [w, `${durationWords(w).replace('-', ' ')}${w === '1d' ? '' : 's'}`]);
+    return {
+      essential: html`${selectControl('Window', this.window, windows, (v) => this.set('window', v), 'window')}
+      ${selectControl('Period', this.period, (['day', 'week', 'month'] as Period[]).map((p): [string, string] => [p, PERIOD_LABELS[p]]), (v) => this.set('period', v as Period), 'period')}`,
+      more: html`${selectControl('Model', this.model, CREDIT_MODELS.map((m): [string, string] => [m, MODEL_LABELS[m]]), (v) => this.set('model', v as CreditModel), 'model')}
+          ${selectControl('Lines', this.byCampaign ? 'campaign' : 'channel', [['channel', 'Channels'], ['campaign', 'Campaigns']], (v) => this.set('byCampaign', v === 'campaign'), 'lines')}
+          <label part="control bars"><input type="checkbox" .checked=${this.bars} @change=${(e: Event) => this.set('bars', (e.target as HTMLInputElement).checked)} /> Cost and revenue bars</label>
+          ${rangeControl(this.from, this.to, (from, to) => {
+            this.from = from;
+            this.to = to;
+            this.paramsChanged('range');
+          })}`,
+    };
+  }
+
+  private get roas(): RoasResult | undefined {
+    return this.results['roas'] as RoasResult | undefined;
+  }
+
+  private get lift(): IncrementalityResult | undefined {
+    return this.results['lift'] as IncrementalityResult | undefined;
+  }
+
+  protected emptyMessage(): string | null {
+    const r = this.roas;
+    if (r === undefined) return null;
+    if (r.periods.labels.length === 0) return 'No data in this range.';
+    if (!r.blendedCost.some((c) => c > 0)) return 'No CRM costs in this range: ROAS needs a costs table or per-touch costs on the touches.';
+    return null;
+  }
+
+  /** The keys drawn as lines: all channels, or the largest campaigns by cost. */
+  private lineKeys(): number[] {
+    const r = this.roas!;
+    const nKeys = r.keys.length;
+    const nPeriods = r.periods.labels.length;
+    const cost = r.keys.map((_, k) => {
+      let sum = 0;
+      for (let p = 0; p < nPeriods; p++) sum += r.cost[p * nKeys + k]!;
+      return sum;
+    });
+    const keys = r.keys.map((_, k) => k).filter((k) => cost[k]! > 0);
+    return keys.length > MAX_LINES ? [...keys].sort((a, b) => cost[b]! - cost[a]!).slice(0, MAX_LINES).sort((a, b) => a - b) : keys;
+  }
+
+  private keyLabel(k: number): string {
+    const r = this.roas!;
+    return this.byCampaign ? `${r.keys[k]} (${r.keyChannels[k]})` : r.keys[k]!;
+  }
+
+  private lines(theme: ChartTheme | null): LineSeries[] {
+    const r = this.roas!;
+    const nKeys = r.keys.length;
+    const nPeriods = r.periods.labels.length;
+    const values = this.metric === 'margin' ? r.marginRoas : r.roas;
+    const series: LineSeries[] = this.lineKeys().map((k, i) => ({
+      label: this.keyLabel(k),
+      color: theme === null ? '' : seriesColor(theme, i),
+      values: Float64Array.from({ length: nPeriods }, (_, p) => values[p * nKeys + k]!),
+    }));
+    series.push({ label: 'Blended', color: theme?.text ?? '', values: this.metric === 'margin' ? r.blendedMarginRoas : r.blendedRoas, emphasis: true });
+    return series;
+  }
+
+  protected renderReady(): TemplateResult {
+    const metrics: [string, string][] = [
+      ['attributed', 'Attributed'],
+      ['margin', 'Margin'],
+      ['incremental', 'Incremental'],
+    ];
+    const theme = this.chartTheme();
+    return html`${this.queries.fromSummary ? nothing : tabs('Return on', this.metric, metrics, (v) => this.set('metric', v as RoasMetric))} ${this.chartArea()}
+      ${this.metric !== 'incremental'
+        ? html`<ul class="legend" aria-label="Lines">
+            ${this.lines(theme).map((s) => html`<li><span class="swatch" style=${styleMap({ background: s.color })}></span><span class="name" title=${s.label}>${s.label}</span></li>`)}
+          </ul>`
+        : html`<p class="note">Incremental ROAS: revenue the holdout test shows each channel caused (lift per customer × customers sent), divided by the channel's cost, over the whole range.</p>`}`;
+  }
+
+  protected override drawInputs(): unknown[] {
+    return [this.metric, this.bars, this.target];
+  }
+
+  protected drawCharts(theme: ChartTheme, tooltip: TooltipHost): void {
+    const svg = this.plot;
+    const r = this.roas;
+    if (svg === null || r === undefined) return;
+    const f = this.fmt;
+    const width = this.chartWidth;
+    if (this.metric === 'incremental') {
+      const lift = this.lift;
+      if (lift === undefined) return;
+      const nPeriods = r.periods.labels.length;
+      const rows = lift.scope.map((s, i) => (s === 'channel' ? i : -1)).filter((i) => i >= 0);
+      const attributed = Float64Array.from(rows, (i) => {
+        const k = r.keys.indexOf(lift.name[i]!);
+        if (k < 0 || this.byCampaign) return Number.NaN;
+        let revenue = 0;
+        let cost = 0;
+        for (let p = 0; p < nPeriods; p++) {
+          revenue += r.revenue[p * r.keys.length + k]!;
+          cost += r.cost[p * r.keys.length + k]!;
+        }
+        return cost > 0 ? revenue / cost : Number.NaN;
+      });
+      drawGroupedBars(svg, {
+        width,
+        categories: rows.map((i) => lift.name[i]!),
+        series: [
+          { label: 'Attributed ROAS', color: seriesColor(theme, 0), values: attributed },
+          { label: 'Incremental ROAS', color: seriesColor(theme, 3), values: Float64Array.from(rows, (i) => lift.incrementalRoas[i]!) },
+        ],
+        format: f.multiple,
+        formatAxis: f.multipleShort,
+        note: `n/a: no cost, or fewer than ${lift.minHoldout} holdout customers.`,
+        label: 'Attributed and incremental ROAS per channel over the range',
+        theme,
+        tooltip,
+      });
+      return;
+    }
+    const references = [{ value: 1, label: 'Break-even', color: theme.muted }];
+    if (this.target !== null && Number.isFinite(this.target)) references.push({ value: this.target, label: `Target ${f.multiple(this.target)}`, color: theme.accent });
+    drawLines(svg, {
+      width,
+      height: width < 420 ? 220 : 280,
+      points: Array.from(r.periods.start, (d) => f.period(d, r.periods.period)),
+      axisLabels: Array.from(r.periods.start, (d) => f.periodShort(d, r.periods.period)),
+      series: this.lines(theme),
+      format: f.multiple,
+      formatAxis: f.multipleShort,
+      bars: this.bars
+        ? {
+            series: [
+              { label: 'Cost', color: theme.series[2]!, values: r.blendedCost },
+              { label: this.metric === 'margin' ? 'Attributed margin' : 'Attributed revenue', color: theme.series[0]!, values: this.metric === 'margin' ? r.blendedMargin : r.blendedRevenue },
+            ],
+            format: f.money,
+          }
+        : null,
+      references,
+      label: `${this.metric === 'margin' ? 'Margin' : 'Revenue'} ROAS per ${r.periods.period} and ${this.byCampaign ? 'campaign' : 'channel'}, with the blended line`,
+      theme,
+      tooltip,
+    });
+  }
+
+  protected table(): TableData | null {
+    const r = this.roas;
+    if (r === undefined) return null;
+    const f = this.fmt;
+    if (this.metric === 'incremental' && this.lift !== undefined) {
+      const lift = this.lift;
+      const rows = lift.scope
+        .map((s, i) => ({ s, i }))
+        .filter(({ s }) => s !== 'campaign')
+        .map(({ i }) => [lift.name[i]!, lift.cost[i]!, lift.incrementalRevenue[i]!, lift.incrementalRoas[i]!]);
+      return { caption: 'Incremental ROAS per scope', header: ['Scope', 'Cost', 'Incremental revenue', 'Incremental ROAS'], rows, format: (v, c) => (c === 3 ? f.multiple(v) : f.money(v)) };
+    }
+    const nKeys = r.keys.length;
+    const keys = this.lineKeys();
+    const values = this.metric === 'margin' ? r.marginRoas : r.roas;
+    const rows = r.periods.labels.map((label, p) => [label, ...keys.map((k) => values[p * nKeys + k]!), r.blendedCost[p]!, r.blendedRevenue[p]!, (this.metric === 'margin' ? r.blendedMarginRoas : r.blendedRoas)[p]!]);
+    return {
+      caption: `${this.metric === 'margin' ? 'Margin' : 'Revenue'} ROAS per ${r.periods.period}`,
+      header: [PERIOD_LABELS[r.periods.period], ...keys.map((k) => this.keyLabel(k)), 'Cost', 'Attributed revenue', 'Blended ROAS'],
+      rows,
+      format: (v, c) => (c === keys.length + 1 || c === keys.length + 2 ? f.money(v) : f.multiple(v)),
+    };
+  }
+
+  protected definition(): string {
+    const what = this.metric === 'incremental' ? 'incremental revenue (holdout lift) / cost' : this.metric === 'margin' ? 'attributed margin / cost' : 'attributed revenue / cost';
+    return `ROAS = ${what} · ${MODEL_LABELS[this.model]} attribution, ${durationWords(this.window)} window, counted when ${BASIS_LABELS[this.basis]} · cost = costs table + per-touch costs`;
+  }
+
+  protected summary(): string {
+    const r = this.roas;
+    if (r === undefined) return '';
+    const f = this.fmt;
+    let cost = 0;
+    let revenue = 0;
+    for (let p = 0; p < r.periods.labels.length; p++) {
+      cost += r.blendedCost[p]!;
+      revenue += r.blendedRevenue[p]!;
+    }
+    return `Blended ROAS over the range: ${f.multiple(cost > 0 ? revenue / cost : Number.NaN)} (${f.money(revenue)} attributed revenue on ${f.money(cost)} cost).`;
+  }
+}

@@ -1,0 +1,365 @@
+/**
+ * What every widget shares: its public properties (`data`, `summary-src`, `.result`, `locale`,
+ * `currency`, `theme`, `controls`), its controllers (dataset, queries, size, keyboard), and its frame —
+ * header with controls, a body in one of four states (empty, loading, error, ready), a chart or a data
+ * table, a footnote with the definition in force, and exports. Each widget adds its parameters, its
+ * queries, its chart and its table; the behaviour lives in the controllers, so this class stays thin.
+ */
+import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { ifDefined } from 'lit/directives/if-defined.js';
+import { property, query, state } from 'lit/decorators.js';
+import type { Fetcher } from '../../client/sources.js';
+import { csvText } from '../../core/csv.js';
+import type { CrmError } from '../../core/errors.js';
+import { formats, type Formats } from '../../core/format.js';
+import type { QueryResult } from '../../core/results.js';
+import { pngBlob, svgMarkup } from '../../charts/export.js';
+import type { ChartTheme, TooltipHost } from '../../charts/theme.js';
+import { createTooltip } from '../../charts/tooltip.js';
+import { DatasetController } from '../../controllers/dataset.js';
+import { GridNavigationController } from '../../controllers/grid-navigation.js';
+import { QueryController, type QueryPlan } from '../../controllers/query.js';
+import { ResizeController } from '../../controllers/resize.js';
+import { download, fileName } from './download.js';
+import { CrmErrorEvent, CrmParamsChangeEvent } from './events.js';
+import { widgetStyles } from './widget.styles.js';
+
+/** A widget's data as a table: for the table view and the CSV export. */
+export interface TableData {
+  caption: string;
+  header: string[];
+  /** Raw values (CSV gets them as they are); `format` turns numbers into display text. */
+  rows: (string | number)[][];
+  format?: (value: number, column: number) => string;
+}
+
+/** Which of its states a widget is in. */
+export type WidgetState =
+  | { kind: 'no-dataset' }
+  | { kind: 'empty'; message: string; canLoad: boolean }
+  | { kind: 'loading'; label: string; bytes: number; bytesTotal: number | null; rows: number; canCancel: boolean }
+  | { kind: 'error'; error: CrmError; retry: () => void }
+  | { kind: 'ready'; busy: boolean };
+
+export abstract class CrmWidget extends LitElement {
+  static override styles = [widgetStyles];
+
+  /** Id of the `<crm-data>` to show; without it, the nearest enclosing `<crm-data>`. */
+  @property({ reflect: true }) data: string | null = null;
+  /** URL of a pre-aggregated result (a JSON payload of the SQL pack): shown with no worker. */
+  @property({ attribute: 'summary-src' }) summarySrc: string | null = null;
+  /** A result (or array of results) to show as is, from the engine or the SQL pack. */
+  @property({ attribute: false }) result: unknown = null;
+  /** BCP 47 locale of numbers and dates; default the browser's. */
+  @property() locale: string | null = null;
+  /** ISO 4217 currency of money; default the dataset's. */
+  @property() currency: string | null = null;
+  /** `light`, `dark`, or `auto` (follows the system). */
+  @property({ reflect: true }) theme: 'light' | 'dark' | 'auto' = 'auto';
+  /** `full` controls, `compact` (the essential ones), or `none` (the host drives the attributes). */
+  @property({ reflect: true }) controls: 'full' | 'compact' | 'none' = 'full';
+  /** Options of the `summary-src` request (credentials go here, never in attributes). */
+  @property({ attribute: false }) fetchOptions: RequestInit | undefined = undefined;
+  /** A fetch replacement for `summary-src`. */
+  @property({ attribute: false }) fetcher: Fetcher | undefined = undefined;
+
+  /** Chart or data table (the Table button). */
+  @state() protected shown: 'chart' | 'table' = 'chart';
+  @state() protected exportError: string | null = null;
+
+  @query('.chart') protected chartBox!: HTMLElement | null;
+  @query('svg.plot') protected plot!: SVGSVGElement | null;
+  @query('.tooltip') protected tipElement!: HTMLElement | null;
+
+  protected readonly source = new DatasetController(this, () => this.data);
+  protected readonly queries = new QueryController(this, {
+    dataset: this.source,
+    plan: () => this.plan(),
+    summary: () => ({
+      src: this.summarySrc,
+      result: this.result,
+      ...(this.fetchOptions !== undefined ? { fetchOptions: this.fetchOptions } : {}),
+      ...(this.fetcher !== undefined ? { fetcher: this.fetcher } : {}),
+    }),
+    onError: (error) => this.dispatchEvent(new CrmErrorEvent(error)),
+  });
+  protected readonly size = new ResizeController(this);
+  protected readonly navigation = new GridNavigationController(this, () => this.renderRoot.querySelector('.chart'));
+  private drawnWith: unknown[] = [];
+  private tooltipHost: TooltipHost | null = null;
+
+  /** The widget's title. */
+  protected abstract readonly heading: string;
+  /** File name base of exports. */
+  protected abstract readonly exportName: string;
+  /** The queries for the current parameters (null when they cannot run). */
+  protected abstract plan(): QueryPlan | null;
+  /** The parameter controls: the essential ones (shown in `compact` mode) and the rest. */
+  protected abstract renderControls(): { essential: TemplateResult; more: TemplateResult | typeof nothing };
+  /** The ready state's content (charts, legends). */
+  protected abstract renderReady(): TemplateResult;
+  /** Draws the charts (after the ready state rendered). */
+  protected abstract drawCharts(theme: ChartTheme, tooltip: TooltipHost): void;
+  /** The data as a table. */
+  protected abstract table(): TableData | null;
+  /** The definition in force, for the footnote (model, window, measure, ...). */
+  protected abstract definition(): string;
+  /** A sentence or two saying what the chart shows, for screen readers. */
+  protected abstract summary(): string;
+  /** A message when the results hold nothing to show (no orders in range, say), else null. */
+  protected abstract emptyMessage(): string | null;
+  /** Values besides the results that change the drawing. */
+  protected drawInputs(): unknown[] {
+    return [];
+  }
+
+  /** Number formats for the widget's locale and currency. */
+  protected get fmt(): Formats {
+    return formats(this.locale, this.currency ?? this.source.handle?.snapshot.report?.currency ?? null);
+  }
+
+  /** The results by name. */
+  protected get results(): Record<string, QueryResult> {
+    return this.queries.results;
+  }
+
+  /** Tells the host the user changed a parameter. */
+  protected paramsChanged(changed: string): void {
+    this.dispatchEvent(new CrmParamsChangeEvent(this.params(), changed));
+  }
+
+  /** The widget's parameters, for `crm-params-change`. */
+  protected abstract params(): Record<string, unknown>;
+
+  /** The state the widget is in. */
+  protected state(): WidgetState {
+    const summaryMode = (this.summarySrc !== null && this.summarySrc !== '') || (this.result !== null && this.result !== undefined);
+    const q = this.queries;
+    if (summaryMode) {
+      if (q.status === 'error' && q.error !== null) return { kind: 'error', error: q.error, retry: () => q.retry() };
+      if (q.status !== 'ready') return { kind: 'loading', label: 'Loading the summary…', bytes: 0, bytesTotal: null, rows: 0, canCancel: false };
+      const empty = this.emptyMessage();
+      return empty !== null ? { kind: 'empty', message: empty, canLoad: false } : { kind: 'ready', busy: false };
+    }
+    const handle = this.source.handle;
+    if (handle === null) return { kind: 'no-dataset' };
+    const snapshot = handle.snapshot;
+    if (snapshot.status === 'error' && snapshot.error !== null) return { kind: 'error', error: snapshot.error, retry: () => void handle.retry().catch(() => undefined) };
+    if (snapshot.report === null) {
+      if (snapshot.status === 'loading') {
+        const p = snapshot.progress;
+        const label = p === null ? 'Starting…' : p.phase === 'build' ? 'Building tables and indexes…' : `Reading ${p.source}…`;
+        return { kind: 'loading', label, bytes: p?.totalBytesRead ?? 0, bytesTotal: p !== null && p.sourceCount === 1 ? p.bytesTotal : null, rows: p?.totalRowsParsed ?? 0, canCancel: true };
+      }
+      return { kind: 'empty', message: 'No data loaded yet.', canLoad: true };
+    }
+    if (q.status === 'error' && q.error !== null) return { kind: 'error', error: q.error, retry: () => q.retry() };
+    if (Object.keys(q.results).length === 0) {
+      return { kind: 'loading', label: 'Computing…', bytes: 0, bytesTotal: null, rows: 0, canCancel: false };
+    }
+    const empty = this.emptyMessage();
+    if (empty !== null) return { kind: 'empty', message: empty, canLoad: false };
+    return { kind: 'ready', busy: q.status === 'pending' || snapshot.status === 'loading' };
+  }
+
+  protected override render(): TemplateResult {
+    const state = this.state();
+    return html`
+      <div class="header" part="header">
+        <h2 part="title">${this.heading}</h2>
+        ${this.renderControlBar()}
+      </div>
+      <div class="body" part="body" aria-busy=${state.kind === 'loading' || (state.kind === 'ready' && state.busy) ? 'true' : 'false'}>
+        ${state.kind === 'ready' && state.busy ? html`<div class="busy" role="presentation"></div>` : nothing} ${this.renderState(state)}
+      </div>
+      ${state.kind === 'ready' ? this.renderFooter() : nothing}
+    `;
+  }
+
+  /** Controls: all of them; at narrow widths the secondary ones behind "More"; in compact mode the essential ones. */
+  private renderControlBar(): TemplateResult | typeof nothing {
+    if (this.controls === 'none') return nothing;
+    const { essential, more } = this.renderControls();
+    if (this.controls === 'compact' || more === nothing) return html`<div class="controls" part="controls">${essential}</div>`;
+    if (this.size.width > 0 && this.size.width < 560) {
+      return html`<div class="controls" part="controls">
+        ${essential}
+        <details class="more">
+          <summary>More settings</summary>
+          <div class="controls">${more}</div>
+        </details>
+      </div>`;
+    }
+    return html`<div class="controls" part="controls">${essential}${more}</div>`;
+  }
+
+  private renderState(state: WidgetState): TemplateResult {
+    switch (state.kind) {
+      case 'no-dataset':
+        return html`<div class="state" part="state empty">
+          <p class="what">No data connected.</p>
+          <p class="detail">Put this widget inside a &lt;crm-data&gt; element, or give it data="…" with the id of one.</p>
+        </div>`;
+      case 'empty':
+        return html`<div class="state" part="state empty">
+          <p class="what">${state.message}</p>
+          ${state.canLoad
+            ? html`<p class="detail">Load orders (and touches, costs, customers) as CSV or JSON to see the numbers.</p>
+                <div class="actions">
+                  <button class="primary" @click=${this.pickFiles}>Load files…</button>
+                  <input class="sr-only" type="file" multiple accept=".csv,.tsv,.txt,.json,.ndjson" aria-label="Data files" tabindex="-1" @change=${this.filesPicked} />
+                </div>`
+            : nothing}
+        </div>`;
+      case 'loading': {
+        const f = this.fmt;
+        const bytes = state.bytes > 0 ? `${(state.bytes / 1e6).toFixed(1)} MB${state.bytesTotal !== null ? ` of ${(state.bytesTotal / 1e6).toFixed(1)} MB` : ''}` : '';
+        const rows = state.rows > 0 ? `${f.count(state.rows)} rows` : '';
+        return html`<div class="state" part="state loading" role="status">
+          <p class="what">${state.label}</p>
+          <progress aria-label="Loading progress" max=${state.bytesTotal ?? 1} value=${ifDefined(state.bytesTotal !== null ? state.bytes : undefined)}></progress>
+          ${bytes !== '' || rows !== '' ? html`<p class="detail">${[bytes, rows].filter((s) => s !== '').join(' · ')}</p>` : nothing}
+          ${state.canCancel ? html`<div class="actions"><button @click=${() => this.source.handle?.cancel()}>Cancel</button></div>` : nothing}
+        </div>`;
+      }
+      case 'error': {
+        const e = state.error;
+        const where = [e.source, e.table, e.column !== undefined ? `column ${e.column}` : undefined, e.line !== undefined ? `line ${e.line}` : undefined].filter((s) => s !== undefined).join(', ');
+        return html`<div class="state" part="state error" role="alert">
+          <p class="what">${e.message}</p>
+          ${where !== '' ? html`<p class="where">In ${where}.</p>` : nothing} ${e.hint !== undefined ? html`<p class="detail">${e.hint}</p>` : nothing}
+          <div class="actions"><button class="primary" @click=${state.retry}>Retry</button></div>
+        </div>`;
+      }
+      case 'ready':
+        return html`${this.shown === 'table' ? this.renderTable() : this.renderReady()}
+          <p class="sr-only" part="summary">${this.summary()}</p>`;
+    }
+  }
+
+  /** A chart area: the SVG the charts draw into and the tooltip. */
+  protected chartArea(extraClass = ''): TemplateResult {
+    return html`<div class="chart ${extraClass}" part="chart-area">
+      <svg class="plot" part="chart"></svg>
+      <div class="tooltip" part="tooltip" role="presentation" hidden></div>
+    </div>`;
+  }
+
+  private renderTable(): TemplateResult {
+    const t = this.table();
+    if (t === null) return html``;
+    const show = (v: string | number, c: number): string => (typeof v === 'number' ? (t.format !== undefined ? t.format(v, c) : this.fmt.number(v)) : v);
+    return html`<div class="table-wrap" part="table" tabindex="0" role="region" aria-label=${t.caption}>
+      <table>
+        <caption>
+          ${t.caption}
+        </caption>
+        <thead>
+          <tr>
+            ${t.header.map((h) => html`<th scope="col">${h}</th>`)}
+          </tr>
+        </thead>
+        <tbody>
+          ${t.rows.map((row) => html`<tr>${row.map((v, c) => (c === 0 ? html`<th scope="row" title=${String(v)}>${show(v, c)}</th>` : html`<td>${show(v, c)}</td>`))}</tr>`)}
+        </tbody>
+      </table>
+    </div>`;
+  }
+
+  private renderFooter(): TemplateResult {
+    return html`<div class="footer" part="footer">
+      <p class="footnote" part="footnote">${this.footnote()}</p>
+      <div class="exports" role="group" aria-label="View and export">
+        <button aria-pressed=${this.shown === 'table' ? 'true' : 'false'} @click=${this.toggleView}>Table</button>
+        <button @click=${this.exportCsv}>CSV</button>
+        ${this.shown === 'chart' ? html`<button @click=${this.exportSvg}>SVG</button><button @click=${this.exportPng}>PNG</button>` : nothing}
+      </div>
+      ${this.exportError !== null ? html`<p class="note" role="alert">${this.exportError}</p>` : nothing}
+    </div>`;
+  }
+
+  /** The footnote: the widget's definition, then time zone, range and when the data was loaded. */
+  protected footnote(): string {
+    const parts = [this.definition()];
+    const first = Object.values(this.results)[0] as { range?: { from: string | null; to: string | null } } | undefined;
+    const range = first?.range;
+    if (range !== undefined && range.from !== null && range.to !== null) parts.push(`${range.from} to ${range.to}`);
+    const report = this.source.handle?.snapshot.report ?? null;
+    if (this.queries.fromSummary) parts.push('pre-aggregated data');
+    else if (report !== null) {
+      parts.push(`times in ${report.timezone}`);
+      parts.push(`loaded ${this.fmt.dateTime(report.loadedAt, Intl.DateTimeFormat().resolvedOptions().timeZone)}`);
+    }
+    return parts.filter((p) => p !== '').join(' · ');
+  }
+
+  protected override updated(changed: PropertyValues): void {
+    super.updated(changed);
+    if (this.state().kind !== 'ready' || this.shown !== 'chart' || this.chartBox === null) return;
+    const inputs = [this.results, this.size.width, this.theme, this.locale, this.currency, this.shown, ...this.drawInputs()];
+    if (inputs.length === this.drawnWith.length && inputs.every((v, i) => v === this.drawnWith[i])) return;
+    this.drawnWith = inputs;
+    if (this.tooltipHost === null || !this.chartBox.contains(this.tipElement)) this.tooltipHost = createTooltip(this.chartBox, this.tipElement!);
+    this.drawCharts(this.chartTheme(), this.tooltipHost);
+  }
+
+  /** Width available to charts. */
+  protected get chartWidth(): number {
+    return Math.max(280, this.size.width || this.clientWidth || 640);
+  }
+
+  /** The chart colours and font, resolved from the widget's custom properties. */
+  protected chartTheme(): ChartTheme {
+    const style = getComputedStyle(this);
+    const v = (name: string, fallback: string): string => style.getPropertyValue(name).trim() || fallback;
+    return {
+      series: Array.from({ length: 10 }, (_, i) => v(`--_s${i + 1}`, '#4269d0')),
+      neutral: v('--_neutral', '#b8bfca'),
+      text: v('--_text', '#1f2430'),
+      muted: v('--_muted', '#5b6472'),
+      grid: v('--_grid', '#e6e9ee'),
+      background: v('--_bg', '#ffffff'),
+      accent: v('--_accent', '#2f5fd0'),
+      sequentialLow: v('--_seq-low', '#eef3fc'),
+      sequentialHigh: v('--_seq-high', '#1f4fa8'),
+      fontFamily: style.fontFamily || 'system-ui, sans-serif',
+      fontSize: Math.max(10, Math.min(16, parseFloat(style.fontSize) || 13)),
+    };
+  }
+
+  private toggleView(): void {
+    this.shown = this.shown === 'chart' ? 'table' : 'chart';
+    this.drawnWith = [];
+  }
+
+  private exportCsv(): void {
+    const t = this.table();
+    if (t !== null) download(fileName(this.exportName, 'csv'), csvText(t.header, t.rows), 'text/csv');
+  }
+
+  private exportSvg(): void {
+    if (this.plot === null) return;
+    download(fileName(this.exportName, 'svg'), svgMarkup(this.plot, this.chartTheme().background), 'image/svg+xml');
+  }
+
+  private async exportPng(): Promise<void> {
+    if (this.plot === null) return;
+    try {
+      this.exportError = null;
+      download(fileName(this.exportName, 'png'), await pngBlob(this.plot, this.chartTheme().background));
+    } catch (error) {
+      this.exportError = error instanceof Error ? error.message : String(error);
+    }
+  }
+
+  private pickFiles(): void {
+    this.renderRoot.querySelector<HTMLInputElement>('input[type=file]')?.click();
+  }
+
+  private filesPicked(event: Event): void {
+    const input = event.target as HTMLInputElement;
+    const files = [...(input.files ?? [])];
+    input.value = '';
+    if (files.length > 0) void this.source.handle?.load(files).catch(() => undefined);
+  }
+}
