@@ -31,6 +31,11 @@ export default {
           '--disable-component-update',
           '--disable-sync',
           '--no-first-run',
+          // test pages run two at a time: the one in the background must not have its timers,
+          // rendering and observers throttled
+          '--disable-background-timer-throttling',
+          '--disable-renderer-backgrounding',
+          '--disable-backgrounding-occluded-windows',
         ],
       },
     }),

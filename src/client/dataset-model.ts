@@ -44,7 +44,7 @@ export class DatasetModel implements DatasetHandle {
   private current: DatasetSnapshot = { status: 'empty', progress: null, error: null, report: null, version: 0 };
   private listeners = new Set<() => void>();
   private engineOptions: EngineOptions = {};
-  private engineKey = '';
+  private engineKey = '{}';
   private instance: CrmEngine | null = null;
   private controller: AbortController | null = null;
   private lastInput: LoadInput | null = null;

@@ -32,11 +32,18 @@ export class GridNavigationController implements ReactiveController {
     this.host.removeEventListener('keydown', this.onKeyDown);
   }
 
-  /** Gives the tab stop to the first mark when none of the current marks has it (after a redraw). */
   hostUpdated(): void {
+    this.refresh();
+  }
+
+  /** Gives the tab stop to the first mark when none of the current marks has it (call after a redraw). */
+  refresh(): void {
     const marks = this.marks();
     if (marks.length === 0) return;
-    if (!marks.some((m) => m.element.getAttribute('tabindex') === '0')) marks[0]!.element.setAttribute('tabindex', '0');
+    if (marks.some((m) => m.element.getAttribute('tabindex') === '0')) return;
+    // the first mark in reading order: leftmost column, then top row
+    const first = marks.reduce((best, m) => (m.col < best.col || (m.col === best.col && m.row < best.row) ? m : best));
+    first.element.setAttribute('tabindex', '0');
   }
 
   private marks(): Mark[] {

@@ -157,6 +157,8 @@ export class CrmData extends LitElement {
    * detected from their columns and names, or `{ orders: file, touches: url, ... }`.
    */
   async load(input: FileList | File[] | LoadInput): Promise<void> {
+    // options set as attributes apply first (a load right after creating the element would miss them)
+    await this.updateComplete;
     const normalized: LoadInput = typeof FileList !== 'undefined' && input instanceof FileList ? [...input] : (input as LoadInput);
     await this.run(() => this.model.load(normalized));
   }

@@ -265,7 +265,7 @@ export class CrmRfm extends CrmWidget {
       </header>
       ${page === undefined
         ? html`<p role="status">Loading…</p>`
-        : html`<div class="table-wrap" tabindex="0" role="region" aria-label=${title}>
+        : html`<div class="table-wrap" tabindex="0" role="region" aria-label=${`${title}, table`}>
               <table>
                 <thead>
                   <tr>

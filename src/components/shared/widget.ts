@@ -301,6 +301,7 @@ export abstract class CrmWidget extends LitElement {
     this.drawnWith = inputs;
     if (this.tooltipHost === null || !this.chartBox.contains(this.tipElement)) this.tooltipHost = createTooltip(this.chartBox, this.tipElement!);
     this.drawCharts(this.chartTheme(), this.tooltipHost);
+    this.navigation.refresh();
   }
 
   /** Width available to charts. */

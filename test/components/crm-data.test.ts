@@ -1,0 +1,59 @@
+import { expect, fixture, fixtureSync, html, waitUntil } from '@open-wc/testing';
+import type { CrmData, CrmLoadEvent } from '../../src/index.js';
+import { files, MARKUP, record } from './harness.js';
+
+describe('<crm-data>', function () {
+  this.timeout(60_000);
+
+  it('shows an accessible upload area, then what was loaded and the rejected rows as text', async () => {
+    const data = await fixture<CrmData>(html`<crm-data upload></crm-data>`);
+    await expect(data).to.be.accessible();
+    const loads = record<CrmLoadEvent>(data, 'crm-load');
+    const bad = new File([`customer_id,ordered_at,revenue\na,2024-01-10T10:00:00Z,100\n${MARKUP},not a date,5\n`], 'orders.csv');
+    await data.load([bad]);
+    await waitUntil(() => data.shadowRoot!.querySelector('[part=report]') !== null, 'no report');
+    const report = data.shadowRoot!.querySelector('[part=report]')!;
+    expect(report.textContent).to.contain('orders');
+    expect(report.textContent).to.contain('1 rows');
+    expect(report.textContent).to.contain('1 rejected');
+    expect(report.querySelector('details')!.textContent).to.contain('not a date');
+    expect(report.querySelector('img')).to.equal(null);
+    expect(loads).to.have.length(1);
+    expect(loads[0]!.detail.report.tables.orders!.rowsAccepted).to.equal(1);
+    await expect(data).to.be.accessible();
+  });
+
+  it('loads URL attributes, reports failures as crm-error, and rejects bad column JSON', async () => {
+    const wrapper = fixtureSync<HTMLElement>(html`<div></div>`);
+    const data = document.createElement('crm-data');
+    const errors = record<CustomEvent>(data, 'crm-error');
+    const loads = record<CrmLoadEvent>(data, 'crm-load');
+    data.setAttribute('orders', '/api/orders.csv');
+    wrapper.appendChild(data);
+    await waitUntil(() => loads.length === 1, 'the URL did not load');
+    expect(data.report!.tables.orders!.rowsAccepted).to.equal(2);
+    data.setAttribute('orders', '/api/500');
+    await waitUntil(() => errors.length === 1, 'no crm-error');
+    expect(errors[0]!.detail.error.code).to.equal('http-status');
+    // the failed reload keeps the previous data
+    expect(data.report!.tables.orders!.rowsAccepted).to.equal(2);
+    data.setAttribute('columns', '{not json');
+    await waitUntil(() => errors.length === 2, 'no crm-error for the columns');
+    expect(errors[1]!.detail.error.message).to.contain('columns attribute is not valid JSON');
+  });
+
+  it('keeps its worker when moved, and ends it when removed', async () => {
+    const wrapper = fixtureSync<HTMLElement>(html`<div><section></section></div>`);
+    const data = document.createElement('crm-data');
+    wrapper.appendChild(data);
+    await data.load(files());
+    const engine = data.engine!;
+    wrapper.querySelector('section')!.appendChild(data);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(engine.disposed).to.equal(false);
+    expect(data.engine).to.equal(engine);
+    data.remove();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(engine.disposed).to.equal(true);
+  });
+});

@@ -1,0 +1,173 @@
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import type { CrmRevenue } from '../../src/index.js';
+import { toPayload } from '../../src/index.js';
+import { choose, focused, inState, kpi, MARKUP, marks, mount, press, ready, record, root } from './harness.js';
+
+describe('<crm-revenue>', function () {
+  this.timeout(60_000);
+
+  it('is accessible and shows the KPIs of the data, hand-computed', async () => {
+    const { widget } = await mount<CrmRevenue>('crm-revenue');
+    await expect(widget).to.be.accessible();
+    expect(kpi(widget, 'Total revenue')).to.equal('€320.00');
+    expect(kpi(widget, 'CRM revenue')).to.equal('€290.00');
+    expect(root(widget).querySelector('.kpis')!.textContent).to.contain('90.6% of revenue');
+    // c is the only holdout customer: too few for a lift
+    expect(kpi(widget, 'Incremental revenue')).to.equal('Not enough holdout data');
+    expect(root(widget).querySelector('[part=footnote]')!.textContent).to.contain('Last touch attribution, 5-day window, counted when sent');
+  });
+
+  it('reflects attributes into properties and renders its parts', async () => {
+    const { widget } = await mount<CrmRevenue>('crm-revenue', { model: 'linear', window: '7d', period: 'quarter', controls: 'compact', theme: 'dark' });
+    expect([widget.model, widget.window, widget.period, widget.controls, widget.theme]).to.deep.equal(['linear', '7d', 'quarter', 'compact', 'dark']);
+    for (const part of ['header', 'title', 'controls', 'kpis', 'chart', 'footnote']) expect(root(widget).querySelector(`[part~=${part}]`), part).to.not.equal(null);
+    // compact: the essential controls only
+    expect(root(widget).querySelector('[part~=basis]')).to.equal(null);
+    expect(root(widget).querySelector('[part~=model] select')).to.not.equal(null);
+    // one bar per quarter: Q1 2024 only
+    expect(marks(widget).every((m) => m.getAttribute('data-nav-col') === '0')).to.equal(true);
+  });
+
+  it('fires crm-params-change for a user choice and none for a programmatic change', async () => {
+    const { widget } = await mount<CrmRevenue>('crm-revenue');
+    const events = record<CustomEvent>(widget, 'crm-params-change');
+    widget.window = '14d';
+    await ready(widget);
+    expect(events).to.have.length(0);
+    choose(widget, 'model', 'first_touch');
+    expect(events).to.have.length(1);
+    expect(events[0]!.detail.changed).to.equal('model');
+    expect(events[0]!.detail.params.model).to.equal('first_touch');
+    expect(events[0]!.bubbles && events[0]!.composed).to.equal(true);
+    expect(widget.model).to.equal('first_touch');
+  });
+
+  it('re-queries when the window changes: 1 hour credits nothing, so CRM revenue drops to zero', async () => {
+    const { widget } = await mount<CrmRevenue>('crm-revenue');
+    widget.window = '1h';
+    await waitUntil(() => kpi(widget, 'CRM revenue') === '€0.00', 'CRM revenue did not drop', { timeout: 10_000 });
+    expect(kpi(widget, 'Total revenue')).to.equal('€320.00');
+  });
+
+  it('renders data values with markup as text (legend, labels, table)', async () => {
+    const { widget } = await mount<CrmRevenue>('crm-revenue');
+    const legend = root(widget).querySelector('.legend')!;
+    expect(legend.textContent).to.contain(MARKUP);
+    expect(root(widget).querySelector('img')).to.equal(null);
+    expect(marks(widget).some((m) => m.getAttribute('aria-label')!.includes(MARKUP))).to.equal(true);
+    (root(widget).querySelector('.exports button') as HTMLButtonElement).click();
+    await widget.updateComplete;
+    expect(root(widget).querySelector('table')!.textContent).to.contain(MARKUP);
+    expect(root(widget).querySelector('table img')).to.equal(null);
+  });
+
+  it('moves between bars with the arrow keys, one tab stop per chart', async () => {
+    const { widget } = await mount<CrmRevenue>('crm-revenue');
+    const all = marks(widget);
+    const stops = all.filter((m) => m.getAttribute('tabindex') === '0');
+    expect(stops).to.have.length(1);
+    // the tab stop is the first bar in reading order: January
+    expect(stops[0]!.getAttribute('data-nav-col')).to.equal('0');
+    // email has bars in January and February: move right along it
+    const email = all.filter((m) => m.getAttribute('aria-label')!.startsWith('email,'));
+    expect(email.map((m) => m.getAttribute('aria-label'))).to.deep.equal(['email, Jan 2024: €100.00', 'email, Feb 2024: €80.00']);
+    email[0]!.focus();
+    press(widget, 'ArrowRight');
+    expect(focused(widget)).to.equal(email[1]);
+    expect(email[1]!.getAttribute('tabindex')).to.equal('0');
+    // the tooltip shows the period's breakdown on hover (and on focus, when the page has focus)
+    email[1]!.dispatchEvent(new PointerEvent('pointerenter'));
+    const tip = root(widget).querySelector<HTMLElement>('.tooltip')!;
+    expect(tip.hidden).to.equal(false);
+    expect(tip.textContent).to.contain('Feb 2024');
+    expect(tip.textContent).to.contain('Non-CRM€40.00');
+    expect(tip.textContent).to.contain('Total€120.00');
+    email[1]!.dispatchEvent(new PointerEvent('pointerleave'));
+    expect(tip.hidden).to.equal(true);
+    press(widget, 'Home');
+    expect(focused(widget)).to.equal(email[0]);
+    // down: the nearest bar of the next series (non-CRM has bars every month)
+    press(widget, 'ArrowDown');
+    expect(focused(widget)!.getAttribute('aria-label')).to.match(/^(sms|Non-CRM), Jan 2024/);
+  });
+
+  it('asks for data when there is none, and says how to connect one', async () => {
+    const lonely = await fixture<CrmRevenue>(html`<crm-revenue></crm-revenue>`);
+    const state = await inState(lonely, 'empty');
+    expect(state.textContent).to.contain('No data connected');
+    await expect(lonely).to.be.accessible();
+    const wrapper = await fixture<HTMLElement>(html`<crm-data><crm-revenue></crm-revenue></crm-data>`);
+    const nested = wrapper.querySelector('crm-revenue')!;
+    const empty = await inState(nested, 'empty');
+    expect(empty.textContent).to.contain('No data loaded yet');
+    expect(empty.querySelector('button')!.textContent).to.contain('Load files');
+    await expect(nested).to.be.accessible();
+  });
+
+  it('shows loading progress with a cancel button, then an error with what to do and a retry', async () => {
+    const wrapper = await fixture<HTMLElement>(html`<crm-data><crm-revenue></crm-revenue></crm-data>`);
+    const data = wrapper as unknown as import('../../src/index.js').CrmData;
+    const widget = wrapper.querySelector('crm-revenue')!;
+    let answer: (r: Response) => void = () => undefined;
+    let calls = 0;
+    data.fetcher = () => {
+      calls++;
+      return new Promise<Response>((resolve) => (answer = resolve));
+    };
+    data.orders = '/api/stalled-orders.csv';
+    const loading = await inState(widget, 'loading');
+    expect(loading.querySelector('progress')).to.not.equal(null);
+    expect(loading.querySelector('button')!.textContent).to.equal('Cancel');
+    await expect(widget).to.be.accessible();
+    const errors = record<CustomEvent>(wrapper, 'crm-error');
+    // answer once the download has started (the worker starts first)
+    await waitUntil(() => calls === 1, 'the download never started');
+    answer(new Response('boom', { status: 503, statusText: 'Service Unavailable' }));
+    const error = await inState(widget, 'error');
+    expect(error.textContent).to.contain('answered HTTP 503');
+    expect(error.textContent).to.contain('The server failed');
+    expect(error.querySelector('button')!.textContent).to.equal('Retry');
+    expect(errors).to.have.length(1);
+    await expect(widget).to.be.accessible();
+  });
+
+  it('renders a pre-aggregated payload with no worker, from .result and from summary-src', async () => {
+    const { widget: source } = await mount<CrmRevenue>('crm-revenue');
+    const engine = (source as unknown as { source: { handle: { engine: import('../../src/index.js').CrmEngine } } }).source.handle.engine;
+    const payloads = [
+      toPayload(await engine.query({ kind: 'kpis', params: {} })),
+      toPayload(await engine.query({ kind: 'attribution', params: { period: 'month' } })),
+      toPayload(await engine.query({ kind: 'incrementality', params: {} })),
+    ];
+    const fromResult = await fixture<CrmRevenue>(html`<crm-revenue locale="en-US" currency="EUR" .result=${payloads}></crm-revenue>`);
+    await ready(fromResult);
+    expect(kpi(fromResult, 'CRM revenue')).to.equal('€290.00');
+    expect(root(fromResult).querySelector('[part=footnote]')!.textContent).to.contain('pre-aggregated');
+    const url = URL.createObjectURL(new Blob([JSON.stringify(payloads)], { type: 'application/json' }));
+    const fromUrl = await fixture<CrmRevenue>(html`<crm-revenue locale="en-US" currency="EUR" summary-src=${url}></crm-revenue>`);
+    await ready(fromUrl);
+    expect(kpi(fromUrl, 'Total revenue')).to.equal('€320.00');
+    await expect(fromUrl).to.be.accessible();
+  });
+
+  it('drops a slow summary superseded by a newer one', async () => {
+    const { widget: source } = await mount<CrmRevenue>('crm-revenue');
+    const engine = (source as unknown as { source: { handle: { engine: import('../../src/index.js').CrmEngine } } }).source.handle.engine;
+    const kpis = toPayload(await engine.query({ kind: 'kpis', params: {} })) as { current: { netRevenue: number } };
+    const slow = { ...kpis, current: { ...kpis.current, netRevenue: 1 } };
+    const widget = await fixture<CrmRevenue>(html`<crm-revenue locale="en-US" currency="EUR"></crm-revenue>`);
+    widget.fetcher = async (url: string) => {
+      if (url.endsWith('/slow.json')) {
+        await new Promise((resolve) => setTimeout(resolve, 400));
+        return new Response(JSON.stringify(slow), { headers: { 'content-type': 'application/json' } });
+      }
+      return new Response(JSON.stringify(kpis), { headers: { 'content-type': 'application/json' } });
+    };
+    widget.summarySrc = '/slow.json';
+    await widget.updateComplete;
+    widget.summarySrc = '/fast.json';
+    await ready(widget);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(kpi(widget, 'Total revenue')).to.equal('€320.00');
+  });
+});

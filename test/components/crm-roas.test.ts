@@ -1,0 +1,71 @@
+import { expect } from '@open-wc/testing';
+import type { CrmRoas } from '../../src/index.js';
+import { choose, focused, marks, mount, press, ready, record, root } from './harness.js';
+
+/** The data table's cells, as text, by row label. */
+async function tableRows(widget: CrmRoas): Promise<Map<string, string[]>> {
+  const toggle = [...root(widget).querySelectorAll<HTMLButtonElement>('.exports button')].find((b) => b.textContent === 'Table')!;
+  toggle.click();
+  await widget.updateComplete;
+  const rows = new Map<string, string[]>();
+  for (const tr of root(widget).querySelectorAll('tbody tr')) {
+    const cells = [...tr.children].map((c) => c.textContent!.trim());
+    rows.set(cells[0]!, cells.slice(1));
+  }
+  toggle.click();
+  await widget.updateComplete;
+  return rows;
+}
+
+describe('<crm-roas>', function () {
+  this.timeout(60_000);
+
+  it('computes ROAS per channel and period from costs plus per-touch costs (hand-computed)', async () => {
+    const { widget } = await mount<CrmRoas>('crm-roas', { period: 'month' });
+    await expect(widget).to.be.accessible();
+    const rows = await tableRows(widget);
+    // January: email 100 / 20, sms 50 / (5 + 0.50 per-touch), blended 150 / 25.50
+    expect(rows.get('2024-01-01')).to.deep.equal(['5.00×', '9.09×', '€25.50', '€150.00', '5.88×']);
+    // February: email 80 / 10; sms has no cost: a gap, not zero
+    expect(rows.get('2024-02-01')).to.deep.equal(['8.00×', '–', '€10.00', '€80.00', '8.00×']);
+    // March: no cost at all, so no ROAS anywhere
+    expect(rows.get('2024-03-01')!.slice(-1)).to.deep.equal(['–']);
+    // the blended line has points in January and February only
+    const blended = marks(widget).filter((m) => m.getAttribute('aria-label')!.startsWith('Blended'));
+    expect(blended.map((m) => m.getAttribute('aria-label'))).to.deep.equal(['Blended, Jan 2024: 5.88×', 'Blended, Feb 2024: 8.00×']);
+  });
+
+  it('draws the break-even line and a target, and reflects its attributes', async () => {
+    const { widget } = await mount<CrmRoas>('crm-roas', { period: 'month', target: '4', 'by-campaign': '', bars: '' });
+    expect([widget.target, widget.byCampaign, widget.bars, widget.period]).to.deep.equal([4, true, true, 'month']);
+    const text = [...root(widget).querySelectorAll('svg.plot text')].map((t) => t.textContent);
+    expect(text).to.include('Break-even');
+    expect(text).to.include('Target 4.00×');
+    // by campaign: Welcome and Winback on email, (none) on sms
+    expect(root(widget).querySelector('.legend')!.textContent).to.contain('Welcome (email)');
+  });
+
+  it('shows incremental ROAS per channel, n/a without enough holdout data', async () => {
+    const { widget } = await mount<CrmRoas>('crm-roas', { metric: 'incremental' });
+    const labels = [...root(widget).querySelectorAll('svg.plot text')].map((t) => t.textContent);
+    expect(labels).to.include('email');
+    expect(labels).to.include('n/a');
+    await expect(widget).to.be.accessible();
+  });
+
+  it('fires crm-params-change on user changes only, and navigates points by keyboard', async () => {
+    const { widget } = await mount<CrmRoas>('crm-roas', { period: 'month' });
+    const events = record<CustomEvent>(widget, 'crm-params-change');
+    widget.window = '7d';
+    await ready(widget);
+    expect(events).to.have.length(0);
+    choose(widget, 'period', 'week');
+    expect(events.map((e) => e.detail.changed)).to.deep.equal(['period']);
+    await ready(widget);
+    const stop = marks(widget).find((m) => m.getAttribute('tabindex') === '0')!;
+    stop.focus();
+    press(widget, 'ArrowRight');
+    expect(focused(widget)).to.not.equal(stop);
+    expect(focused(widget)!.getAttribute('data-nav-row')).to.equal(stop.getAttribute('data-nav-row'));
+  });
+});
