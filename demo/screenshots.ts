@@ -8,6 +8,13 @@ import { createServer } from 'vite';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = `${root}docs/screenshots`;
 const WIDGETS = ['crm-data', 'crm-revenue', 'crm-roas', 'crm-retention', 'crm-rfm'];
+/** Other views: element, attribute, value. */
+const VARIANTS: [string, string, string][] = [
+  ['crm-revenue', 'panel', 'models'],
+  ['crm-revenue', 'panel', 'incremental'],
+  ['crm-roas', 'metric', 'incremental'],
+  ['crm-retention', 'view', 'curves'],
+];
 const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 
 async function main(): Promise<void> {
@@ -44,6 +51,26 @@ async function main(): Promise<void> {
           const element = page.locator(name === 'crm-data' ? 'crm-data section.upload' : name).first();
           if ((await element.count()) === 0) continue;
           await element.screenshot({ path: `${out}/${name}-${theme}-${width}.png` });
+        }
+        // other views of the widgets, at full width
+        if (width === 1200) {
+          for (const [name, attribute, value] of VARIANTS) {
+            if (only.length > 0 && !only.includes(name)) continue;
+            await page.evaluate(([n, a, v]) => document.querySelector(n)!.setAttribute(a, v), [name, attribute, value] as const);
+            await page.waitForFunction((n) => {
+              const root = document.querySelector(n)!.shadowRoot!;
+              return root.querySelector('.footer') !== null && root.querySelector('[aria-busy=true]') === null;
+            }, name);
+            await page.waitForTimeout(300);
+            await page.locator(name).first().screenshot({ path: `${out}/${name}-${value}-${theme}-${width}.png` });
+          }
+          // an RFM cell clicked: the customer list
+          if (only.length === 0 || only.includes('crm-rfm')) {
+            await page.locator('crm-rfm svg.plot rect[data-nav-row]').first().click();
+            await page.waitForFunction(() => document.querySelector('crm-rfm')!.shadowRoot!.querySelector('[part=customers] tbody') !== null);
+            await page.waitForTimeout(200);
+            await page.locator('crm-rfm').first().screenshot({ path: `${out}/crm-rfm-customers-${theme}-${width}.png` });
+          }
         }
         await page.close();
         console.log(`${theme} ${width}px done`);

@@ -1,9 +1,53 @@
 /**
  * Behaviour shared by the marks of every chart: keyboard position, accessible label, and the tooltip
  * on hover and on focus; activation (click, Enter, Space) when the chart offers it.
+ *
+ * A chart has hundreds of marks at a daily period, so the pointer, focus and click listeners live
+ * once on the chart's `<svg>` (delegation) and each mark only carries its attributes: a repaint after
+ * a parameter change adds no listeners.
  */
 import type { Selection } from 'd3-selection';
 import type { Tip, TooltipHost } from './theme.js';
+
+interface MarkBehaviour {
+  tip: () => Tip;
+  tooltip: TooltipHost;
+  onActivate: (() => void) | undefined;
+}
+
+const behaviours = new WeakMap<Element, MarkBehaviour>();
+const delegating = new WeakSet<Element>();
+
+/** The mark an event happened on, with its behaviour. */
+function markOf(target: EventTarget | null, svg: Element): [Element, MarkBehaviour] | null {
+  if (!(target instanceof Element) || !svg.contains(target)) return null;
+  const mark = target.closest('[data-nav-row]');
+  if (mark === null || !svg.contains(mark)) return null;
+  const behaviour = behaviours.get(mark);
+  return behaviour === undefined ? null : [mark, behaviour];
+}
+
+function delegate(svg: Element): void {
+  if (delegating.has(svg)) return;
+  delegating.add(svg);
+  const show = (event: Event): void => {
+    const found = markOf(event.target, svg);
+    if (found !== null) found[1].tooltip.show(found[0], found[1].tip());
+  };
+  const hide = (event: Event): void => {
+    const found = markOf(event.target, svg);
+    if (found === null) return;
+    // moving within one mark (onto a child) keeps its tooltip
+    const next = (event as PointerEvent | FocusEvent).relatedTarget;
+    if (next instanceof Node && found[0].contains(next)) return;
+    found[1].tooltip.hide();
+  };
+  svg.addEventListener('pointerover', show);
+  svg.addEventListener('pointerout', hide);
+  svg.addEventListener('focusin', show);
+  svg.addEventListener('focusout', hide);
+  svg.addEventListener('click', (event) => markOf(event.target, svg)?.[1].onActivate?.());
+}
 
 /** Makes a mark navigable and explained: `row`/`col` for the arrow keys, `label` for screen readers. */
 export function interactive<E extends SVGElement>(
@@ -18,10 +62,8 @@ export function interactive<E extends SVGElement>(
     .attr('data-nav-row', options.row)
     .attr('data-nav-col', options.col)
     .attr('focusable', 'true');
-  const show = (): void => options.tooltip.show(node, options.tip());
-  const hide = (): void => options.tooltip.hide();
-  mark.on('pointerenter', show).on('pointerleave', hide).on('focus', show).on('blur', hide);
-  if (options.onActivate !== undefined) {
-    mark.attr('cursor', 'pointer').on('click', () => options.onActivate!());
-  }
+  if (options.onActivate !== undefined) mark.attr('cursor', 'pointer');
+  behaviours.set(node, { tip: options.tip, tooltip: options.tooltip, onActivate: options.onActivate });
+  const svg = node.ownerSVGElement ?? node.closest('svg');
+  if (svg !== null) delegate(svg);
 }

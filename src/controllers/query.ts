@@ -42,6 +42,8 @@ export class QueryController implements ReactiveController {
   private readonly onResults: (() => void) | undefined;
   private readonly onError: ((error: CrmError) => void) | undefined;
   private key = '';
+  /** Which request (dataset version and request as JSON) produced each of `results`. */
+  private resultKeys: Record<string, string> = {};
   private sequence = 0;
   private download: AbortController | null = null;
 
@@ -85,12 +87,15 @@ export class QueryController implements ReactiveController {
       if (this.key !== '') {
         this.key = '';
         this.results = {};
+        this.resultKeys = {};
       }
       this.status = 'idle';
       return;
     }
-    const key = `${snapshot.version}|${JSON.stringify(plan)}`;
-    if (key !== this.key) this.run(key, plan);
+    const keys: Record<string, string> = {};
+    for (const [name, request] of Object.entries(plan)) keys[name] = `${snapshot.version}|${JSON.stringify(request)}`;
+    const key = JSON.stringify(keys);
+    if (key !== this.key) this.run(key, plan, keys);
   }
 
   /** Runs the queries again (after an error). */
@@ -99,19 +104,28 @@ export class QueryController implements ReactiveController {
     this.host.requestUpdate();
   }
 
-  private run(key: string, plan: QueryPlan): void {
+  /**
+   * Runs the plan. A request identical to one whose result is shown (same dataset version, same
+   * parameters) is not sent again: changing the attribution window re-runs what depends on it and
+   * keeps, say, the holdout lift, which does not.
+   */
+  private run(key: string, plan: QueryPlan, keys: Record<string, string>): void {
     this.key = key;
     const sequence = ++this.sequence;
     const engine = this.dataset.handle!.engine!;
     this.status = 'pending';
     this.error = null;
     const names = Object.keys(plan);
-    Promise.all(names.map((name) => engine.query(plan[name] as never)))
+    const shown = this.results;
+    const shownKeys = this.resultKeys;
+    const reuse = (name: string): QueryResult | undefined => (shownKeys[name] === keys[name] ? shown[name] : undefined);
+    Promise.all(names.map((name) => reuse(name) ?? engine.query(plan[name] as never)))
       .then((results) => {
         if (sequence !== this.sequence) return;
         const next: Record<string, QueryResult> = {};
         names.forEach((name, i) => (next[name] = results[i] as QueryResult));
         this.results = next;
+        this.resultKeys = keys;
         this.status = 'ready';
         this.host.requestUpdate();
         this.onResults?.();
@@ -131,6 +145,7 @@ export class QueryController implements ReactiveController {
 
   private useSummary(given: unknown, plan: QueryPlan | null): void {
     this.fromSummary = true;
+    this.resultKeys = {};
     try {
       this.results = matchPlan(Array.isArray(given) ? given : [given], plan);
       this.status = 'ready';
@@ -146,6 +161,7 @@ export class QueryController implements ReactiveController {
   private fetchSummary(key: string, summary: SummarySource, plan: QueryPlan | null): void {
     this.key = key;
     this.fromSummary = true;
+    this.resultKeys = {};
     this.download?.abort();
     const controller = new AbortController();
     this.download = controller;

@@ -37,12 +37,22 @@ export interface Formats {
   multipleShort(value: number): string;
   /** A time (epoch ms) as date and time in a time zone. */
   dateTime(epochMs: number, timeZone: string): string;
+  /** A time (epoch ms) as the date in a time zone. */
+  date(epochMs: number, timeZone: string): string;
 }
 
 /** What is shown for a number that does not exist. */
 export const MISSING = '–';
 
 const cache = new Map<string, Formats>();
+
+let browserZone: string | null = null;
+
+/** The time zone of the person looking (resolved once: building an `Intl.DateTimeFormat` costs ~1 ms). */
+export function localTimeZone(): string {
+  browserZone ??= new Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return browserZone;
+}
 
 /** The formats of a locale (default: the browser's) and currency (null: plain numbers). */
 export function formats(locale?: string | null, currency?: string | null): Formats {
@@ -103,6 +113,19 @@ function build(requested: string | undefined, requestedCurrency: string | null):
   const monthDays = new Intl.DateTimeFormat(locale, { month: 'short', day: 'numeric', timeZone: 'UTC' });
   const oneDecimal = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
   const dateTimes = new Map<string, Intl.DateTimeFormat>();
+  const dates = new Map<string, Intl.DateTimeFormat>();
+  const zoned = (cache: Map<string, Intl.DateTimeFormat>, timeZone: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat => {
+    let f = cache.get(timeZone);
+    if (f === undefined) {
+      try {
+        f = new Intl.DateTimeFormat(locale, { ...options, timeZone });
+      } catch {
+        f = new Intl.DateTimeFormat(locale, { ...options, timeZone: 'UTC' });
+      }
+      cache.set(timeZone, f);
+    }
+    return f;
+  };
   const ok = (v: number): boolean => Number.isFinite(v);
   return {
     locale,
@@ -134,18 +157,7 @@ function build(requested: string | undefined, requestedCurrency: string | null):
       return period === 'day' || period === 'week' ? monthDays.format(start * MS_PER_DAY) : period === 'month' ? months.format(start * MS_PER_DAY) : `Q${Math.floor(new Date(start * MS_PER_DAY).getUTCMonth() / 3) + 1} ${years.format(start * MS_PER_DAY)}`;
     },
     multipleShort: (v) => (ok(v) ? `${oneDecimal.format(v)}×` : MISSING),
-    dateTime: (ms, timeZone) => {
-      if (!ok(ms)) return MISSING;
-      let f = dateTimes.get(timeZone);
-      if (f === undefined) {
-        try {
-          f = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone });
-        } catch {
-          f = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
-        }
-        dateTimes.set(timeZone, f);
-      }
-      return f.format(ms);
-    },
+    dateTime: (ms, timeZone) => (ok(ms) ? zoned(dateTimes, timeZone, { dateStyle: 'medium', timeStyle: 'short' }).format(ms) : MISSING),
+    date: (ms, timeZone) => (ok(ms) ? zoned(dates, timeZone, { dateStyle: 'medium' }).format(ms) : MISSING),
   };
 }

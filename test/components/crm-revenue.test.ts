@@ -49,6 +49,19 @@ describe('<crm-revenue>', function () {
     expect(kpi(widget, 'Total revenue')).to.equal('€320.00');
   });
 
+  it('sends only the requests a change affects: a new window re-runs the KPIs and credits, not the holdout lift', async () => {
+    const { widget, data } = await mount<CrmRevenue>('crm-revenue');
+    const engine = data.datasetHandle.engine!;
+    const before = (await engine.diagnostics()).queries;
+    widget.window = '1h';
+    await waitUntil(() => kpi(widget, 'CRM revenue') === '€0.00', 'CRM revenue did not drop', { timeout: 10_000 });
+    // kpis + attribution; the incrementality result (no window in its parameters) is kept
+    expect((await engine.diagnostics()).queries - before).to.equal(2);
+    widget.window = '5d';
+    await waitUntil(() => kpi(widget, 'CRM revenue') === '€290.00', 'CRM revenue did not come back', { timeout: 10_000 });
+    expect((await engine.diagnostics()).queries - before).to.equal(4);
+  });
+
   it('renders data values with markup as text (legend, labels, table)', async () => {
     const { widget } = await mount<CrmRevenue>('crm-revenue');
     const legend = root(widget).querySelector('.legend')!;
@@ -76,13 +89,13 @@ describe('<crm-revenue>', function () {
     expect(focused(widget)).to.equal(email[1]);
     expect(email[1]!.getAttribute('tabindex')).to.equal('0');
     // the tooltip shows the period's breakdown on hover (and on focus, when the page has focus)
-    email[1]!.dispatchEvent(new PointerEvent('pointerenter'));
+    email[1]!.dispatchEvent(new PointerEvent('pointerover', { bubbles: true }));
     const tip = root(widget).querySelector<HTMLElement>('.tooltip')!;
     expect(tip.hidden).to.equal(false);
     expect(tip.textContent).to.contain('Feb 2024');
     expect(tip.textContent).to.contain('Non-CRM€40.00');
     expect(tip.textContent).to.contain('Total€120.00');
-    email[1]!.dispatchEvent(new PointerEvent('pointerleave'));
+    email[1]!.dispatchEvent(new PointerEvent('pointerout', { bubbles: true }));
     expect(tip.hidden).to.equal(true);
     press(widget, 'Home');
     expect(focused(widget)).to.equal(email[0]);
@@ -143,6 +156,9 @@ describe('<crm-revenue>', function () {
     await ready(fromResult);
     expect(kpi(fromResult, 'CRM revenue')).to.equal('€290.00');
     expect(root(fromResult).querySelector('[part=footnote]')!.textContent).to.contain('pre-aggregated');
+    // the payload fixes the parameters: the controls show them, disabled
+    expect(root(fromResult).querySelector<HTMLFieldSetElement>('fieldset[part=controls]')!.disabled).to.equal(true);
+    expect(root(source).querySelector<HTMLFieldSetElement>('fieldset[part=controls]')!.disabled).to.equal(false);
     const url = URL.createObjectURL(new Blob([JSON.stringify(payloads)], { type: 'application/json' }));
     const fromUrl = await fixture<CrmRevenue>(html`<crm-revenue locale="en-US" currency="EUR" summary-src=${url}></crm-revenue>`);
     await ready(fromUrl);

@@ -340,6 +340,10 @@ export class CrmData extends LitElement {
             </div>
           </details>`
         : nothing}
+      <p class="muted">
+        ${report.dateRange !== null ? `Data from ${f.date(report.dateRange.min, report.timezone)} to ${f.date(report.dateRange.max, report.timezone)} · ` : ''}${f.count(report.customers)}
+        customers · times in ${report.timezone}
+      </p>
       ${report.warnings.length > 0 ? html`<ul class="muted">${report.warnings.map((w) => html`<li>${w}</li>`)}</ul>` : nothing}
     </div>`;
   }

@@ -1,6 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
-import { styleMap } from 'lit/directives/style-map.js';
 import { drawGroupedBars } from '../../charts/grouped-bars.js';
 import { drawStackedBars, type StackSeries } from '../../charts/stacked-bars.js';
 import { seriesColor, type ChartTheme, type TooltipHost } from '../../charts/theme.js';
@@ -9,7 +8,7 @@ import { BASIS_LABELS, DIMENSION_LABELS, durationWords, MODEL_LABELS, PERIOD_LAB
 import type { Period } from '../../core/periods.js';
 import { CREDIT_MODELS, type Basis, type CreditModel, type Dimension } from '../../core/queries.js';
 import type { AttributionResult, IncrementalityResult, KpiResult } from '../../core/results.js';
-import { rangeControl, selectControl, tabs } from '../shared/controls.js';
+import { legend, rangeControl, selectControl, tabs } from '../shared/controls.js';
 import { CrmWidget, type TableData } from '../shared/widget.js';
 import { revenueStyles } from './crm-revenue.styles.js';
 
@@ -156,8 +155,8 @@ export class CrmRevenue extends CrmWidget {
     const panel = this.panel === 'incremental' && !this.hasHoldouts ? 'time' : this.panel;
     return html`${this.renderKpis()}
       ${this.queries.fromSummary ? nothing : tabs('Chart', panel, panels, (v) => this.set('panel', v as RevenuePanel))} ${this.chartArea()}
-      ${panel === 'time' ? this.renderLegend() : nothing}
-      ${panel === 'incremental' ? html`<p class="note">Bars: revenue credited to each channel, and revenue its holdout test confirms as caused by it (lift per customer × customers sent), with the 95% interval.</p>` : nothing}`;
+      ${this.renderLegend(panel)}
+      ${panel === 'incremental' ? html`<p class="note">Attributed: revenue credited to each channel. Incremental: revenue its holdout test confirms the channel caused (lift per customer × customers sent), with the 95% interval.</p>` : nothing}`;
   }
 
   private renderKpis(): TemplateResult | typeof nothing {
@@ -232,11 +231,16 @@ export class CrmRevenue extends CrmWidget {
     return series;
   }
 
-  private renderLegend(): TemplateResult {
+  private renderLegend(panel: RevenuePanel): TemplateResult {
     const theme = this.chartTheme();
-    return html`<ul class="legend" aria-label="Series">
-      ${this.stackSeries(theme).map((s) => html`<li><span class="swatch" style=${styleMap({ background: s.color })}></span><span class="name" title=${s.label}>${s.label}</span></li>`)}
-    </ul>`;
+    if (panel === 'models') return legend('Models', CREDIT_MODELS.map((m, i) => ({ label: MODEL_LABELS[m], color: seriesColor(theme, i) })));
+    if (panel === 'incremental') {
+      return legend('Bars', [
+        { label: 'Attributed', color: seriesColor(theme, 0) },
+        { label: 'Incremental', color: seriesColor(theme, 3) },
+      ]);
+    }
+    return legend('Series', this.stackSeries(theme));
   }
 
   protected override drawInputs(): unknown[] {

@@ -1,6 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
-import { styleMap } from 'lit/directives/style-map.js';
 import { drawGroupedBars } from '../../charts/grouped-bars.js';
 import { drawLines, type LineSeries } from '../../charts/lines.js';
 import { seriesColor, type ChartTheme, type TooltipHost } from '../../charts/theme.js';
@@ -9,7 +8,7 @@ import { BASIS_LABELS, durationWords, MODEL_LABELS, PERIOD_LABELS } from '../../
 import type { Period } from '../../core/periods.js';
 import { CREDIT_MODELS, type Basis, type CreditModel } from '../../core/queries.js';
 import type { IncrementalityResult, RoasResult } from '../../core/results.js';
-import { rangeControl, selectControl, tabs } from '../shared/controls.js';
+import { legend, rangeControl, selectControl, tabs } from '../shared/controls.js';
 import { CrmWidget, type TableData } from '../shared/widget.js';
 
 /** Which return is shown. */
@@ -42,7 +41,7 @@ export class CrmRoas extends CrmWidget {
   /** `send`, `open` or `click`. */
   @property({ reflect: true }) basis: Basis = 'send';
   /** Points per `day`, `week` (default) or `month`. */
-  @property({ reflect: true }) period: Period = 'week';
+  @property({ reflect: true }) period: Period = 'month';
   /** `attributed` (revenue / cost), `margin` (margin / cost) or `incremental` (holdout lift / cost). */
   @property({ reflect: true }) metric: RoasMetric = 'attributed';
   /** One line per campaign instead of per channel. */
@@ -156,10 +155,12 @@ export class CrmRoas extends CrmWidget {
     const theme = this.chartTheme();
     return html`${this.queries.fromSummary ? nothing : tabs('Return on', this.metric, metrics, (v) => this.set('metric', v as RoasMetric))} ${this.chartArea()}
       ${this.metric !== 'incremental'
-        ? html`<ul class="legend" aria-label="Lines">
-            ${this.lines(theme).map((s) => html`<li><span class="swatch" style=${styleMap({ background: s.color })}></span><span class="name" title=${s.label}>${s.label}</span></li>`)}
-          </ul>`
-        : html`<p class="note">Incremental ROAS: revenue the holdout test shows each channel caused (lift per customer × customers sent), divided by the channel's cost, over the whole range.</p>`}`;
+        ? legend('Lines', this.lines(theme))
+        : html`${legend('Bars', [
+              { label: 'Attributed ROAS', color: seriesColor(theme, 0) },
+              { label: 'Incremental ROAS', color: seriesColor(theme, 3) },
+            ])}
+            <p class="note">Incremental ROAS: revenue the holdout test shows each channel caused (lift per customer × customers sent), divided by the channel's cost, over the whole range.</p>`}`;
   }
 
   protected override drawInputs(): unknown[] {

@@ -1,5 +1,6 @@
 /** Parameter controls shared by the widgets: labelled selects and a date range. */
 import { html, type TemplateResult } from 'lit';
+import { styleMap } from 'lit/directives/style-map.js';
 
 /** A labelled select; `onChange` gets the chosen value. */
 export function selectControl(label: string, value: string, options: [string, string][], onChange: (value: string) => void, part = ''): TemplateResult {
@@ -27,4 +28,11 @@ export function tabs(label: string, value: string, options: [string, string][], 
   return html`<div class="tabs" role="group" aria-label=${label} part="tabs">
     ${options.map(([v, text]) => html`<button aria-pressed=${v === value ? 'true' : 'false'} @click=${() => onChange(v)}>${text}</button>`)}
   </div>`;
+}
+
+/** A legend: a swatch and a name per series (names are text, truncated with the full name as a title). */
+export function legend(label: string, items: { label: string; color: string }[]): TemplateResult {
+  return html`<ul class="legend" part="legend" aria-label=${label}>
+    ${items.map((s) => html`<li><span class="swatch" style=${styleMap({ background: s.color })}></span><span class="name" title=${s.label}>${s.label}</span></li>`)}
+  </ul>`;
 }

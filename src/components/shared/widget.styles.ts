@@ -111,6 +111,23 @@ export const widgetStyles = css`
     font-weight: 600;
     margin: 0;
   }
+  .visually-hidden {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+  }
+  fieldset.controls {
+    border: 0;
+    margin: 0;
+    padding: 0;
+    min-width: 0;
+  }
+  fieldset.controls:disabled {
+    opacity: 0.6;
+  }
   .controls {
     display: flex;
     flex-wrap: wrap;

@@ -11,7 +11,7 @@ import { property, query, state } from 'lit/decorators.js';
 import type { Fetcher } from '../../client/sources.js';
 import { csvText } from '../../core/csv.js';
 import type { CrmError } from '../../core/errors.js';
-import { formats, type Formats } from '../../core/format.js';
+import { formats, localTimeZone, type Formats } from '../../core/format.js';
 import type { QueryResult } from '../../core/results.js';
 import { pngBlob, svgMarkup } from '../../charts/export.js';
 import type { ChartTheme, TooltipHost } from '../../charts/theme.js';
@@ -180,17 +180,21 @@ export abstract class CrmWidget extends LitElement {
   private renderControlBar(): TemplateResult | typeof nothing {
     if (this.controls === 'none') return nothing;
     const { essential, more } = this.renderControls();
-    if (this.controls === 'compact' || more === nothing) return html`<div class="controls" part="controls">${essential}</div>`;
+    // a pre-aggregated payload fixes the parameters: its controls show them but cannot change them
+    const fixed = this.queries.fromSummary;
+    const bar = (content: TemplateResult): TemplateResult =>
+      html`<fieldset class="controls" part="controls" ?disabled=${fixed} title=${fixed ? 'Set by the pre-aggregated data' : nothing}>
+        <legend class="visually-hidden">Settings</legend>${content}
+      </fieldset>`;
+    if (this.controls === 'compact' || more === nothing) return bar(essential);
     if (this.size.width > 0 && this.size.width < 560) {
-      return html`<div class="controls" part="controls">
-        ${essential}
+      return bar(html`${essential}
         <details class="more">
           <summary>More settings</summary>
           <div class="controls">${more}</div>
-        </details>
-      </div>`;
+        </details>`);
     }
-    return html`<div class="controls" part="controls">${essential}${more}</div>`;
+    return bar(html`${essential}${more}`);
   }
 
   private renderState(state: WidgetState): TemplateResult {
@@ -288,7 +292,7 @@ export abstract class CrmWidget extends LitElement {
     if (this.queries.fromSummary) parts.push('pre-aggregated data');
     else if (report !== null) {
       parts.push(`times in ${report.timezone}`);
-      parts.push(`loaded ${this.fmt.dateTime(report.loadedAt, Intl.DateTimeFormat().resolvedOptions().timeZone)}`);
+      parts.push(`loaded ${this.fmt.dateTime(report.loadedAt, localTimeZone())}`);
     }
     return parts.filter((p) => p !== '').join(' · ');
   }
