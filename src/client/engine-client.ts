@@ -4,6 +4,7 @@
  * When the worker dies, pending calls fail at once; the next call starts a new worker and reloads the
  * dataset from its sources.
  */
+import { startKitWorker } from './kit-worker.js';
 import { CrmError, toCrmError } from '../core/errors.js';
 import { resolveDatasetOptions, type DatasetOptions, type SourceEncoding, type SourceFormat, type SourceSpec } from '../core/options.js';
 import type { ChunkAck, EngineStats, LoadMode, WorkerInput } from '../core/protocol.js';
@@ -20,6 +21,11 @@ import { WorkerConnection, type WorkerSource } from './worker-connection.js';
 export interface EngineOptions extends DatasetOptions {
   /** The worker to use, or a function that creates one. Default: the kit's own module worker. */
   worker?: WorkerSource;
+  /**
+   * URL of the kit's worker script (`crm.worker.js`) when the host serves it itself, e.g. from its
+   * own origin under a strict CSP. Default: next to the kit's script, which works from any origin.
+   */
+  workerUrl?: string | URL;
   /** Time limit of each worker call in ms. Default 60,000. */
   timeoutMs?: number;
   /** Longest wait for the next bytes of a download in ms. Default 30,000. */
@@ -67,9 +73,9 @@ interface PlannedSource {
   source: DataSource;
 }
 
-/** Creates the kit's own worker. */
-export function defaultWorker(): Worker {
-  return new Worker(new URL('../../workers/crm.worker.ts', import.meta.url), { type: 'module', name: 'crm-analytics' });
+/** Creates the kit's own worker (see kit-worker.ts for where its script comes from). */
+export function defaultWorker(workerUrl?: string | URL): Worker {
+  return startKitWorker(workerUrl);
 }
 
 function isDataSource(value: unknown): value is DataSource {
@@ -117,8 +123,9 @@ export class CrmEngine {
   private history: { input: LoadInput; options: LoadOptions }[] = [];
 
   constructor(options: EngineOptions = {}) {
-    const { worker, timeoutMs, idleTimeoutMs, fetchOptions, fetcher, baseUrl, ...datasetOptions } = options;
+    const { worker, workerUrl, timeoutMs, idleTimeoutMs, fetchOptions, fetcher, baseUrl, ...datasetOptions } = options;
     void worker;
+    void workerUrl;
     void timeoutMs;
     void idleTimeoutMs;
     void fetchOptions;
@@ -379,7 +386,7 @@ export class CrmEngine {
     if (this.connection !== null && !this.connection.alive && typeof this.options.worker === 'object') {
       throw this.connection.deathReason!;
     }
-    const connection = new WorkerConnection(this.options.worker ?? defaultWorker, this.options.timeoutMs ?? 60_000);
+    const connection = new WorkerConnection(this.options.worker ?? (() => defaultWorker(this.options.workerUrl)), this.options.timeoutMs ?? 60_000);
     this.connection = connection;
     this.starting = (async () => {
       this.dataset = await connection.call('createDataset', [this.datasetOptions]);

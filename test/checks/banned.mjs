@@ -19,6 +19,10 @@ export const BANNED = [
   { pattern: /(?<![.\w$])eval\s*\(/g, why: 'eval runs strings as code' },
   { pattern: /\bnew\s+Function\s*\(/g, why: 'new Function runs strings as code' },
   { pattern: /\bset(Timeout|Interval)\s*\(\s*['"`]/g, why: 'string timers run strings as code' },
+  // a host's CSP without 'unsafe-inline' for styles refuses style attributes (CSSOM is fine)
+  { pattern: /\bstyleMap\b/g, why: "Lit's styleMap writes a style attribute on first render, which style-src 'self' refuses; use a class, an SVG fill, or element.style" },
+  { pattern: /\sstyle\s*=\s*["'$]/g, why: "a style attribute in a template is refused by style-src 'self'; use a class or element.style" },
+  { pattern: /\.attr\(\s*['"]style['"]/g, why: "d3's .attr('style') writes a style attribute, refused by style-src 'self'; use .style()" },
 ];
 
 /** Violations in one file's text. */

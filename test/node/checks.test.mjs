@@ -17,6 +17,16 @@ test('banned: flags HTML sinks and code evaluation in code', () => {
   assert.deepEqual(found.map((f) => f.line), [1, 2, 3, 4, 5, 6]);
 });
 
+test('banned: flags style attributes, which a strict CSP refuses, and allows CSSOM', () => {
+  const text = [
+    'html`<span style=${styleMap({ color })}></span>`;',
+    'html`<span style="color: red"></span>`;',
+    "sel.attr('style', 'fill: red');",
+    "sel.style('fill', color); el.style.setProperty('color', c); html`<rect fill=${c}></rect>`;",
+  ].join('\n');
+  assert.deepEqual(findBanned(text).map((f) => f.line), [1, 1, 2, 3]);
+});
+
 test('banned: ignores comments, and strings that merely contain a slash pair', () => {
   const text = "// never use innerHTML here\n/* eval( is banned */\nconst url = 'http://x/y'; el.textContent = url; retrieval(1);";
   assert.deepEqual(findBanned(text), []);

@@ -9,7 +9,7 @@ import { formats } from '../../core/format.js';
 import type { ColumnMapping, DecimalSeparator } from '../../core/options.js';
 import type { TableName } from '../../core/schema.js';
 import { DATASET_CONNECTED } from '../../controllers/dataset.js';
-import { CrmErrorEvent, CrmLoadEvent } from '../shared/events.js';
+import { CrmErrorEvent, CrmLoadEvent, fire } from '../shared/events.js';
 import { crmDataStyles } from './crm-data.styles.js';
 
 const TABLES: TableName[] = ['orders', 'touches', 'costs', 'customers'];
@@ -20,15 +20,18 @@ const TABLES: TableName[] = ['orders', 'touches', 'costs', 'customers'];
  *
  * @summary A dataset for the CRM widgets, loaded from URLs, a JSON document, arrays or uploaded files.
  *
- * @event crm-load - Data finished loading; `detail.report` is the load report.
- * @event crm-error - A load failed; `detail.error` says what, where and what to do.
- *
+ * @tagname crm-data
+ * @fires crm-load - Data finished loading; `detail.report` is the load report.
+ * @fires crm-error - A load failed; `detail.error` says what, where and what to do.
  * @csspart upload - The upload area (with `upload`).
  * @csspart zone - The drop zone.
  * @csspart report - The summary of what was loaded.
- *
+ * @csspart state - The loading and error messages.
  * @cssproperty --crm-accent - Accent colour of buttons and focus rings.
  * @cssproperty --crm-border - Border colour of the upload area.
+ * @cssproperty --crm-surface - Background of the upload area.
+ * @cssproperty --crm-text - Text colour.
+ * @cssproperty --crm-muted - Colour of secondary text.
  */
 export class CrmData extends LitElement {
   static override styles = [crmDataStyles];
@@ -77,6 +80,11 @@ export class CrmData extends LitElement {
   @property({ attribute: false }) fetchOptions: RequestInit | undefined = undefined;
   /** A fetch replacement, for hosts with their own HTTP client. */
   @property({ attribute: false }) fetcher: Fetcher | undefined = undefined;
+  /**
+   * URL of the kit's worker script (`crm.worker.js`) when the host serves it itself, for example from
+   * its own origin under a CSP without `blob:` workers. Default: next to the kit's script.
+   */
+  @property({ attribute: 'worker-url' }) workerUrl: string | null = null;
 
   @state() private dragOver = false;
   private model = new DatasetModel();
@@ -131,7 +139,7 @@ export class CrmData extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues): void {
-    const options = ['timezone', 'currency', 'decimal', 'dateFormat', 'columns', 'fetchOptions', 'fetcher'];
+    const options = ['timezone', 'currency', 'decimal', 'dateFormat', 'columns', 'fetchOptions', 'fetcher', 'workerUrl'];
     const sources = ['orders', 'touches', 'costs', 'customers', 'src', 'data'];
     let reset = false;
     if (options.some((k) => changed.has(k)) || this.sourceKey === '') {
@@ -189,6 +197,7 @@ export class CrmData extends LitElement {
       ...(this.decimal !== null ? { decimal: this.decimal } : {}),
       ...(this.dateFormat !== null ? { dateFormat: this.dateFormat } : {}),
       ...(columns !== null ? { columns } : {}),
+      ...(this.workerUrl !== null && this.workerUrl !== '' ? { workerUrl: this.workerUrl } : {}),
       ...(this.fetchOptions !== undefined ? { fetchOptions: this.fetchOptions } : {}),
       ...(this.fetcher !== undefined ? { fetcher: this.fetcher } : {}),
     };
@@ -229,17 +238,17 @@ export class CrmData extends LitElement {
     const snapshot = this.model.snapshot;
     if (snapshot.version !== this.announcedVersion && snapshot.report !== null) {
       this.announcedVersion = snapshot.version;
-      this.dispatchEvent(new CrmLoadEvent(snapshot.report));
+      fire(this, new CrmLoadEvent(snapshot.report));
     }
     if (snapshot.status === 'error' && snapshot.error !== null && snapshot.error !== this.announcedError) {
       this.announcedError = snapshot.error;
-      this.dispatchEvent(new CrmErrorEvent(snapshot.error));
+      fire(this, new CrmErrorEvent(snapshot.error));
     }
     this.requestUpdate();
   }
 
   private fail(error: CrmError): void {
-    this.dispatchEvent(new CrmErrorEvent(error));
+    fire(this, new CrmErrorEvent(error));
   }
 
   private schedule(): void {

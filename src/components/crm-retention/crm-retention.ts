@@ -21,13 +21,8 @@ const OFFSET_PREFIX: Record<Period, string> = { day: 'D', week: 'W', month: 'M',
  *
  * @summary Cohort retention heatmap and curves.
  *
- * @event crm-params-change - The user changed a control. @event crm-error - A query failed.
- *
- * @csspart header - Title and controls. @csspart chart - The chart's SVG. @csspart table - The data table.
- * @csspart footnote - The definition in force. @csspart state - Empty, loading and error states.
- *
- * @cssproperty --crm-sequential-low - Colour of the lowest cell value.
- * @cssproperty --crm-sequential-high - Colour of the highest cell value.
+ * @tagname crm-retention
+ * @csspart tabs - The matrix / curves switch.
  */
 export class CrmRetention extends CrmWidget {
   /** Cohort period: `day`, `week`, `month` (default) or `quarter`. */

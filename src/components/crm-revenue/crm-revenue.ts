@@ -27,17 +27,9 @@ const MAX_SERIES = 8;
  *
  * @summary KPIs and revenue attributed to CRM, by channel, over time.
  *
- * @event crm-params-change - The user changed a control; `detail.params` holds the new parameters.
- * @event crm-error - A query failed.
- *
- * @csspart header - Title and controls. @csspart title - The title. @csspart controls - The controls.
- * @csspart kpis - The KPI strip. @csspart chart - The chart's SVG. @csspart table - The data table.
- * @csspart footnote - The definition in force. @csspart state - Empty, loading and error states.
- *
- * @cssproperty --crm-series-1 - First series colour (through --crm-series-10).
- * @cssproperty --crm-neutral - Colour of non-CRM revenue.
- * @cssproperty --crm-background - Background. @cssproperty --crm-text - Text colour.
- * @cssproperty --crm-accent - Accent (buttons, focus, selection).
+ * @tagname crm-revenue
+ * @csspart kpis - The KPI strip.
+ * @csspart tabs - The panel switch (over time, compare models, attributed vs incremental).
  */
 export class CrmRevenue extends CrmWidget {
   static override styles = [...CrmWidget.styles, revenueStyles];

@@ -10,7 +10,7 @@ import type { CustomerSortKey, RfmThresholds, Scoring, SegmentRule } from '../..
 import type { RfmCustomersResult, RfmResult } from '../../core/results.js';
 import { rangeControl, selectControl } from '../shared/controls.js';
 import { download, fileName } from '../shared/download.js';
-import { CrmSelectEvent } from '../shared/events.js';
+import { CrmSelectEvent, fire } from '../shared/events.js';
 import { CrmWidget, type TableData } from '../shared/widget.js';
 
 /** What colours the grid. */
@@ -26,14 +26,9 @@ const PAGE = 25;
  *
  * @summary RFM grid with segments and customer lists.
  *
- * @event crm-select - The user selected a cell or segment: `detail.cell`, `detail.segment`, `detail.count`, `detail.customerIds()`.
- * @event crm-params-change - The user changed a control. @event crm-error - A query failed.
- *
- * @csspart header - Title and controls. @csspart chart - The grid's SVG. @csspart legend - The segments.
- * @csspart customers - The customer list. @csspart table - The data table. @csspart footnote - The definition in force.
- *
- * @cssproperty --crm-sequential-low - Colour of the smallest cell value.
- * @cssproperty --crm-sequential-high - Colour of the largest cell value.
+ * @tagname crm-rfm
+ * @fires crm-select - The user opened a cell or a segment: `detail.cell`, `detail.segment`, `detail.count`, and `detail.customerIds()` for every matching id.
+ * @csspart customers - The customer list of the opened cell or segment.
  */
 export class CrmRfm extends CrmWidget {
   static override styles = [
@@ -312,7 +307,8 @@ export class CrmRfm extends CrmWidget {
     this.offset = 0;
     const count = cell !== null ? r.cellCustomers[(cell.r - 1) * r.bins + (cell.f - 1)]! : r.segmentCustomers[r.segments.indexOf(segment!)]!;
     const params = { ...this.rfmParams(), ...(cell !== null ? { cell } : {}), ...(segment !== null ? { segment } : {}) };
-    this.dispatchEvent(
+    fire(
+      this,
       new CrmSelectEvent({
         cell,
         segment,

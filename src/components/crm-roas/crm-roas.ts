@@ -25,13 +25,8 @@ const MAX_LINES = 8;
  *
  * @summary Return on CRM spend per channel over time.
  *
- * @event crm-params-change - The user changed a control. @event crm-error - A query failed.
- *
- * @csspart header - Title and controls. @csspart chart - The chart's SVG. @csspart table - The data table.
- * @csspart footnote - The definition in force. @csspart state - Empty, loading and error states.
- *
- * @cssproperty --crm-series-1 - First series colour (through --crm-series-10).
- * @cssproperty --crm-accent - Accent colour (the blended line, the target line).
+ * @tagname crm-roas
+ * @csspart tabs - The attributed / margin / incremental switch.
  */
 export class CrmRoas extends CrmWidget {
   /** Credit model of the attributed revenue. */

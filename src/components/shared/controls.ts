@@ -1,6 +1,5 @@
 /** Parameter controls shared by the widgets: labelled selects and a date range. */
 import { html, type TemplateResult } from 'lit';
-import { styleMap } from 'lit/directives/style-map.js';
 
 /** A labelled select; `onChange` gets the chosen value. */
 export function selectControl(label: string, value: string, options: [string, string][], onChange: (value: string) => void, part = ''): TemplateResult {
@@ -33,6 +32,6 @@ export function tabs(label: string, value: string, options: [string, string][], 
 /** A legend: a swatch and a name per series (names are text, truncated with the full name as a title). */
 export function legend(label: string, items: { label: string; color: string }[]): TemplateResult {
   return html`<ul class="legend" part="legend" aria-label=${label}>
-    ${items.map((s) => html`<li><span class="swatch" style=${styleMap({ background: s.color })}></span><span class="name" title=${s.label}>${s.label}</span></li>`)}
+    ${items.map((s) => html`<li><svg class="swatch" viewBox="0 0 10 10" aria-hidden="true"><rect width="10" height="10" rx="2" fill=${s.color}></rect></svg><span class="name" title=${s.label}>${s.label}</span></li>`)}
   </ul>`;
 }

@@ -8,6 +8,15 @@ import type { DatasetReport } from '../../core/report.js';
 
 const options = { bubbles: true, composed: true } as const;
 
+/**
+ * Dispatches one of the kit's events from an element. (A function rather than `this.dispatchEvent`
+ * in the elements, so the manifest analyzer takes the events' names from the `@fires` docs instead
+ * of guessing them from constructor arguments.)
+ */
+export function fire(target: EventTarget, event: Event): void {
+  target.dispatchEvent(event);
+}
+
 /** Data finished loading into a `<crm-data>`. */
 export class CrmLoadEvent extends CustomEvent<{ report: DatasetReport }> {
   constructor(report: DatasetReport) {

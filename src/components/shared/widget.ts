@@ -21,7 +21,7 @@ import { GridNavigationController } from '../../controllers/grid-navigation.js';
 import { QueryController, type QueryPlan } from '../../controllers/query.js';
 import { ResizeController } from '../../controllers/resize.js';
 import { download, fileName } from './download.js';
-import { CrmErrorEvent, CrmParamsChangeEvent } from './events.js';
+import { CrmErrorEvent, CrmParamsChangeEvent, fire } from './events.js';
 import { widgetStyles } from './widget.styles.js';
 
 /** A widget's data as a table: for the table view and the CSV export. */
@@ -41,6 +41,52 @@ export type WidgetState =
   | { kind: 'error'; error: CrmError; retry: () => void }
   | { kind: 'ready'; busy: boolean };
 
+/**
+ * The base of every widget (not an element itself).
+ *
+ * @fires crm-params-change - The user changed a parameter in the controls; `detail.params` holds all parameters, `detail.changed` the one that changed. Never fired for a programmatic change.
+ * @fires crm-error - A query or a payload download failed; `detail.error` says what, where and what to do.
+ * @csspart header - Title and controls.
+ * @csspart title - The title.
+ * @csspart controls - The controls (a fieldset).
+ * @csspart control - Each control; also named after its parameter, e.g. `control window`.
+ * @csspart body - Everything under the header.
+ * @csspart chart-area - The chart or the table, with the legend.
+ * @csspart chart - The chart's SVG.
+ * @csspart legend - The legend.
+ * @csspart table - The data table view.
+ * @csspart summary - The text summary for screen readers.
+ * @csspart tooltip - The tooltip.
+ * @csspart footer - Footnote and export buttons.
+ * @csspart footnote - The definition in force: model, window, basis, measure, range, time zone, load time.
+ * @csspart state - The empty, loading and error states (also `state empty`, `state loading`, `state error`).
+ * @cssproperty --crm-font - Font family.
+ * @cssproperty --crm-font-size - Base font size (13px).
+ * @cssproperty --crm-background - Background.
+ * @cssproperty --crm-surface - Background of panels and KPI tiles.
+ * @cssproperty --crm-text - Text colour.
+ * @cssproperty --crm-muted - Secondary text.
+ * @cssproperty --crm-border - Borders.
+ * @cssproperty --crm-grid - Chart gridlines.
+ * @cssproperty --crm-accent - Accent: selected buttons, focus rings, the blended ROAS line.
+ * @cssproperty --crm-accent-text - Text on the accent colour.
+ * @cssproperty --crm-positive - A change up.
+ * @cssproperty --crm-negative - A change down.
+ * @cssproperty --crm-neutral - Non-CRM revenue and other context series.
+ * @cssproperty --crm-sequential-low - Low end of the heatmap and RFM colour scale.
+ * @cssproperty --crm-sequential-high - High end of the heatmap and RFM colour scale.
+ * @cssproperty --crm-series-1 - Categorical colour 1 (channels, campaigns).
+ * @cssproperty --crm-series-2 - Categorical colour 2 (channels, campaigns).
+ * @cssproperty --crm-series-3 - Categorical colour 3 (channels, campaigns).
+ * @cssproperty --crm-series-4 - Categorical colour 4 (channels, campaigns).
+ * @cssproperty --crm-series-5 - Categorical colour 5 (channels, campaigns).
+ * @cssproperty --crm-series-6 - Categorical colour 6 (channels, campaigns).
+ * @cssproperty --crm-series-7 - Categorical colour 7 (channels, campaigns).
+ * @cssproperty --crm-series-8 - Categorical colour 8 (channels, campaigns).
+ * @cssproperty --crm-series-9 - Categorical colour 9 (channels, campaigns).
+ * @cssproperty --crm-series-10 - Categorical colour 10 (channels, campaigns).
+ * @cssproperty --crm-radius - Corner radius.
+ */
 export abstract class CrmWidget extends LitElement {
   static override styles = [widgetStyles];
 
@@ -81,7 +127,7 @@ export abstract class CrmWidget extends LitElement {
       ...(this.fetchOptions !== undefined ? { fetchOptions: this.fetchOptions } : {}),
       ...(this.fetcher !== undefined ? { fetcher: this.fetcher } : {}),
     }),
-    onError: (error) => this.dispatchEvent(new CrmErrorEvent(error)),
+    onError: (error) => fire(this, new CrmErrorEvent(error)),
   });
   protected readonly size = new ResizeController(this);
   protected readonly navigation = new GridNavigationController(this, () => this.renderRoot.querySelector('.chart'));
@@ -125,7 +171,7 @@ export abstract class CrmWidget extends LitElement {
 
   /** Tells the host the user changed a parameter. */
   protected paramsChanged(changed: string): void {
-    this.dispatchEvent(new CrmParamsChangeEvent(this.params(), changed));
+    fire(this, new CrmParamsChangeEvent(this.params(), changed));
   }
 
   /** The widget's parameters, for `crm-params-change`. */

@@ -1,0 +1,200 @@
+// Embedding tests: the built kit in host pages it does not control, in Debian's headless Chromium.
+// - a page with a strict Content-Security-Policy renders all four widgets with no violation;
+// - a page on one loopback origin loading the CDN file from another renders them, worker included;
+// - a page that loads the kit twice does not throw and still renders;
+// - a consumer project installs the packed tarball, type-checks against its types and builds with Vite,
+//   and the built page renders the widgets.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../../bench/lib/browser.js';
+import { csvFiles, DATA_DIR } from '../../bench/lib/data.js';
+import { serveStatic, type StaticServer } from '../../bench/lib/server.js';
+import { hostPage, readWidgets, type DataUrls, type WidgetReading } from '../embedding/pages.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const CSP = "default-src 'self'; script-src 'self'; worker-src 'self' blob:; style-src 'self'";
+const node = process.execPath;
+
+function run(args: string[], cwd = root): void {
+  execFileSync(args[0]!, args.slice(1), { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: 'production' } });
+}
+
+let browser: Browser;
+let data: DataUrls;
+const servers: StaticServer[] = [];
+
+/** A server for host pages: `/` answers with `page`, `/probe.js`, the built CDN kit under `/kit/`, data under `/data/`. */
+async function pageServer(page: (origin: string) => string, headers: Record<string, string> = {}, requested: string[] = []): Promise<StaticServer> {
+  let origin = '';
+  const server = await serveStatic(
+    { '/kit/': `${root}dist/cdn`, '/data/': DATA_DIR, '/probe.js': `${root}test/embedding/probe.js` },
+    {
+      headers,
+      handlers: [
+        (req, res, path) => {
+          requested.push(req.url ?? '');
+          if (path === '/favicon.ico') {
+            res.writeHead(204).end();
+            return true;
+          }
+          if (path !== '/') return false;
+          res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...headers }).end(page(origin));
+          return true;
+        },
+      ],
+    },
+  );
+  origin = server.origin;
+  servers.push(server);
+  return server;
+}
+
+/** Opens `url`, waits until the four widgets are ready (or 60 s), and returns what the page saw. */
+async function visit(url: string): Promise<{ widgets: WidgetReading[]; violations: string[]; errors: string[]; console: string[] }> {
+  const page: Page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  const consoleErrors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(message.text());
+  });
+  page.on('pageerror', (error) => consoleErrors.push(`pageerror: ${error.message}`));
+  try {
+    await page.goto(url);
+    // polled from here: waitForFunction would evaluate strings in the page, which the CSP refuses
+    const read = (): Promise<WidgetReading[]> => page.evaluate(readWidgets);
+    const deadline = Date.now() + 60_000;
+    let widgets = await read();
+    while (!widgets.every((w) => w.ready) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      widgets = await read();
+    }
+    const ready = widgets.every((w) => w.ready);
+    const violations = (await page.evaluate('window.__violations')) as string[];
+    const errors = (await page.evaluate('window.__errors')) as string[];
+    if (!ready) assert.fail(`widgets not ready after 60 s: ${JSON.stringify(widgets.map((w) => ({ tag: w.tag, marks: w.marks, text: w.text.slice(0, 200) })))}; console: ${consoleErrors.join(' | ')}`);
+    return { widgets, violations, errors, console: consoleErrors };
+  } finally {
+    await page.close();
+  }
+}
+
+/** The numbers a user would read are there: money in the revenue KPIs, percentages in retention, counts in RFM, multiples in ROAS. */
+function assertNumbers(widgets: WidgetReading[]): void {
+  const byTag = Object.fromEntries(widgets.map((w) => [w.tag, w]));
+  assert.match(byTag['crm-revenue']!.text, /Total revenue\s*€[\d,]+/);
+  assert.match(byTag['crm-retention']!.text, /\d+%/);
+  assert.match(byTag['crm-rfm']!.text, /Champions\s*\d+% of customers/);
+  assert.match(byTag['crm-roas']!.text, /[\d.]+×/);
+  for (const w of widgets) assert.ok(w.marks > 0, `${w.tag} drew no marks`);
+}
+
+describe('embedding the built kit', { timeout: 600_000 }, () => {
+  before(async () => {
+    // the package as published: library, types, manifest, and the CDN file
+    run([node, 'node_modules/vite/bin/vite.js', 'build', '--mode', 'lib', '--logLevel', 'warn']);
+    run([node, 'node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json']);
+    run([node, 'node_modules/vite/bin/vite.js', 'build', '--mode', 'cdn', '--logLevel', 'warn']);
+    const files = await csvFiles('small', ['orders', 'touches', 'costs', 'customers']);
+    data = { orders: `/data/${files.orders}`, touches: `/data/${files.touches}`, costs: `/data/${files.costs}`, customers: `/data/${files.customers}` };
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await Promise.all(servers.map((s) => s.close()));
+  });
+
+  test(`a page served with "${CSP}" renders all four widgets with no CSP violation`, async () => {
+    const server = await pageServer(() => hostPage(['/kit/crm-widgets.js'], data), { 'content-security-policy': CSP });
+    const seen = await visit(`${server.origin}/`);
+    assert.deepEqual(seen.violations, [], 'CSP violations reported on the page');
+    assert.deepEqual(seen.console.filter((m) => /Content Security Policy|Refused to/i.test(m)), [], 'CSP refusals in the console');
+    assert.deepEqual(seen.errors, []);
+    assertNumbers(seen.widgets);
+  });
+
+  test('a page on one origin loading the CDN file from another origin renders all four widgets, worker included', async () => {
+    const requested: string[] = [];
+    const log = (req: { url?: string | undefined }): boolean => (requested.push(req.url ?? ''), false);
+    const cdn = await serveStatic({ '/kit/': `${root}dist/cdn` }, { headers: { 'access-control-allow-origin': '*' }, handlers: [log] });
+    servers.push(cdn);
+    const server = await pageServer(() => hostPage([`${cdn.origin}/kit/crm-widgets.js`], data));
+    assert.notEqual(new URL(cdn.origin).origin, new URL(server.origin).origin);
+    const seen = await visit(`${server.origin}/`);
+    assert.deepEqual(seen.errors, []);
+    assert.deepEqual(seen.console, []);
+    assertNumbers(seen.widgets);
+    // the worker script came from the CDN origin (through the same-origin blob loader)
+    assert.deepEqual(requested.sort(), ['/kit/crm-widgets.js', '/kit/crm.worker.js']);
+  });
+
+  test('a page that loads the kit twice does not throw and renders', async () => {
+    // two URLs: two module instances, each trying to define the five elements
+    const requested: string[] = [];
+    const server = await pageServer(() => hostPage(['/kit/crm-widgets.js', '/kit/crm-widgets.js?copy=2'], data), {}, requested);
+    const seen = await visit(`${server.origin}/`);
+    assert.deepEqual(requested.filter((u) => u.startsWith('/kit/crm-widgets.js')).sort(), ['/kit/crm-widgets.js', '/kit/crm-widgets.js?copy=2']);
+    assert.deepEqual(seen.errors, []);
+    assert.deepEqual(seen.console, []);
+    assertNumbers(seen.widgets);
+  });
+
+  test('a consumer project installs the packed tarball, type-checks against its types, builds with Vite and renders', async () => {
+    const work = `${root}.test-results/consumer`;
+    rmSync(work, { recursive: true, force: true });
+    mkdirSync(`${work}/app/src`, { recursive: true });
+    run(['npm', 'pack', '--silent', '--ignore-scripts', '--pack-destination', work]); // built in before()
+    const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'))!;
+    writeFileSync(`${work}/app/package.json`, JSON.stringify({ name: 'consumer', private: true, type: 'module', dependencies: { 'crm-widgets': `file:../${tarball}` } }, null, 2));
+    run(['npm', 'install', '--no-audit', '--no-fund', '--no-package-lock', '--prefer-offline', '--loglevel=error'], `${work}/app`);
+    writeFileSync(
+      `${work}/app/tsconfig.json`,
+      JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'ESNext', moduleResolution: 'bundler', strict: true, noEmit: true, lib: ['ES2022', 'DOM', 'DOM.Iterable'], skipLibCheck: false, types: [] }, include: ['src'] }, null, 2),
+    );
+    // typed use of the public API: elements by tag name, the headless engine, events
+    writeFileSync(
+      `${work}/app/src/main.ts`,
+      `import 'crm-widgets';
+import type { CrmSelectEvent } from 'crm-widgets';
+import { createEngine, type KpiResult } from 'crm-widgets/engine';
+
+const data = document.createElement('crm-data');
+data.id = 'shop';
+data.timezone = 'UTC';
+data.currency = 'EUR';
+const rfm = document.createElement('crm-rfm');
+rfm.bins = 4;
+rfm.addEventListener('crm-select', (event: CrmSelectEvent) => void event.detail.customerIds());
+const revenue: HTMLElementTagNameMap['crm-revenue'] = document.createElement('crm-revenue');
+revenue.window = '7d';
+for (const tag of ['crm-retention', 'crm-roas'] as const) document.body.append(document.createElement(tag));
+document.body.prepend(data, revenue, rfm);
+for (const el of document.querySelectorAll('crm-revenue, crm-retention, crm-rfm, crm-roas')) el.setAttribute('data', 'shop');
+const files = ['orders', 'touches', 'costs', 'customers'] as const;
+data.orders = '/data/' + new URLSearchParams(location.search).get(files[0]);
+for (const t of files) data.setAttribute(t, '/data/' + new URLSearchParams(location.search).get(t));
+export async function kpis(): Promise<number> {
+  const engine = createEngine({ timezone: 'UTC' });
+  const result: KpiResult = await engine.query({ kind: 'kpis', params: {} });
+  engine.release();
+  return result.kind === 'kpis' ? 1 : 0;
+}
+`,
+    );
+    writeFileSync(`${work}/app/index.html`, `<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,"><script src="/probe.js"></script><script type="module" src="/src/main.ts"></script></head><body></body></html>`);
+    run([node, `${root}node_modules/typescript/bin/tsc`, '-p', `${work}/app/tsconfig.json`]);
+    run([node, `${root}node_modules/vite/bin/vite.js`, 'build', `${work}/app`, '--logLevel', 'warn']);
+    const built = readdirSync(`${work}/app/dist/assets`);
+    assert.ok(built.some((f) => /^crm\.worker.*\.js$/.test(f)), `the worker was not emitted: ${built.join(', ')}`);
+    // the consumer's built page, served with its own data
+    const server = await serveStatic({ '/data/': DATA_DIR, '/probe.js': `${root}test/embedding/probe.js`, '/': `${work}/app/dist` });
+    servers.push(server);
+    const query = new URLSearchParams(Object.entries(data).map(([t, path]) => [t, path.slice('/data/'.length)])).toString();
+    const seen = await visit(`${server.origin}/?${query}`);
+    assert.deepEqual(seen.errors, []);
+    assertNumbers(seen.widgets);
+  });
+});
