@@ -8,7 +8,7 @@
  * - `cdn`: `dist/cdn/crm-widgets.js`, one file with everything, plus `crm.worker.js` beside it; prints
  *   the gzip sizes of both against the budgets in performance.md.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { defineConfig, type Plugin, type UserConfig } from 'vite';
@@ -36,6 +36,74 @@ function bundleSizes(): Plugin {
         lines.push(`  ${file.padEnd(16)} ${(bytes.length / 1000).toFixed(1).padStart(7)} kB, gzip ${kb.toFixed(1).padStart(5)} kB (budget ${budget} kB${kb > budget ? `, ${(kb - budget).toFixed(1)} kB over` : ''})`);
       }
       if (lines.length > 0) console.log(`\nbundle sizes (gzip -9):\n${lines.join('\n')}\n`);
+    },
+  };
+}
+
+/** The demo pages Vite builds (plain.html is copied as it is: it shows the one-tag CDN use). */
+const DEMO_PAGES = ['index', 'upload', 'endpoint', 'summary', 'theming', 'react', 'vue'];
+
+/** The demo site's navigation, put where a page says `<!-- demo-nav -->`, the current page marked. */
+const NAV: [string, string][] = [
+  ['index', 'Gallery'],
+  ['upload', 'Upload'],
+  ['endpoint', 'JSON endpoints'],
+  ['summary', 'Warehouse payloads'],
+  ['theming', 'Theming'],
+  ['plain', 'Drop in the tags'],
+  ['react', 'React'],
+  ['vue', 'Vue'],
+];
+function withNav(html: string, page: string): string {
+  const links = NAV.map(([file, label]) => `<a href="./${file}.html"${file === page ? ' aria-current="page"' : ''}>${label}</a>`).join('\n      ');
+  return html.replace('<!-- demo-nav -->', `<nav class="pages" aria-label="Demo pages">\n      ${links}\n    </nav>`);
+}
+
+/**
+ * The demo site's extras: the sample data and pre-aggregated payloads (demo/tools/data.ts) under
+ * `data/`, and the plain-HTML page with the CDN build under `kit/` — served from memory by `npm start`
+ * and written into `dist-demo/` by the build.
+ */
+function demoSite(): Plugin {
+  const raw = (name: string): string => readFileSync(`${root}demo/${name}`, 'utf8');
+  const plain = (): string => withNav(raw('plain.html'), 'plain');
+  const files = async (): Promise<{ name: string; type: string; body: string }[]> => (await import('./demo/tools/data.js')).demoFiles();
+  return {
+    name: 'crm-demo-site',
+    transformIndexHtml(html, context) {
+      return withNav(html, context.path.replace(/^\//, '').replace(/\.html$/, '') || 'index');
+    },
+    configureServer(server) {
+      server.middlewares.use((req, res, next) => {
+        const path = new URL(req.url ?? '/', 'http://x').pathname;
+        const send = (type: string, body: string): void => {
+          res.setHeader('content-type', type);
+          res.end(body);
+        };
+        if (path === '/plain.html') return send('text/html; charset=utf-8', plain());
+        if (path === '/plain.css') return send('text/css; charset=utf-8', raw('demo.css'));
+        // in development the "CDN file" is the kit's source, through Vite
+        if (path === '/kit/crm-widgets.js') return send('text/javascript', `import '/@fs${root}src/index.ts';\n`);
+        if (path.startsWith('/data/')) {
+          void files().then((all) => {
+            const file = all.find((f) => `/${f.name}` === path);
+            if (file === undefined) next();
+            else send(file.type, file.body);
+          }, next);
+          return;
+        }
+        next();
+      });
+    },
+    async generateBundle() {
+      for (const file of await files()) this.emitFile({ type: 'asset', fileName: file.name, source: file.body });
+      this.emitFile({ type: 'asset', fileName: 'plain.html', source: plain() });
+      this.emitFile({ type: 'asset', fileName: 'plain.css', source: raw('demo.css') });
+      for (const kit of ['crm-widgets.js', 'crm.worker.js']) {
+        const built = `${root}dist/cdn/${kit}`;
+        if (!existsSync(built)) this.error(`dist/cdn/${kit} is missing: the demo's plain-HTML page uses the CDN build. Run "npm run build" (or "npm run build:cdn" first).`);
+        this.emitFile({ type: 'asset', fileName: `kit/${kit}`, source: readFileSync(built) });
+      }
     },
   };
 }
@@ -84,7 +152,9 @@ export default defineConfig(({ mode }): UserConfig => {
   }
   return {
     root: `${root}demo`,
+    base: './',
     publicDir: false,
+    plugins: [demoSite()],
     server: {
       port: 5173,
       strictPort: false,
@@ -96,6 +166,7 @@ export default defineConfig(({ mode }): UserConfig => {
       outDir: `${root}dist-demo`,
       emptyOutDir: true,
       target: 'es2022',
+      rollupOptions: { input: Object.fromEntries(DEMO_PAGES.map((page) => [page, `${root}demo/${page}.html`])) },
     },
   };
 });

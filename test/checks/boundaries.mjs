@@ -22,6 +22,8 @@ export function layerOf(path) {
   if (path.startsWith('src/components/')) return 'components';
   if (path === 'src/engine.ts') return 'engine-entry';
   if (path.startsWith('src/')) return 'entry';
+  // demo/tools: Node-side build tooling of the demo site (it runs the engine in-process); not page code
+  if (path.startsWith('demo/tools/')) return null;
   if (path.startsWith('demo/')) return 'demo';
   if (path.startsWith('bench/pages/')) return 'demo';
   return null;

@@ -13,7 +13,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../../bench/lib/browser.js';
 import { csvFiles, DATA_DIR } from '../../bench/lib/data.js';
 import { serveStatic, type StaticServer } from '../../bench/lib/server.js';
-import { hostPage, readWidgets, type DataUrls, type WidgetReading } from '../embedding/pages.js';
+import { hostPage, readAllWidgets, readWidgets, type DataUrls, type WidgetReading } from '../embedding/pages.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const CSP = "default-src 'self'; script-src 'self'; worker-src 'self' blob:; style-src 'self'";
@@ -54,7 +54,7 @@ async function pageServer(page: (origin: string) => string, headers: Record<stri
 }
 
 /** Opens `url`, waits until the four widgets are ready (or 60 s), and returns what the page saw. */
-async function visit(url: string): Promise<{ widgets: WidgetReading[]; violations: string[]; errors: string[]; console: string[] }> {
+async function visit(url: string, reader: () => WidgetReading[] = readWidgets): Promise<{ widgets: WidgetReading[]; violations: string[]; errors: string[]; console: string[] }> {
   const page: Page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
   const consoleErrors: string[] = [];
   page.on('console', (message) => {
@@ -64,16 +64,16 @@ async function visit(url: string): Promise<{ widgets: WidgetReading[]; violation
   try {
     await page.goto(url);
     // polled from here: waitForFunction would evaluate strings in the page, which the CSP refuses
-    const read = (): Promise<WidgetReading[]> => page.evaluate(readWidgets);
+    const read = (): Promise<WidgetReading[]> => page.evaluate(reader);
     const deadline = Date.now() + 60_000;
     let widgets = await read();
-    while (!widgets.every((w) => w.ready) && Date.now() < deadline) {
+    while (!(widgets.length > 0 && widgets.every((w) => w.ready)) && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 200));
       widgets = await read();
     }
-    const ready = widgets.every((w) => w.ready);
-    const violations = (await page.evaluate('window.__violations')) as string[];
-    const errors = (await page.evaluate('window.__errors')) as string[];
+    const ready = widgets.length > 0 && widgets.every((w) => w.ready);
+    const violations = (await page.evaluate('window.__violations ?? []')) as string[];
+    const errors = (await page.evaluate('window.__errors ?? []')) as string[];
     if (!ready) assert.fail(`widgets not ready after 60 s: ${JSON.stringify(widgets.map((w) => ({ tag: w.tag, marks: w.marks, text: w.text.slice(0, 200) })))}; console: ${consoleErrors.join(' | ')}`);
     return { widgets, violations, errors, console: consoleErrors };
   } finally {
@@ -196,5 +196,24 @@ export async function kpis(): Promise<number> {
     const seen = await visit(`${server.origin}/?${query}`);
     assert.deepEqual(seen.errors, []);
     assertNumbers(seen.widgets);
+  });
+
+  test('the built demo site: every page renders its widgets (gallery pages, warehouse payloads, plain HTML, React, Vue)', async () => {
+    run([node, 'node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn']);
+    const server = await serveStatic({ '/': `${root}dist-demo` });
+    servers.push(server);
+    const expected: Record<string, string[]> = {
+      summary: ['crm-revenue', 'crm-roas', 'crm-retention', 'crm-rfm'],
+      theming: ['crm-revenue', 'crm-roas', 'crm-retention'],
+      plain: ['crm-revenue', 'crm-retention', 'crm-rfm', 'crm-roas'],
+      react: ['crm-revenue', 'crm-roas', 'crm-rfm'],
+      vue: ['crm-revenue', 'crm-roas'],
+    };
+    for (const [page, tags] of Object.entries(expected)) {
+      const seen = await visit(`${server.origin}/${page}.html`, readAllWidgets);
+      assert.deepEqual(seen.widgets.map((w) => w.tag), tags, page);
+      assert.deepEqual(seen.console, [], page);
+      assert.match(seen.widgets[0]!.text, /Total revenue\s*€[\d,]+/, page);
+    }
   });
 });
