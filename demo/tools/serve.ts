@@ -37,10 +37,11 @@ function trickle(res: ServerResponse, body: Buffer): void {
   res.on('close', () => clearInterval(timer));
 }
 
+const port = Number(process.env['PORT'] ?? 4173);
 const server = await serveStatic(
   { '/': site },
   {
-    port: Number(process.env['PORT'] ?? 4173),
+    port,
     host: process.env['HOST'] ?? '127.0.0.1',
     handlers: [
       (req, res, path) => {
@@ -62,5 +63,8 @@ const server = await serveStatic(
       },
     ],
   },
-);
+).catch((error: NodeJS.ErrnoException) => {
+  console.error(error.code === 'EADDRINUSE' ? `Port ${port} is in use: stop what runs there, or pick another port with PORT=4174 npm run serve:demo.` : error.message);
+  process.exit(1);
+});
 console.log(`demo site on ${server.origin.replace('127.0.0.1', 'localhost')}/ (Ctrl+C to stop)`);

@@ -1,7 +1,7 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import type { CrmRevenue } from '../../src/index.js';
 import { toPayload } from '../../src/index.js';
-import { choose, focused, inState, kpi, MARKUP, marks, mount, press, ready, record, root } from './harness.js';
+import { choose, files, focused, inState, kpi, MARKUP, marks, mount, press, ready, record, root } from './harness.js';
 
 describe('<crm-revenue>', function () {
   this.timeout(60_000);
@@ -60,6 +60,19 @@ describe('<crm-revenue>', function () {
     widget.window = '5d';
     await waitUntil(() => kpi(widget, 'CRM revenue') === '€290.00', 'CRM revenue did not come back', { timeout: 10_000 });
     expect((await engine.diagnostics()).queries - before).to.equal(4);
+  });
+
+  it('draws its chart again when a new load follows a failed one (the last good data stays on screen)', async () => {
+    const { widget, data } = await mount<CrmRevenue>('crm-revenue');
+    expect(marks(widget).length).to.be.greaterThan(0);
+    data.setAttribute('orders', '/no/such/orders.csv');
+    await inState(widget, 'error');
+    // a load that does not finish during the test: the widget shows the dataset's current data meanwhile
+    data.fetcher = () => Promise.resolve(new Response(new ReadableStream({ start() {} })));
+    data.setAttribute('orders', '/slow/orders.csv');
+    await waitUntil(() => root(widget).querySelector('[part~=state][part~=error]') === null && root(widget).querySelector('.footer') !== null, 'the widget did not leave the error state', { timeout: 5_000 });
+    await waitUntil(() => marks(widget).length > 0, 'the chart stayed empty', { timeout: 5_000 });
+    data.cancel();
   });
 
   it('renders data values with markup as text (legend, labels, table)', async () => {

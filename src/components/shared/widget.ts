@@ -346,7 +346,8 @@ export abstract class CrmWidget extends LitElement {
   protected override updated(changed: PropertyValues): void {
     super.updated(changed);
     if (this.state().kind !== 'ready' || this.shown !== 'chart' || this.chartBox === null) return;
-    const inputs = [this.results, this.size.width, this.theme, this.locale, this.currency, this.shown, ...this.drawInputs()];
+    // the chart element itself: an error or loading state in between replaces it, and the new one is empty
+    const inputs = [this.chartBox, this.results, this.size.width, this.theme, this.locale, this.currency, this.shown, ...this.drawInputs()];
     if (inputs.length === this.drawnWith.length && inputs.every((v, i) => v === this.drawnWith[i])) return;
     this.drawnWith = inputs;
     if (this.tooltipHost === null || !this.chartBox.contains(this.tipElement)) this.tooltipHost = createTooltip(this.chartBox, this.tipElement!);
