@@ -84,6 +84,13 @@ function demoSite(): Plugin {
         if (path === '/plain.css') return send('text/css; charset=utf-8', raw('demo.css'));
         // in development the "CDN file" is the kit's source, through Vite
         if (path === '/kit/crm-widgets.js') return send('text/javascript', `import '/@fs${root}src/index.ts';\n`);
+        if (path.startsWith('/api/')) {
+          void Promise.all([files(), import('./demo/tools/endpoints.js')]).then(([all, { answerEndpoint }]) => {
+            const bytes = (table: string): Buffer => Buffer.from(all.find((f) => f.name === `data/${table}.csv`)!.body);
+            if (!answerEndpoint(req, res, path, bytes)) next();
+          }, next);
+          return;
+        }
         if (path.startsWith('/data/')) {
           void files().then((all) => {
             const file = all.find((f) => `/${f.name}` === path);

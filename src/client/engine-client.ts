@@ -4,7 +4,7 @@
  * When the worker dies, pending calls fail at once; the next call starts a new worker and reloads the
  * dataset from its sources.
  */
-import { startKitWorker } from './kit-worker.js';
+import { resolveWorkerUrl, startKitWorker } from './kit-worker.js';
 import { CrmError, toCrmError } from '../core/errors.js';
 import { resolveDatasetOptions, type DatasetOptions, type SourceEncoding, type SourceFormat, type SourceSpec } from '../core/options.js';
 import type { ChunkAck, EngineStats, LoadMode, WorkerInput } from '../core/protocol.js';
@@ -125,7 +125,7 @@ export class CrmEngine {
   constructor(options: EngineOptions = {}) {
     const { worker, workerUrl, timeoutMs, idleTimeoutMs, fetchOptions, fetcher, baseUrl, ...datasetOptions } = options;
     void worker;
-    void workerUrl;
+    if (workerUrl !== undefined) resolveWorkerUrl(workerUrl); // a malformed URL fails here, with a clear message
     void timeoutMs;
     void idleTimeoutMs;
     void fetchOptions;

@@ -12,7 +12,17 @@
  * `workerUrl` (the error says so).
  */
 
+import { CrmError } from '../core/errors.js';
+
 const NAME = 'crm-analytics';
+
+/** The script URL each kit worker was started from, for the error when it cannot start. */
+const scripts = new WeakMap<Worker, string>();
+
+/** Where a worker started by the kit loads its script from (null for a host's own worker). */
+export function kitWorkerScript(worker: Worker): string | null {
+  return scripts.get(worker) ?? null;
+}
 
 /**
  * URL of the kit's worker script as the bundler emitted it. The expression is the one bundlers
@@ -32,13 +42,15 @@ export function kitWorkerUrl(): URL {
 
 /** Starts the kit's worker from `workerUrl` (host-supplied) or from the kit's own script. */
 export function startKitWorker(workerUrl?: string | URL): Worker {
-  const base = typeof document !== 'undefined' ? document.baseURI : self.location.href;
-  const url = workerUrl !== undefined ? new URL(workerUrl, base) : kitWorkerUrl();
+  const url = workerUrl !== undefined ? resolveWorkerUrl(workerUrl) : kitWorkerUrl();
   if (url.origin === self.location.origin || url.protocol === 'blob:' || url.protocol === 'data:') {
-    return new Worker(url, { type: 'module', name: NAME });
+    const worker = new Worker(url, { type: 'module', name: NAME });
+    scripts.set(worker, url.href);
+    return worker;
   }
   const loader = URL.createObjectURL(new Blob([`import ${JSON.stringify(url.href)};\n`], { type: 'text/javascript' }));
   const worker = new Worker(loader, { type: 'module', name: NAME });
+  scripts.set(worker, url.href);
   // the loader is needed until the worker has fetched it: its first answer (or failure) says so
   const revoke = (): void => {
     URL.revokeObjectURL(loader);
@@ -48,4 +60,16 @@ export function startKitWorker(workerUrl?: string | URL): Worker {
   worker.addEventListener('message', revoke);
   worker.addEventListener('error', revoke);
   return worker;
+}
+
+/** A host-supplied worker URL, resolved against the page; a malformed one is the host's error, said so. */
+export function resolveWorkerUrl(workerUrl: string | URL): URL {
+  const base = typeof document !== 'undefined' ? document.baseURI : self.location.href;
+  try {
+    return new URL(workerUrl, base);
+  } catch {
+    throw new CrmError('bad-option', `The worker URL "${String(workerUrl)}" is not a URL.`, {
+      hint: 'Set worker-url (or workerUrl) to where crm.worker.js is served, e.g. "/assets/crm.worker.js".',
+    });
+  }
 }

@@ -4,6 +4,7 @@
  * forever). A connection that timed out or saw its worker fail is dead for good; the engine client
  * replaces it.
  */
+import { kitWorkerScript } from './kit-worker.js';
 import { releaseProxy, transfer, wrap, type Remote } from 'comlink';
 import { CrmError, toCrmError } from '../core/errors.js';
 import type { EngineApi } from '../core/protocol.js';
@@ -27,10 +28,27 @@ export class WorkerConnection {
   private readonly proxy: Remote<EngineApi>;
   private readonly pending = new Set<Pending>();
   private readonly timeoutMs: number;
+  /** Whether the worker has ever answered (an error before that means it never started). */
+  private started = false;
+  private readonly onMessage = (): void => {
+    this.started = true;
+    this.worker.removeEventListener('message', this.onMessage);
+  };
   private readonly onError = (event: ErrorEvent | Event): void => {
     // The worker's error must not reach the host page's window.onerror.
     event.preventDefault();
     const message = event instanceof ErrorEvent && event.message ? `: ${event.message}` : '';
+    if (!this.started && event.type === 'error') {
+      const url = kitWorkerScript(this.worker);
+      this.die(
+        new CrmError('worker-lost', `The analytics worker could not start${url !== null ? ` from ${url}` : ''}${message}.`, {
+          hint:
+            'Check that crm.worker.js is served next to the kit script (or set worker-url on <crm-data> to where it is), that a CDN sends Access-Control-Allow-Origin, ' +
+            "and that the page's Content-Security-Policy allows it (worker-src 'self' blob:). With Vite's dev server, add optimizeDeps: { exclude: ['crm-widgets'] }.",
+        }),
+      );
+      return;
+    }
     this.die(
       new CrmError('worker-lost', `The analytics worker failed${message}.`, {
         hint: 'The data will be reloaded on the next use. If this repeats, the data may be too large for this browser tab.',
@@ -43,6 +61,7 @@ export class WorkerConnection {
     this.worker = typeof source === 'function' ? source() : source;
     this.worker.addEventListener('error', this.onError);
     this.worker.addEventListener('messageerror', this.onError);
+    this.worker.addEventListener('message', this.onMessage);
     this.proxy = wrap<EngineApi>(this.worker);
   }
 
@@ -101,6 +120,7 @@ export class WorkerConnection {
     this.deathReason = reason;
     this.worker.removeEventListener('error', this.onError);
     this.worker.removeEventListener('messageerror', this.onError);
+    this.worker.removeEventListener('message', this.onMessage);
     try {
       this.proxy[releaseProxy]();
     } catch {

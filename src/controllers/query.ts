@@ -28,6 +28,19 @@ export interface SummarySource {
 /** Where a widget's results are. */
 export type QueryStatus = 'idle' | 'pending' | 'ready' | 'error';
 
+const engineIds = new WeakMap<object, number>();
+let nextEngineId = 1;
+
+/** A number that names an engine for as long as it lives. */
+function engineId(engine: object): number {
+  let id = engineIds.get(engine);
+  if (id === undefined) {
+    id = nextEngineId++;
+    engineIds.set(engine, id);
+  }
+  return id;
+}
+
 export class QueryController implements ReactiveController {
   /** The latest results by name (kept while newer ones are computed). */
   results: Record<string, QueryResult> = {};
@@ -66,6 +79,8 @@ export class QueryController implements ReactiveController {
     this.download?.abort();
     this.download = null;
     this.key = '';
+    // a reconnected widget may show another dataset: nothing of this one may be reused
+    this.resultKeys = {};
   }
 
   hostUpdate(): void {
@@ -84,16 +99,16 @@ export class QueryController implements ReactiveController {
     const handle = this.dataset.handle;
     const snapshot = handle?.snapshot;
     if (handle === null || snapshot === undefined || snapshot.report === null || handle.engine === null || plan === null) {
-      if (this.key !== '') {
-        this.key = '';
-        this.results = {};
-        this.resultKeys = {};
-      }
+      this.key = '';
+      this.results = {};
+      this.resultKeys = {};
       this.status = 'idle';
       return;
     }
     const keys: Record<string, string> = {};
-    for (const [name, request] of Object.entries(plan)) keys[name] = `${snapshot.version}|${JSON.stringify(request)}`;
+    // versions count per dataset, so the key names the engine too (another dataset, or the same one reset)
+    const dataset = `${engineId(handle.engine)}.${snapshot.version}`;
+    for (const [name, request] of Object.entries(plan)) keys[name] = `${dataset}|${JSON.stringify(request)}`;
     const key = JSON.stringify(keys);
     if (key !== this.key) this.run(key, plan, keys);
   }

@@ -251,6 +251,15 @@ describe('engine client: worker faults and lifetime', function () {
     engine.dispose();
   });
 
+  it('says where the worker script was looked for, and what to check, when it cannot be loaded', async () => {
+    const engine = createEngine({ workerUrl: '/no/such/crm.worker.js' });
+    const error = await rejection(engine.report());
+    expect(error.code).to.equal('worker-lost');
+    expect(String(error.message)).to.contain(`could not start from ${location.origin}/no/such/crm.worker.js`);
+    expect(String(error.hint)).to.contain('worker-url');
+    engine.dispose();
+  });
+
   it('rejects a call the worker never answers, after the time limit', async () => {
     const engine = createEngine({ worker: blobWorker('self.onmessage = () => {};'), timeoutMs: 300 });
     const started = performance.now();
@@ -320,5 +329,6 @@ describe('engine client: worker faults and lifetime', function () {
 
   it('validates options before starting anything', () => {
     expect(() => createEngine({ timezone: 'Mars/Olympus' })).to.throw(/Unknown time zone/);
+    expect(() => createEngine({ workerUrl: 'http://[bad' })).to.throw(/is not a URL/);
   });
 });

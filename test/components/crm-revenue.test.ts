@@ -1,7 +1,7 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import type { CrmRevenue } from '../../src/index.js';
 import { toPayload } from '../../src/index.js';
-import { choose, files, focused, inState, kpi, MARKUP, marks, mount, press, ready, record, root } from './harness.js';
+import { choose, files, focused, inState, kpi, MARKUP, marks, mount, ORDERS, press, ready, record, root } from './harness.js';
 
 describe('<crm-revenue>', function () {
   this.timeout(60_000);
@@ -60,6 +60,19 @@ describe('<crm-revenue>', function () {
     widget.window = '5d';
     await waitUntil(() => kpi(widget, 'CRM revenue') === '€290.00', 'CRM revenue did not come back', { timeout: 10_000 });
     expect((await engine.diagnostics()).queries - before).to.equal(4);
+  });
+
+  it('shows the other dataset when pointed at one with the same version and parameters', async () => {
+    const { widget, data } = await mount<CrmRevenue>('crm-revenue');
+    expect(kpi(widget, 'Total revenue')).to.equal('€320.00');
+    // a second dataset: the first two orders only (€150); its first load is version 1 too
+    const other = document.createElement('crm-data');
+    other.id = `${data.id}-other`;
+    other.currency = 'EUR';
+    data.parentElement!.append(other);
+    await other.load({ orders: new File([ORDERS.split('\n').slice(0, 3).join('\n')], 'orders.csv'), touches: files().touches });
+    widget.data = other.id;
+    await waitUntil(() => kpi(widget, 'Total revenue') === '€150.00', `still shows ${kpi(widget, 'Total revenue')}`, { timeout: 10_000 });
   });
 
   it('draws its chart again when a new load follows a failed one (the last good data stays on screen)', async () => {
@@ -169,9 +182,11 @@ describe('<crm-revenue>', function () {
     await ready(fromResult);
     expect(kpi(fromResult, 'CRM revenue')).to.equal('€290.00');
     expect(root(fromResult).querySelector('[part=footnote]')!.textContent).to.contain('pre-aggregated');
-    // the payload fixes the parameters: the controls show them, disabled
-    expect(root(fromResult).querySelector<HTMLFieldSetElement>('fieldset[part=controls]')!.disabled).to.equal(true);
-    expect(root(source).querySelector<HTMLFieldSetElement>('fieldset[part=controls]')!.disabled).to.equal(false);
+    // the payload fixes the parameters: no controls, a note instead, and the footnote states the payload's definition
+    expect(root(fromResult).querySelector('select')).to.equal(null);
+    expect(root(fromResult).querySelector('[part=controls]')!.textContent).to.contain('fixed settings');
+    expect(root(fromResult).querySelector('[part=footnote]')!.textContent).to.match(/^Last touch attribution, counted when sent/);
+    expect(root(source).querySelectorAll('fieldset[part=controls] select').length).to.be.greaterThan(2);
     const url = URL.createObjectURL(new Blob([JSON.stringify(payloads)], { type: 'application/json' }));
     const fromUrl = await fixture<CrmRevenue>(html`<crm-revenue locale="en-US" currency="EUR" summary-src=${url}></crm-revenue>`);
     await ready(fromUrl);

@@ -35,7 +35,7 @@ export class CrmRoas extends CrmWidget {
   @property({ reflect: true }) window = '5d';
   /** `send`, `open` or `click`. */
   @property({ reflect: true }) basis: Basis = 'send';
-  /** Points per `day`, `week` (default) or `month`. */
+  /** Points per `day`, `week` or `month` (default; weekly ROAS per channel is mostly noise at CRM volumes). */
   @property({ reflect: true }) period: Period = 'month';
   /** `attributed` (revenue / cost), `margin` (margin / cost) or `incremental` (holdout lift / cost). */
   @property({ reflect: true }) metric: RoasMetric = 'attributed';

@@ -125,9 +125,6 @@ export const widgetStyles = css`
     padding: 0;
     min-width: 0;
   }
-  fieldset.controls:disabled {
-    opacity: 0.6;
-  }
   .controls {
     display: flex;
     flex-wrap: wrap;

@@ -13,6 +13,8 @@ import { csvText } from '../../core/csv.js';
 import type { CrmError } from '../../core/errors.js';
 import { formats, localTimeZone, type Formats } from '../../core/format.js';
 import type { QueryResult } from '../../core/results.js';
+import type { CreditModel } from '../../core/queries.js';
+import { BASIS_LABELS, MODEL_LABELS } from '../../core/labels.js';
 import { pngBlob, svgMarkup } from '../../charts/export.js';
 import type { ChartTheme, TooltipHost } from '../../charts/theme.js';
 import { createTooltip } from '../../charts/tooltip.js';
@@ -40,6 +42,12 @@ export type WidgetState =
   | { kind: 'loading'; label: string; bytes: number; bytesTotal: number | null; rows: number; canCancel: boolean }
   | { kind: 'error'; error: CrmError; retry: () => void }
   | { kind: 'ready'; busy: boolean };
+
+/** What a pre-aggregated payload says about its definition (model and basis, when it has them). */
+function payloadDefinition(results: QueryResult[]): string {
+  const credited = results.find((r): r is Extract<QueryResult, { model: CreditModel }> => 'model' in r && 'basis' in r);
+  return credited === undefined ? '' : `${MODEL_LABELS[credited.model]} attribution, counted when ${BASIS_LABELS[credited.basis]}`;
+}
 
 /**
  * The base of every widget (not an element itself).
@@ -226,10 +234,12 @@ export abstract class CrmWidget extends LitElement {
   private renderControlBar(): TemplateResult | typeof nothing {
     if (this.controls === 'none') return nothing;
     const { essential, more } = this.renderControls();
-    // a pre-aggregated payload fixes the parameters: its controls show them but cannot change them
-    const fixed = this.queries.fromSummary;
+    // a pre-aggregated payload fixes the parameters: no controls that would pretend otherwise
+    if (this.queries.fromSummary) {
+      return html`<p class="note fixed" part="controls">Computed elsewhere with fixed settings: this view shows the pre-aggregated data as it is.</p>`;
+    }
     const bar = (content: TemplateResult): TemplateResult =>
-      html`<fieldset class="controls" part="controls" ?disabled=${fixed} title=${fixed ? 'Set by the pre-aggregated data' : nothing}>
+      html`<fieldset class="controls" part="controls">
         <legend class="visually-hidden">Settings</legend>${content}
       </fieldset>`;
     if (this.controls === 'compact' || more === nothing) return bar(essential);
@@ -330,8 +340,9 @@ export abstract class CrmWidget extends LitElement {
 
   /** The footnote: the widget's definition, then time zone, range and when the data was loaded. */
   protected footnote(): string {
-    const parts = [this.definition()];
     const first = Object.values(this.results)[0] as { range?: { from: string | null; to: string | null } } | undefined;
+    // a payload was computed elsewhere: only what it says about itself is stated, not this element's settings
+    const parts = [this.queries.fromSummary ? payloadDefinition(Object.values(this.results)) : this.definition()];
     const range = first?.range;
     if (range !== undefined && range.from !== null && range.to !== null) parts.push(`${range.from} to ${range.to}`);
     const report = this.source.handle?.snapshot.report ?? null;
@@ -351,6 +362,8 @@ export abstract class CrmWidget extends LitElement {
     if (inputs.length === this.drawnWith.length && inputs.every((v, i) => v === this.drawnWith[i])) return;
     this.drawnWith = inputs;
     if (this.tooltipHost === null || !this.chartBox.contains(this.tipElement)) this.tooltipHost = createTooltip(this.chartBox, this.tipElement!);
+    // the marks under the pointer or focus are about to be replaced: their tooltip goes with them
+    this.tooltipHost.hide();
     this.drawCharts(this.chartTheme(), this.tooltipHost);
     this.navigation.refresh();
   }
