@@ -25,7 +25,7 @@ export type * from './core/results.js';
 export { CELL_COMPLETE, CELL_FUTURE, CELL_INCOMPLETE, toPayload } from './core/results.js';
 export { CREDIT_MODELS, DEFAULT_SEGMENTS, RETENTION_MEASURES } from './core/queries.js';
 export type { Period } from './core/periods.js';
-export { SQL_FILES, sqlParameters, type SqlValue } from './core/sql-params.js';
+export { SQL_FILES, sqlLoadTables, sqlParameterType, sqlParameters, sqlStatements, sqlWithLiterals, type SqlValue } from './core/sql-params.js';
 
 /**
  * Creates an engine: one dataset in one worker. The engine starts with one user; call `retain()` for

@@ -32,6 +32,8 @@ check('type check: workers and src/core (WebWorker, no DOM)', process.execPath, 
 check('type check: Node scripts (bench)', process.execPath, [tsc, '-p', 'tsconfig.node.json']);
 check('layer check', process.execPath, ['test/checks/boundaries.mjs']);
 check('banned-API check', process.execPath, ['test/checks/banned.mjs']);
+// the benchmark harness at the small size, as a smoke test: it fails when the engines' results differ
+check('benchmark smoke run (small): every engine and parser agrees with ours', process.execPath, ['--import', 'tsx', 'bench/run.ts', '--size', 'small', '--warm', '3']);
 
 // Node tests
 rmSync('.test-results', { recursive: true, force: true });

@@ -97,3 +97,58 @@ export function sqlParameters(request: QueryRequest, timezone: string): Record<s
     }
   }
 }
+
+/** The statements of a SQL file's text (split on semicolons at line ends; comment lines dropped). */
+export function sqlStatements(text: string): string[] {
+  return text
+    .split(/;\s*\n/)
+    .map((s) => s.replace(/^\s*--.*$/gm, '').trim())
+    .filter((s) => s.length > 0);
+}
+
+const INTEGER_PARAMETERS = new Set(['bins', 'offsets', 'week_start', 'min_holdout', 'by_campaign', 'cell_r', 'cell_f', 'descending', 'page_offset', 'page_limit', 'csv']);
+
+/** The SQL type a parameter binds as: INTEGER (NULL included), DOUBLE for `*_ms`, VARCHAR[] for lists, else VARCHAR. */
+export function sqlParameterType(name: string, value: SqlValue): 'INTEGER' | 'DOUBLE' | 'VARCHAR' | 'VARCHAR[]' {
+  if (Array.isArray(value)) return 'VARCHAR[]';
+  if (INTEGER_PARAMETERS.has(name)) return 'INTEGER';
+  return name.endsWith('_ms') ? 'DOUBLE' : 'VARCHAR';
+}
+
+/**
+ * The SQL that loads the four input tables from CSV files in DuckDB, with the column types the pack
+ * expects (`path` gives each table's file).
+ */
+export function sqlLoadTables(path: (table: 'orders' | 'touches' | 'costs' | 'customers') => string): string[] {
+  const file = (table: 'orders' | 'touches' | 'costs' | 'customers'): string => `'${path(table).replace(/'/g, "''")}'`;
+  return [
+    `CREATE TABLE orders AS SELECT * FROM read_csv(${file('orders')}, header = true, columns = {
+    'order_id': 'VARCHAR', 'customer_id': 'VARCHAR', 'ordered_at': 'TIMESTAMPTZ', 'revenue': 'DOUBLE', 'quantity': 'DOUBLE',
+    'unit_price': 'DOUBLE', 'margin': 'DOUBLE', 'cost': 'DOUBLE', 'discount': 'DOUBLE'})`,
+    `CREATE TABLE touches AS SELECT * FROM read_csv(${file('touches')}, header = true, columns = {
+    'customer_id': 'VARCHAR', 'channel': 'VARCHAR', 'campaign': 'VARCHAR', 'sent_at': 'TIMESTAMPTZ', 'opened_at': 'TIMESTAMPTZ',
+    'clicked_at': 'TIMESTAMPTZ', 'group': 'VARCHAR', 'cost': 'DOUBLE'})`,
+    `CREATE TABLE costs AS SELECT * FROM read_csv(${file('costs')}, header = true, columns = {
+    'date': 'DATE', 'channel': 'VARCHAR', 'campaign': 'VARCHAR', 'amount': 'DOUBLE', 'kind': 'VARCHAR'})`,
+    `CREATE TABLE customers AS SELECT * FROM read_csv(${file('customers')}, header = true, all_varchar = true)`,
+  ];
+}
+
+/**
+ * A query's SQL with its parameters written in as typed literals, for clients without named
+ * parameters (DuckDB-Wasm's prepared statements are positional). Values come from `sqlParameters`.
+ */
+export function sqlWithLiterals(sql: string, params: Record<string, SqlValue>): string {
+  const literal = (name: string, value: SqlValue): string => {
+    const type = sqlParameterType(name, value);
+    if (value === null) return `CAST(NULL AS ${type})`;
+    if (Array.isArray(value)) return value.length === 0 ? 'CAST([] AS VARCHAR[])' : `[${value.map((v) => `'${v.replace(/'/g, "''")}'`).join(', ')}]::VARCHAR[]`;
+    if (typeof value === 'number') return `CAST(${Number.isFinite(value) ? String(value) : 'NULL'} AS ${type})`;
+    return `CAST('${value.replace(/'/g, "''")}' AS ${type})`;
+  };
+  // longest names first, so `$from` never eats the start of `$from_ms`
+  const names = Object.keys(params).sort((a, b) => b.length - a.length);
+  let out = sql;
+  for (const name of names) out = out.replace(new RegExp(`\\$${name}\\b`, 'g'), literal(name, params[name] ?? null));
+  return out;
+}

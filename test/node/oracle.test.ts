@@ -13,30 +13,7 @@ import { generateSample, sampleRow, type SampleDataset, type SampleTable } from 
 import { formatLocalIso, TimeZone } from '../../src/core/time.js';
 import { createEngineApi } from '../../workers/engine.js';
 import { openWarehouse, runSql } from './duckdb.js';
-
-/** Finds the first difference between two JSON values, with tolerance for numbers. */
-function difference(a: unknown, b: unknown, path: string): string | null {
-  if (typeof a === 'number' && typeof b === 'number') {
-    return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b)) ? null : `${path}: engine ${a}, SQL ${b}`;
-  }
-  if (Array.isArray(a) && Array.isArray(b)) {
-    if (a.length !== b.length) return `${path}: engine has ${a.length} items, SQL ${b.length}`;
-    for (let i = 0; i < a.length; i++) {
-      const d = difference(a[i], b[i], `${path}[${i}]`);
-      if (d !== null) return d;
-    }
-    return null;
-  }
-  if (typeof a === 'object' && a !== null && typeof b === 'object' && b !== null) {
-    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-    for (const key of keys) {
-      const d = difference((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], `${path}.${key}`);
-      if (d !== null) return d;
-    }
-    return null;
-  }
-  return a === b ? null : `${path}: engine ${JSON.stringify(a)}, SQL ${JSON.stringify(b)}`;
-}
+import { payloadDifference as difference } from '../../bench/lib/compare.js';
 
 function csvLine(values: (string | number | null)[]): string {
   return values.map((v) => (v === null ? '' : /[",\n]/.test(String(v)) ? `"${String(v).replaceAll('"', '""')}"` : String(v))).join(',');

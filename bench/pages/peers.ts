@@ -1,0 +1,184 @@
+// Benchmark page: our engine and DuckDB-Wasm on the same bytes, each in its own worker, computing the
+// same results (the `sql/` pack is DuckDB's side); uDSV and PapaParse for the parse stage alone. The
+// page returns timings and every result as a JSON payload; the harness (bench/run.ts) compares them.
+import * as duckdb from '@duckdb/duckdb-wasm';
+import { createEngine, sqlLoadTables, sqlParameters, sqlStatements, sqlWithLiterals, SQL_FILES, toPayload, type QueryRequest } from '../../src/engine.js';
+import setupSql from '../../sql/setup.sql?raw';
+import kpisSql from '../../sql/kpis.sql?raw';
+import attributionSql from '../../sql/attribution.sql?raw';
+import incrementalitySql from '../../sql/incrementality.sql?raw';
+import retentionSql from '../../sql/retention.sql?raw';
+import rfmSql from '../../sql/rfm.sql?raw';
+import roasSql from '../../sql/roas.sql?raw';
+import type { ParseRun } from './parse.worker.js';
+
+const PACK: Record<string, string> = { 'kpis.sql': kpisSql, 'attribution.sql': attributionSql, 'incrementality.sql': incrementalitySql, 'retention.sql': retentionSql, 'rfm.sql': rfmSql, 'roas.sql': roasSql };
+const TABLES = ['orders', 'touches', 'costs', 'customers'] as const;
+type Table = (typeof TABLES)[number];
+const TIMEZONE = 'UTC';
+
+/** The results every engine computes (performance.md), by name. */
+export const RESULTS: Record<string, QueryRequest> = {
+  kpis: { kind: 'kpis', params: {} },
+  'revenue and attribution by channel × month': { kind: 'attribution', params: { model: 'last_touch', window: '5d', period: 'month', dimension: 'channel' } },
+  'holdout lift per channel': { kind: 'incrementality', params: {} },
+  'monthly cohort retention': { kind: 'retention', params: { period: 'month', measure: 'customers' } },
+  'RFM percentile 5 × 5': { kind: 'rfm', params: { bins: 5, scoring: 'percentile' } },
+  'weekly ROAS per channel': { kind: 'roas', params: { period: 'week' } },
+};
+
+/** Parameter changes for the warm runs: attribution windows (each new to every cache). */
+export function warmRequests(count: number): QueryRequest[] {
+  return Array.from({ length: count }, (_, i) => ({ kind: 'attribution', params: { model: 'last_touch', window: `${i + 1}d`, period: 'month', dimension: 'channel' } }));
+}
+
+export interface EngineRun {
+  engine: string;
+  /** Worker start (DuckDB: instantiate), not part of the comparison. */
+  startMs: number;
+  /** Bytes in the worker to tables ready. */
+  ingestMs: number;
+  /** Each result cold, in RESULTS order. */
+  coldMs: Record<string, number>;
+  /** Warm re-queries after a parameter change. */
+  warmMs: number[];
+  payloads: Record<string, unknown>;
+}
+
+export interface PeersRun {
+  bytes: Record<Table, number>;
+  engines: EngineRun[];
+  parse: (ParseRun & { engine: string })[];
+  ourParse: { ms: number; rows: number; gross: number };
+}
+
+declare global {
+  interface Window {
+    runPeers(urls: Record<Table, string>, options: { warm: number; duckdbExtensions: string | null; parsePeers: boolean }): Promise<PeersRun>;
+  }
+}
+
+async function fetchBytes(urls: Record<Table, string>): Promise<Record<Table, ArrayBuffer>> {
+  const out = {} as Record<Table, ArrayBuffer>;
+  for (const t of TABLES) out[t] = await (await fetch(urls[t])).arrayBuffer();
+  return out;
+}
+
+async function ours(bytes: Record<Table, ArrayBuffer>, warm: number): Promise<EngineRun> {
+  let t = performance.now();
+  const engine = createEngine({ timezone: TIMEZONE });
+  await engine.diagnostics(); // the worker is up
+  const startMs = performance.now() - t;
+  t = performance.now();
+  await engine.load(Object.fromEntries(TABLES.map((table) => [table, new Blob([bytes[table]])])));
+  const ingestMs = performance.now() - t;
+  const coldMs: Record<string, number> = {};
+  const payloads: Record<string, unknown> = {};
+  for (const [name, request] of Object.entries(RESULTS)) {
+    t = performance.now();
+    const result = await engine.query(request as never);
+    coldMs[name] = performance.now() - t;
+    payloads[name] = toPayload(result);
+  }
+  const warmMs: number[] = [];
+  for (const request of warmRequests(warm)) {
+    t = performance.now();
+    await engine.query(request as never);
+    warmMs.push(performance.now() - t);
+  }
+  engine.dispose();
+  return { engine: 'ours', startMs, ingestMs, coldMs, warmMs, payloads };
+}
+
+async function duck(bytes: Record<Table, ArrayBuffer>, warm: number, extensions: string): Promise<EngineRun> {
+  let t = performance.now();
+  const worker = new Worker(new URL('/duckdb/duckdb-browser-eh.worker.js', location.href));
+  const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
+  await db.instantiate(new URL('/duckdb/duckdb-eh.wasm', location.href).href);
+  const raw = await db.connect();
+  // errors name the statement that failed
+  const conn = {
+    query: async (sql: string) => {
+      try {
+        return await raw.query(sql);
+      } catch (error) {
+        throw new Error(`DuckDB-Wasm: ${error instanceof Error ? error.message : String(error)} in: ${sql.replace(/\s+/g, ' ').slice(0, 160)}`);
+      }
+    },
+    close: () => raw.close(),
+  };
+  // DuckDB-Wasm downloads its json and icu extensions at run time (from extensions.duckdb.org unless
+  // told otherwise); the harness points it at the repository it was given
+  await conn.query(`SET custom_extension_repository = '${extensions.replace(/'/g, "''")}'`);
+  await conn.query('LOAD json');
+  await conn.query('LOAD icu');
+  await conn.query(`SET TimeZone = '${TIMEZONE}'`);
+  const startMs = performance.now() - t;
+  t = performance.now();
+  for (const table of TABLES) await db.registerFileBuffer(`${table}.csv`, new Uint8Array(bytes[table].slice(0)));
+  // the sample's orders are line items without revenue or margin columns: the pack computes them
+  await conn.query(`CREATE TABLE orders AS SELECT order_id, customer_id, ordered_at, CAST(NULL AS DOUBLE) AS revenue, quantity, unit_price,
+    CAST(NULL AS DOUBLE) AS margin, cost, discount FROM read_csv('orders.csv', header = true, columns = {'order_id': 'VARCHAR',
+    'customer_id': 'VARCHAR', 'ordered_at': 'TIMESTAMPTZ', 'sku': 'VARCHAR', 'quantity': 'DOUBLE', 'unit_price': 'DOUBLE',
+    'discount': 'DOUBLE', 'cost': 'DOUBLE'})`);
+  for (const statement of sqlLoadTables((table) => `${table}.csv`).slice(1)) await conn.query(statement);
+  for (const statement of sqlStatements(setupSql)) await conn.query(statement);
+  const ingestMs = performance.now() - t;
+  const run = async (request: QueryRequest): Promise<unknown> => {
+    const [sql] = sqlStatements(PACK[SQL_FILES[request.kind]]!);
+    const table = await conn.query(sqlWithLiterals(sql!, sqlParameters(request, TIMEZONE)));
+    const value = table.getChildAt(0)!.get(0) as unknown;
+    return typeof value === 'string' ? JSON.parse(value) : value;
+  };
+  const coldMs: Record<string, number> = {};
+  const payloads: Record<string, unknown> = {};
+  for (const [name, request] of Object.entries(RESULTS)) {
+    t = performance.now();
+    payloads[name] = await run(request);
+    coldMs[name] = performance.now() - t;
+  }
+  const warmMs: number[] = [];
+  for (const request of warmRequests(warm)) {
+    t = performance.now();
+    await run(request);
+    warmMs.push(performance.now() - t);
+  }
+  await conn.close();
+  await db.terminate();
+  return { engine: 'DuckDB-Wasm', startMs, ingestMs, coldMs, warmMs, payloads };
+}
+
+function parsePeer(engine: ParseRun['engine'], bytes: ArrayBuffer): Promise<ParseRun> {
+  const worker = new Worker(new URL('./parse.worker.ts', import.meta.url), { type: 'module' });
+  return new Promise<ParseRun>((resolve, reject) => {
+    worker.onmessage = (event: MessageEvent<ParseRun>) => resolve(event.data);
+    worker.onerror = (event) => reject(new Error(`${engine} failed: ${event.message}`));
+    const copy = bytes.slice(0);
+    worker.postMessage({ engine, bytes: copy }, [copy]);
+  }).finally(() => worker.terminate());
+}
+
+/** Our parser alone on the orders bytes: the load report's parse time, rows read, and the gross sum. */
+async function ourParse(bytes: ArrayBuffer): Promise<{ ms: number; rows: number; gross: number }> {
+  const engine = createEngine({ timezone: TIMEZONE });
+  const { sources } = await engine.load({ orders: new Blob([bytes]) });
+  const kpis = await engine.query({ kind: 'kpis', params: {} });
+  engine.dispose();
+  const source = sources[0]!;
+  return { ms: source.parseMs, rows: source.rowsRead, gross: kpis.current.netRevenue };
+}
+
+window.runPeers = async (urls, options) => {
+  const bytes = await fetchBytes(urls);
+  const engines: EngineRun[] = [await ours(bytes, options.warm)];
+  if (options.duckdbExtensions !== null) engines.push(await duck(bytes, options.warm, options.duckdbExtensions));
+  const parse: (ParseRun & { engine: string })[] = [];
+  if (options.parsePeers) for (const engine of ['uDSV', 'PapaParse'] as const) parse.push(await parsePeer(engine, bytes.orders));
+  return {
+    bytes: Object.fromEntries(TABLES.map((t) => [t, bytes[t].byteLength])) as Record<Table, number>,
+    engines,
+    parse,
+    ourParse: await ourParse(bytes.orders),
+  };
+};
+document.getElementById('status')!.textContent = 'loaded';
