@@ -2,7 +2,7 @@
  * Axes and grid lines drawn as plain marks with presentation attributes (no stylesheet needed), with
  * tick labels thinned so they never overlap at narrow widths.
  */
-import type { ScaleBand, ScaleLinear } from 'd3-scale';
+import type { BandScale, LinearScale } from './scales.js';
 import { select, type Selection } from 'd3-selection';
 import type { ChartTheme } from './theme.js';
 
@@ -16,7 +16,7 @@ export function tickEvery(count: number, span: number, labelWidth: number): numb
 }
 
 /** A horizontal axis of bands (periods) at `y`, labels thinned to fit. */
-export function bandAxis(g: G, x: ScaleBand<string>, labels: string[], y: number, theme: ChartTheme): void {
+export function bandAxis(g: G, x: BandScale, labels: string[], y: number, theme: ChartTheme): void {
   // the widest label, estimated from its length and the font size, plus a gap
   const longest = labels.reduce((n, l) => Math.max(n, l.length), 0);
   const labelWidth = longest * (theme.fontSize - 1) * 0.6 + 14;
@@ -44,7 +44,7 @@ export function bandAxis(g: G, x: ScaleBand<string>, labels: string[], y: number
 }
 
 /** A vertical value axis on the left with horizontal grid lines across `width`. */
-export function valueAxis(g: G, y: ScaleLinear<number, number>, left: number, width: number, format: (v: number) => string, theme: ChartTheme, ticks = 5): void {
+export function valueAxis(g: G, y: LinearScale, left: number, width: number, format: (v: number) => string, theme: ChartTheme, ticks = 5): void {
   const axis = g.append('g').attr('class', 'axis axis-y').attr('aria-hidden', 'true');
   for (const tick of y.ticks(ticks)) {
     const at = Math.round(y(tick)) + 0.5;

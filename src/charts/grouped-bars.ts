@@ -3,7 +3,7 @@
  * attributed and incremental revenue), with an optional interval whisker per bar. Long category names
  * are truncated with the full name in the bar's label.
  */
-import { scaleBand, scaleLinear } from 'd3-scale';
+import { bandScale, linearScale } from './scales.js';
 import { resetSvg } from './axes.js';
 import { interactive } from './marks.js';
 import type { ChartTheme, TipRow, TooltipHost } from './theme.js';
@@ -55,9 +55,9 @@ export function drawGroupedBars(svg: SVGSVGElement, spec: GroupedBarsSpec): void
     }
   }
   if (hi === lo) hi = lo + 1;
-  const x = scaleLinear().domain([lo, hi]).nice().range([left, width - right]);
-  const y = scaleBand<string>().domain(categories.map((_, i) => String(i))).range([4, height - 20]).paddingInner(0.25);
-  const sub = scaleBand<string>().domain(series.map((_, i) => String(i))).range([0, y.bandwidth()]).padding(0.08);
+  const x = linearScale([lo, hi], [left, width - right], true);
+  const y = bandScale(categories.map((_, i) => String(i)), [4, height - 20], 0.25, 0);
+  const sub = bandScale(series.map((_, i) => String(i)), [0, y.bandwidth()], 0.08);
   const axis = g.append('g').attr('aria-hidden', 'true');
   for (const tick of x.ticks(width < 420 ? 3 : 5)) {
     const at = Math.round(x(tick)) + 0.5;

@@ -3,8 +3,7 @@
  * period without cost has no ROAS: a gap, never zero), with optional bars of a second measure on their
  * own scale, and horizontal reference lines (break-even, target). Points are focusable.
  */
-import { scaleBand, scaleLinear } from 'd3-scale';
-import { line } from 'd3-shape';
+import { bandScale, linearScale } from './scales.js';
 import { bandAxis, resetSvg, valueAxis } from './axes.js';
 import { axisMargins } from './layout.js';
 import { interactive } from './marks.js';
@@ -63,7 +62,7 @@ export function drawLines(svg: SVGSVGElement, spec: LinesSpec): void {
   const innerWidth = Math.max(10, width - margin.left - margin.right);
   const innerHeight = Math.max(10, height - margin.top - margin.bottom);
   const keys = points.map((_, i) => String(i));
-  const x = scaleBand<string>().domain(keys).range([margin.left, margin.left + innerWidth]).padding(0.15);
+  const x = bandScale(keys, [margin.left, margin.left + innerWidth], 0.15);
   let lo = spec.zero === false ? Number.POSITIVE_INFINITY : 0;
   let hi = Number.NEGATIVE_INFINITY;
   for (const s of series) {
@@ -81,15 +80,15 @@ export function drawLines(svg: SVGSVGElement, spec: LinesSpec): void {
   if (!Number.isFinite(hi)) hi = 1;
   if (!Number.isFinite(lo)) lo = 0;
   if (hi === lo) hi = lo + 1;
-  const y = scaleLinear().domain([lo, hi]).nice().range([margin.top + innerHeight, margin.top]);
+  const y = linearScale([lo, hi], [margin.top + innerHeight, margin.top], true);
   valueAxis(g, y, margin.left, innerWidth, spec.formatAxis, theme);
   bandAxis(g, x, spec.axisLabels ?? points, margin.top + innerHeight, theme);
   // bars behind the lines, on their own scale (no axis: their values are in the tooltips)
   if (spec.bars && spec.bars.series.length > 0) {
     let barMax = 0;
     for (const b of spec.bars.series) for (let i = 0; i < points.length; i++) if (Number.isFinite(b.values[i]!) && b.values[i]! > barMax) barMax = b.values[i]!;
-    const yb = scaleLinear().domain([0, barMax || 1]).range([margin.top + innerHeight, margin.top + innerHeight * 0.35]);
-    const sub = scaleBand<string>().domain(spec.bars.series.map((_, i) => String(i))).range([0, x.bandwidth()]).padding(0.1);
+    const yb = linearScale([0, barMax || 1], [margin.top + innerHeight, margin.top + innerHeight * 0.35]);
+    const sub = bandScale(spec.bars.series.map((_, i) => String(i)), [0, x.bandwidth()], 0.1);
     const barGroup = g.append('g').attr('class', 'bars').attr('aria-hidden', 'true');
     spec.bars.series.forEach((b, bi) => {
       for (let i = 0; i < points.length; i++) {
@@ -120,11 +119,21 @@ export function drawLines(svg: SVGSVGElement, spec: LinesSpec): void {
       .text(r.label);
   }
   const cx = (i: number): number => x(keys[i]!)! + x.bandwidth() / 2;
-  const pathOf = (values: ArrayLike<number>): string =>
-    line<number>()
-      .defined((i) => Number.isFinite(values[i]!))
-      .x((i) => cx(i))
-      .y((i) => y(values[i]!))(points.map((_, i) => i)) ?? '';
+  // one path per series; a missing value (a period without cost) breaks the line: a gap, not a zero
+  const pathOf = (values: ArrayLike<number>): string => {
+    let d = '';
+    let pen = false;
+    for (let i = 0; i < points.length; i++) {
+      const v = values[i]!;
+      if (!Number.isFinite(v)) {
+        pen = false;
+        continue;
+      }
+      d += `${pen ? 'L' : 'M'}${cx(i)},${y(v)}`;
+      pen = true;
+    }
+    return d;
+  };
   const linesGroup = g.append('g').attr('class', 'lines');
   // faint lines first, emphasised last (on top)
   const order = [...series].sort((a, b) => Number(a.emphasis === true) - Number(b.emphasis === true) || Number(b.faint === true) - Number(a.faint === true));

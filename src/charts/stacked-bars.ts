@@ -2,7 +2,7 @@
  * Stacked bars over periods: one bar per period, one segment per series (CRM channels, and non-CRM
  * revenue on top), negatives stacked below zero. Hover or focus a segment for the period's breakdown.
  */
-import { scaleBand, scaleLinear } from 'd3-scale';
+import { bandScale, linearScale } from './scales.js';
 import { axisMargins } from './layout.js';
 import { bandAxis, resetSvg, valueAxis } from './axes.js';
 import { interactive } from './marks.js';
@@ -67,8 +67,8 @@ export function drawStackedBars(svg: SVGSVGElement, spec: StackedBarsSpec): void
   }
   if (top === 0 && bottom === 0) top = 1;
   const keys = periods.map((_, i) => String(i));
-  const x = scaleBand<string>().domain(keys).range([margin.left, margin.left + innerWidth]).paddingInner(n > 60 ? 0.05 : 0.2).paddingOuter(0.1);
-  const y = scaleLinear().domain([bottom, top]).nice().range([margin.top + innerHeight, margin.top]);
+  const x = bandScale(keys, [margin.left, margin.left + innerWidth], n > 60 ? 0.05 : 0.2, 0.1);
+  const y = linearScale([bottom, top], [margin.top + innerHeight, margin.top], true);
   valueAxis(g, y, margin.left, innerWidth, spec.formatAxis, theme);
   bandAxis(g, x, spec.axisLabels ?? periods, margin.top + innerHeight, theme);
   const total = (p: number): number => {
