@@ -87,6 +87,8 @@ async function main(): Promise<void> {
       return `${fmt(quantile(w, 0.5))} / ${fmt(quantile(w, 0.95))}`;
     })],
   ];
+  const transfer = names.map((n) => median(all.map((r) => r.engines[0]!.coldMs[n]! - r.engines[0]!.workerMs![n]!)));
+  const main = all.map((r) => r.engines[0]!.mainThread!);
   const oursTotal = median(of('ours', total));
   const ratios = engines.slice(1).map((e) => `${e}: ${(median(of(e, total)) / oursTotal).toFixed(1)}× (target ≥ 5×)`);
   const parseRows = ['uDSV', 'PapaParse'].map((p) => {
@@ -97,10 +99,12 @@ async function main(): Promise<void> {
   console.log(`\n${size}: ${(Object.values(all[0]!.bytes).reduce((a, b) => a + b, 0) / 1e6).toFixed(1)} MB of CSV, ${runs} run(s), ${machine()}, commit ${gitCommit()}\n`);
   console.log(''.padEnd(width) + engines.map((e) => e.padEnd(30)).join(''));
   for (const [label, ...cells] of rows) console.log(label.padEnd(width) + cells.map((c) => c.padEnd(30)).join(''));
+  console.log(`\nours: messaging and transfer per result ${transfer.map((ms) => fmt(ms)).join(', ')} (round trip − worker time)`);
+  console.log(`ours: main thread during load and compute: ${main.map((m) => `${m.longTasks.length} long tasks${m.longTasks.length > 0 ? ` (${m.longTasks.join(', ')} ms)` : ''}, longest frame gap ${m.maxFrameGapMs} ms`).join(' / ')}`);
   console.log(`\nbytes → every result, DuckDB-Wasm's instantiate excluded: ours is faster than ${ratios.join(', ') || '(no peers)'}`);
   console.log(`\nparse of the orders CSV (typed columns), ours ${range(all.map((r) => r.ourParse.ms))}:\n  ${parseRows.join('\n  ')}`);
   mkdirSync(`${ROOT}bench/results`, { recursive: true });
-  const summary = { size, runs, warm, machine: machine(), commit: gitCommit(), measuredAt: new Date().toISOString(), rows, ratios, parse: parseRows, problems };
+  const summary = { size, runs, warm, machine: machine(), commit: gitCommit(), measuredAt: new Date().toISOString(), rows, ratios, parse: parseRows, transferMs: transfer, mainThread: main, problems };
   writeFileSync(`${ROOT}bench/results/peers-${size}.json`, JSON.stringify({ summary, runs: all.map((r) => ({ ...r, engines: r.engines.map(({ payloads: _p, ...rest }) => rest) })) }, null, 2) + '\n');
   if (problems.length > 0) {
     console.error(`\nFAILED: the engines disagree (${problems.length}):\n  ${problems.slice(0, 20).join('\n  ')}`);

@@ -42,7 +42,34 @@ export interface EngineRun {
   coldMs: Record<string, number>;
   /** Warm re-queries after a parameter change. */
   warmMs: number[];
+  /** Ours: each cold result's time inside the worker (the rest of coldMs is messaging and transfer). */
+  workerMs?: Record<string, number>;
+  /** Ours: the page's main thread while the engine loaded and computed. */
+  mainThread?: { longTasks: number[]; maxFrameGapMs: number };
   payloads: Record<string, unknown>;
+}
+
+/** Watches the main thread: long tasks, and the longest gap between animation frames. */
+function watchMainThread(): () => { longTasks: number[]; maxFrameGapMs: number } {
+  const longTasks: number[] = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) longTasks.push(Math.round(entry.duration));
+  });
+  observer.observe({ type: 'longtask' });
+  let last = performance.now();
+  let maxGap = 0;
+  let running = true;
+  const frame = (now: number): void => {
+    maxGap = Math.max(maxGap, now - last);
+    last = now;
+    if (running) requestAnimationFrame(frame);
+  };
+  requestAnimationFrame(frame);
+  return () => {
+    running = false;
+    observer.disconnect();
+    return { longTasks, maxFrameGapMs: Math.round(maxGap) };
+  };
 }
 
 export interface PeersRun {
@@ -65,6 +92,7 @@ async function fetchBytes(urls: Record<Table, string>): Promise<Record<Table, Ar
 }
 
 async function ours(bytes: Record<Table, ArrayBuffer>, warm: number): Promise<EngineRun> {
+  const stopWatching = watchMainThread();
   let t = performance.now();
   const engine = createEngine({ timezone: TIMEZONE });
   await engine.diagnostics(); // the worker is up
@@ -73,11 +101,13 @@ async function ours(bytes: Record<Table, ArrayBuffer>, warm: number): Promise<En
   await engine.load(Object.fromEntries(TABLES.map((table) => [table, new Blob([bytes[table]])])));
   const ingestMs = performance.now() - t;
   const coldMs: Record<string, number> = {};
+  const workerMs: Record<string, number> = {};
   const payloads: Record<string, unknown> = {};
   for (const [name, request] of Object.entries(RESULTS)) {
     t = performance.now();
     const result = await engine.query(request as never);
     coldMs[name] = performance.now() - t;
+    workerMs[name] = (await engine.diagnostics()).lastQueryMs;
     payloads[name] = toPayload(result);
   }
   const warmMs: number[] = [];
@@ -87,7 +117,8 @@ async function ours(bytes: Record<Table, ArrayBuffer>, warm: number): Promise<En
     warmMs.push(performance.now() - t);
   }
   engine.dispose();
-  return { engine: 'ours', startMs, ingestMs, coldMs, warmMs, payloads };
+  const mainThread = stopWatching();
+  return { engine: 'ours', startMs, ingestMs, coldMs, warmMs, workerMs, mainThread, payloads };
 }
 
 async function duck(bytes: Record<Table, ArrayBuffer>, warm: number, extensions: string): Promise<EngineRun> {
