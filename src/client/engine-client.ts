@@ -120,6 +120,7 @@ export class CrmEngine {
   private dataset = 0;
   private starting: Promise<void> | null = null;
   private refs = 1;
+  private workerGeneration = 0;
   private history: { input: LoadInput; options: LoadOptions }[] = [];
 
   constructor(options: EngineOptions = {}) {
@@ -370,6 +371,15 @@ export class CrmEngine {
     return connection.call('columns', [this.dataset]);
   }
 
+  /**
+   * How many times the worker was started again after it died (the data was reloaded each time);
+   * results of different generations may differ.
+   */
+  get generation(): number {
+    // a dead worker is already the next generation: whatever is asked next comes from a restart
+    return this.workerGeneration + (this.connection !== null && !this.connection.alive ? 1 : 0);
+  }
+
   /** Counters of the worker's engine (bytes and chunks received, open loads), for diagnostics and tests. */
   async diagnostics(): Promise<EngineStats> {
     const connection = await this.ready();
@@ -387,6 +397,8 @@ export class CrmEngine {
       throw this.connection.deathReason!;
     }
     const connection = new WorkerConnection(this.options.worker ?? (() => defaultWorker(this.options.workerUrl)), this.options.timeoutMs ?? 60_000);
+    // a restart reloads the sources, which may answer differently now: results from before are another generation
+    if (this.connection !== null) this.workerGeneration++;
     this.connection = connection;
     this.starting = (async () => {
       this.dataset = await connection.call('createDataset', [this.datasetOptions]);

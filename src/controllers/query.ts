@@ -106,8 +106,9 @@ export class QueryController implements ReactiveController {
       return;
     }
     const keys: Record<string, string> = {};
-    // versions count per dataset, so the key names the engine too (another dataset, or the same one reset)
-    const dataset = `${engineId(handle.engine)}.${snapshot.version}`;
+    // versions count per dataset, so the key names the engine too (another dataset, or the same one
+    // reset), and its worker generation (a restarted worker reloaded the sources, which may have changed)
+    const dataset = `${engineId(handle.engine)}.${handle.engine.generation}.${snapshot.version}`;
     for (const [name, request] of Object.entries(plan)) keys[name] = `${dataset}|${JSON.stringify(request)}`;
     const key = JSON.stringify(keys);
     if (key !== this.key) this.run(key, plan, keys);
@@ -147,6 +148,8 @@ export class QueryController implements ReactiveController {
       })
       .catch((error: unknown) => {
         if (sequence !== this.sequence) return;
+        // after a failure (a worker that died, say) a retry asks for everything again
+        this.resultKeys = {};
         this.fail(error);
       });
   }

@@ -291,11 +291,15 @@ describe('engine client: worker faults and lifetime', function () {
         },
       },
     );
+    expect(engine.generation).to.equal(0);
     const error = await rejection(pending);
     expect(error.code).to.equal('worker-lost');
     expect(String(error.message)).to.contain('simulated crash');
+    // results from now on come from a restarted worker: another generation, before and after it starts
+    expect(engine.generation).to.equal(1);
     // next use: a new worker, rebuilt from the sources of the loads that succeeded
     const report = await engine.report();
+    expect(engine.generation).to.equal(1);
     expect(workers.length).to.equal(2);
     expect(report.tables.orders!.rowsAccepted).to.equal(2);
     engine.dispose();
