@@ -5,6 +5,7 @@
 // and the run fails on any difference. Prints a table and writes bench/results/peers-<size>.json.
 // Arquero is not in the harness yet (see bench/README.md).
 import { mkdirSync, writeFileSync } from 'node:fs';
+import type { ArqueroRun } from './pages/arquero.worker.js';
 import type { EngineRun, PeersRun } from './pages/peers.js';
 import { launchChromium } from './lib/browser.js';
 import { payloadDifference } from './lib/compare.js';
@@ -25,7 +26,29 @@ const extensionsOption = option('duckdb-extensions', process.env['DUCKDB_EXTENSI
 const TABLES = ['orders', 'touches', 'costs', 'customers'] as const;
 
 const fmt = (ms: number): string => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(ms < 10 ? 1 : 0)} ms`);
+/** "ours 1.9× faster" or "ours 2.5× slower", from a peer's time over ours. */
+const versus = (ratio: number): string => (ratio >= 1 ? `ours ${ratio.toFixed(1)}× faster` : `ours ${(1 / ratio).toFixed(1)}× slower`);
 const range = (values: number[]): string => (values.length === 1 ? fmt(values[0]!) : `${fmt(median(values))} (${fmt(Math.min(...values))}–${fmt(Math.max(...values))})`);
+
+/** Where Arquero's orders-only results differ from ours (monthly net revenue, cohort matrix, RFM grid). */
+function arqueroDisagreements(payloads: Record<string, unknown>, aq: ArqueroRun): string[] {
+  const out: string[] = [];
+  const month = (day: number): string => new Date(day * 86_400_000).toISOString().slice(0, 7);
+  const attribution = payloads['revenue and attribution by channel × month'] as { periods: { start: number[] }; netRevenue: number[] };
+  const ourMonthly = Object.fromEntries(attribution.periods.start.map((day, i) => [month(day), attribution.netRevenue[i]!]));
+  const d1 = payloadDifference(ourMonthly, aq.monthly, 'monthly net revenue', ['ours', 'Arquero']);
+  if (d1 !== null) out.push(`Arquero disagrees on ${d1}`);
+  const retention = payloads['monthly cohort retention'] as { cohortStart: number[]; cohortSize: number[]; counts: number[]; offsets: number };
+  const ourCohorts = Object.fromEntries(retention.cohortStart.map((day, c) => [month(day), [retention.cohortSize[c]!, ...retention.counts.slice(c * retention.offsets, (c + 1) * retention.offsets)]]));
+  // cells of periods after the data's end have no value (null) in ours, and a plain 0 in Arquero's
+  const theirs = Object.fromEntries(Object.entries(aq.cohorts).map(([k, row]) => [k, row.map((v, i) => ((ourCohorts[k] as (number | null)[] | undefined)?.[i] === null ? null : v))]));
+  const d2 = payloadDifference(ourCohorts, theirs, 'cohort matrix', ['ours', 'Arquero']);
+  if (d2 !== null) out.push(`Arquero disagrees on ${d2}`);
+  const rfm = payloads['RFM percentile 5 × 5'] as { cellCustomers: number[] };
+  const d3 = payloadDifference(rfm.cellCustomers, aq.rfmCells, 'RFM cells', ['ours', 'Arquero']);
+  if (d3 !== null) out.push(`Arquero disagrees on ${d3}`);
+  return out;
+}
 
 async function main(): Promise<void> {
   const files = await csvFiles(size, [...TABLES]);
@@ -51,7 +74,7 @@ async function main(): Promise<void> {
       page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
       await page.goto(`${server.origin}/peers.html`);
       await page.waitForFunction(() => typeof window.runPeers === 'function');
-      const run = await page.evaluate(([u, o]) => window.runPeers(u as never, o), [urls, { warm, duckdbExtensions, parsePeers: true }] as const);
+      const run = await page.evaluate(([u, o]) => window.runPeers(u as never, o), [urls, { warm, duckdbExtensions, parsePeers: true, arquero: true }] as const);
       await page.close();
       all.push(run);
       console.log(`run ${r + 1}: ${run.engines.map((e) => `${e.engine} ingest ${fmt(e.ingestMs)}, results ${fmt(Object.values(e.coldMs).reduce((a, b) => a + b, 0))}`).join('; ')}`);
@@ -63,6 +86,7 @@ async function main(): Promise<void> {
           if (d !== null) problems.push(`${other.engine} disagrees on ${d}`);
         }
       }
+      if (run.ordersOnly.arquero !== null) problems.push(...arqueroDisagreements(ours.payloads, run.ordersOnly.arquero));
       for (const p of run.parse) {
         if (p.rows !== run.ourParse.rows) problems.push(`${p.engine} read ${p.rows} order rows, ours ${run.ourParse.rows}`);
         if (Math.abs(p.gross - run.ourParse.gross) > 1e-6 * Math.abs(run.ourParse.gross)) problems.push(`${p.engine} sums quantity × unit_price to ${p.gross}, ours ${run.ourParse.gross}`);
@@ -93,7 +117,7 @@ async function main(): Promise<void> {
   const ratios = engines.slice(1).map((e) => `${e}: ${(median(of(e, total)) / oursTotal).toFixed(1)}× (target ≥ 5×)`);
   const parseRows = ['uDSV', 'PapaParse'].map((p) => {
     const ms = all.map((r) => r.parse.find((x) => x.engine === p)!.ms);
-    return `${p.padEnd(10)} ${range(ms).padEnd(28)} ours ${(median(ms) / median(all.map((r) => r.ourParse.ms))).toFixed(1)}× faster${p === 'uDSV' ? ' (target ≥ 3×)' : ''}`;
+    return `${p.padEnd(10)} ${range(ms).padEnd(28)} ${versus(median(ms) / median(all.map((r) => r.ourParse.ms)))}${p === 'uDSV' ? ' (target ≥ 3×)' : ''}`;
   });
   const width = Math.max(...rows.map((r) => r[0].length)) + 2;
   console.log(`\n${size}: ${(Object.values(all[0]!.bytes).reduce((a, b) => a + b, 0) / 1e6).toFixed(1)} MB of CSV, ${runs} run(s), ${machine()}, commit ${gitCommit()}\n`);
@@ -102,6 +126,12 @@ async function main(): Promise<void> {
   console.log(`\nours: messaging and transfer per result ${transfer.map((ms) => fmt(ms)).join(', ')} (round trip − worker time)`);
   console.log(`ours: main thread during load and compute: ${main.map((m) => `${m.longTasks.length} long tasks${m.longTasks.length > 0 ? ` (${m.longTasks.join(', ')} ms)` : ''}, longest frame gap ${m.maxFrameGapMs} ms`).join(' / ')}`);
   console.log(`\nbytes → every result, DuckDB-Wasm's instantiate excluded: ours is faster than ${ratios.join(', ') || '(no peers)'}`);
+  const aqRuns = all.map((r) => r.ordersOnly.arquero).filter((a): a is ArqueroRun & { totalMs: number } => a !== null);
+  if (aqRuns.length > 0) {
+    const oursOrders = median(all.map((r) => r.ordersOnly.ours.totalMs));
+    const aqTotal = median(aqRuns.map((a) => a.totalMs));
+    console.log(`\norders only (parse + monthly revenue + cohort matrix + RFM grid): ours ${range(all.map((r) => r.ordersOnly.ours.totalMs))}, Arquero ${range(aqRuns.map((a) => a.totalMs))} (its parse ${fmt(median(aqRuns.map((a) => a.parseMs)))}): ${versus(aqTotal / oursOrders)} (performance.md: ≥ 12× Arquero for all results)`);
+  }
   console.log(`\nparse of the orders CSV (typed columns), ours ${range(all.map((r) => r.ourParse.ms))}:\n  ${parseRows.join('\n  ')}`);
   mkdirSync(`${ROOT}bench/results`, { recursive: true });
   const summary = { size, runs, warm, machine: machine(), commit: gitCommit(), measuredAt: new Date().toISOString(), rows, ratios, parse: parseRows, transferMs: transfer, mainThread: main, problems };

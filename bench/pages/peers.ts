@@ -11,6 +11,7 @@ import retentionSql from '../../sql/retention.sql?raw';
 import rfmSql from '../../sql/rfm.sql?raw';
 import roasSql from '../../sql/roas.sql?raw';
 import type { ParseRun } from './parse.worker.js';
+import type { ArqueroRun } from './arquero.worker.js';
 
 const PACK: Record<string, string> = { 'kpis.sql': kpisSql, 'attribution.sql': attributionSql, 'incrementality.sql': incrementalitySql, 'retention.sql': retentionSql, 'rfm.sql': rfmSql, 'roas.sql': roasSql };
 const TABLES = ['orders', 'touches', 'costs', 'customers'] as const;
@@ -77,11 +78,13 @@ export interface PeersRun {
   engines: EngineRun[];
   parse: (ParseRun & { engine: string })[];
   ourParse: { ms: number; rows: number; gross: number };
+  /** Orders only: parse + monthly revenue + cohort matrix + RFM grid, ours and Arquero's. */
+  ordersOnly: { ours: { totalMs: number }; arquero: (ArqueroRun & { totalMs: number }) | null };
 }
 
 declare global {
   interface Window {
-    runPeers(urls: Record<Table, string>, options: { warm: number; duckdbExtensions: string | null; parsePeers: boolean }): Promise<PeersRun>;
+    runPeers(urls: Record<Table, string>, options: { warm: number; duckdbExtensions: string | null; parsePeers: boolean; arquero: boolean }): Promise<PeersRun>;
   }
 }
 
@@ -192,14 +195,36 @@ function parsePeer(engine: ParseRun['engine'], bytes: ArrayBuffer): Promise<Pars
   }).finally(() => worker.terminate());
 }
 
-/** Our parser alone on the orders bytes: the load report's parse time, rows read, and the gross sum. */
-async function ourParse(bytes: ArrayBuffer): Promise<{ ms: number; rows: number; gross: number }> {
+/**
+ * Ours on the orders bytes alone: the load report's parse time, rows read and the gross sum (for the
+ * parse peers), and the orders-only pipeline time (load + monthly revenue + cohort matrix + RFM grid).
+ */
+async function ourOrders(bytes: ArrayBuffer): Promise<{ parse: { ms: number; rows: number; gross: number }; totalMs: number }> {
   const engine = createEngine({ timezone: TIMEZONE });
-  const { sources } = await engine.load({ orders: new Blob([bytes]) });
+  await engine.diagnostics();
+  const blob = new Blob([bytes]);
+  const t = performance.now();
+  const { sources } = await engine.load({ orders: blob });
+  await engine.query({ kind: 'attribution', params: { period: 'month' } });
+  await engine.query({ kind: 'retention', params: { period: 'month', measure: 'customers' } });
+  await engine.query({ kind: 'rfm', params: { bins: 5, scoring: 'percentile' } });
+  const totalMs = performance.now() - t;
   const kpis = await engine.query({ kind: 'kpis', params: {} });
   engine.dispose();
   const source = sources[0]!;
-  return { ms: source.parseMs, rows: source.rowsRead, gross: kpis.current.netRevenue };
+  return { parse: { ms: source.parseMs, rows: source.rowsRead, gross: kpis.current.netRevenue }, totalMs };
+}
+
+/** Arquero on the orders bytes in its own worker; total = bytes handed over to results back. */
+function arquero(bytes: ArrayBuffer): Promise<ArqueroRun & { totalMs: number }> {
+  const worker = new Worker(new URL('./arquero.worker.ts', import.meta.url), { type: 'module' });
+  const copy = bytes.slice(0);
+  const t = performance.now();
+  return new Promise<ArqueroRun & { totalMs: number }>((resolve, reject) => {
+    worker.onmessage = (event: MessageEvent<ArqueroRun>) => resolve({ ...event.data, totalMs: performance.now() - t });
+    worker.onerror = (event) => reject(new Error(`Arquero failed: ${event.message}`));
+    worker.postMessage(copy, [copy]);
+  }).finally(() => worker.terminate());
 }
 
 window.runPeers = async (urls, options) => {
@@ -208,11 +233,13 @@ window.runPeers = async (urls, options) => {
   if (options.duckdbExtensions !== null) engines.push(await duck(bytes, options.warm, options.duckdbExtensions));
   const parse: (ParseRun & { engine: string })[] = [];
   if (options.parsePeers) for (const engine of ['uDSV', 'PapaParse'] as const) parse.push(await parsePeer(engine, bytes.orders));
+  const orders = await ourOrders(bytes.orders);
   return {
     bytes: Object.fromEntries(TABLES.map((t) => [t, bytes[t].byteLength])) as Record<Table, number>,
     engines,
     parse,
-    ourParse: await ourParse(bytes.orders),
+    ourParse: orders.parse,
+    ordersOnly: { ours: { totalMs: orders.totalMs }, arquero: options.arquero ? await arquero(bytes.orders) : null },
   };
 };
 document.getElementById('status')!.textContent = 'loaded';

@@ -1,0 +1,81 @@
+/// <reference lib="webworker" />
+// Arquero (pure-JS columnar) on the orders CSV: parse, then the three orders-only results of
+// performance.md, written with its verbs to metrics.md's definitions (UTC): monthly net revenue, the
+// monthly cohort matrix (customers measure, 12 offsets) and the RFM percentile grid (B = 5). The
+// harness compares them with our engine's.
+import * as aq from 'arquero';
+
+const op = aq.op;
+const DAY = 86_400_000;
+
+export interface ArqueroRun {
+  parseMs: number;
+  resultMs: Record<string, number>;
+  /** Net revenue per month, `YYYY-MM` → money. */
+  monthly: Record<string, number>;
+  /** Cohort month → [size, customers active at offset 0..11]. */
+  cohorts: Record<string, number[]>;
+  /** Customers per RFM cell, [(r − 1) × 5 + (f − 1)]. */
+  rfmCells: number[];
+}
+
+const monthOf = (ms: number): string => new Date(ms).toISOString().slice(0, 7);
+const monthIndex = (ms: number): number => {
+  const d = new Date(ms);
+  return d.getUTCFullYear() * 12 + d.getUTCMonth();
+};
+
+self.onmessage = (event: MessageEvent<ArrayBuffer>) => {
+  const resultMs: Record<string, number> = {};
+  let t = performance.now();
+  const text = new TextDecoder().decode(event.data);
+  const items = aq.fromCSV(text, { parse: { order_id: String, customer_id: String, ordered_at: (v: string) => Date.parse(v), sku: String } });
+  // line items → orders: revenue = Σ quantity × unit_price, time = earliest row (metrics.md 1–2)
+  const orders = items
+    .derive({ revenue: (d: { quantity: number; unit_price: number }) => d.quantity * d.unit_price })
+    .groupby('order_id')
+    .rollup({ customer_id: op.any('customer_id'), t: op.min('ordered_at'), revenue: op.sum('revenue') })
+    .derive({ month: aq.escape((d: { t: number }) => monthOf(d.t)), mi: aq.escape((d: { t: number }) => monthIndex(d.t)) });
+  const parseMs = performance.now() - t;
+
+  t = performance.now();
+  const monthly: Record<string, number> = {};
+  for (const row of orders.groupby('month').rollup({ net: op.sum('revenue') }).objects() as { month: string; net: number }[]) monthly[row.month] = row.net;
+  resultMs['monthly revenue'] = performance.now() - t;
+
+  t = performance.now();
+  const purchases = orders.filter((d: { revenue: number }) => d.revenue > 0);
+  const first = purchases.groupby('customer_id').rollup({ cohort: op.min('mi') });
+  const active = purchases
+    .select('customer_id', 'mi')
+    .dedupe('customer_id', 'mi')
+    .join(first, 'customer_id')
+    .derive({ k: (d: { mi: number; cohort: number }) => d.mi - d.cohort })
+    .filter((d: { k: number }) => d.k < 12)
+    .groupby('cohort', 'k')
+    .count({ as: 'n' });
+  const cohorts: Record<string, number[]> = {};
+  const label = (mi: number): string => `${Math.floor(mi / 12)}-${String((mi % 12) + 1).padStart(2, '0')}`;
+  for (const row of first.groupby('cohort').count({ as: 'size' }).objects() as { cohort: number; size: number }[]) cohorts[label(row.cohort)] = [row.size, ...new Array<number>(12).fill(0)];
+  for (const row of active.objects() as { cohort: number; k: number; n: number }[]) cohorts[label(row.cohort)]![1 + row.k] = row.n;
+  resultMs['cohort matrix'] = performance.now() - t;
+
+  t = performance.now();
+  // as-of: the start of the day after the latest purchase; customers with ≥ 1 purchase
+  const latest = purchases.rollup({ t: op.max('t') }).get('t', 0) as number;
+  const asOf = (Math.floor(latest / DAY) + 1) * DAY;
+  const scored = purchases
+    .groupby('customer_id')
+    .rollup({ frequency: op.count(), last: op.max('t') })
+    .derive({ recency: aq.escape((d: { last: number }) => Math.floor((asOf - d.last) / DAY)) });
+  const n = scored.numRows();
+  const score = (lower: number): number => Math.min(5, Math.max(1, 1 + Math.floor((5 * lower) / n)));
+  // customers with a lower frequency (higher recency) = rank − 1 in that order; ties share a rank
+  const withF = scored.orderby('frequency').derive({ fr: op.rank() });
+  const withR = withF.orderby(aq.desc('recency')).derive({ rr: op.rank() });
+  const rfmCells = new Array<number>(25).fill(0);
+  for (const row of withR.objects() as { fr: number; rr: number }[]) rfmCells[(score(row.rr - 1) - 1) * 5 + (score(row.fr - 1) - 1)]!++;
+  resultMs['RFM grid'] = performance.now() - t;
+
+  (self as unknown as DedicatedWorkerGlobalScope).postMessage({ parseMs, resultMs, monthly, cohorts, rfmCells } satisfies ArqueroRun);
+};
