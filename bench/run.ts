@@ -12,6 +12,7 @@ import { payloadDifference } from './lib/compare.js';
 import { csvFiles, DATA_DIR } from './lib/data.js';
 import { buildPage, gitCommit, machine, median, option, quantile, ROOT } from './lib/run.js';
 import { serveStatic } from './lib/server.js';
+import { watchWorkerHeaps } from './lib/worker-heap.js';
 
 const size = option('size', 'small');
 const runs = Number(option('runs', size === 'small' ? '1' : '3'));
@@ -72,6 +73,9 @@ async function main(): Promise<void> {
     for (let r = 0; r < runs; r++) {
       const page = await browser.newPage();
       page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+      // the page asks for our worker's heap after its ingest (the only worker alive then)
+      const heaps = await watchWorkerHeaps(page);
+      await page.exposeFunction('measureWorkerHeap', async () => (await heaps()).find((h) => h.url.includes('crm.worker'))?.usedBytes ?? null);
       await page.goto(`${server.origin}/peers.html`);
       await page.waitForFunction(() => typeof window.runPeers === 'function');
       const run = await page.evaluate(([u, o]) => window.runPeers(u as never, o), [urls, { warm, duckdbExtensions, parsePeers: true, arquero: true }] as const);
@@ -124,6 +128,9 @@ async function main(): Promise<void> {
   console.log(''.padEnd(width) + engines.map((e) => e.padEnd(30)).join(''));
   for (const [label, ...cells] of rows) console.log(label.padEnd(width) + cells.map((c) => c.padEnd(30)).join(''));
   console.log(`\nours: messaging and transfer per result ${transfer.map((ms) => fmt(ms)).join(', ')} (round trip − worker time)`);
+  const inputBytes = Object.values(all[0]!.bytes).reduce((a, b) => a + b, 0);
+  const heapBytes = all.map((r) => r.engines[0]!.heapBytes ?? Number.NaN);
+  console.log(`ours: worker heap after ingest ${heapBytes.map((b) => `${(b / 1e6).toFixed(0)} MB`).join(' / ')} for ${(inputBytes / 1e6).toFixed(0)} MB of CSV: ${(median(heapBytes) / inputBytes).toFixed(2)}× the input (target ≤ 1.5×)`);
   console.log(`ours: main thread during load and compute: ${main.map((m) => `${m.longTasks.length} long tasks${m.longTasks.length > 0 ? ` (${m.longTasks.join(', ')} ms)` : ''}, longest frame gap ${m.maxFrameGapMs} ms`).join(' / ')}`);
   console.log(`\nbytes → every result, DuckDB-Wasm's instantiate excluded: ours is faster than ${ratios.join(', ') || '(no peers)'}`);
   const aqRuns = all.map((r) => r.ordersOnly.arquero).filter((a): a is ArqueroRun & { totalMs: number } => a !== null);
@@ -134,7 +141,7 @@ async function main(): Promise<void> {
   }
   console.log(`\nparse of the orders CSV (typed columns), ours ${range(all.map((r) => r.ourParse.ms))}:\n  ${parseRows.join('\n  ')}`);
   mkdirSync(`${ROOT}bench/results`, { recursive: true });
-  const summary = { size, runs, warm, machine: machine(), commit: gitCommit(), measuredAt: new Date().toISOString(), rows, ratios, parse: parseRows, transferMs: transfer, mainThread: main, problems };
+  const summary = { size, runs, warm, machine: machine(), commit: gitCommit(), measuredAt: new Date().toISOString(), rows, ratios, parse: parseRows, transferMs: transfer, mainThread: main, heapBytes, inputBytes, problems };
   writeFileSync(`${ROOT}bench/results/peers-${size}.json`, JSON.stringify({ summary, runs: all.map((r) => ({ ...r, engines: r.engines.map(({ payloads: _p, ...rest }) => rest) })) }, null, 2) + '\n');
   if (problems.length > 0) {
     console.error(`\nFAILED: the engines disagree (${problems.length}):\n  ${problems.slice(0, 20).join('\n  ')}`);

@@ -45,6 +45,8 @@ export interface EngineRun {
   warmMs: number[];
   /** Ours: each cold result's time inside the worker (the rest of coldMs is messaging and transfer). */
   workerMs?: Record<string, number>;
+  /** Ours: the worker's JS heap after ingest (DevTools protocol, asked of the harness). */
+  heapBytes?: number | null;
   /** Ours: the page's main thread while the engine loaded and computed. */
   mainThread?: { longTasks: number[]; maxFrameGapMs: number };
   payloads: Record<string, unknown>;
@@ -84,6 +86,8 @@ export interface PeersRun {
 
 declare global {
   interface Window {
+    /** Given by the harness: our worker's JS heap in bytes. */
+    measureWorkerHeap?: () => Promise<number | null>;
     runPeers(urls: Record<Table, string>, options: { warm: number; duckdbExtensions: string | null; parsePeers: boolean; arquero: boolean }): Promise<PeersRun>;
   }
 }
@@ -106,6 +110,7 @@ async function ours(bytes: Record<Table, ArrayBuffer>, warm: number): Promise<En
   t = performance.now();
   await engine.load(files);
   const ingestMs = performance.now() - t;
+  const heapBytes = (await window.measureWorkerHeap?.()) ?? null;
   const coldMs: Record<string, number> = {};
   const workerMs: Record<string, number> = {};
   const payloads: Record<string, unknown> = {};
@@ -124,7 +129,7 @@ async function ours(bytes: Record<Table, ArrayBuffer>, warm: number): Promise<En
   }
   engine.dispose();
   const mainThread = stopWatching();
-  return { engine: 'ours', startMs, ingestMs, coldMs, warmMs, workerMs, mainThread, payloads };
+  return { engine: 'ours', startMs, ingestMs, coldMs, warmMs, workerMs, mainThread, heapBytes, payloads };
 }
 
 async function duck(bytes: Record<Table, ArrayBuffer>, warm: number, extensions: string): Promise<EngineRun> {
