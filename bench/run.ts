@@ -25,6 +25,8 @@ const warm = Number(option('warm', '20'));
  */
 const extensionsOption = option('duckdb-extensions', process.env['DUCKDB_EXTENSIONS'] ?? '');
 const TABLES = ['orders', 'touches', 'costs', 'customers'] as const;
+/** Arquero's last-touch attribution joins purchases with touches: minutes and gigabytes past 1m. */
+const arqueroTouches = !process.argv.includes('--no-arquero-touches') && size !== '5m';
 
 const fmt = (ms: number): string => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(ms < 10 ? 1 : 0)} ms`);
 /** "ours 1.9× faster" or "ours 2.5× slower", from a peer's time over ours. */
@@ -45,6 +47,22 @@ function arqueroDisagreements(payloads: Record<string, unknown>, aq: ArqueroRun)
   const theirs = Object.fromEntries(Object.entries(aq.cohorts).map(([k, row]) => [k, row.map((v, i) => ((ourCohorts[k] as (number | null)[] | undefined)?.[i] === null ? null : v))]));
   const d2 = payloadDifference(ourCohorts, theirs, 'cohort matrix', ['ours', 'Arquero']);
   if (d2 !== null) out.push(`Arquero disagrees on ${d2}`);
+  if (aq.attribution !== null && aq.nonCrm !== null) {
+    const keys = attribution as unknown as { keys: string[]; revenue: number[]; nonCrmRevenue: number[] };
+    const ours: Record<string, number> = {};
+    const nonCrm: Record<string, number> = {};
+    attribution.periods.start.forEach((day, p) => {
+      keys.keys.forEach((key, k) => {
+        const v = keys.revenue[p * keys.keys.length + k]!;
+        if (v !== 0) ours[`${month(day)}|${key}`] = v;
+      });
+      if (keys.nonCrmRevenue[p]! !== 0) nonCrm[month(day)] = keys.nonCrmRevenue[p]!;
+    });
+    const d4 = payloadDifference(ours, aq.attribution, 'last-touch attribution', ['ours', 'Arquero']);
+    if (d4 !== null) out.push(`Arquero disagrees on ${d4}`);
+    const d5 = payloadDifference(nonCrm, aq.nonCrm, 'non-CRM revenue', ['ours', 'Arquero']);
+    if (d5 !== null) out.push(`Arquero disagrees on ${d5}`);
+  }
   const rfm = payloads['RFM percentile 5 × 5'] as { cellCustomers: number[] };
   const d3 = payloadDifference(rfm.cellCustomers, aq.rfmCells, 'RFM cells', ['ours', 'Arquero']);
   if (d3 !== null) out.push(`Arquero disagrees on ${d3}`);
@@ -53,7 +71,7 @@ function arqueroDisagreements(payloads: Record<string, unknown>, aq: ArqueroRun)
 
 async function main(): Promise<void> {
   const files = await csvFiles(size, [...TABLES]);
-  const outDir = await buildPage('peers');
+  const outDir = await buildPage('peers', `peers-${size}`);
   const local = extensionsOption !== '' && !/^https?:/.test(extensionsOption);
   const server = await serveStatic({
     '/data/': DATA_DIR,
@@ -78,7 +96,7 @@ async function main(): Promise<void> {
       await page.exposeFunction('measureWorkerHeap', async () => (await heaps()).find((h) => h.url.includes('crm.worker'))?.usedBytes ?? null);
       await page.goto(`${server.origin}/peers.html`);
       await page.waitForFunction(() => typeof window.runPeers === 'function');
-      const run = await page.evaluate(([u, o]) => window.runPeers(u as never, o), [urls, { warm, duckdbExtensions, parsePeers: true, arquero: true }] as const);
+      const run = await page.evaluate(([u, o]) => window.runPeers(u as never, o), [urls, { warm, duckdbExtensions, parsePeers: true, arquero: true, arqueroTouches }] as const);
       await page.close();
       all.push(run);
       console.log(`run ${r + 1}: ${run.engines.map((e) => `${e.engine} ingest ${fmt(e.ingestMs)}, results ${fmt(Object.values(e.coldMs).reduce((a, b) => a + b, 0))}`).join('; ')}`);
@@ -136,8 +154,11 @@ async function main(): Promise<void> {
   const aqRuns = all.map((r) => r.ordersOnly.arquero).filter((a): a is ArqueroRun & { totalMs: number } => a !== null);
   if (aqRuns.length > 0) {
     const oursOrders = median(all.map((r) => r.ordersOnly.ours.totalMs));
-    const aqTotal = median(aqRuns.map((a) => a.totalMs));
-    console.log(`\norders only (parse + monthly revenue + cohort matrix + RFM grid): ours ${range(all.map((r) => r.ordersOnly.ours.totalMs))}, Arquero ${range(aqRuns.map((a) => a.totalMs))} (its parse ${fmt(median(aqRuns.map((a) => a.parseMs)))}): ${versus(aqTotal / oursOrders)} (performance.md: ≥ 12× Arquero for all results)`);
+    // Arquero's own timings for the same pipeline (its worker also ran the touch-based result after)
+    const aqTotal = median(aqRuns.map((a) => a.parseMs + a.resultMs['monthly revenue']! + a.resultMs['cohort matrix']! + a.resultMs['RFM grid']!));
+    const aqAttribution = aqRuns.filter((a) => a.attribution !== null).map((a) => (a.resultMs['touches parse'] ?? 0) + (a.resultMs['last-touch attribution'] ?? 0));
+    if (aqAttribution.length > 0) console.log(`Arquero, touches parse + last-touch attribution by channel × month: ${range(aqAttribution)} (ours: the attribution result above, from tables in memory)`);
+    console.log(`\norders only (parse + monthly revenue + cohort matrix + RFM grid): ours ${range(all.map((r) => r.ordersOnly.ours.totalMs))}, Arquero ${range(aqRuns.map((a) => a.parseMs + a.resultMs['monthly revenue']! + a.resultMs['cohort matrix']! + a.resultMs['RFM grid']!))} (its parse ${fmt(median(aqRuns.map((a) => a.parseMs)))}): ${versus(aqTotal / oursOrders)} (performance.md: ≥ 12× Arquero for all results)`);
   }
   console.log(`\nparse of the orders CSV (typed columns), ours ${range(all.map((r) => r.ourParse.ms))}:\n  ${parseRows.join('\n  ')}`);
   mkdirSync(`${ROOT}bench/results`, { recursive: true });

@@ -88,7 +88,7 @@ declare global {
   interface Window {
     /** Given by the harness: our worker's JS heap in bytes. */
     measureWorkerHeap?: () => Promise<number | null>;
-    runPeers(urls: Record<Table, string>, options: { warm: number; duckdbExtensions: string | null; parsePeers: boolean; arquero: boolean }): Promise<PeersRun>;
+    runPeers(urls: Record<Table, string>, options: { warm: number; duckdbExtensions: string | null; parsePeers: boolean; arquero: boolean; arqueroTouches: boolean }): Promise<PeersRun>;
   }
 }
 
@@ -221,14 +221,15 @@ async function ourOrders(bytes: ArrayBuffer): Promise<{ parse: { ms: number; row
 }
 
 /** Arquero on the orders bytes in its own worker; total = bytes handed over to results back. */
-function arquero(bytes: ArrayBuffer): Promise<ArqueroRun & { totalMs: number }> {
+function arquero(bytes: ArrayBuffer, touches: ArrayBuffer | null): Promise<ArqueroRun & { totalMs: number }> {
   const worker = new Worker(new URL('./arquero.worker.ts', import.meta.url), { type: 'module' });
   const copy = bytes.slice(0);
+  const touchesCopy = touches === null ? null : touches.slice(0);
   const t = performance.now();
   return new Promise<ArqueroRun & { totalMs: number }>((resolve, reject) => {
     worker.onmessage = (event: MessageEvent<ArqueroRun>) => resolve({ ...event.data, totalMs: performance.now() - t });
     worker.onerror = (event) => reject(new Error(`Arquero failed: ${event.message}`));
-    worker.postMessage(copy, [copy]);
+    worker.postMessage({ orders: copy, touches: touchesCopy }, touchesCopy === null ? [copy] : [copy, touchesCopy]);
   }).finally(() => worker.terminate());
 }
 
@@ -244,7 +245,7 @@ window.runPeers = async (urls, options) => {
     engines,
     parse,
     ourParse: orders.parse,
-    ordersOnly: { ours: { totalMs: orders.totalMs }, arquero: options.arquero ? await arquero(bytes.orders) : null },
+    ordersOnly: { ours: { totalMs: orders.totalMs }, arquero: options.arquero ? await arquero(bytes.orders, options.arqueroTouches ? bytes.touches : null) : null },
   };
 };
 document.getElementById('status')!.textContent = 'loaded';
