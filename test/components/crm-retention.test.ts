@@ -1,5 +1,6 @@
-import { expect } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
 import type { CrmRetention } from '../../src/index.js';
+import { toPayload } from '../../src/index.js';
 import { choose, focused, marks, mount, press, ready, record, root } from './harness.js';
 
 describe('<crm-retention>', function () {
@@ -30,6 +31,22 @@ describe('<crm-retention>', function () {
     await widget.updateComplete;
     expect(root(widget).querySelectorAll('svg.plot path').length).to.be.greaterThan(0);
     expect(marks(widget).some((m) => m.getAttribute('aria-label')!.startsWith('Weighted mean, M0'))).to.equal(true);
+  });
+
+  it('keeps the count / percent choice for a pre-aggregated payload, where the query settings are fixed', async () => {
+    const { widget: source } = await mount<CrmRetention>('crm-retention', { offsets: '4' });
+    const engine = (source as unknown as { source: { handle: { engine: import('../../src/index.js').CrmEngine } } }).source.handle.engine;
+    const payload = toPayload(await engine.query({ kind: 'retention', params: { period: 'month', measure: 'customers', offsets: 4 } }));
+    const shown = await fixture<CrmRetention>(html`<crm-retention locale="en-US" .result=${payload}></crm-retention>`);
+    await ready(shown);
+    expect(root(shown).querySelector('[part~=control][part~=measure]')).to.equal(null);
+    expect(root(shown).querySelector('[part=controls]')!.textContent).to.contain('fixed settings');
+    expect(marks(shown).map((m) => m.getAttribute('aria-label'))).to.include('Jan 2024, M1: 50%');
+    choose(shown, 'mode', 'count');
+    await ready(shown);
+    await shown.updateComplete;
+    expect(marks(shown).map((m) => m.getAttribute('aria-label'))).to.include('Jan 2024, M1: 1');
+    await expect(shown).to.be.accessible();
   });
 
   it('splits cohorts by a customer attribute, with a group choice', async () => {

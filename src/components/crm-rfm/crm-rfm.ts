@@ -182,12 +182,13 @@ export class CrmRfm extends CrmWidget {
     this.paramsChanged(String(key));
   }
 
-  protected renderControls(): { essential: TemplateResult; more: TemplateResult } {
+  protected renderControls(): { essential: TemplateResult; more: TemplateResult; view: TemplateResult } {
     return {
-      essential: html`${selectControl('Colour by', this.colorBy, [['customers', 'Customers'], ['revenue', 'Revenue'], ['monetary', 'Mean monetary']], (v) => {
+      view: selectControl('Colour by', this.colorBy, [['customers', 'Customers'], ['revenue', 'Revenue'], ['monetary', 'Mean monetary']], (v) => {
         this.colorBy = v as RfmColorBy;
         this.paramsChanged('colorBy');
-      }, 'color-by')}`,
+      }, 'color-by'),
+      essential: html``,
       more: html`${selectControl('Scores', String(this.bins), [['5', '1–5'], ['4', '1–4'], ['3', '1–3']], (v) => this.set('bins', Number(v)), 'bins')}
           ${selectControl('Scoring', this.scoring, (['percentile', 'ntile', ...(this.thresholds !== null ? ['thresholds'] : [])] as Scoring[]).map((s): [string, string] => [s, SCORING_LABELS[s]]), (v) => this.set('scoring', v as Scoring), 'scoring')}
           ${selectControl('Monetary', this.monetary, [['net', 'Net revenue'], ['aov', 'Average order value']], (v) => this.set('monetary', v as 'net' | 'aov'), 'monetary')}

@@ -148,8 +148,11 @@ export abstract class CrmWidget extends LitElement {
   protected abstract readonly exportName: string;
   /** The queries for the current parameters (null when they cannot run). */
   protected abstract plan(): QueryPlan | null;
-  /** The parameter controls: the essential ones (shown in `compact` mode) and the rest. */
-  protected abstract renderControls(): { essential: TemplateResult; more: TemplateResult | typeof nothing };
+  /**
+   * The parameter controls: the essential ones (shown in `compact` mode) and the rest; `view` holds
+   * the ones that change only how results are shown (they stay with a pre-aggregated payload).
+   */
+  protected abstract renderControls(): { essential: TemplateResult; more: TemplateResult | typeof nothing; view?: TemplateResult };
   /** The ready state's content (charts, legends). */
   protected abstract renderReady(): TemplateResult;
   /** Draws the charts (after the ready state rendered). */
@@ -233,11 +236,15 @@ export abstract class CrmWidget extends LitElement {
   /** Controls: all of them; at narrow widths the secondary ones behind "More"; in compact mode the essential ones. */
   private renderControlBar(): TemplateResult | typeof nothing {
     if (this.controls === 'none') return nothing;
-    const { essential, more } = this.renderControls();
-    // a pre-aggregated payload fixes the parameters: no controls that would pretend otherwise
+    const { view, essential: query, more } = this.renderControls();
+    // a pre-aggregated payload fixes the parameters: only the controls of how it is shown remain
     if (this.queries.fromSummary) {
-      return html`<p class="note fixed" part="controls">Computed elsewhere with fixed settings: this view shows the pre-aggregated data as it is.</p>`;
+      return html`<div class="controls" part="controls">
+        ${view ?? nothing}
+        <p class="note fixed">Computed elsewhere with fixed settings: this view shows the pre-aggregated data as it is.</p>
+      </div>`;
     }
+    const essential = html`${query}${view ?? nothing}`;
     const bar = (content: TemplateResult): TemplateResult =>
       html`<fieldset class="controls" part="controls">
         <legend class="visually-hidden">Settings</legend>${content}
