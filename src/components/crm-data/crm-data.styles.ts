@@ -1,40 +1,10 @@
 import { css } from 'lit';
+import { tokenStyles } from '../shared/tokens.styles.js';
 
 export const crmDataStyles = css`
+  ${tokenStyles}
   :host {
     display: contents;
-    --_font: var(--crm-font, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
-    --_bg: var(--crm-background, #ffffff);
-    --_surface: var(--crm-surface, #f6f7f9);
-    --_text: var(--crm-text, #1f2430);
-    --_muted: var(--crm-muted, #5b6472);
-    --_border: var(--crm-border, #c9cfd8);
-    --_accent: var(--crm-accent, #2f5fd0);
-    --_accent-text: var(--crm-accent-text, #ffffff);
-    --_negative: var(--crm-negative, #b3261e);
-    --_radius: var(--crm-radius, 8px);
-  }
-  :host([theme='dark']) {
-    --_bg: var(--crm-background, #15181e);
-    --_surface: var(--crm-surface, #1e232b);
-    --_text: var(--crm-text, #e8eaee);
-    --_muted: var(--crm-muted, #a3abb8);
-    --_border: var(--crm-border, #4a515d);
-    --_accent: var(--crm-accent, #86a8f5);
-    --_accent-text: var(--crm-accent-text, #0d1320);
-    --_negative: var(--crm-negative, #ff8a80);
-  }
-  @media (prefers-color-scheme: dark) {
-    :host(:not([theme='light'])) {
-      --_bg: var(--crm-background, #15181e);
-      --_surface: var(--crm-surface, #1e232b);
-      --_text: var(--crm-text, #e8eaee);
-      --_muted: var(--crm-muted, #a3abb8);
-      --_border: var(--crm-border, #4a515d);
-      --_accent: var(--crm-accent, #86a8f5);
-      --_accent-text: var(--crm-accent-text, #0d1320);
-      --_negative: var(--crm-negative, #ff8a80);
-    }
   }
   .upload {
     display: block;
@@ -42,7 +12,7 @@ export const crmDataStyles = css`
     font-size: var(--crm-font-size, 13px);
     color: var(--_text);
     background: var(--_bg);
-    border: 1px solid var(--_border);
+    border: 1px solid var(--_border-strong);
     border-radius: var(--_radius);
     padding: 16px;
     margin-bottom: 16px;
@@ -53,7 +23,7 @@ export const crmDataStyles = css`
     align-items: center;
     gap: 8px 16px;
     padding: 18px;
-    border: 2px dashed var(--_border);
+    border: 2px dashed var(--_border-strong);
     border-radius: var(--_radius);
     background: var(--_surface);
   }
@@ -68,7 +38,7 @@ export const crmDataStyles = css`
     font: inherit;
     color: var(--_text);
     background: var(--_bg);
-    border: 1px solid var(--_border);
+    border: 1px solid var(--_border-strong);
     border-radius: 6px;
     padding: 4px 10px;
     min-height: 30px;
@@ -78,10 +48,6 @@ export const crmDataStyles = css`
     background: var(--_accent);
     border-color: var(--_accent);
     color: var(--_accent-text);
-  }
-  :focus-visible {
-    outline: 2px solid var(--_accent);
-    outline-offset: 2px;
   }
   .status {
     margin: 12px 0 0;
@@ -107,7 +73,7 @@ export const crmDataStyles = css`
   }
   .tables li {
     padding: 8px 10px;
-    border: 1px solid var(--_border);
+    border: 1px solid var(--_border-strong);
     border-radius: 6px;
     min-width: 0;
   }
@@ -139,7 +105,7 @@ export const crmDataStyles = css`
   td {
     text-align: left;
     padding: 3px 8px;
-    border-bottom: 1px solid var(--_border);
+    border-bottom: 1px solid var(--_border-strong);
     vertical-align: top;
   }
   td.value {
