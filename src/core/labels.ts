@@ -34,3 +34,14 @@ export function durationWords(value: string | number): string {
   const unit = { ms: 'millisecond', s: 'second', min: 'minute', m: 'minute', h: 'hour', d: 'day', w: 'week' }[m[2]!]!;
   return `${m[1]}-${unit}`;
 }
+
+/** The attribution definition in words, for footnotes: "Last touch attribution, 5-day window, counted when sent". */
+export function attributionWords(model: CreditModel, window: string | null, basis: Basis): string {
+  return `${MODEL_LABELS[model]} attribution${window !== null ? `, ${durationWords(window)} window` : ''}, counted when ${BASIS_LABELS[basis]}`;
+}
+
+/** A window as a menu label: "1 day", "5 days", "24 hours". */
+export function windowLabel(value: string): string {
+  const words = durationWords(value);
+  return /^1-/.test(words) ? words.replace('-', ' ') : `${words.replace('-', ' ')}s`;
+}

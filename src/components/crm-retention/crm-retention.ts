@@ -8,7 +8,7 @@ import { MEASURE_LABELS, PERIOD_LABELS } from '../../core/labels.js';
 import type { Period } from '../../core/periods.js';
 import { RETENTION_MEASURES, type RetentionMeasure } from '../../core/queries.js';
 import { CELL_COMPLETE, CELL_FUTURE, CELL_INCOMPLETE, type RetentionResult } from '../../core/results.js';
-import { rangeControl, selectControl, tabs } from '../shared/controls.js';
+import { selectControl, tabs } from '../shared/controls.js';
 import { CrmWidget, type TableData } from '../shared/widget.js';
 
 const OFFSET_PREFIX: Record<Period, string> = { day: 'D', week: 'W', month: 'M', quarter: 'Q' };
@@ -37,10 +37,6 @@ export class CrmRetention extends CrmWidget {
   @property({ reflect: true }) view: 'matrix' | 'curves' = 'matrix';
   /** A customers attribute to split the cohorts by (country, plan, ...). */
   @property({ reflect: true }) breakdown: string | null = null;
-  /** First cohort day (`YYYY-MM-DD`). */
-  @property({ reflect: true }) from: string | null = null;
-  /** Last cohort day. */
-  @property({ reflect: true }) to: string | null = null;
 
   /** With a breakdown, the group shown in the matrix. */
   @state() private group = 0;
@@ -53,9 +49,8 @@ export class CrmRetention extends CrmWidget {
   }
 
   protected plan(): QueryPlan {
-    const range = this.from === null && this.to === null ? {} : { range: { ...(this.from !== null ? { from: this.from } : {}), ...(this.to !== null ? { to: this.to } : {}) } };
     const offsets = Number.isInteger(this.offsets) && this.offsets >= 1 ? Math.min(this.offsets, 400) : 12;
-    return { retention: { kind: 'retention', params: { period: this.period, measure: this.measure, offsets, ...(this.breakdown !== null && this.breakdown !== '' ? { breakdown: this.breakdown } : {}), ...range } } };
+    return { retention: { kind: 'retention', params: { period: this.period, measure: this.measure, offsets, ...(this.breakdown !== null && this.breakdown !== '' ? { breakdown: this.breakdown } : {}), ...this.rangeParams() } } };
   }
 
   private set<K extends keyof this>(key: K, value: this[K]): void {
@@ -77,11 +72,7 @@ export class CrmRetention extends CrmWidget {
                 this.set('breakdown', v === '' ? null : v);
               }, 'breakdown')
             : nothing}
-          ${rangeControl(this.from, this.to, (from, to) => {
-            this.from = from;
-            this.to = to;
-            this.paramsChanged('range');
-          })}`,
+          ${this.rangeControls()}`,
     };
   }
 

@@ -4,18 +4,17 @@ import { drawGroupedBars } from '../../charts/grouped-bars.js';
 import { drawStackedBars, type StackSeries } from '../../charts/stacked-bars.js';
 import { seriesColor, type ChartTheme, type TooltipHost } from '../../charts/theme.js';
 import type { QueryPlan } from '../../controllers/query.js';
-import { BASIS_LABELS, DIMENSION_LABELS, durationWords, MODEL_LABELS, PERIOD_LABELS } from '../../core/labels.js';
+import { attributionWords, DIMENSION_LABELS, MODEL_LABELS, PERIOD_LABELS } from '../../core/labels.js';
 import type { Period } from '../../core/periods.js';
 import { CREDIT_MODELS, type Basis, type CreditModel, type Dimension } from '../../core/queries.js';
 import type { AttributionResult, IncrementalityResult, KpiResult } from '../../core/results.js';
-import { legend, rangeControl, selectControl, tabs } from '../shared/controls.js';
+import { legend, modelControl, selectControl, tabs, windowControl } from '../shared/controls.js';
 import { CrmWidget, type TableData } from '../shared/widget.js';
 import { revenueStyles } from './crm-revenue.styles.js';
 
 /** Panels of the widget. */
 export type RevenuePanel = 'time' | 'models' | 'incremental';
 
-const WINDOWS = ['1d', '3d', '5d', '7d', '14d', '30d'];
 /** Campaign breakdowns keep the largest few series; the rest are summed as "Other CRM". */
 const MAX_SERIES = 8;
 
@@ -46,10 +45,6 @@ export class CrmRevenue extends CrmWidget {
   @property({ reflect: true }) period: Period = 'month';
   /** Split CRM revenue by `channel`, `campaign` or `stage`. */
   @property({ reflect: true }) dimension: Dimension = 'channel';
-  /** First day shown (`YYYY-MM-DD`); default the data's first. */
-  @property({ reflect: true }) from: string | null = null;
-  /** Last day shown; default the data's last. */
-  @property({ reflect: true }) to: string | null = null;
   /** `time`, `models` or `incremental`. */
   @property({ reflect: true }) panel: RevenuePanel = 'time';
 
@@ -60,17 +55,12 @@ export class CrmRevenue extends CrmWidget {
     return { model: this.model, window: this.window, basis: this.basis, money: this.money, period: this.period, dimension: this.dimension, from: this.from, to: this.to, panel: this.panel };
   }
 
-  private range(): { range?: { from?: string; to?: string } } {
-    if (this.from === null && this.to === null) return {};
-    return { range: { ...(this.from !== null ? { from: this.from } : {}), ...(this.to !== null ? { to: this.to } : {}) } };
-  }
-
   protected plan(): QueryPlan {
-    const common = { model: this.model, window: this.window, basis: this.basis, ...this.range() };
+    const common = { model: this.model, window: this.window, basis: this.basis, ...this.rangeParams() };
     const plan: QueryPlan = {
       kpis: { kind: 'kpis', params: common },
       attribution: { kind: 'attribution', params: { ...common, period: this.period, dimension: this.dimension } },
-      lift: { kind: 'incrementality', params: this.range() },
+      lift: { kind: 'incrementality', params: this.rangeParams() },
     };
     if (this.panel === 'models') {
       for (const model of CREDIT_MODELS) plan[`model:${model}`] = { kind: 'attribution', params: { ...common, model, period: 'quarter', dimension: 'channel' } };
@@ -88,12 +78,10 @@ export class CrmRevenue extends CrmWidget {
   }
 
   protected renderControls(): { essential: TemplateResult; more: TemplateResult } {
-    const modelOptions = CREDIT_MODELS.map((m): [string, string] => [m, MODEL_LABELS[m]]);
-    const windows = (WINDOWS.includes(this.window) ? WINDOWS : [...WINDOWS, this.window]).map((w): [string, string] => [w, durationWords(w).replace('-', ' ') + 's'.repeat(w === '1d' ? 0 : 1)]);
     const periods = (['day', 'week', 'month', 'quarter'] as Period[]).map((p): [string, string] => [p, PERIOD_LABELS[p]]);
     return {
-      essential: html`${selectControl('Model', this.model, modelOptions, (v) => this.set('model', v as CreditModel), 'model')}
-      ${selectControl('Window', this.window, windows, (v) => this.set('window', v), 'window')}
+      essential: html`${modelControl(this.model, (v) => this.set('model', v))}
+      ${windowControl(this.window, (v) => this.set('window', v))}
       ${selectControl('Period', this.period, periods, (v) => this.set('period', v as Period), 'period')}`,
       more: html`${selectControl(
             'Counted at',
@@ -104,11 +92,7 @@ export class CrmRevenue extends CrmWidget {
           )}
           ${selectControl('Money', this.money, [['revenue', 'Revenue'], ['margin', 'Margin']], (v) => this.set('money', v as 'revenue' | 'margin'), 'money')}
           ${selectControl('Split by', this.dimension, (['channel', 'campaign', 'stage'] as Dimension[]).map((d): [string, string] => [d, DIMENSION_LABELS[d]]), (v) => this.set('dimension', v as Dimension), 'dimension')}
-          ${rangeControl(this.from, this.to, (from, to) => {
-            this.from = from;
-            this.to = to;
-            this.paramsChanged('range');
-          })}`,
+          ${this.rangeControls()}`,
     };
   }
 
@@ -355,7 +339,7 @@ export class CrmRevenue extends CrmWidget {
     const a = this.attribution;
     const model = a?.model ?? this.model;
     const basis = a?.basis ?? this.basis;
-    return `${MODEL_LABELS[model]} attribution, ${durationWords(this.window)} window, counted when ${BASIS_LABELS[basis]} · ${this.money === 'margin' ? 'margin' : 'net revenue'}`;
+    return `${attributionWords(model, this.window, basis)} · ${this.money === 'margin' ? 'margin' : 'net revenue'}`;
   }
 
   protected summary(): string {

@@ -8,7 +8,7 @@ import { CrmError } from '../../core/errors.js';
 import { SCORING_LABELS } from '../../core/labels.js';
 import type { CustomerSortKey, RfmThresholds, Scoring, SegmentRule } from '../../core/queries.js';
 import type { RfmCustomersResult, RfmResult } from '../../core/results.js';
-import { rangeControl, selectControl } from '../shared/controls.js';
+import { selectControl } from '../shared/controls.js';
 import { download, fileName } from '../shared/download.js';
 import { CrmSelectEvent, fire } from '../shared/events.js';
 import { CrmWidget, type TableData } from '../shared/widget.js';
@@ -131,10 +131,6 @@ export class CrmRfm extends CrmWidget {
   @property({ reflect: true, attribute: 'color-by' }) colorBy: RfmColorBy = 'customers';
   /** As-of day or instant (default: the day after the latest purchase). */
   @property({ reflect: true, attribute: 'as-of' }) asOf: string | null = null;
-  /** First purchase day counted (`YYYY-MM-DD`). */
-  @property({ reflect: true }) from: string | null = null;
-  /** Last purchase day counted. */
-  @property({ reflect: true }) to: string | null = null;
   /** A segment map replacing the default one (every cell covered once). */
   @property({ attribute: false }) segments: SegmentRule[] | null = null;
   /** Cut points for `thresholds` scoring. */
@@ -159,7 +155,7 @@ export class CrmRfm extends CrmWidget {
       ...(this.asOf !== null ? { asOf: this.asOf } : {}),
       ...(this.segments !== null ? { segments: this.segments } : {}),
       ...(this.thresholds !== null ? { thresholds: this.thresholds } : {}),
-      ...(this.from !== null || this.to !== null ? { range: { ...(this.from !== null ? { from: this.from } : {}), ...(this.to !== null ? { to: this.to } : {}) } } : {}),
+      ...this.rangeParams(),
     };
   }
 
@@ -182,6 +178,11 @@ export class CrmRfm extends CrmWidget {
     this.paramsChanged(String(key));
   }
 
+  /** A new range scores customers anew: an open cell or segment list belonged to the old one. */
+  protected override rangeChanged(): void {
+    this.selection = null;
+  }
+
   protected renderControls(): { essential: TemplateResult; more: TemplateResult; view: TemplateResult } {
     return {
       view: selectControl('Colour by', this.colorBy, [['customers', 'Customers'], ['revenue', 'Revenue'], ['monetary', 'Mean monetary']], (v) => {
@@ -192,12 +193,7 @@ export class CrmRfm extends CrmWidget {
       more: html`${selectControl('Scores', String(this.bins), [['5', '1–5'], ['4', '1–4'], ['3', '1–3']], (v) => this.set('bins', Number(v)), 'bins')}
           ${selectControl('Scoring', this.scoring, (['percentile', 'ntile', ...(this.thresholds !== null ? ['thresholds'] : [])] as Scoring[]).map((s): [string, string] => [s, SCORING_LABELS[s]]), (v) => this.set('scoring', v as Scoring), 'scoring')}
           ${selectControl('Monetary', this.monetary, [['net', 'Net revenue'], ['aov', 'Average order value']], (v) => this.set('monetary', v as 'net' | 'aov'), 'monetary')}
-          ${rangeControl(this.from, this.to, (from, to) => {
-            this.from = from;
-            this.to = to;
-            this.selection = null;
-            this.paramsChanged('range');
-          })}`,
+          ${this.rangeControls()}`,
     };
   }
 

@@ -4,17 +4,16 @@ import { drawGroupedBars } from '../../charts/grouped-bars.js';
 import { drawLines, type LineSeries } from '../../charts/lines.js';
 import { seriesColor, type ChartTheme, type TooltipHost } from '../../charts/theme.js';
 import type { QueryPlan } from '../../controllers/query.js';
-import { BASIS_LABELS, durationWords, MODEL_LABELS, PERIOD_LABELS } from '../../core/labels.js';
+import { attributionWords, PERIOD_LABELS } from '../../core/labels.js';
 import type { Period } from '../../core/periods.js';
-import { CREDIT_MODELS, type Basis, type CreditModel } from '../../core/queries.js';
+import type { Basis, CreditModel } from '../../core/queries.js';
 import type { IncrementalityResult, RoasResult } from '../../core/results.js';
-import { legend, rangeControl, selectControl, tabs } from '../shared/controls.js';
+import { legend, modelControl, selectControl, tabs, windowControl } from '../shared/controls.js';
 import { CrmWidget, type TableData } from '../shared/widget.js';
 
 /** Which return is shown. */
 export type RoasMetric = 'attributed' | 'margin' | 'incremental';
 
-const WINDOWS = ['1d', '3d', '5d', '7d', '14d', '30d'];
 /** Lines beyond this many keys (campaigns) are folded away: the largest by cost stay. */
 const MAX_LINES = 8;
 
@@ -45,10 +44,6 @@ export class CrmRoas extends CrmWidget {
   @property({ type: Boolean, reflect: true }) bars = false;
   /** A target ROAS drawn as a line (e.g. 4). */
   @property({ type: Number, reflect: true }) target: number | null = null;
-  /** First day shown (`YYYY-MM-DD`). */
-  @property({ reflect: true }) from: string | null = null;
-  /** Last day shown. */
-  @property({ reflect: true }) to: string | null = null;
 
   protected readonly heading = 'Return on CRM spend';
   protected readonly exportName = 'crm-roas';
@@ -57,16 +52,11 @@ export class CrmRoas extends CrmWidget {
     return { model: this.model, window: this.window, basis: this.basis, period: this.period, metric: this.metric, byCampaign: this.byCampaign, bars: this.bars, target: this.target, from: this.from, to: this.to };
   }
 
-  private range(): { range?: { from?: string; to?: string } } {
-    if (this.from === null && this.to === null) return {};
-    return { range: { ...(this.from !== null ? { from: this.from } : {}), ...(this.to !== null ? { to: this.to } : {}) } };
-  }
-
   protected plan(): QueryPlan {
     const plan: QueryPlan = {
-      roas: { kind: 'roas', params: { model: this.model, window: this.window, basis: this.basis, period: this.period, byCampaign: this.byCampaign, ...this.range() } },
+      roas: { kind: 'roas', params: { model: this.model, window: this.window, basis: this.basis, period: this.period, byCampaign: this.byCampaign, ...this.rangeParams() } },
     };
-    if (this.metric === 'incremental') plan['lift'] = { kind: 'incrementality', params: this.range() };
+    if (this.metric === 'incremental') plan['lift'] = { kind: 'incrementality', params: this.rangeParams() };
     return plan;
   }
 
@@ -77,18 +67,13 @@ export class CrmRoas extends CrmWidget {
   }
 
   protected renderControls(): { essential: TemplateResult; more: TemplateResult } {
-    const windows = (WINDOWS.includes(this.window) ? WINDOWS : [...WINDOWS, this.window]).map((w): [string, string] => [w, `${durationWords(w).replace('-', ' ')}${w === '1d' ? '' : 's'}`]);
     return {
-      essential: html`${selectControl('Window', this.window, windows, (v) => this.set('window', v), 'window')}
+      essential: html`${windowControl(this.window, (v) => this.set('window', v))}
       ${selectControl('Period', this.period, (['day', 'week', 'month'] as Period[]).map((p): [string, string] => [p, PERIOD_LABELS[p]]), (v) => this.set('period', v as Period), 'period')}`,
-      more: html`${selectControl('Model', this.model, CREDIT_MODELS.map((m): [string, string] => [m, MODEL_LABELS[m]]), (v) => this.set('model', v as CreditModel), 'model')}
+      more: html`${modelControl(this.model, (v) => this.set('model', v))}
           ${selectControl('Lines', this.byCampaign ? 'campaign' : 'channel', [['channel', 'Channels'], ['campaign', 'Campaigns']], (v) => this.set('byCampaign', v === 'campaign'), 'lines')}
           <label part="control bars"><input type="checkbox" .checked=${this.bars} @change=${(e: Event) => this.set('bars', (e.target as HTMLInputElement).checked)} /> Cost and revenue bars</label>
-          ${rangeControl(this.from, this.to, (from, to) => {
-            this.from = from;
-            this.to = to;
-            this.paramsChanged('range');
-          })}`,
+          ${this.rangeControls()}`,
     };
   }
 
@@ -252,7 +237,7 @@ export class CrmRoas extends CrmWidget {
 
   protected definition(): string {
     const what = this.metric === 'incremental' ? 'incremental revenue (holdout lift) / cost' : this.metric === 'margin' ? 'attributed margin / cost' : 'attributed revenue / cost';
-    return `ROAS = ${what} · ${MODEL_LABELS[this.model]} attribution, ${durationWords(this.window)} window, counted when ${BASIS_LABELS[this.basis]} · cost = costs table + per-touch costs`;
+    return `ROAS = ${what} · ${attributionWords(this.model, this.window, this.basis)} · cost = costs table + per-touch costs`;
   }
 
   protected summary(): string {

@@ -1,5 +1,10 @@
 /** Parameter controls shared by the widgets: labelled selects and a date range. */
 import { html, type TemplateResult } from 'lit';
+import { MODEL_LABELS, windowLabel } from '../../core/labels.js';
+import { CREDIT_MODELS, type CreditModel } from '../../core/queries.js';
+
+/** The attribution windows the widgets offer. */
+const WINDOWS = ['1d', '3d', '5d', '7d', '14d', '30d'];
 
 /** A labelled select; `onChange` gets the chosen value. */
 export function selectControl(label: string, value: string, options: [string, string][], onChange: (value: string) => void, part = ''): TemplateResult {
@@ -12,6 +17,17 @@ export function selectControl(label: string, value: string, options: [string, st
       ${options.map(([v, text]) => html`<option value=${v} ?selected=${v === value}>${text}</option>`)}
     </select></label
   >`;
+}
+
+/** The attribution window menu (a window a host set that is not on it is added). */
+export function windowControl(value: string, onChange: (value: string) => void): TemplateResult {
+  const windows = WINDOWS.includes(value) ? WINDOWS : [...WINDOWS, value];
+  return selectControl('Window', value, windows.map((w): [string, string] => [w, windowLabel(w)]), onChange, 'window');
+}
+
+/** The credit model menu. */
+export function modelControl(value: CreditModel, onChange: (value: CreditModel) => void): TemplateResult {
+  return selectControl('Model', value, CREDIT_MODELS.map((m): [string, string] => [m, MODEL_LABELS[m]]), (v) => onChange(v as CreditModel), 'model');
 }
 
 /** From and to dates (local days); empty means open. */

@@ -14,7 +14,7 @@ import type { CrmError } from '../../core/errors.js';
 import { formats, localTimeZone, type Formats } from '../../core/format.js';
 import type { QueryResult } from '../../core/results.js';
 import type { CreditModel } from '../../core/queries.js';
-import { BASIS_LABELS, MODEL_LABELS } from '../../core/labels.js';
+import { attributionWords } from '../../core/labels.js';
 import { pngBlob, svgMarkup } from '../../charts/export.js';
 import type { ChartTheme, TooltipHost } from '../../charts/theme.js';
 import { createTooltip } from '../../charts/tooltip.js';
@@ -22,6 +22,7 @@ import { DatasetController } from '../../controllers/dataset.js';
 import { GridNavigationController } from '../../controllers/grid-navigation.js';
 import { QueryController, type QueryPlan } from '../../controllers/query.js';
 import { ResizeController } from '../../controllers/resize.js';
+import { rangeControl } from './controls.js';
 import { download, fileName } from './download.js';
 import { CrmErrorEvent, CrmParamsChangeEvent, fire } from './events.js';
 import { widgetStyles } from './widget.styles.js';
@@ -46,7 +47,7 @@ export type WidgetState =
 /** What a pre-aggregated payload says about its definition (model and basis, when it has them). */
 function payloadDefinition(results: QueryResult[]): string {
   const credited = results.find((r): r is Extract<QueryResult, { model: CreditModel }> => 'model' in r && 'basis' in r);
-  return credited === undefined ? '' : `${MODEL_LABELS[credited.model]} attribution, counted when ${BASIS_LABELS[credited.basis]}`;
+  return credited === undefined ? '' : attributionWords(credited.model, null, credited.basis);
 }
 
 /**
@@ -116,6 +117,10 @@ export abstract class CrmWidget extends LitElement {
   @property({ attribute: false }) fetchOptions: RequestInit | undefined = undefined;
   /** A fetch replacement for `summary-src`. */
   @property({ attribute: false }) fetcher: Fetcher | undefined = undefined;
+  /** First day counted (`YYYY-MM-DD`, in the data's time zone); default the data's first. */
+  @property({ reflect: true }) from: string | null = null;
+  /** Last day counted, inclusive; default the data's last. */
+  @property({ reflect: true }) to: string | null = null;
 
   /** Chart or data table (the Table button). */
   @state() protected shown: 'chart' | 'table' = 'chart';
@@ -179,6 +184,25 @@ export abstract class CrmWidget extends LitElement {
   protected get results(): Record<string, QueryResult> {
     return this.queries.results;
   }
+
+  /** The `range` parameter of a query for `from` / `to` (nothing when both are open). */
+  protected rangeParams(): { range?: { from?: string; to?: string } } {
+    if (this.from === null && this.to === null) return {};
+    return { range: { ...(this.from !== null ? { from: this.from } : {}), ...(this.to !== null ? { to: this.to } : {}) } };
+  }
+
+  /** The From / To controls; a user's change sets `from` / `to` and tells the host. */
+  protected rangeControls(): TemplateResult {
+    return rangeControl(this.from, this.to, (from, to) => {
+      this.from = from;
+      this.to = to;
+      this.rangeChanged();
+      this.paramsChanged('range');
+    });
+  }
+
+  /** Called when the user changes the range (a widget may drop state that belonged to the old one). */
+  protected rangeChanged(): void {}
 
   /** Tells the host the user changed a parameter. */
   protected paramsChanged(changed: string): void {
