@@ -50,11 +50,8 @@ revenue.addEventListener('crm-params-change', (event) => {
 
 /** Whether a widget shows results for `window` (footnote says so, nothing pending). */
 function shows(widget: HTMLElement, window: string): boolean {
-  const root = widget.shadowRoot;
-  if (root === null || root.querySelector('[aria-busy=true]') !== null) return false;
-  const note = root.querySelector('[part=footnote]')?.textContent ?? '';
-  const days = window.replace('d', '-day');
-  return note.includes(`${days} window`) && root.querySelector('svg.plot [data-nav-row]') !== null;
+  const note = widget.shadowRoot?.querySelector('[part=footnote]')?.textContent ?? '';
+  return drawn(widget) && note.includes(`${window.replace('d', '-day')} window`);
 }
 
 /** What the widgets show, for the error when a wait times out. */

@@ -39,20 +39,8 @@ export interface WidgetReading {
   text: string;
 }
 
-/** Runs in the page (serialised by the test driver): reads every widget's state. */
+/** Runs in the page (serialised by the test driver): reads every widget on it, in document order. */
 export function readWidgets(): WidgetReading[] {
-  return ['crm-revenue', 'crm-retention', 'crm-rfm', 'crm-roas'].map((tag) => {
-    const root = document.querySelector(tag)?.shadowRoot ?? null;
-    const footnote = root?.querySelector('[part~=footnote]')?.textContent ?? '';
-    const busy = root?.querySelector('[aria-busy=true], [part~=state]') ?? null;
-    const marks = root?.querySelectorAll('svg [data-nav-row]').length ?? 0;
-    const text = (root?.querySelector('[part~=body]')?.textContent ?? '').replace(/\s+/g, ' ').trim();
-    return { tag, ready: root !== null && busy === null && footnote !== '' && marks > 0, marks, text };
-  });
-}
-
-/** Runs in the page: reads every widget on it, wherever the page put them. */
-export function readAllWidgets(): WidgetReading[] {
   return [...document.querySelectorAll('crm-revenue, crm-retention, crm-rfm, crm-roas')].map((el) => {
     const root = el.shadowRoot;
     const footnote = root?.querySelector('[part~=footnote]')?.textContent ?? '';

@@ -13,7 +13,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../../bench/lib/browser.js';
 import { csvFiles, DATA_DIR } from '../../bench/lib/data.js';
 import { serveStatic, type StaticServer } from '../../bench/lib/server.js';
-import { hostPage, readAllWidgets, readWidgets, type DataUrls, type WidgetReading } from '../embedding/pages.js';
+import { hostPage, readWidgets, type DataUrls, type WidgetReading } from '../embedding/pages.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const CSP = "default-src 'self'; script-src 'self'; worker-src 'self' blob:; style-src 'self'";
@@ -54,7 +54,7 @@ async function pageServer(page: (origin: string) => string, headers: Record<stri
 }
 
 /** Opens `url`, waits until the four widgets are ready (or 60 s), and returns what the page saw. */
-async function visit(url: string, reader: () => WidgetReading[] = readWidgets): Promise<{ widgets: WidgetReading[]; violations: string[]; errors: string[]; console: string[] }> {
+async function visit(url: string): Promise<{ widgets: WidgetReading[]; violations: string[]; errors: string[]; console: string[] }> {
   const page: Page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
   const consoleErrors: string[] = [];
   page.on('console', (message) => {
@@ -64,7 +64,7 @@ async function visit(url: string, reader: () => WidgetReading[] = readWidgets): 
   try {
     await page.goto(url);
     // polled from here: waitForFunction would evaluate strings in the page, which the CSP refuses
-    const read = (): Promise<WidgetReading[]> => page.evaluate(reader);
+    const read = (): Promise<WidgetReading[]> => page.evaluate(readWidgets);
     const deadline = Date.now() + 60_000;
     let widgets = await read();
     while (!(widgets.length > 0 && widgets.every((w) => w.ready)) && Date.now() < deadline) {
@@ -210,7 +210,7 @@ export async function kpis(): Promise<number> {
       vue: ['crm-revenue', 'crm-roas'],
     };
     for (const [page, tags] of Object.entries(expected)) {
-      const seen = await visit(`${server.origin}/${page}.html`, readAllWidgets);
+      const seen = await visit(`${server.origin}/${page}.html`);
       assert.deepEqual(seen.widgets.map((w) => w.tag), tags, page);
       assert.deepEqual(seen.console, [], page);
       assert.match(seen.widgets[0]!.text, /Total revenue\s*€[\d,]+/, page);
