@@ -53,23 +53,17 @@ export class CrmRetention extends CrmWidget {
     return { retention: { kind: 'retention', params: { period: this.period, measure: this.measure, offsets, ...(this.breakdown !== null && this.breakdown !== '' ? { breakdown: this.breakdown } : {}), ...this.rangeParams() } } };
   }
 
-  private set<K extends keyof this>(key: K, value: this[K]): void {
-    if (this[key] === value) return;
-    this[key] = value;
-    this.paramsChanged(String(key));
-  }
-
   protected renderControls(): { essential: TemplateResult; more: TemplateResult; view: TemplateResult } {
     const attributes = this.source.handle?.snapshot.report?.tables.customers?.customers?.attributes ?? [];
     return {
-      view: selectControl('Show', this.mode, [['percent', this.isMoney() ? 'Per customer' : 'Percent'], ['count', this.isMoney() ? 'Total' : 'Count']], (v) => this.set('mode', v as 'percent' | 'count'), 'mode'),
-      essential: html`${selectControl('Measure', this.measure, RETENTION_MEASURES.map((m): [string, string] => [m, MEASURE_LABELS[m]]), (v) => this.set('measure', v as RetentionMeasure), 'measure')}
-      ${selectControl('Cohorts by', this.period, (['day', 'week', 'month', 'quarter'] as Period[]).map((p): [string, string] => [p, PERIOD_LABELS[p]]), (v) => this.set('period', v as Period), 'period')}`,
-      more: html`${selectControl('Periods', String(this.offsets), ['6', '8', '12', '18', '24'].concat(['6', '8', '12', '18', '24'].includes(String(this.offsets)) ? [] : [String(this.offsets)]).map((o): [string, string] => [o, o]), (v) => this.set('offsets', Number(v)), 'offsets')}
+      view: selectControl('Show', this.mode, [['percent', this.isMoney() ? 'Per customer' : 'Percent'], ['count', this.isMoney() ? 'Total' : 'Count']], (v) => this.setParam('mode', v as 'percent' | 'count'), 'mode'),
+      essential: html`${selectControl('Measure', this.measure, RETENTION_MEASURES.map((m): [string, string] => [m, MEASURE_LABELS[m]]), (v) => this.setParam('measure', v as RetentionMeasure), 'measure')}
+      ${selectControl('Cohorts by', this.period, (['day', 'week', 'month', 'quarter'] as Period[]).map((p): [string, string] => [p, PERIOD_LABELS[p]]), (v) => this.setParam('period', v as Period), 'period')}`,
+      more: html`${selectControl('Periods', String(this.offsets), ['6', '8', '12', '18', '24'].concat(['6', '8', '12', '18', '24'].includes(String(this.offsets)) ? [] : [String(this.offsets)]).map((o): [string, string] => [o, o]), (v) => this.setParam('offsets', Number(v)), 'offsets')}
           ${attributes.length > 0
             ? selectControl('Split by', this.breakdown ?? '', [['', 'Nothing'], ...attributes.map((a): [string, string] => [a, a])], (v) => {
                 this.group = 0;
-                this.set('breakdown', v === '' ? null : v);
+                this.setParam('breakdown', v === '' ? null : v);
               }, 'breakdown')
             : nothing}
           ${this.rangeControls()}`,
@@ -126,7 +120,7 @@ export class CrmRetention extends CrmWidget {
           : tabs('View', this.view, [
               ['matrix', 'Matrix'],
               ['curves', 'Curves'],
-            ], (v) => this.set('view', v as 'matrix' | 'curves'))}
+            ], (v) => this.setParam('view', v as 'matrix' | 'curves'))}
         ${groupSelect}
       </div>
       ${this.chartArea()}

@@ -71,27 +71,21 @@ export class CrmRevenue extends CrmWidget {
     return plan;
   }
 
-  private set<K extends keyof this>(key: K, value: this[K]): void {
-    if (this[key] === value) return;
-    this[key] = value;
-    this.paramsChanged(String(key));
-  }
-
   protected renderControls(): { essential: TemplateResult; more: TemplateResult } {
     const periods = (['day', 'week', 'month', 'quarter'] as Period[]).map((p): [string, string] => [p, PERIOD_LABELS[p]]);
     return {
-      essential: html`${modelControl(this.model, (v) => this.set('model', v))}
-      ${windowControl(this.window, (v) => this.set('window', v))}
-      ${selectControl('Period', this.period, periods, (v) => this.set('period', v as Period), 'period')}`,
+      essential: html`${modelControl(this.model, (v) => this.setParam('model', v))}
+      ${windowControl(this.window, (v) => this.setParam('window', v))}
+      ${selectControl('Period', this.period, periods, (v) => this.setParam('period', v as Period), 'period')}`,
       more: html`${selectControl(
             'Counted at',
             this.basis,
             (['send', 'open', 'click'] as Basis[]).map((b): [string, string] => [b, b === 'send' ? 'Send' : b === 'open' ? 'Open' : 'Click']),
-            (v) => this.set('basis', v as Basis),
+            (v) => this.setParam('basis', v as Basis),
             'basis',
           )}
-          ${selectControl('Money', this.money, [['revenue', 'Revenue'], ['margin', 'Margin']], (v) => this.set('money', v as 'revenue' | 'margin'), 'money')}
-          ${selectControl('Split by', this.dimension, (['channel', 'campaign', 'stage'] as Dimension[]).map((d): [string, string] => [d, DIMENSION_LABELS[d]]), (v) => this.set('dimension', v as Dimension), 'dimension')}
+          ${selectControl('Money', this.money, [['revenue', 'Revenue'], ['margin', 'Margin']], (v) => this.setParam('money', v as 'revenue' | 'margin'), 'money')}
+          ${selectControl('Split by', this.dimension, (['channel', 'campaign', 'stage'] as Dimension[]).map((d): [string, string] => [d, DIMENSION_LABELS[d]]), (v) => this.setParam('dimension', v as Dimension), 'dimension')}
           ${this.rangeControls()}`,
     };
   }
@@ -130,7 +124,7 @@ export class CrmRevenue extends CrmWidget {
     if (this.hasHoldouts) panels.push(['incremental', 'Attributed vs incremental']);
     const panel = this.panel === 'incremental' && !this.hasHoldouts ? 'time' : this.panel;
     return html`${this.renderKpis()}
-      ${this.queries.fromSummary ? nothing : tabs('Chart', panel, panels, (v) => this.set('panel', v as RevenuePanel))} ${this.chartArea()}
+      ${this.queries.fromSummary ? nothing : tabs('Chart', panel, panels, (v) => this.setParam('panel', v as RevenuePanel))} ${this.chartArea()}
       ${this.renderLegend(panel)}
       ${panel === 'incremental' ? html`<p class="note">Attributed: revenue credited to each channel. Incremental: revenue its holdout test confirms the channel caused (lift per customer × customers sent), with the 95% interval.</p>` : nothing}`;
   }

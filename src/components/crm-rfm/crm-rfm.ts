@@ -171,15 +171,8 @@ export class CrmRfm extends CrmWidget {
     return plan;
   }
 
-  private set<K extends keyof this>(key: K, value: this[K]): void {
-    if (this[key] === value) return;
-    this[key] = value;
-    this.selection = null;
-    this.paramsChanged(String(key));
-  }
-
-  /** A new range scores customers anew: an open cell or segment list belonged to the old one. */
-  protected override rangeChanged(): void {
+  /** New scores or a new range score customers anew: an open cell or segment list belonged to the old ones. */
+  protected override userChanged(): void {
     this.selection = null;
   }
 
@@ -190,9 +183,9 @@ export class CrmRfm extends CrmWidget {
         this.paramsChanged('colorBy');
       }, 'color-by'),
       essential: html``,
-      more: html`${selectControl('Scores', String(this.bins), [['5', '1–5'], ['4', '1–4'], ['3', '1–3']], (v) => this.set('bins', Number(v)), 'bins')}
-          ${selectControl('Scoring', this.scoring, (['percentile', 'ntile', ...(this.thresholds !== null ? ['thresholds'] : [])] as Scoring[]).map((s): [string, string] => [s, SCORING_LABELS[s]]), (v) => this.set('scoring', v as Scoring), 'scoring')}
-          ${selectControl('Monetary', this.monetary, [['net', 'Net revenue'], ['aov', 'Average order value']], (v) => this.set('monetary', v as 'net' | 'aov'), 'monetary')}
+      more: html`${selectControl('Scores', String(this.bins), [['5', '1–5'], ['4', '1–4'], ['3', '1–3']], (v) => this.setParam('bins', Number(v)), 'bins')}
+          ${selectControl('Scoring', this.scoring, (['percentile', 'ntile', ...(this.thresholds !== null ? ['thresholds'] : [])] as Scoring[]).map((s): [string, string] => [s, SCORING_LABELS[s]]), (v) => this.setParam('scoring', v as Scoring), 'scoring')}
+          ${selectControl('Monetary', this.monetary, [['net', 'Net revenue'], ['aov', 'Average order value']], (v) => this.setParam('monetary', v as 'net' | 'aov'), 'monetary')}
           ${this.rangeControls()}`,
     };
   }

@@ -60,19 +60,13 @@ export class CrmRoas extends CrmWidget {
     return plan;
   }
 
-  private set<K extends keyof this>(key: K, value: this[K]): void {
-    if (this[key] === value) return;
-    this[key] = value;
-    this.paramsChanged(String(key));
-  }
-
   protected renderControls(): { essential: TemplateResult; more: TemplateResult } {
     return {
-      essential: html`${windowControl(this.window, (v) => this.set('window', v))}
-      ${selectControl('Period', this.period, (['day', 'week', 'month'] as Period[]).map((p): [string, string] => [p, PERIOD_LABELS[p]]), (v) => this.set('period', v as Period), 'period')}`,
-      more: html`${modelControl(this.model, (v) => this.set('model', v))}
-          ${selectControl('Lines', this.byCampaign ? 'campaign' : 'channel', [['channel', 'Channels'], ['campaign', 'Campaigns']], (v) => this.set('byCampaign', v === 'campaign'), 'lines')}
-          <label part="control bars"><input type="checkbox" .checked=${this.bars} @change=${(e: Event) => this.set('bars', (e.target as HTMLInputElement).checked)} /> Cost and revenue bars</label>
+      essential: html`${windowControl(this.window, (v) => this.setParam('window', v))}
+      ${selectControl('Period', this.period, (['day', 'week', 'month'] as Period[]).map((p): [string, string] => [p, PERIOD_LABELS[p]]), (v) => this.setParam('period', v as Period), 'period')}`,
+      more: html`${modelControl(this.model, (v) => this.setParam('model', v))}
+          ${selectControl('Lines', this.byCampaign ? 'campaign' : 'channel', [['channel', 'Channels'], ['campaign', 'Campaigns']], (v) => this.setParam('byCampaign', v === 'campaign'), 'lines')}
+          <label part="control bars"><input type="checkbox" .checked=${this.bars} @change=${(e: Event) => this.setParam('bars', (e.target as HTMLInputElement).checked)} /> Cost and revenue bars</label>
           ${this.rangeControls()}`,
     };
   }
@@ -133,7 +127,7 @@ export class CrmRoas extends CrmWidget {
       ['incremental', 'Incremental'],
     ];
     const theme = this.chartTheme();
-    return html`${this.queries.fromSummary ? nothing : tabs('Return on', this.metric, metrics, (v) => this.set('metric', v as RoasMetric))} ${this.chartArea()}
+    return html`${this.queries.fromSummary ? nothing : tabs('Return on', this.metric, metrics, (v) => this.setParam('metric', v as RoasMetric))} ${this.chartArea()}
       ${this.metric !== 'incremental'
         ? legend('Lines', this.lines(theme))
         : html`${legend('Bars', [

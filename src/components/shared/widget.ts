@@ -196,13 +196,21 @@ export abstract class CrmWidget extends LitElement {
     return rangeControl(this.from, this.to, (from, to) => {
       this.from = from;
       this.to = to;
-      this.rangeChanged();
+      this.userChanged('range');
       this.paramsChanged('range');
     });
   }
 
-  /** Called when the user changes the range (a widget may drop state that belonged to the old one). */
-  protected rangeChanged(): void {}
+  /** Called when the user changes a parameter (a widget may drop state that belonged to the old value). */
+  protected userChanged(_param: string): void {}
+
+  /** A user's choice in a control: sets the property and tells the host (nothing when it is unchanged). */
+  protected setParam<K extends keyof this>(key: K, value: this[K]): void {
+    if (this[key] === value) return;
+    this[key] = value;
+    this.userChanged(String(key));
+    this.paramsChanged(String(key));
+  }
 
   /** Tells the host the user changed a parameter. */
   protected paramsChanged(changed: string): void {
