@@ -27,6 +27,8 @@ const extensionsOption = option('duckdb-extensions', process.env['DUCKDB_EXTENSI
 const TABLES = ['orders', 'touches', 'costs', 'customers'] as const;
 /** Arquero's last-touch attribution joins purchases with touches: minutes and gigabytes past 1m. */
 const arqueroTouches = !process.argv.includes('--no-arquero-touches') && size !== '5m';
+/** `--only-ours`: leave the peers out (for quick measurements while optimising; prints no ratios). */
+const onlyOurs = process.argv.includes('--only-ours');
 
 const fmt = (ms: number): string => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(ms < 10 ? 1 : 0)} ms`);
 /** "ours 1.9× faster" or "ours 2.5× slower", from a peer's time over ours. */
@@ -93,10 +95,15 @@ async function main(): Promise<void> {
       page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
       // the page asks for our worker's heap after its ingest (the only worker alive then)
       const heaps = await watchWorkerHeaps(page);
-      await page.exposeFunction('measureWorkerHeap', async () => (await heaps()).find((h) => h.url.includes('crm.worker'))?.usedBytes ?? null);
+      await page.exposeFunction('measureWorkerHeap', async () => {
+        const heap = (await heaps()).find((h) => h.url.includes('crm.worker'));
+        if (heap === undefined) return null;
+        console.log(`ours: worker memory after ingest ${(heap.usedBytes / 1e6).toFixed(0)} MB (typed-array buffers ${(heap.backingBytes / 1e6).toFixed(0)} MB, other JS heap ${((heap.usedBytes - heap.backingBytes) / 1e6).toFixed(0)} MB)`);
+        return heap.usedBytes;
+      });
       await page.goto(`${server.origin}/peers.html`);
       await page.waitForFunction(() => typeof window.runPeers === 'function');
-      const run = await page.evaluate(([u, o]) => window.runPeers(u as never, o), [urls, { warm, duckdbExtensions, parsePeers: true, arquero: true, arqueroTouches }] as const);
+      const run = await page.evaluate(([u, o]) => window.runPeers(u as never, o), [urls, { warm, duckdbExtensions: onlyOurs ? null : duckdbExtensions, parsePeers: !onlyOurs, arquero: !onlyOurs, arqueroTouches }] as const);
       await page.close();
       all.push(run);
       console.log(`run ${r + 1}: ${run.engines.map((e) => `${e.engine} ingest ${fmt(e.ingestMs)}, results ${fmt(Object.values(e.coldMs).reduce((a, b) => a + b, 0))}`).join('; ')}`);
@@ -137,7 +144,7 @@ async function main(): Promise<void> {
   const main = all.map((r) => r.engines[0]!.mainThread!);
   const oursTotal = median(of('ours', total));
   const ratios = engines.slice(1).map((e) => `${e}: ${(median(of(e, total)) / oursTotal).toFixed(1)}× (target ≥ 5×)`);
-  const parseRows = ['uDSV', 'PapaParse'].map((p) => {
+  const parseRows = (onlyOurs ? [] : ['uDSV', 'PapaParse']).map((p) => {
     const ms = all.map((r) => r.parse.find((x) => x.engine === p)!.ms);
     return `${p.padEnd(10)} ${range(ms).padEnd(28)} ${versus(median(ms) / median(all.map((r) => r.ourParse.ms)))}${p === 'uDSV' ? ' (target ≥ 3×)' : ''}`;
   });

@@ -14,7 +14,7 @@ import type { QueryResult } from '../src/core/results.js';
 import { SourceLoad } from './ingest/source-load.js';
 import { KernelContext } from './kernels/context.js';
 import { runQuery } from './kernels/query.js';
-import { buildDataset, type BuiltDataset } from './table/build.js';
+import { buildDataset, compactTouchParts, type BuiltDataset } from './table/build.js';
 import type { TablePart } from './table/parts.js';
 
 interface DatasetState {
@@ -190,7 +190,7 @@ class Engine implements EngineApi {
     const parts = [...kept, ...state.parts];
     const built = buildDataset(parts, dataset.options, this.now());
     this.loads.delete(load);
-    dataset.parts = parts;
+    dataset.parts = compactTouchParts(parts, built.columns);
     dataset.built = built;
     dataset.warnings = state.warnings;
     dataset.kernels = null;

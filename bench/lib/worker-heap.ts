@@ -22,7 +22,7 @@ interface HeapUsage {
 export async function watchWorkerHeaps(page: Page): Promise<() => Promise<WorkerHeap[]>> {
   const cdp = await page.context().newCDPSession(page);
   const workers = new Map<string, string>(); // sessionId → url
-  const pending = new Map<number, (result: HeapUsage | null) => void>();
+  const pending = new Map<number, (result: unknown) => void>();
   let nextId = 1;
   cdp.on('Target.attachedToTarget', (event: { sessionId: string; targetInfo: { type: string; url: string } }) => {
     if (event.targetInfo.type === 'worker') workers.set(event.sessionId, event.targetInfo.url);
@@ -35,16 +35,23 @@ export async function watchWorkerHeaps(page: Page): Promise<() => Promise<Worker
     if (message.id !== undefined) pending.get(message.id)?.(message.result ?? null);
   });
   await cdp.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: false });
+  const ask = (sessionId: string, method: string): Promise<unknown> => {
+    const id = nextId++;
+    return new Promise<unknown>((resolve) => {
+      pending.set(id, (result) => {
+        pending.delete(id);
+        resolve(result);
+      });
+      void cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method }) }).catch(() => resolve(null));
+      setTimeout(() => resolve(null), 10000);
+    });
+  };
   return async () => {
     const out: WorkerHeap[] = [];
     for (const [sessionId, url] of workers) {
-      const id = nextId++;
-      const result = await new Promise<HeapUsage | null>((resolve) => {
-        pending.set(id, resolve);
-        void cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method: 'Runtime.getHeapUsage' }) }).catch(() => resolve(null));
-        setTimeout(() => resolve(null), 5000);
-      });
-      pending.delete(id);
+      // a full collection first: what the worker holds, not garbage that V8 has yet to collect
+      await ask(sessionId, 'HeapProfiler.collectGarbage');
+      const result = (await ask(sessionId, 'Runtime.getHeapUsage')) as HeapUsage | null;
       if (result !== null) {
         const backing = result.backingStorageSize ?? 0;
         out.push({ url, usedBytes: result.usedSize + backing, backingBytes: backing, totalBytes: result.totalSize + backing });

@@ -50,8 +50,12 @@ export function split(bytes: Uint8Array, sizes: number[] | undefined): Uint8Arra
 
 /** Loads sources into a fresh dataset of a fresh engine and commits. Throws what the engine throws. */
 export function loadSources(sources: HarnessSource[], options: DatasetOptions = {}, engine: EngineApi = createEngineApi({ now: () => 0 })): HarnessResult {
-  const dataset = engine.createDataset(options);
-  const load = engine.beginLoad(dataset, 'replace');
+  return loadInto(engine, engine.createDataset(options), 'replace', sources);
+}
+
+/** Loads sources into an existing dataset (`replace` swaps the tables they name, `append` adds rows) and commits. */
+export function loadInto(engine: EngineApi, dataset: number, mode: 'replace' | 'append', sources: HarnessSource[]): HarnessResult {
+  const load = engine.beginLoad(dataset, mode);
   const reports: SourceReport[] = [];
   try {
     for (const source of sources) {

@@ -2,7 +2,8 @@ import { expect } from '@open-wc/testing';
 import fc from 'fast-check';
 import { generateSample, sampleCsv, sampleJson, sampleNdjson, type SampleTable } from '../../src/sample.js';
 import type { DatasetColumns } from '../../src/core/tables.js';
-import { canonical, loadSources, type HarnessSource } from '../support/harness.js';
+import { createEngineApi } from '../../workers/engine.js';
+import { canonical, loadInto, loadSources, type HarnessSource } from '../support/harness.js';
 import { toCsv, toJson, toNdjson, type Row } from '../support/writers.js';
 
 const ORDER_COLUMNS = ['order_id', 'customer_id', 'ordered_at', 'revenue', 'margin'];
@@ -110,6 +111,35 @@ describe('ingest properties', () => {
         expect(b).to.deep.equal(a);
       }),
       { numRuns: 150 },
+    );
+  });
+
+  it('a dataset built by several loads equals one load of the sources it ends with', () => {
+    // The engine keeps its sources' rows for later loads, the touch rows only once (as the built
+    // table); a rebuild from them must not differ from loading the final sources afresh, nor keep a
+    // customer or channel that only a replaced source named.
+    fc.assert(
+      fc.property(consistentOrders, consistentOrders, fc.array(touchRow, { maxLength: 30 }), fc.array(touchRow, { maxLength: 30 }), (orders1, orders2, touches1, touches2) => {
+        const o1 = source('orders', 'csv', ORDER_COLUMNS, orders1);
+        const o2 = source('orders', 'csv', ORDER_COLUMNS, orders2);
+        const t1 = source('touches', 'csv', TOUCH_COLUMNS, touches1);
+        const t2 = { ...source('touches', 'csv', TOUCH_COLUMNS, touches2), name: 'more-touches.csv' };
+        const engine = createEngineApi({ now: () => 0 });
+        const dataset = engine.createDataset({ timezone: 'UTC' });
+        loadInto(engine, dataset, 'replace', [o1, t1]);
+        loadInto(engine, dataset, 'append', [t2]);
+        const stepwise = loadInto(engine, dataset, 'replace', [o2]);
+        const fresh = loadSources([t1, t2, o2], { timezone: 'UTC' });
+        expect(canonical(stepwise.columns)).to.deep.equal(canonical(fresh.columns));
+        // (each source's parse time aside, which is a measurement)
+        const untimed = (tables: unknown): unknown => JSON.parse(JSON.stringify(tables, (key, value: unknown) => (key === 'parseMs' ? undefined : value)));
+        expect(untimed(stepwise.report.tables)).to.deep.equal(untimed(fresh.report.tables));
+        expect(stepwise.columns.touches.count).to.equal(touches1.length + touches2.length);
+        // and once more after the touches are replaced: nothing of the first two touch sources is left
+        const replaced = loadInto(engine, dataset, 'replace', [t1]);
+        expect(canonical(replaced.columns)).to.deep.equal(canonical(loadSources([o2, t1], { timezone: 'UTC' }).columns));
+      }),
+      { numRuns: 100 },
     );
   });
 
