@@ -1,4 +1,4 @@
-// npm run bench:profile-ingest [-- --size 1m]: one ingest run with the DevTools profiler attached to the
+// npm run bench:profile-ingest [-- --size 1m] [--all]: one ingest run (the orders file, or with --all every table) with the DevTools profiler attached to the
 // engine's worker in headless Chromium. Prints the functions with the most self time and writes the
 // .cpuprofile to bench/results (open it in Chrome DevTools' Performance panel).
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -38,7 +38,9 @@ function topSelf(profile: Profile, limit: number): string[] {
 }
 
 async function main(): Promise<void> {
-  const { orders } = await csvFiles(size, ['orders']);
+  // --all: every table of the dataset, as the peers bench loads them; else the orders file
+  const all = process.argv.includes('--all');
+  const files = await csvFiles(size, all ? ['orders', 'touches', 'costs', 'customers'] : ['orders']);
   const outDir = await buildPage('ingest', 'ingest-profile', false);
   const server = await serveStatic({ '/data/': DATA_DIR, '/': outDir });
   const browser = await puppeteer.launch({ executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
@@ -53,7 +55,8 @@ async function main(): Promise<void> {
     });
     await page.goto(`${server.origin}/ingest.html`);
     await page.waitForFunction(() => typeof window.runIngest === 'function');
-    const running = page.evaluate((url) => window.runIngest(url, true), `${server.origin}/data/${orders}`);
+    const urls = Object.fromEntries(Object.entries(files).map(([table, name]) => [table, `${server.origin}/data/${name}`]));
+    const running = page.evaluate((u) => window.runIngest(u, true), urls);
     await started;
     const result = await running;
     const { profile } = (await client!.send('Profiler.stop')) as unknown as { profile: Profile };

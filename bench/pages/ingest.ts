@@ -21,14 +21,17 @@ export interface IngestRun {
 
 declare global {
   interface Window {
-    /** Loads `url`; with `keep`, the engine (and its worker) stays alive afterwards, for profiling. */
-    runIngest(url: string, keep?: boolean): Promise<IngestRun>;
+    /**
+     * Loads `url` as orders, or several tables from their URLs; with `keep`, the engine (and its worker)
+     * stays alive afterwards, for profiling.
+     */
+    runIngest(url: string | Record<string, string>, keep?: boolean): Promise<IngestRun>;
   }
 }
 
 const kept: unknown[] = [];
 
-window.runIngest = async (url: string, keep = false): Promise<IngestRun> => {
+window.runIngest = async (url: string | Record<string, string>, keep = false): Promise<IngestRun> => {
   const longTasks: number[] = [];
   const observer = new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) longTasks.push(Math.round(entry.duration));
@@ -48,7 +51,7 @@ window.runIngest = async (url: string, keep = false): Promise<IngestRun> => {
   let events = 0;
   const started = performance.now();
   const { report, sources } = await engine.load(
-    { orders: url },
+    typeof url === 'string' ? { orders: url } : url,
     {
       onProgress: (p) => {
         events++;
@@ -62,13 +65,12 @@ window.runIngest = async (url: string, keep = false): Promise<IngestRun> => {
   observer.disconnect();
   if (keep) kept.push(engine);
   else engine.release();
-  const source = sources[0]!;
   return {
-    bytes: source.bytes,
-    rows: report.tables.orders!.rowsAccepted,
+    bytes: sources.reduce((sum, s) => sum + s.bytes, 0),
+    rows: sources.reduce((sum, s) => sum + s.rowsAccepted, 0),
     wallMs,
     readMs: readDone - started,
-    parseMs: source.parseMs,
+    parseMs: sources.reduce((sum, s) => sum + s.parseMs, 0),
     buildMs: report.buildMs,
     longTasks,
     maxFrameGapMs: maxGap,

@@ -43,6 +43,8 @@ export interface EngineRun {
   coldMs: Record<string, number>;
   /** Warm re-queries after a parameter change. */
   warmMs: number[];
+  /** Ours: each warm re-query's time inside the worker. */
+  warmWorkerMs?: number[];
   /** Ours: each cold result's time inside the worker (the rest of coldMs is messaging and transfer). */
   workerMs?: Record<string, number>;
   /** Ours: the worker's JS heap after ingest (DevTools protocol, asked of the harness). */
@@ -123,14 +125,16 @@ async function ours(bytes: Record<Table, ArrayBuffer>, warm: number): Promise<En
     payloads[name] = toPayload(result);
   }
   const warmMs: number[] = [];
+  const warmWorkerMs: number[] = [];
   for (const request of warmRequests(warm)) {
     t = performance.now();
     await engine.query(request as never);
     warmMs.push(performance.now() - t);
+    warmWorkerMs.push((await engine.diagnostics()).lastQueryMs);
   }
   engine.dispose();
   const mainThread = stopWatching();
-  return { engine: 'ours', startMs, ingestMs, coldMs, warmMs, workerMs, mainThread, heapBytes, payloads };
+  return { engine: 'ours', startMs, ingestMs, coldMs, warmMs, warmWorkerMs, workerMs, mainThread, heapBytes, payloads };
 }
 
 async function duck(bytes: Record<Table, ArrayBuffer>, warm: number, extensions: string): Promise<EngineRun> {

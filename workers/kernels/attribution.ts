@@ -7,7 +7,7 @@
  */
 import { windowOf, type ResolvedAttribution } from '../../src/core/queries.js';
 import type { AttributionResult } from '../../src/core/results.js';
-import { KernelContext, STAGE_NAMES, type DayRange } from './context.js';
+import { KernelContext, STAGE_NAMES, type DayRange, type EventIndex } from './context.js';
 import { periodAxis, type Axis } from './periods.js';
 
 /** Credit of each purchase, as a CSR over order indexes. Adjustments have none. */
@@ -41,6 +41,11 @@ function eligibilityKey(p: ResolvedAttribution): string {
 
 /** The credits for every purchase under the parameters (cached: the last 4 assignments). */
 export function creditsFor(ctx: KernelContext, p: ResolvedAttribution): Credits {
+  if (p.model === 'last_touch' || p.model === 'first_touch') {
+    // one touch per purchase: found directly, without listing every eligible touch first (a window
+    // change under last touch went from about 70 to 30 ms at 1m)
+    return ctx.remember('credits', `${eligibilityKey(p)}|${p.model}`, () => singleTouch(ctx, p), 4);
+  }
   const eligible = ctx.remember('eligibility', eligibilityKey(p), () => findEligible(ctx, p), 2);
   return ctx.remember('credits', `${eligibilityKey(p)}|${p.model}|${p.halfLife}`, () => weigh(ctx, p, eligible), 4);
 }
@@ -85,13 +90,7 @@ interface EligibilityScan {
 function findEligible(ctx: KernelContext, p: ResolvedAttribution): Eligibility {
   const { orders: o, dictionaries, index } = ctx.columns;
   const events = ctx.eventIndex(p.basis);
-  const nChannels = dictionaries.channels.length;
-  const channelWindow = new Float64Array(nChannels);
-  let maxWindow = p.defaultWindow;
-  for (let ch = 0; ch < nChannels; ch++) {
-    channelWindow[ch] = windowOf(p, dictionaries.channels[ch]!);
-    if (channelWindow[ch]! > maxWindow) maxWindow = channelWindow[ch]!;
-  }
+  const { channelWindow, maxWindow } = channelWindows(p, dictionaries.channels);
   growScratch(Math.max(1 << 16, o.count));
   const scan: EligibilityScan = {
     maxWindow,
@@ -160,33 +159,111 @@ function eligibleOfCustomer(s: EligibilityScan, c: number): void {
   s.n = n;
 }
 
-/** Credits of a model over the eligible touches. */
+/** Last- or first-touch credits: the same touch `weigh` would pick from the eligible list, found directly. */
+function singleTouch(ctx: KernelContext, p: ResolvedAttribution): Credits {
+  const { orders: o, dictionaries } = ctx.columns;
+  const events = ctx.eventIndex(p.basis);
+  const lastEvent = ctx.lastEventAtOrder(p.basis);
+  const { channelWindow, maxWindow } = channelWindows(p, dictionaries.channels);
+  const count = o.count;
+  const start = new Int32Array(count + 1);
+  const found = new Int32Array(count);
+  const n = p.model === 'last_touch'
+    ? lastTouches(o.time, o.isPurchase, o.customer, lastEvent, events, channelWindow, maxWindow, start, found)
+    : firstTouches(o.time, o.isPurchase, o.customer, lastEvent, events, channelWindow, maxWindow, start, found);
+  start[count] = n;
+  const touch = new Int32Array(n);
+  const channel = new Int32Array(n);
+  for (let q = 0; q < n; q++) {
+    const e = found[q]!;
+    touch[q] = events.touch[e]!;
+    channel[q] = events.channel[e]!;
+  }
+  return { start, touch, channel, weight: new Float64Array(n).fill(1) };
+}
+
+/**
+ * For each purchase, the latest event (entry of the event index) within its own channel's window,
+ * written to `found`; `start` gets each order's first credit. Returns the number of credits.
+ */
+function lastTouches(
+  orderTime: Float64Array,
+  isPurchase: Uint8Array,
+  customer: Int32Array,
+  lastEvent: Int32Array,
+  events: EventIndex,
+  channelWindow: Float64Array,
+  maxWindow: number,
+  start: Int32Array,
+  found: Int32Array,
+): number {
+  const { start: eventStart, time: eventTime, channel: eventChannel } = events;
+  let n = 0;
+  for (let i = 0; i < orderTime.length; i++) {
+    start[i] = n;
+    if (isPurchase[i] === 0) continue;
+    const at = orderTime[i]!;
+    const earliest = at - maxWindow;
+    const ea = eventStart[customer[i]!]!;
+    for (let e = lastEvent[i]!; e >= ea && eventTime[e]! >= earliest; e--) {
+      if (eventTime[e]! >= at - channelWindow[eventChannel[e]!]!) {
+        found[n++] = e;
+        break;
+      }
+    }
+  }
+  return n;
+}
+
+/** As `lastTouches`, the earliest event within its own channel's window. */
+function firstTouches(
+  orderTime: Float64Array,
+  isPurchase: Uint8Array,
+  customer: Int32Array,
+  lastEvent: Int32Array,
+  events: EventIndex,
+  channelWindow: Float64Array,
+  maxWindow: number,
+  start: Int32Array,
+  found: Int32Array,
+): number {
+  const { start: eventStart, time: eventTime, channel: eventChannel } = events;
+  let n = 0;
+  for (let i = 0; i < orderTime.length; i++) {
+    start[i] = n;
+    if (isPurchase[i] === 0) continue;
+    const at = orderTime[i]!;
+    const earliest = at - maxWindow;
+    const ea = eventStart[customer[i]!]!;
+    const hi = lastEvent[i]! + 1;
+    let lo = hi;
+    while (lo > ea && eventTime[lo - 1]! >= earliest) lo--;
+    for (let e = lo; e < hi; e++) {
+      if (eventTime[e]! >= at - channelWindow[eventChannel[e]!]!) {
+        found[n++] = e;
+        break;
+      }
+    }
+  }
+  return n;
+}
+
+/** Each channel's window and the longest of them (and of the default). */
+function channelWindows(p: ResolvedAttribution, channels: readonly string[]): { channelWindow: Float64Array; maxWindow: number } {
+  const channelWindow = new Float64Array(channels.length);
+  let maxWindow = p.defaultWindow;
+  for (let ch = 0; ch < channels.length; ch++) {
+    channelWindow[ch] = windowOf(p, channels[ch]!);
+    if (channelWindow[ch]! > maxWindow) maxWindow = channelWindow[ch]!;
+  }
+  return { channelWindow, maxWindow };
+}
+
+/** Credits of a multi-touch model (linear, position-based, time decay) over the eligible touches. */
 function weigh(ctx: KernelContext, p: ResolvedAttribution, el: Eligibility): Credits {
   const { orders: o, dictionaries } = ctx.columns;
   const count = o.count;
-  if (p.model === 'last_touch' || p.model === 'first_touch') {
-    // one touch per purchase with any eligible touch
-    const start = new Int32Array(count + 1);
-    let n = 0;
-    for (let i = 0; i < count; i++) {
-      start[i] = n;
-      if (el.start[i + 1]! > el.start[i]!) n++;
-    }
-    start[count] = n;
-    const touch = new Int32Array(n);
-    const channel = new Int32Array(n);
-    const last = p.model === 'last_touch';
-    for (let i = 0; i < count; i++) {
-      const a = el.start[i]!;
-      const b = el.start[i + 1]!;
-      if (a === b) continue;
-      const q = last ? b - 1 : a;
-      touch[start[i]!] = el.touch[q]!;
-      channel[start[i]!] = el.channel[q]!;
-    }
-    return { start, touch, channel, weight: new Float64Array(n).fill(1) };
-  }
-  // the other models credit every eligible touch: same entries, own weights
+  // every eligible touch gets credit: same entries, own weights
   const weight = new Float64Array(el.touch.length);
   if (p.model === 'linear') {
     for (let i = 0; i < count; i++) {

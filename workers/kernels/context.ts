@@ -57,6 +57,7 @@ export class KernelContext {
   private readonly masks = new Map<string, Uint8Array>();
   private readonly stages = new Map<number, Int8Array>();
   private readonly events = new Map<Basis, EventIndex>();
+  private readonly lastEvents = new Map<Basis, Int32Array>();
   private readonly orderPeriodCache = new Map<string, Int32Array>();
   private treatment: TreatmentDays | null = null;
   private paid: Int32Array | null = null;
@@ -265,6 +266,34 @@ export class KernelContext {
       this.stages.set(reactivationMs, stages);
     }
     return stages;
+  }
+
+  /**
+   * For every order, the entry of the event index (of a basis) of its customer's last event at or
+   * before the order time, or the customer's first entry − 1 when there is none (cached per basis).
+   * Attribution then walks back from there for each new window instead of walking every customer's
+   * events up to each purchase again.
+   */
+  lastEventAtOrder(basis: Basis): Int32Array {
+    let last = this.lastEvents.get(basis);
+    if (last !== undefined) return last;
+    const o = this.columns.orders;
+    const events = this.eventIndex(basis);
+    const orderStart = this.columns.index.orderStart;
+    const nCustomers = this.columns.dictionaries.customers.length;
+    last = new Int32Array(o.count);
+    const time = events.time;
+    for (let c = 0; c < nCustomers; c++) {
+      const eb = events.start[c + 1]!;
+      let hi = events.start[c]!;
+      for (let i = orderStart[c]!; i < orderStart[c + 1]!; i++) {
+        const at = o.time[i]!;
+        while (hi < eb && time[hi]! <= at) hi++;
+        last[i] = hi - 1;
+      }
+    }
+    this.lastEvents.set(basis, last);
+    return last;
   }
 
   /**

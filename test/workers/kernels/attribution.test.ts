@@ -93,6 +93,17 @@ describe('attribution: basis and windows', () => {
     expect(revenueByKey(d)).to.deep.equal({ push: 100, email: 20 + 80 });
   });
 
+  it('last and first touch with a touch exactly one window before the purchase (inclusive)', () => {
+    // p1 (03-05 10:00): push exactly 1 day before, sms 2 days, email 4 days
+    expect(revenueByKey(attribution({ model: 'last_touch', window: '1d' }))).to.deep.equal({ push: 100, email: 20, sms: 80 });
+    expect(total(attribution({ model: 'last_touch', window: '23h' }).nonCrmRevenue)).to.equal(100 + 50);
+    expect(revenueByKey(attribution({ model: 'first_touch', window: '4d' }))).to.deep.equal({ email: 100 + 20 + 80 });
+    expect(revenueByKey(attribution({ model: 'first_touch', window: '95h' }))).to.deep.equal({ sms: 100, email: 20 + 80 });
+    // per channel: a's push is out of its 12h, its sms in at exactly its own 2 days; c's sms is last
+    expect(revenueByKey(attribution({ model: 'last_touch', window: { push: '12h', sms: '2d', email: '1d' } }))).to.deep.equal({ sms: 100 + 80, email: 20 });
+    expect(total(attribution({ model: 'last_touch', window: { push: '12h', sms: '47h', email: '1d' } }).nonCrmRevenue)).to.equal(100 + 50);
+  });
+
   it('a shorter window turns CRM revenue into non-CRM revenue', () => {
     const r = attribution({ window: '12h' });
     expect(revenueByKey(r)).to.deep.equal({ email: 20, sms: 80 });
