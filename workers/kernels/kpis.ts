@@ -36,11 +36,14 @@ export function kpiValues(ctx: KernelContext, p: ResolvedAttribution, days: DayR
   let repeatCustomers = 0;
   let recipients = 0;
   let convertedRecipients = 0;
-  if (days !== null) {
+  // a range with no data at all (the previous period of an "all time" range) needs no pass: every
+  // count below would stay zero
+  const outside = days === null || ctx.firstDay === null || days.toDay < ctx.firstDay || days.fromDay > ctx.lastDay!;
+  if (!outside) {
     const { orders: o, dictionaries, index } = ctx.columns;
     const credits = creditsFor(ctx, p);
     const treatment = ctx.treatmentDays();
-    const { fromDay, toDay } = days;
+    const { fromDay, toDay } = days!;
     const orderStart = index.orderStart;
     const day = o.day;
     const orderRevenue = o.revenue;
