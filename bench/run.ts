@@ -33,6 +33,17 @@ const onlyOurs = process.argv.includes('--only-ours');
 const fmt = (ms: number): string => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(ms < 10 ? 1 : 0)} ms`);
 /** "ours 1.9× faster" or "ours 2.5× slower", from a peer's time over ours. */
 const versus = (ratio: number): string => (ratio >= 1 ? `ours ${ratio.toFixed(1)}× faster` : `ours ${(1 / ratio).toFixed(1)}× slower`);
+/**
+ * Ratios pair by pair: peer time ÷ ours within each run (both measured in the same page, minutes
+ * apart), then their median and range. The machine's speed drifts between runs; within a run it
+ * mostly does not.
+ */
+const pairwise = (peer: number[], ours: number[]): string => {
+  const ratios = peer.map((p, i) => p / ours[i]!);
+  const m = median(ratios);
+  const spread = ratios.length > 1 ? ` (${Math.min(...ratios).toFixed(1)}–${Math.max(...ratios).toFixed(1)}× over runs)` : '';
+  return `${versus(m)}${spread}`;
+};
 const range = (values: number[]): string => (values.length === 1 ? fmt(values[0]!) : `${fmt(median(values))} (${fmt(Math.min(...values))}–${fmt(Math.max(...values))})`);
 
 /** Where Arquero's orders-only results differ from ours (monthly net revenue, cohort matrix, RFM grid). */
@@ -147,11 +158,10 @@ async function main(): Promise<void> {
   ];
   const transfer = names.map((n) => median(all.map((r) => r.engines[0]!.coldMs[n]! - r.engines[0]!.workerMs![n]!)));
   const main = all.map((r) => r.engines[0]!.mainThread!);
-  const oursTotal = median(of('ours', total));
-  const ratios = engines.slice(1).map((e) => `${e}: ${(median(of(e, total)) / oursTotal).toFixed(1)}× (target ≥ 5×)`);
+  const ratios = engines.slice(1).map((e) => `${e}: ${pairwise(of(e, total), of('ours', total))} (target ≥ 5×)`);
   const parseRows = (onlyOurs ? [] : ['uDSV', 'PapaParse']).map((p) => {
     const ms = all.map((r) => r.parse.find((x) => x.engine === p)!.ms);
-    return `${p.padEnd(10)} ${range(ms).padEnd(28)} ${versus(median(ms) / median(all.map((r) => r.ourParse.ms)))}${p === 'uDSV' ? ' (target ≥ 3×)' : ''}`;
+    return `${p.padEnd(10)} ${range(ms).padEnd(28)} ${pairwise(ms, all.map((r) => r.ourParse.ms))}${p === 'uDSV' ? ' (target ≥ 3×)' : ''}`;
   });
   const width = Math.max(...rows.map((r) => r[0].length)) + 2;
   console.log(`\n${size}: ${(Object.values(all[0]!.bytes).reduce((a, b) => a + b, 0) / 1e6).toFixed(1)} MB of CSV, ${runs} run(s), ${machine()}, commit ${gitCommit()}\n`);
@@ -165,12 +175,11 @@ async function main(): Promise<void> {
   console.log(`\nbytes → every result, DuckDB-Wasm's instantiate excluded: ours is faster than ${ratios.join(', ') || '(no peers)'}`);
   const aqRuns = all.map((r) => r.ordersOnly.arquero).filter((a): a is ArqueroRun & { totalMs: number } => a !== null);
   if (aqRuns.length > 0) {
-    const oursOrders = median(all.map((r) => r.ordersOnly.ours.totalMs));
     // Arquero's own timings for the same pipeline (its worker also ran the touch-based result after)
-    const aqTotal = median(aqRuns.map((a) => a.parseMs + a.resultMs['monthly revenue']! + a.resultMs['cohort matrix']! + a.resultMs['RFM grid']!));
+    const aqTotals = aqRuns.map((a) => a.parseMs + a.resultMs['monthly revenue']! + a.resultMs['cohort matrix']! + a.resultMs['RFM grid']!);
     const aqAttribution = aqRuns.filter((a) => a.attribution !== null).map((a) => (a.resultMs['touches parse'] ?? 0) + (a.resultMs['last-touch attribution'] ?? 0));
     if (aqAttribution.length > 0) console.log(`Arquero, touches parse + last-touch attribution by channel × month: ${range(aqAttribution)} (ours: the attribution result above, from tables in memory)`);
-    console.log(`\norders only (parse + monthly revenue + cohort matrix + RFM grid): ours ${range(all.map((r) => r.ordersOnly.ours.totalMs))}, Arquero ${range(aqRuns.map((a) => a.parseMs + a.resultMs['monthly revenue']! + a.resultMs['cohort matrix']! + a.resultMs['RFM grid']!))} (its parse ${fmt(median(aqRuns.map((a) => a.parseMs)))}): ${versus(aqTotal / oursOrders)} (performance.md: ≥ 12× Arquero for all results)`);
+    console.log(`\norders only (parse + monthly revenue + cohort matrix + RFM grid): ours ${range(all.map((r) => r.ordersOnly.ours.totalMs))}, Arquero ${range(aqRuns.map((a) => a.parseMs + a.resultMs['monthly revenue']! + a.resultMs['cohort matrix']! + a.resultMs['RFM grid']!))} (its parse ${fmt(median(aqRuns.map((a) => a.parseMs)))}): ${pairwise(aqTotals, all.filter((r) => r.ordersOnly.arquero !== null).map((r) => r.ordersOnly.ours.totalMs))} (performance.md: ≥ 12× Arquero for all results)`);
   }
   console.log(`\nparse of the orders CSV (typed columns), ours ${range(all.map((r) => r.ourParse.ms))}:\n  ${parseRows.join('\n  ')}`);
   mkdirSync(`${ROOT}bench/results`, { recursive: true });

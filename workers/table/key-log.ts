@@ -15,7 +15,7 @@
  * logged as two words (the digits' value and their count) instead of six, hashed and compared as
  * integers, and its text is written again from the number at the end. The first key that does not
  * fit converts the log to the general form, once. In Chromium at 1m this cut the key logs' share of
- * ingest from about 1.2 s to about XXX.
+ * ingest (three id columns, 4M entries) from about 1.2 s to 0.75 s.
  */
 import type { SourceEncoding } from '../../src/core/options.js';
 import { decodeBytes, isValidUtf8 } from '../ingest/encoding.js';
