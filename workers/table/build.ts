@@ -560,8 +560,7 @@ function buildTouches(
   // numbers computed in input order (usually time order, where the zone's offset cache hits); then
   // the customer ranges not already in that order are sorted.
   const day = new Int32Array(n);
-  const utc = zone.isUtc;
-  for (let i = 0; i < n; i++) day[i] = utc ? Math.floor(sentAt[i]! / MS_PER_DAY) : zone.dayOf(sentAt[i]!);
+  for (let i = 0; i < n; i++) day[i] = zone.dayOf(sentAt[i]!);
   const start = new Int32Array(nCustomers + 1);
   for (let i = 0; i < n; i++) start[customer[i]! + 1]!++;
   for (let c = 0; c < nCustomers; c++) start[c + 1]! += start[c]!;
