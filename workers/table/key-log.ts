@@ -233,11 +233,8 @@ export class KeyLog {
       const a = counts[p]!;
       const b = counts[p + 1]!;
       if (a === b) continue;
-      let size = 64;
-      while (size < (b - a) * 2) size *= 2;
-      if (table.length < size) table = new Int32Array(size);
-      else table.fill(0, 0, size);
-      const mask = size - 1;
+      table = clearedTable(table, b - a);
+      const mask = slotsFor(b - a) - 1;
       const base = total;
       for (let k = a; k < b; k++) {
         const r = k * W;
@@ -306,12 +303,9 @@ export class KeyLog {
       const a = counts[p]!;
       const b = counts[p + 1]!;
       if (a === b) continue;
-      let size = 64;
-      while (size < (b - a) * 2) size *= 2;
-      if (table.length < size) table = new Int32Array(size);
-      else table.fill(0, 0, size);
+      table = clearedTable(table, b - a);
       if (keys.length < (b - a) * RECORD) keys = new Int32Array((b - a) * RECORD);
-      const mask = size - 1;
+      const mask = slotsFor(b - a) - 1;
       let local = 0;
       for (let k = a; k < b; k++) {
         const r = k * W;
@@ -439,6 +433,21 @@ function keyCodes(codes: Int32Array, total: number, length: (code: number) => nu
       return values;
     },
   };
+}
+
+/** Slots of a partition's open-addressing table: a power of two, at least twice the entries (and 64). */
+function slotsFor(entries: number): number {
+  let size = 64;
+  while (size < entries * 2) size *= 2;
+  return size;
+}
+
+/** `table` (or a larger one) with its first `slotsFor(entries)` slots zeroed, for the next partition. */
+function clearedTable(table: Int32Array<ArrayBuffer>, entries: number): Int32Array<ArrayBuffer> {
+  const size = slotsFor(entries);
+  if (table.length < size) return new Int32Array(size);
+  table.fill(0, 0, size);
+  return table;
 }
 
 /** Hash of a numeric entry. */
