@@ -117,7 +117,7 @@ async function main(): Promise<void> {
       const run = await page.evaluate(([u, o]) => window.runPeers(u as never, o), [urls, { warm, duckdbExtensions: onlyOurs ? null : duckdbExtensions, parsePeers: !onlyOurs, arquero: !onlyOurs, arqueroTouches }] as const);
       await page.close();
       all.push(run);
-      console.log(`run ${r + 1}: ${run.engines.map((e) => `${e.engine} ingest ${fmt(e.ingestMs)}, results ${fmt(Object.values(e.coldMs).reduce((a, b) => a + b, 0))}`).join('; ')}`);
+      console.log(`run ${r + 1}: ${run.engines.map((e) => `${e.engine} ingest ${fmt(e.ingestMs)}${e.sourcesInHelpers !== undefined ? ` (${e.sourcesInHelpers} of 4 sources parsed in a helper worker; parse ${Object.entries(e.parseMs ?? {}).map(([t, ms]) => `${t} ${fmt(ms)}`).join(', ')}; build ${fmt(e.buildMs ?? Number.NaN)})` : ''}, results ${fmt(Object.values(e.coldMs).reduce((a, b) => a + b, 0))}`).join('; ')}`);
       // checksums: every engine's results equal ours; every parser read the same rows and the same money
       const ours = run.engines[0]!;
       for (const other of run.engines.slice(1)) {

@@ -2,7 +2,7 @@
  * The engine object that lives in the worker. It owns datasets and the loads streaming into them. It
  * is a plain object behind `EngineApi`: `crm.worker.ts` exposes it with comlink, tests call it directly.
  */
-import { CrmError } from '../src/core/errors.js';
+import { CrmError, toCrmError } from '../src/core/errors.js';
 import { resolveDatasetOptions, type DatasetOptions, type ResolvedDatasetOptions, type SourceSpec } from '../src/core/options.js';
 import { openDownload, readBatches, type FetchFunction } from '../src/core/http.js';
 import type { ChunkAck, EngineApi, EngineStats, LoadMode, WorkerInput } from '../src/core/protocol.js';
@@ -11,7 +11,8 @@ import type { TableName } from '../src/core/schema.js';
 import type { DatasetColumns } from '../src/core/tables.js';
 import type { QueryRequest } from '../src/core/queries.js';
 import type { QueryResult } from '../src/core/results.js';
-import { SourceLoad } from './ingest/source-load.js';
+import type { Helper, HelperPool } from './ingest/helpers.js';
+import { SourceLoad, type SourceResult } from './ingest/source-load.js';
 import { KernelContext } from './kernels/context.js';
 import { runQuery } from './kernels/query.js';
 import { buildDataset, compactTouchParts, type BuiltDataset } from './table/build.js';
@@ -29,20 +30,39 @@ interface DatasetState {
 interface LoadState {
   dataset: number;
   mode: LoadMode;
-  parts: TablePart[];
+  /**
+   * Parts and warnings of each ended source by source id: sources may end in any order when some parse
+   * in a helper, and the dataset is built from them in the order they began.
+   */
+  ended: Map<number, { parts: TablePart[]; warnings: string[] }>;
   /** Tables named by the load's sources (replaced even when a source turned out empty). */
   tables: Set<TableName>;
   sources: Set<number>;
-  warnings: string[];
 }
 
 interface SourceState {
   load: number;
+  /** The parser in this worker: parses the source unless a helper does (and validated the spec either way). */
   source: SourceLoad;
   spec: SourceSpec;
   /** Stops a `readSource` in progress. */
   reading: AbortController | null;
+  /** Set when a helper worker parses the source. */
+  remote: RemoteSource | null;
+  ending: boolean;
 }
+
+interface RemoteSource {
+  helper: Helper;
+  /** True once the helper has begun the source; false when it could not start (then `source` parses). */
+  started: Promise<boolean>;
+}
+
+/** Batches a helper may be sent before the first of them is acknowledged. */
+const CHUNKS_AHEAD = 4;
+
+/** Sources smaller than this parse in the engine even when a helper is free: the round trips cost more. */
+const HELPER_MIN_BYTES = 1 << 20;
 
 /** What the engine needs from its environment. */
 export interface EngineEnvironment {
@@ -50,11 +70,21 @@ export interface EngineEnvironment {
   now?: () => number;
   /** `fetch`, for URLs the worker downloads itself. Without it, `readSource` accepts only Blobs. */
   fetch?: FetchFunction;
+  /** Helper workers that parse a second source while this worker parses the first. */
+  helpers?: HelperPool;
+}
+
+/** The engine without helper workers: every source parses here, so chunks and ends answer at once. */
+export interface LocalEngineApi extends EngineApi {
+  pushChunk(source: number, chunk: ArrayBuffer | Uint8Array): ChunkAck;
+  endSource(source: number): SourceReport[];
 }
 
 /** Creates an engine. */
+export function createEngineApi(environment?: Omit<EngineEnvironment, 'helpers'>): LocalEngineApi;
+export function createEngineApi(environment: EngineEnvironment): EngineApi;
 export function createEngineApi(environment: EngineEnvironment = {}): EngineApi {
-  return new Engine(environment.now ?? (() => Date.now()), environment.fetch ?? null);
+  return new Engine(environment.now ?? (() => Date.now()), environment.fetch ?? null, environment.helpers ?? null);
 }
 
 class Engine implements EngineApi {
@@ -68,10 +98,13 @@ class Engine implements EngineApi {
   private chunksReceived = 0;
   private readonly now: () => number;
   private readonly fetch: FetchFunction | null;
+  private readonly helpers: HelperPool | null;
+  private sourcesInHelpers = 0;
 
-  constructor(now: () => number, fetch: FetchFunction | null) {
+  constructor(now: () => number, fetch: FetchFunction | null, helpers: HelperPool | null) {
     this.now = now;
     this.fetch = fetch;
+    this.helpers = helpers;
   }
 
   createDataset(options: DatasetOptions): number {
@@ -90,7 +123,7 @@ class Engine implements EngineApi {
     this.dataset(dataset);
     if (mode !== 'replace' && mode !== 'append') throw new CrmError('bad-option', `Unknown load mode "${String(mode)}".`);
     const id = this.nextId++;
-    this.loads.set(id, { dataset, mode, parts: [], tables: new Set(), sources: new Set(), warnings: [] });
+    this.loads.set(id, { dataset, mode, ended: new Map(), tables: new Set(), sources: new Set() });
     return id;
   }
 
@@ -99,17 +132,41 @@ class Engine implements EngineApi {
     const dataset = this.dataset(state.dataset);
     const source = new SourceLoad(spec, dataset.options);
     const id = this.nextId++;
-    this.sources.set(id, { load, source, spec, reading: null });
+    const remote = this.delegate(id, spec, dataset.options);
+    this.sources.set(id, { load, source, spec, reading: null, remote, ending: false });
     state.sources.add(id);
     if (spec.table !== 'auto') state.tables.add(spec.table);
     return id;
   }
 
-  pushChunk(source: number, chunk: ArrayBuffer | Uint8Array): ChunkAck {
+  /**
+   * A helper for a new source when this worker is already parsing another one and the source is not
+   * small; null otherwise (the first source of a load always parses here, so a one-file load never
+   * starts a helper).
+   */
+  private delegate(id: number, spec: SourceSpec, options: ResolvedDatasetOptions): RemoteSource | null {
+    if (this.helpers === null || (spec.size !== undefined && spec.size < HELPER_MIN_BYTES)) return null;
+    let busy = false;
+    for (const other of this.sources.values()) if (other.remote === null) busy = true;
+    if (!busy) return null;
+    const helper = this.helpers.take();
+    if (helper === null) return null;
+    this.sourcesInHelpers++;
+    const started = helper.ready.then(async (ok) => {
+      if (!ok) return false;
+      await helper.call('begin', [id, spec, options]);
+      return true;
+    });
+    started.catch(() => undefined);
+    return { helper, started };
+  }
+
+  pushChunk(source: number, chunk: ArrayBuffer | Uint8Array): ChunkAck | Promise<ChunkAck> {
     const state = this.source(source);
     const bytes = chunk instanceof Uint8Array ? chunk : new Uint8Array(chunk);
     this.bytesReceived += bytes.length;
     this.chunksReceived++;
+    if (state.remote !== null) return this.pushRemote(source, state, state.remote, bytes);
     try {
       state.source.push(bytes);
     } catch (error) {
@@ -117,6 +174,22 @@ class Engine implements EngineApi {
       throw withSource(error, state.spec.name);
     }
     return { bytes: state.source.bytes, rows: state.source.rows };
+  }
+
+  /** Forwards a chunk to the source's helper (in order: every call waits on the same start). */
+  private async pushRemote(id: number, state: SourceState, remote: RemoteSource, bytes: Uint8Array): Promise<ChunkAck> {
+    try {
+      if (!(await remote.started)) {
+        state.source.push(bytes);
+        return { bytes: state.source.bytes, rows: state.source.rows };
+      }
+      // the chunk is the worker's own (transferred in, or a fresh batch): pass it on without a copy
+      const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+      return await remote.helper.call('push', [id, owned], [owned.buffer]);
+    } catch (error) {
+      this.failSource(id, state);
+      throw withSource(toCrmError(error), state.spec.name);
+    }
   }
 
   async readSource(source: number, input: WorkerInput, onProgress?: (ack: ChunkAck) => void): Promise<ChunkAck> {
@@ -139,11 +212,27 @@ class Engine implements EngineApi {
         total = opened.size;
         idle = input.idleTimeoutMs;
       }
-      if (total !== null) state.source.setSize(total);
+      if (total !== null) {
+        state.source.setSize(total);
+        const remote = state.remote;
+        if (remote !== null) void remote.started.then((ok) => (ok ? remote.helper.call('setSize', [source, total]) : undefined)).catch(() => undefined);
+      }
       let ack: ChunkAck = { bytes: 0, rows: 0, total };
       if (stream !== null) {
+        // a helper gets several batches ahead, so it never waits for this worker between two of them
+        const pending: Promise<ChunkAck>[] = [];
+        const ahead = state.remote !== null ? CHUNKS_AHEAD : 1;
         for await (const batch of readBatches(stream, idle === undefined ? { signal: controller.signal, name } : { signal: controller.signal, idleTimeoutMs: idle, name })) {
-          ack = { ...this.pushChunk(source, batch), total };
+          const pushed = Promise.resolve(this.pushChunk(source, batch));
+          pushed.catch(() => undefined); // observed below; after a failure the rest are dropped
+          pending.push(pushed);
+          if (pending.length >= ahead) {
+            ack = { ...(await pending.shift()!), total };
+            onProgress?.(ack);
+          }
+        }
+        for (const next of pending) {
+          ack = { ...(await next), total };
           onProgress?.(ack);
         }
       }
@@ -160,8 +249,11 @@ class Engine implements EngineApi {
     this.sources.get(source)?.reading?.abort();
   }
 
-  endSource(source: number): SourceReport[] {
+  endSource(source: number): SourceReport[] | Promise<SourceReport[]> {
     const state = this.source(source);
+    if (state.ending) throw new CrmError('internal', `Source ${source} is already ending.`);
+    state.ending = true;
+    if (state.remote !== null) return this.endRemote(source, state, state.remote);
     let result;
     try {
       result = state.source.finish();
@@ -169,15 +261,38 @@ class Engine implements EngineApi {
       this.failSource(source, state);
       throw withSource(error, state.spec.name);
     }
-    this.sources.delete(source);
-    const load = this.load(state.load);
-    load.sources.delete(source);
-    for (const part of result.parts) {
-      load.parts.push(part);
-      load.tables.add(part.table);
+    return this.ended(source, state, result);
+  }
+
+  private async endRemote(id: number, state: SourceState, remote: RemoteSource): Promise<SourceReport[]> {
+    let result: SourceResult;
+    try {
+      result = (await remote.started) ? await remote.helper.call('finish', [id]) : state.source.finish();
+    } catch (error) {
+      this.failSource(id, state);
+      throw withSource(toCrmError(error), state.spec.name);
     }
-    if (result.parts.length === 0) load.warnings.push(`${state.spec.name} is empty.`);
+    if (this.sources.get(id) !== state) throw new CrmError('aborted', `Source ${id} was aborted while it ended.`);
+    this.release(id, state);
+    return this.ended(id, state, result);
+  }
+
+  private ended(id: number, state: SourceState, result: SourceResult): SourceReport[] {
+    this.sources.delete(id);
+    const load = this.load(state.load);
+    load.sources.delete(id);
+    for (const part of result.parts) load.tables.add(part.table);
+    load.ended.set(id, { parts: result.parts, warnings: result.parts.length === 0 ? [`${state.spec.name} is empty.`] : [] });
     return result.reports;
+  }
+
+  /** Gives a source's helper back to the pool (after telling it to drop the source if it has not ended). */
+  private release(id: number, state: SourceState, abort = false): void {
+    const remote = state.remote;
+    if (remote === null) return;
+    state.remote = null;
+    if (abort) void remote.started.then((ok) => (ok ? remote.helper.call('abort', [id]) : undefined)).catch(() => undefined);
+    this.helpers!.give(remote.helper);
   }
 
   commitLoad(load: number): DatasetReport {
@@ -187,12 +302,14 @@ class Engine implements EngineApi {
     }
     const dataset = this.dataset(state.dataset);
     const kept = state.mode === 'append' ? dataset.parts : dataset.parts.filter((p) => !state.tables.has(p.table));
-    const parts = [...kept, ...state.parts];
+    const ended = [...state.ended].sort((a, b) => a[0] - b[0]).map((entry) => entry[1]);
+    const parts = [...kept, ...ended.flatMap((e) => e.parts)];
     const built = buildDataset(parts, dataset.options, this.now());
     this.loads.delete(load);
     dataset.parts = compactTouchParts(parts, built.columns);
     dataset.built = built;
-    dataset.warnings = state.warnings;
+    dataset.warnings = ended.flatMap((e) => e.warnings);
+    if (this.sources.size === 0) this.helpers?.stopIdle();
     dataset.kernels = null;
     return this.report(state.dataset);
   }
@@ -201,10 +318,14 @@ class Engine implements EngineApi {
     const state = this.loads.get(load);
     if (state === undefined) return;
     for (const source of state.sources) {
-      this.sources.get(source)?.reading?.abort();
+      const open = this.sources.get(source);
+      if (open === undefined) continue;
+      open.reading?.abort();
+      this.release(source, open, true);
       this.sources.delete(source);
     }
     this.loads.delete(load);
+    if (this.sources.size === 0) this.helpers?.stopIdle();
   }
 
   report(dataset: number): DatasetReport {
@@ -236,10 +357,13 @@ class Engine implements EngineApi {
       chunksReceived: this.chunksReceived,
       queries: this.queries,
       lastQueryMs: this.lastQueryMs,
+      helpers: this.helpers?.started ?? 0,
+      sourcesInHelpers: this.sourcesInHelpers,
     };
   }
 
   private failSource(id: number, state: SourceState): void {
+    this.release(id, state, true);
     this.sources.delete(id);
     this.loads.get(state.load)?.sources.delete(id);
   }

@@ -49,6 +49,11 @@ export interface EngineRun {
   workerMs?: Record<string, number>;
   /** Ours: the worker's JS heap after ingest (DevTools protocol, asked of the harness). */
   heapBytes?: number | null;
+  /** Ours: sources of the load that parsed in a helper worker (on the second core). */
+  sourcesInHelpers?: number;
+  /** Ours: parse time of each source (where it parsed) and the table build, in ms. */
+  parseMs?: Record<string, number>;
+  buildMs?: number;
   /** Ours: the page's main thread while the engine loaded and computed. */
   mainThread?: { longTasks: number[]; maxFrameGapMs: number };
   payloads: Record<string, unknown>;
@@ -111,8 +116,11 @@ async function ours(bytes: Record<Table, ArrayBuffer>, warm: number): Promise<En
   await engine.diagnostics(); // the worker is up
   const startMs = performance.now() - t;
   t = performance.now();
-  await engine.load(files);
+  const loaded = await engine.load(files);
   const ingestMs = performance.now() - t;
+  const parseMs = Object.fromEntries(loaded.sources.map((s) => [s.table, s.parseMs]));
+  const buildMs = loaded.report.buildMs;
+  const { sourcesInHelpers } = await engine.diagnostics();
   const heapBytes = (await window.measureWorkerHeap?.()) ?? null;
   const coldMs: Record<string, number> = {};
   const workerMs: Record<string, number> = {};
@@ -134,7 +142,7 @@ async function ours(bytes: Record<Table, ArrayBuffer>, warm: number): Promise<En
   }
   engine.dispose();
   const mainThread = stopWatching();
-  return { engine: 'ours', startMs, ingestMs, coldMs, warmMs, warmWorkerMs, workerMs, mainThread, heapBytes, payloads };
+  return { engine: 'ours', startMs, ingestMs, coldMs, warmMs, warmWorkerMs, workerMs, mainThread, heapBytes, sourcesInHelpers, parseMs, buildMs, payloads };
 }
 
 async function duck(bytes: Record<Table, ArrayBuffer>, warm: number, extensions: string): Promise<EngineRun> {

@@ -14,8 +14,21 @@ import type { QueryRequest } from '../core/queries.js';
 import type { QueryResult } from '../core/results.js';
 import type { DatasetColumns } from '../core/tables.js';
 import { proxy } from 'comlink';
-import { openSource, workerInput, type DataSource, type Fetcher } from './sources.js';
+import { openSource, workerInput, type DataSource, type Fetcher, type OpenedSource } from './sources.js';
 import { WorkerConnection, type WorkerSource } from './worker-connection.js';
+
+/**
+ * Sources of one load that stream at once. The worker parses one and hands another to a helper worker,
+ * so two use two cores; more would only interleave on the same two.
+ */
+const PARALLEL_SOURCES = 2;
+
+/**
+ * Batches of a source sent before the first is acknowledged. A source parsing in a helper is relayed
+ * by a worker busy parsing another one: with two in flight the helper waited for that worker half the
+ * time.
+ */
+const CHUNKS_IN_FLIGHT = 4;
 
 /** Options of an engine: the dataset options plus how to run and feed the worker. */
 export interface EngineOptions extends DatasetOptions {
@@ -190,26 +203,73 @@ export class CrmEngine {
   }
 
   private async loadInto(connection: WorkerConnection, planned: PlannedSource[], options: LoadOptions): Promise<LoadResult> {
-    const signal = options.signal ?? new AbortController().signal;
-    if (signal.aborted) throw new CrmError('aborted', 'The load was cancelled before it started.');
+    const outer = options.signal ?? new AbortController().signal;
+    if (outer.aborted) throw new CrmError('aborted', 'The load was cancelled before it started.');
     const loadId = await connection.call('beginLoad', [this.dataset, options.mode ?? 'replace']);
-    let totalBytes = 0;
-    let totalRows = 0;
-    const sources: SourceReport[] = [];
-    try {
-      const context = {
-        signal,
-        fetchOptions: this.options.fetchOptions,
-        fetcher: this.options.fetcher,
-        idleTimeoutMs: this.options.idleTimeoutMs ?? 30_000,
-        baseUrl: this.options.baseUrl ?? (typeof document !== 'undefined' ? document.baseURI : undefined),
+    // one failed source stops the others; the caller's signal stops them all
+    const stop = new AbortController();
+    const onOuterAbort = (): void => stop.abort();
+    outer.addEventListener('abort', onOuterAbort);
+    const signal = stop.signal;
+    const bytesBy = new Array<number>(planned.length).fill(0);
+    const rowsBy = new Array<number>(planned.length).fill(0);
+    const reportsBy: SourceReport[][] = planned.map(() => []);
+    const context = {
+      signal,
+      fetchOptions: this.options.fetchOptions,
+      fetcher: this.options.fetcher,
+      idleTimeoutMs: this.options.idleTimeoutMs ?? 30_000,
+      baseUrl: this.options.baseUrl ?? (typeof document !== 'undefined' ? document.baseURI : undefined),
+    };
+    const sum = (values: number[]): number => values.reduce((a, b) => a + b, 0);
+    const loadSource = async (k: number, sourceId: number, name: string, size: number | null, direct: ReturnType<typeof workerInput>, opened: OpenedSource | null): Promise<void> => {
+      const { table } = planned[k]!;
+      const report = (): void => {
+        if (signal.aborted) return;
+        options.onProgress?.({
+          table,
+          source: name,
+          sourceIndex: k,
+          sourceCount: planned.length,
+          bytesRead: bytesBy[k]!,
+          bytesTotal: size,
+          rowsParsed: rowsBy[k]!,
+          totalBytesRead: sum(bytesBy),
+          totalRowsParsed: sum(rowsBy),
+          phase: 'read',
+        });
       };
-      for (let k = 0; k < planned.length; k++) {
+      if (direct !== null) {
+        const read = await this.readInWorker(connection, sourceId, direct.input, signal, (ack) => {
+          bytesBy[k] = ack.bytes;
+          rowsBy[k] = ack.rows;
+          if (ack.total !== undefined && ack.total !== null) size = ack.total;
+          report();
+        });
+        bytesBy[k] = read.bytes;
+      } else {
+        bytesBy[k] = await this.pushFromHere(connection, sourceId, opened!.chunks, signal, (sent, ack) => {
+          bytesBy[k] = sent;
+          rowsBy[k] = ack.rows;
+          report();
+        });
+      }
+      if (signal.aborted) throw new CrmError('aborted', 'The load was cancelled.');
+      const reports = await connection.call('endSource', [sourceId]);
+      reportsBy[k] = reports;
+      rowsBy[k] = reports.reduce((n, r) => Math.max(n, r.rowsRead), rowsBy[k]!);
+    };
+    // Sources begin in their order (the dataset keeps rows in that order) and up to PARALLEL_SOURCES
+    // stream at once: the worker parses the first and hands the next to a helper worker on another core.
+    const running = new Set<Promise<void>>();
+    let failure: unknown = null;
+    try {
+      for (let k = 0; k < planned.length && failure === null; k++) {
         const { table, source } = planned[k]!;
         const direct = workerInput(source, context);
         const opened = direct === null ? await openSource(source, context) : null;
         const name = direct !== null ? direct.name : opened!.name;
-        let size = direct !== null ? direct.size : opened!.size;
+        const size = direct !== null ? direct.size : opened!.size;
         const spec: SourceSpec = { name, table };
         const format = opened?.format ?? options.format;
         if (format !== undefined && format !== null) spec.format = format;
@@ -217,44 +277,19 @@ export class CrmEngine {
         if (options.encoding !== undefined) spec.encoding = options.encoding;
         if (size !== null) spec.size = size;
         const sourceId = await connection.call('beginSource', [loadId, spec]);
-        let bytes = 0;
-        let rows = 0;
-        const report = (): void => {
-          options.onProgress?.({
-            table,
-            source: name,
-            sourceIndex: k,
-            sourceCount: planned.length,
-            bytesRead: bytes,
-            bytesTotal: size,
-            rowsParsed: rows,
-            totalBytesRead: totalBytes + bytes,
-            totalRowsParsed: totalRows + rows,
-            phase: 'read',
-          });
-        };
-        if (direct !== null) {
-          const read = await this.readInWorker(connection, sourceId, direct.input, signal, (ack) => {
-            bytes = ack.bytes;
-            rows = ack.rows;
-            if (ack.total !== undefined && ack.total !== null) size = ack.total;
-            report();
-          });
-          bytes = read.bytes;
-        } else {
-          bytes = await this.pushFromHere(connection, sourceId, opened!.chunks, signal, (sent, ack) => {
-            bytes = sent;
-            rows = ack.rows;
-            report();
-          });
-        }
-        if (signal.aborted) throw new CrmError('aborted', 'The load was cancelled.');
-        const reports = await connection.call('endSource', [sourceId]);
-        sources.push(...reports);
-        rows = reports.reduce((n, r) => Math.max(n, r.rowsRead), rows);
-        totalBytes += bytes;
-        totalRows += rows;
+        const task: Promise<void> = loadSource(k, sourceId, name, size, direct, opened).then(
+          () => void running.delete(task),
+          (error: unknown) => {
+            running.delete(task);
+            if (failure === null) failure = error;
+            stop.abort();
+          },
+        );
+        running.add(task);
+        while (running.size >= PARALLEL_SOURCES) await Promise.race(running);
       }
+      await Promise.all(running);
+      if (failure !== null) throw failure;
       if (signal.aborted) throw new CrmError('aborted', 'The load was cancelled.');
       options.onProgress?.({
         table: planned.length === 1 ? planned[0]!.table : 'auto',
@@ -264,16 +299,20 @@ export class CrmEngine {
         bytesRead: 0,
         bytesTotal: null,
         rowsParsed: 0,
-        totalBytesRead: totalBytes,
-        totalRowsParsed: totalRows,
+        totalBytesRead: sum(bytesBy),
+        totalRowsParsed: sum(rowsBy),
         phase: 'build',
       });
       const report = await connection.call('commitLoad', [loadId]);
-      return { report, sources };
+      return { report, sources: reportsBy.flat() };
     } catch (error) {
-      const failure = signal.aborted ? new CrmError('aborted', 'The load was cancelled.') : toCrmError(error);
+      stop.abort();
+      await Promise.all(running);
+      const thrown = outer.aborted ? new CrmError('aborted', 'The load was cancelled.') : toCrmError(failure ?? error);
       if (connection.alive) void connection.call('abortLoad', [loadId]).catch(() => undefined);
-      throw failure;
+      throw thrown;
+    } finally {
+      outer.removeEventListener('abort', onOuterAbort);
     }
   }
 
@@ -315,7 +354,7 @@ export class CrmEngine {
   }
 
   /**
-   * Reads a source on the main thread and transfers its batches to the worker, two in flight at a
+   * Reads a source on the main thread and transfers its batches to the worker, four in flight at a
    * time; progress is reported in chunk order. Returns the bytes sent.
    */
   private async pushFromHere(
@@ -344,7 +383,7 @@ export class CrmEngine {
         onAck(acked, a);
       });
       inFlight.push(previous);
-      if (inFlight.length >= 2) await inFlight.shift();
+      if (inFlight.length >= CHUNKS_IN_FLIGHT) await inFlight.shift();
     }
     await Promise.all(inFlight);
     return sentTotal;

@@ -39,6 +39,9 @@ export interface EngineStats {
   /** Queries answered, and the worker time of the latest one in ms (kernels and caches, not transfer). */
   queries: number;
   lastQueryMs: number;
+  /** Helper workers started to parse sources on another core, and the sources they parsed. */
+  helpers: number;
+  sourcesInHelpers: number;
 }
 
 /**
@@ -54,8 +57,11 @@ export interface EngineApi {
   beginLoad(dataset: number, mode: LoadMode): number;
   /** Starts a source inside a load; returns its id. */
   beginSource(load: number, spec: SourceSpec): number;
-  /** Feeds raw bytes of a source (transferred). */
-  pushChunk(source: number, chunk: ArrayBuffer | Uint8Array): ChunkAck;
+  /**
+   * Feeds raw bytes of a source (transferred). The answer is a promise when a helper worker parses the
+   * source: it comes once the helper has parsed the chunk, which paces the sender.
+   */
+  pushChunk(source: number, chunk: ArrayBuffer | Uint8Array): ChunkAck | Promise<ChunkAck>;
   /**
    * Reads a Blob or downloads a URL inside the worker and feeds it to the source, calling `onProgress`
    * after each batch. Resolves when the bytes are all in; `cancelSource` stops it.
@@ -63,8 +69,8 @@ export interface EngineApi {
   readSource(source: number, input: WorkerInput, onProgress?: (ack: ChunkAck) => void): Promise<ChunkAck>;
   /** Stops a `readSource` in progress (it rejects with `aborted`). */
   cancelSource(source: number): void;
-  /** Ends a source; returns one report per table it held. */
-  endSource(source: number): SourceReport[];
+  /** Ends a source; returns one report per table it held (a promise when a helper worker parsed it). */
+  endSource(source: number): SourceReport[] | Promise<SourceReport[]>;
   /** Applies the load to the dataset, rebuilds tables and indexes, and returns the dataset report. */
   commitLoad(load: number): DatasetReport;
   /** Discards a load. */

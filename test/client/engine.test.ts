@@ -86,6 +86,31 @@ describe('engine client with a real worker', function () {
     expect(columns.orders.time).to.be.instanceOf(Float64Array);
   });
 
+  it('parses a second file in a helper worker on another core, with the same dataset as one file at a time', async () => {
+    const sample = generateSample({ orders: 30_000, seed: 3 });
+    const orders = new File([...sampleCsv(sample, 'orders')], 'orders.csv');
+    const touches = new File([...sampleCsv(sample, 'touches')], 'touches.csv');
+    expect(touches.size).to.be.greaterThan(1 << 20);
+    const together = track(createEngine({ timezone: 'UTC' }));
+    const events: LoadProgress[] = [];
+    await together.load({ orders, touches }, { onProgress: (p) => events.push(p) });
+    const oneByOne = track(createEngine({ timezone: 'UTC' }));
+    await oneByOne.load({ orders });
+    await oneByOne.load({ touches });
+    // a helper needs a second core; on one core both files parse in the engine's worker
+    const cores = navigator.hardwareConcurrency || 1;
+    expect((await together.diagnostics()).sourcesInHelpers).to.equal(cores > 1 ? 1 : 0);
+    expect((await oneByOne.diagnostics()).sourcesInHelpers).to.equal(0);
+    expect(await together.columns()).to.deep.equal(await oneByOne.columns());
+    const request = { kind: 'attribution', params: { window: '5d', period: 'month' } } as const;
+    expect(await together.query(request)).to.deep.equal(await oneByOne.query(request));
+    // progress of the two files at once: the running total only grows, and ends at both sizes
+    const reads = events.filter((e) => e.phase === 'read');
+    expect(new Set(reads.map((e) => e.source))).to.deep.equal(new Set(['orders.csv', 'touches.csv']));
+    for (let i = 1; i < reads.length; i++) expect(reads[i]!.totalBytesRead).to.be.at.least(reads[i - 1]!.totalBytesRead);
+    expect(reads.at(-1)!.totalBytesRead).to.equal(orders.size + touches.size);
+  });
+
   it('cancels a load: the promise rejects, the worker stops receiving bytes, the dataset is unchanged', async () => {
     const engine = track(createEngine());
     await engine.load({ orders: new Blob(['customer_id,ordered_at,revenue\nc1,2024-01-01,5\n']) });

@@ -3,11 +3,10 @@
  * and read back reports and columns. Selectors and call sequences live here, not in every test.
  */
 import type { DatasetOptions, SourceSpec } from '../../src/core/options.js';
-import type { EngineApi } from '../../src/core/protocol.js';
 import type { DatasetReport, SourceReport } from '../../src/core/report.js';
 import type { TableName } from '../../src/core/schema.js';
 import type { DatasetColumns } from '../../src/core/tables.js';
-import { createEngineApi } from '../../workers/engine.js';
+import { createEngineApi, type LocalEngineApi } from '../../workers/engine.js';
 
 const encoder = new TextEncoder();
 
@@ -27,7 +26,7 @@ export interface HarnessSource {
 
 /** What a harness load returns. */
 export interface HarnessResult {
-  engine: EngineApi;
+  engine: LocalEngineApi;
   dataset: number;
   sources: SourceReport[];
   report: DatasetReport;
@@ -49,12 +48,12 @@ export function split(bytes: Uint8Array, sizes: number[] | undefined): Uint8Arra
 }
 
 /** Loads sources into a fresh dataset of a fresh engine and commits. Throws what the engine throws. */
-export function loadSources(sources: HarnessSource[], options: DatasetOptions = {}, engine: EngineApi = createEngineApi({ now: () => 0 })): HarnessResult {
+export function loadSources(sources: HarnessSource[], options: DatasetOptions = {}, engine: LocalEngineApi = createEngineApi({ now: () => 0 })): HarnessResult {
   return loadInto(engine, engine.createDataset(options), 'replace', sources);
 }
 
 /** Loads sources into an existing dataset (`replace` swaps the tables they name, `append` adds rows) and commits. */
-export function loadInto(engine: EngineApi, dataset: number, mode: 'replace' | 'append', sources: HarnessSource[]): HarnessResult {
+export function loadInto(engine: LocalEngineApi, dataset: number, mode: 'replace' | 'append', sources: HarnessSource[]): HarnessResult {
   const load = engine.beginLoad(dataset, mode);
   const reports: SourceReport[] = [];
   try {

@@ -1,0 +1,220 @@
+import { expect } from '@open-wc/testing';
+import { generateSample, sampleCsv, type SampleTable } from '../../../src/sample.js';
+import type { EngineApi } from '../../../src/core/protocol.js';
+import { serializeError } from '../../../src/core/errors.js';
+import { resolveDatasetOptions } from '../../../src/core/options.js';
+import { createEngineApi } from '../../../workers/engine.js';
+import { createParserApi, HelperPool, partBuffers, type HelperLink, type ParserApi } from '../../../workers/ingest/helpers.js';
+import { canonical, loadSources, split } from '../../support/harness.js';
+
+const encoder = new TextEncoder();
+const data = generateSample({ orders: 1500, seed: 5 });
+const csv = (table: SampleTable): Uint8Array => encoder.encode([...sampleCsv(data, table)].join(''));
+
+interface FakeOptions {
+  /** The helper never answers its first call (a script that cannot load): fail after this many ms. */
+  failToStart?: boolean;
+  /** The helper dies when it is sent this push (1-based). */
+  dieAtPush?: number;
+}
+
+/**
+ * A helper "worker" in this thread: the real parser API behind a message boundary that clones like
+ * postMessage (and detaches transferred buffers), answering on a later task.
+ */
+function fakeLink(options: FakeOptions = {}): { link: HelperLink; calls: string[] } {
+  const api = createParserApi();
+  const calls: string[] = [];
+  let failed: ((error: Error) => void) | null = null;
+  let pushes = 0;
+  let dead = false;
+  const link: HelperLink = {
+    call(method, args, transfer) {
+      calls.push(method);
+      const push = method === 'push' ? ++pushes : 0;
+      const sent = structuredClone(args, { transfer: transfer ?? [] }) as unknown[];
+      return new Promise((resolve, reject) => {
+        setTimeout(() => {
+          if (options.failToStart || dead) return; // never answers
+          if (options.dieAtPush === push) {
+            dead = true;
+            failed?.(new Error('out of memory'));
+            return;
+          }
+          try {
+            const fn = api[method] as (...a: unknown[]) => unknown;
+            const result = fn.apply(api, sent);
+            const buffers = method === 'finish' ? partBuffers((result as ReturnType<ParserApi['finish']>).parts) : [];
+            resolve(structuredClone(result, { transfer: buffers }) as never);
+          } catch (error) {
+            // what comlink rebuilds on this side from the worker's serialized error
+            reject(Object.assign(new Error(), serializeError(error)));
+          }
+        }, 0);
+      });
+    },
+    onFailure(listener) {
+      failed = listener;
+      if (options.failToStart) setTimeout(() => listener(new Error('the script could not load')), 5);
+    },
+    terminate() {
+      dead = true;
+    },
+  };
+  return { link, calls };
+}
+
+/** The sources of the test load: the orders as two files (so their order in the dataset shows), touches, customers. */
+function sources(): { name: string; table: SampleTable; body: Uint8Array }[] {
+  const lines = [...sampleCsv(data, 'orders')].join('').split('\n');
+  const half = Math.floor(lines.length / 2);
+  const header = lines[0]!;
+  return [
+    { name: 'orders-1.csv', table: 'orders', body: encoder.encode(lines.slice(0, half).join('\n') + '\n') },
+    { name: 'orders-2.csv', table: 'orders', body: encoder.encode([header, ...lines.slice(half)].join('\n')) },
+    { name: 'touches.csv', table: 'touches', body: csv('touches') },
+    { name: 'customers.csv', table: 'customers', body: csv('customers') },
+  ];
+}
+
+/** Loads the sources with all of them open at once, chunks interleaved, ending them last to first. */
+async function loadAtOnce(engine: EngineApi, dataset: number): Promise<void> {
+  const load = engine.beginLoad(dataset, 'replace');
+  const list = sources();
+  const ids = list.map(({ name, table }) => engine.beginSource(load, { name, table }));
+  const chunks = list.map(({ body }) => split(body, [4096, 777, 65536]));
+  const pushes: Promise<unknown>[] = [];
+  for (let k = 0; chunks.some((c) => k < c.length); k++) {
+    chunks.forEach((c, t) => {
+      if (k < c.length) pushes.push(Promise.resolve(engine.pushChunk(ids[t]!, c[k]!)));
+    });
+  }
+  await Promise.all(pushes);
+  for (const id of [...ids].reverse()) await engine.endSource(id);
+  engine.commitLoad(load);
+}
+
+/** Columns and table reports (each source's parse time aside, which is a measurement). */
+function snapshot(engine: EngineApi, dataset: number): unknown {
+  const untimed = (tables: unknown): unknown => JSON.parse(JSON.stringify(tables, (key, value: unknown) => (key === 'parseMs' ? undefined : value)));
+  return { columns: canonical(engine.columns(dataset)), tables: untimed(engine.report(dataset).tables) };
+}
+
+function reference(): unknown {
+  const engine = createEngineApi({ now: () => 0 });
+  const { dataset } = loadSources(sources(), { timezone: 'UTC' }, engine);
+  return snapshot(engine, dataset);
+}
+
+describe('parsing in helper workers', () => {
+  it('a load whose sources parse in helpers equals the same load parsed in one worker, whatever order they end in', async () => {
+    const links: ReturnType<typeof fakeLink>[] = [];
+    const pool = new HelperPool(() => {
+      links.push(fakeLink());
+      return links.at(-1)!.link;
+    }, 2);
+    const engine = createEngineApi({ now: () => 0, helpers: pool });
+    const dataset = engine.createDataset({ timezone: 'UTC' });
+    await loadAtOnce(engine, dataset);
+    expect(snapshot(engine, dataset)).to.deep.equal(reference());
+    // the first source parsed here, the next two in two helpers, the last here (no helper free)
+    expect(engine.stats().sourcesInHelpers).to.equal(2);
+    expect(links.length).to.equal(2);
+    expect(links.map((l) => l.calls.filter((c) => c === 'finish').length)).to.deep.equal([1, 1]);
+    expect(links.map((l) => l.calls.at(-1))).to.deep.equal(['finish', 'finish']);
+    // the helpers were stopped once the load committed; a later load starts two again
+    await loadAtOnce(engine, dataset);
+    expect(engine.stats().helpers).to.equal(4);
+    expect(snapshot(engine, dataset)).to.deep.equal(reference());
+  });
+
+  it('a source whose helper cannot start parses in the engine, and no helper is tried again', async () => {
+    let spawned = 0;
+    const pool = new HelperPool(() => {
+      spawned++;
+      return fakeLink({ failToStart: true }).link;
+    }, 1, 200);
+    const engine = createEngineApi({ now: () => 0, helpers: pool });
+    const dataset = engine.createDataset({ timezone: 'UTC' });
+    await loadAtOnce(engine, dataset);
+    expect(snapshot(engine, dataset)).to.deep.equal(reference());
+    await loadAtOnce(engine, dataset);
+    expect(spawned).to.equal(1);
+    expect(snapshot(engine, dataset)).to.deep.equal(reference());
+  });
+
+  it('a helper that dies mid-source fails that source with a clear error and the dataset stays as it was', async () => {
+    const pool = new HelperPool(() => fakeLink({ dieAtPush: 3 }).link, 1);
+    const engine = createEngineApi({ now: () => 0, helpers: pool });
+    const dataset = engine.createDataset({ timezone: 'UTC' });
+    // the dataset before: the customers table alone (one source: parsed here, no helper)
+    const first = engine.beginLoad(dataset, 'replace');
+    const customers = engine.beginSource(first, { name: 'customers.csv', table: 'customers' });
+    engine.pushChunk(customers, csv('customers'));
+    await engine.endSource(customers);
+    const before = engine.commitLoad(first);
+    const load = engine.beginLoad(dataset, 'replace');
+    const orders = engine.beginSource(load, { name: 'orders.csv', table: 'orders' });
+    const touches = engine.beginSource(load, { name: 'touches.csv', table: 'touches' });
+    engine.pushChunk(orders, csv('orders'));
+    const results = await Promise.allSettled(split(csv('touches'), [8192]).slice(0, 5).map((c) => engine.pushChunk(touches, c)));
+    const failure = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    expect(failure.reason.name).to.equal('CrmError');
+    expect(failure.reason.code).to.equal('internal');
+    expect(failure.reason.message).to.equal('The parsing helper worker stopped: out of memory.');
+    expect(failure.reason.source).to.equal('touches.csv');
+    expect(failure.reason.hint).to.contain('the dataset is as it was');
+    expect(() => engine.endSource(touches)).to.throw('is not open');
+    engine.abortLoad(load);
+    expect(engine.report(dataset)).to.deep.equal(before);
+    expect(engine.columns(dataset).orders.count).to.equal(0);
+    expect(engine.stats().openSources).to.equal(0);
+  });
+
+  it('an error in a helper-parsed source is the error the engine gives for it, with the source named', async () => {
+    const bad = encoder.encode('customer_id,channel\nc1,email\n'); // no sent_at
+    const local = createEngineApi({ now: () => 0 });
+    const localLoad = local.beginLoad(local.createDataset({}), 'replace');
+    local.beginSource(localLoad, { name: 'orders.csv', table: 'orders' });
+    const localSource = local.beginSource(localLoad, { name: 'touches.csv', table: 'touches' });
+    local.pushChunk(localSource, bad);
+    let expected: Record<string, unknown> = {};
+    try {
+      local.endSource(localSource);
+    } catch (error) {
+      expected = { ...(error as object), message: (error as Error).message };
+    }
+    expect(expected.code).to.equal('missing-column');
+
+    const engine = createEngineApi({ now: () => 0, helpers: new HelperPool(() => fakeLink().link, 1) });
+    const load = engine.beginLoad(engine.createDataset({}), 'replace');
+    engine.beginSource(load, { name: 'orders.csv', table: 'orders' });
+    const source = engine.beginSource(load, { name: 'touches.csv', table: 'touches' });
+    await engine.pushChunk(source, bad);
+    let actual: Record<string, unknown> = {};
+    try {
+      await engine.endSource(source);
+    } catch (error) {
+      actual = { ...(error as object), message: (error as Error).message };
+    }
+    expect(engine.stats().sourcesInHelpers).to.equal(1);
+    delete expected.stack;
+    delete actual.stack;
+    expect(actual).to.deep.equal(expected);
+  });
+
+  it('lists every buffer under the parts once, attribute columns included, and no dictionary', () => {
+    const { parts } = (() => {
+      const api = createParserApi();
+      api.begin(1, { name: 'customers.csv', table: 'customers' }, resolveDatasetOptions({ timezone: 'UTC' }));
+      api.push(1, csv('customers'));
+      return api.finish(1);
+    })();
+    const buffers = partBuffers(parts);
+    const part = parts[0] as { customer: Int32Array; line: Int32Array; attributes: { codes: Int32Array }[] };
+    expect(part.attributes.length).to.be.greaterThan(0);
+    const expected = new Set([part.customer.buffer, part.line.buffer, ...part.attributes.map((a) => a.codes.buffer)]);
+    expect(buffers.length).to.equal(expected.size);
+    for (const buffer of buffers) expect(expected.has(buffer)).to.equal(true);
+  });
+});

@@ -1,0 +1,204 @@
+/**
+ * Parsing on a second core. While the engine worker parses one source of a load, the next source can
+ * parse in a helper worker (the same script, started under another name) and come back as columns whose
+ * buffers are transferred, not copied. A load of orders and touches then parses both at once.
+ *
+ * The helper is an optimisation, never a requirement: a helper that cannot start (a CSP that refuses the
+ * nested worker, a browser without nested workers, a script that fails to load) answers `ready` with
+ * false and the engine parses the source itself, from the same bytes. A helper that dies mid-source fails
+ * that source with a clear error; the load is a transaction, so the dataset stays as it was.
+ *
+ * This file is environment-free: `crm.worker.ts` starts the worker and wraps it as a `HelperLink`.
+ */
+import { CrmError } from '../../src/core/errors.js';
+import type { ResolvedDatasetOptions, SourceSpec } from '../../src/core/options.js';
+import type { ChunkAck } from '../../src/core/protocol.js';
+import type { TablePart } from '../table/parts.js';
+import { SourceLoad, type SourceResult } from './source-load.js';
+
+/** What a helper worker exposes. Sources are named by the engine's source ids. */
+export interface ParserApi {
+  /** Answers once the helper's script has loaded. */
+  ping(): boolean;
+  begin(id: number, spec: SourceSpec, options: ResolvedDatasetOptions): void;
+  setSize(id: number, size: number): void;
+  push(id: number, chunk: Uint8Array): ChunkAck;
+  /** The source's parts; `partBuffers` lists what to transfer back. */
+  finish(id: number): SourceResult;
+  abort(id: number): void;
+}
+
+/** The helper's side: sources parsed with the same `SourceLoad` the engine uses. */
+export function createParserApi(): ParserApi {
+  const open = new Map<number, SourceLoad>();
+  const get = (id: number): SourceLoad => {
+    const load = open.get(id);
+    if (load === undefined) throw new CrmError('aborted', `Source ${id} is not open in the parsing helper.`);
+    return load;
+  };
+  return {
+    ping: () => true,
+    begin(id, spec, options) {
+      open.set(id, new SourceLoad(spec, options));
+    },
+    setSize(id, size) {
+      get(id).setSize(size);
+    },
+    push(id, chunk) {
+      const load = get(id);
+      try {
+        load.push(chunk);
+      } catch (error) {
+        open.delete(id);
+        throw error;
+      }
+      return { bytes: load.bytes, rows: load.rows };
+    },
+    finish(id) {
+      const load = get(id);
+      open.delete(id);
+      return load.finish();
+    },
+    abort(id) {
+      open.delete(id);
+    },
+  };
+}
+
+/** The distinct buffers under a source's parts (typed-array columns, attribute codes), to transfer. */
+export function partBuffers(parts: readonly TablePart[]): ArrayBuffer[] {
+  const found = new Set<ArrayBuffer>();
+  const visit = (value: unknown): void => {
+    if (ArrayBuffer.isView(value)) {
+      if (value.buffer instanceof ArrayBuffer) found.add(value.buffer);
+    } else if (Array.isArray(value)) {
+      // dictionaries are arrays of strings (cloned); only arrays of objects (attributes) hold columns
+      if (value.length > 0 && typeof value[0] === 'object' && value[0] !== null) for (const item of value) visit(item);
+    } else if (typeof value === 'object' && value !== null) {
+      for (const key of Object.keys(value)) visit((value as Record<string, unknown>)[key]);
+    }
+  };
+  for (const part of parts) for (const key of Object.keys(part)) if (key !== 'report') visit((part as unknown as Record<string, unknown>)[key]);
+  return [...found];
+}
+
+/** A started helper worker as the engine sees it; `crm.worker.ts` builds it with comlink. */
+export interface HelperLink {
+  call<K extends keyof ParserApi>(method: K, args: Parameters<ParserApi[K]>, transfer?: Transferable[]): Promise<ReturnType<ParserApi[K]>>;
+  /** Registers the listener for the helper's failure (its script did not load, or it crashed). */
+  onFailure(listener: (error: Error) => void): void;
+  terminate(): void;
+}
+
+/** How long a new helper may take to answer before the engine parses without it. */
+const READY_TIMEOUT_MS = 10_000;
+
+/** One helper worker. Calls reject once it has failed. */
+export class Helper {
+  /** True once the helper answered; false if it could not start (then it is never used again). */
+  readonly ready: Promise<boolean>;
+  private failure: CrmError | null = null;
+  private readonly failed: Promise<never>;
+  private readonly link: HelperLink;
+
+  constructor(link: HelperLink, readyTimeoutMs: number) {
+    this.link = link;
+    let reject!: (error: CrmError) => void;
+    this.failed = new Promise<never>((_, r) => (reject = r));
+    this.failed.catch(() => undefined);
+    link.onFailure((error) => {
+      if (this.failure !== null) return;
+      this.failure = new CrmError('internal', `The parsing helper worker stopped: ${error.message || 'no reason given'}.`, {
+        hint: 'The load was not applied; the dataset is as it was. Load again; if it keeps failing with large files, load fewer rows.',
+      });
+      reject(this.failure);
+    });
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), readyTimeoutMs)));
+    this.ready = Promise.race([this.call('ping', []).then(() => true, () => false), late]).then((ok) => {
+      clearTimeout(timer);
+      if (!ok) this.stop();
+      return ok;
+    });
+  }
+
+  get alive(): boolean {
+    return this.failure === null;
+  }
+
+  call<K extends keyof ParserApi>(method: K, args: Parameters<ParserApi[K]>, transfer?: Transferable[]): Promise<ReturnType<ParserApi[K]>> {
+    if (this.failure !== null) return Promise.reject(this.failure);
+    return Promise.race([this.link.call(method, args, transfer), this.failed]);
+  }
+
+  stop(): void {
+    if (this.failure === null) {
+      this.failure = new CrmError('internal', 'The parsing helper worker was stopped.');
+      this.link.terminate();
+    }
+  }
+}
+
+/**
+ * Helper workers of one engine, started on first need and stopped when the engine has no open source.
+ * A helper that cannot start marks the pool unusable, so every later source parses in the engine
+ * without waiting again.
+ */
+export class HelperPool {
+  private readonly idle: Helper[] = [];
+  private live = 0;
+  private usable = true;
+  /** Helpers started so far (for diagnostics). */
+  started = 0;
+  private readonly spawn: () => HelperLink;
+  private readonly size: number;
+  private readonly readyTimeoutMs: number;
+
+  constructor(spawn: () => HelperLink, size: number, readyTimeoutMs = READY_TIMEOUT_MS) {
+    this.spawn = spawn;
+    this.size = size;
+    this.readyTimeoutMs = readyTimeoutMs;
+  }
+
+  /** An idle helper (started now if none is idle and the pool has room), or null. */
+  take(): Helper | null {
+    while (this.idle.length > 0) {
+      const helper = this.idle.pop()!;
+      if (helper.alive) return helper;
+      this.live--;
+    }
+    if (!this.usable || this.live >= this.size) return null;
+    let link: HelperLink;
+    try {
+      link = this.spawn();
+    } catch {
+      this.usable = false;
+      return null;
+    }
+    this.live++;
+    this.started++;
+    const helper = new Helper(link, this.readyTimeoutMs);
+    void helper.ready.then((ok) => {
+      if (!ok) this.usable = false;
+    });
+    return helper;
+  }
+
+  /** Returns a helper whose source has ended or was aborted. */
+  give(helper: Helper): void {
+    if (helper.alive) this.idle.push(helper);
+    else this.live--;
+  }
+
+  /**
+   * Stops the idle helpers (the engine calls this when no source is open): a helper holds nothing once
+   * its source has ended, and the next load with several sources starts one again while the first
+   * source parses here.
+   */
+  stopIdle(): void {
+    for (const helper of this.idle.splice(0)) {
+      helper.stop();
+      this.live--;
+    }
+  }
+}
