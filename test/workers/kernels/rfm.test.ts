@@ -1,5 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { ntile } from '../../../workers/kernels/rfm.js';
+import { generateSample, sampleCsv } from '../../../src/sample.js';
 import { fixture } from '../../support/kernels.js';
 
 // a: 1 purchase (100) on the last day; b: 2 purchases; c: 3; d: 1 big purchase and a refund; e: 1 small
@@ -118,6 +119,27 @@ describe('RFM (metrics.md section 6)', () => {
     expect(page.csv!.split('\n')[0]).to.equal('customer_id,recency_days,frequency,monetary,r,f,m,segment');
     expect(page.csv).to.contain(`"'=HYPERLINK(""x"")"`);
     expect(() => data.query({ kind: 'rfm-customers', params: { segment: 'VIPs' } })).to.throw(/no segment "VIPs"/);
+  });
+
+  it('scores the same after other bins, scorings and ranges were asked of the same dataset (rank orders are cached per table)', () => {
+    const data = generateSample({ orders: 4000, seed: 9 });
+    const tables = { orders: [...sampleCsv(data, 'orders')].join('') };
+    const asked = [
+      { bins: 5, scoring: 'percentile', monetary: 'net' },
+      { bins: 3, scoring: 'ntile', monetary: 'net' },
+      { bins: 4, scoring: 'percentile', monetary: 'aov' },
+      { bins: 5, scoring: 'ntile', monetary: 'net', range: { from: '2024-01-01', to: '2024-06-30' } },
+      { bins: 5, scoring: 'percentile', monetary: 'aov' },
+      { bins: 3, scoring: 'ntile', monetary: 'net' },
+      { bins: 4, scoring: 'ntile', monetary: 'net', range: { from: '2024-01-01', to: '2024-06-30' } },
+    ] as const;
+    const shared = fixture(tables);
+    for (const params of asked) {
+      const page = (f: ReturnType<typeof fixture>) => f.query({ kind: 'rfm-customers', params: { ...params, limit: Number.POSITIVE_INFINITY, sort: { by: 'customer' } } });
+      const fresh = page(fixture(tables));
+      expect(fresh.total).to.be.greaterThan(200);
+      expect(page(shared)).to.deep.equal(fresh);
+    }
   });
 
   it('validates segment maps: every cell exactly once', () => {
