@@ -90,8 +90,8 @@ export interface HelperLink {
   terminate(): void;
 }
 
-/** How long a new helper may take to answer before the engine parses without it. */
-const READY_TIMEOUT_MS = 10_000;
+/** How long a new helper may take to answer before the engine parses the source itself. */
+const READY_TIMEOUT_MS = 3_000;
 
 /** One helper worker. Calls reject once it has failed. */
 export class Helper {
