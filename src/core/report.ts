@@ -214,6 +214,11 @@ export interface LoadProgress {
   /** Bytes and rows over every source of the load so far. */
   totalBytesRead: number;
   totalRowsParsed: number;
+  /**
+   * Names of the sources being read now, in load order: two at once when the worker parses one and a
+   * helper worker the next (then events alternate between them; show these and the totals).
+   */
+  reading: string[];
   /** `read` while bytes flow, `build` while tables and indexes are built. */
   phase: 'read' | 'build';
 }

@@ -109,6 +109,10 @@ describe('engine client with a real worker', function () {
     expect(new Set(reads.map((e) => e.source))).to.deep.equal(new Set(['orders.csv', 'touches.csv']));
     for (let i = 1; i < reads.length; i++) expect(reads[i]!.totalBytesRead).to.be.at.least(reads[i - 1]!.totalBytesRead);
     expect(reads.at(-1)!.totalBytesRead).to.equal(orders.size + touches.size);
+    // every event names the files being read, its own among them; both while both stream
+    for (const e of reads) expect(e.reading).to.include(e.source);
+    expect(reads.some((e) => e.reading.join() === 'orders.csv,touches.csv')).to.equal(true);
+    expect(events.at(-1)!.reading).to.deep.equal([]);
   });
 
   it('cancels a load: the promise rejects, the worker stops receiving bytes, the dataset is unchanged', async () => {

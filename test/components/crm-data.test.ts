@@ -2,6 +2,9 @@ import { expect, fixture, fixtureSync, html, waitUntil } from '@open-wc/testing'
 import type { CrmData, CrmLoadEvent } from '../../src/index.js';
 import { files, MARKUP, record } from './harness.js';
 
+/** Bytes per batch the kit hands to the worker (src/core/http.ts). */
+const BATCH = 1 << 20;
+
 describe('<crm-data>', function () {
   this.timeout(60_000);
 
@@ -21,6 +24,44 @@ describe('<crm-data>', function () {
     expect(loads).to.have.length(1);
     expect(loads[0]!.detail.report.tables.orders!.rowsAccepted).to.equal(1);
     await expect(data).to.be.accessible();
+  });
+
+  it('while two files are read at once, names both and shows the load\'s totals (not one file\'s share)', async () => {
+    const wrapper = await fixture<HTMLElement>(html`<crm-data upload><crm-revenue></crm-revenue></crm-data>`);
+    const data = wrapper as unknown as CrmData;
+    // each download sends a little over one batch (1 MiB) of rows, then stalls: both files stay open
+    const rows = (header: string, row: (i: number) => string): string => {
+      let text = `${header}\n`;
+      for (let i = 0; text.length <= BATCH; i++) text += `${row(i)}\n`;
+      return text;
+    };
+    const bodies: Record<string, string> = {
+      orders: rows('customer_id,ordered_at,revenue', (i) => `c${i},2024-01-10T10:00:00Z,100`),
+      touches: rows('customer_id,channel,sent_at', (i) => `c${i},email,2024-01-09T10:00:00Z`),
+    };
+    data.fetcher = (url) =>
+      Promise.resolve(
+        new Response(
+          new ReadableStream<Uint8Array>({
+            start(controller) {
+              controller.enqueue(new TextEncoder().encode(bodies[/touches/.test(String(url)) ? 'touches' : 'orders']));
+            },
+          }),
+        ),
+      );
+    const loading = data.load({ orders: '/api/orders.csv', touches: '/api/touches.csv' });
+    loading.catch(() => undefined);
+    const status = (): string => data.shadowRoot!.querySelector('.status')?.textContent ?? '';
+    await waitUntil(() => status().includes(' and '), 'the status never named both files', { timeout: 20_000 });
+    // one batch of each file has been parsed: its complete lines, less the header
+    const parsed = (text: string): number => text.slice(0, BATCH).split('\n').length - 2;
+    const expected = `${location.origin}/api/orders.csv and ${location.origin}/api/touches.csv: ${((2 * BATCH) / 1e6).toFixed(1)} MB, ${(parsed(bodies.orders!) + parsed(bodies.touches!)).toLocaleString('en')} rows`;
+    await waitUntil(() => status().includes(expected), `the status said "${status()}", not "${expected}"`, { timeout: 20_000 });
+    expect(data.shadowRoot!.querySelector('progress')!.hasAttribute('value'), 'an indeterminate bar').to.equal(false);
+    const widget = wrapper.querySelector('crm-revenue')!;
+    const label = `Reading ${location.origin}/api/orders.csv and ${location.origin}/api/touches.csv…`;
+    await waitUntil(() => widget.shadowRoot!.textContent!.includes(label), 'the widget did not name both files');
+    data.cancel();
   });
 
   it('loads URL attributes, reports failures as crm-error, and rejects bad column JSON', async () => {

@@ -7,6 +7,7 @@ import type { DataSource, Fetcher } from '../../client/sources.js';
 import { CrmError, toCrmError } from '../../core/errors.js';
 import { formats } from '../../core/format.js';
 import type { ColumnMapping, DecimalSeparator } from '../../core/options.js';
+import type { LoadProgress } from '../../core/report.js';
 import type { TableName } from '../../core/schema.js';
 import { DATASET_CONNECTED } from '../../controllers/dataset.js';
 import { CrmErrorEvent, CrmLoadEvent, fire } from '../shared/events.js';
@@ -271,6 +272,22 @@ export class CrmData extends LitElement {
     return html`${this.upload ? this.renderUpload() : nothing}<slot></slot>`;
   }
 
+  /**
+   * The bar and line of a load in progress: one file's share and figures, or, while two files are read
+   * at once (their events alternate), both names, the load's totals and an indeterminate bar.
+   */
+  private renderProgress(p: LoadProgress | null, f: ReturnType<typeof formats>): TemplateResult {
+    const several = p !== null && p.reading.length > 1;
+    const share = p !== null && !several && p.bytesTotal !== null;
+    let text: string;
+    if (p === null) text = 'Starting…';
+    else if (p.phase === 'build') text = 'Building tables…';
+    else if (several) text = `${p.reading.join(' and ')}: ${(p.totalBytesRead / 1e6).toFixed(1)} MB, ${f.count(p.totalRowsParsed)} rows`;
+    else text = `${p.source}: ${(p.bytesRead / 1e6).toFixed(1)} MB, ${f.count(p.rowsParsed)} rows`;
+    return html`<progress aria-label="Loading progress" max=${share ? p.bytesTotal! : 1} value=${ifDefined(share ? p.bytesRead : undefined)}></progress>
+      <span class="muted">${text}</span>`;
+  }
+
   private renderUpload(): TemplateResult {
     const snapshot = this.model.snapshot;
     const f = formats();
@@ -289,8 +306,7 @@ export class CrmData extends LitElement {
       </div>
       ${snapshot.status === 'loading'
         ? html`<div class="status" role="status">
-            <progress aria-label="Loading progress" max=${p?.bytesTotal ?? 1} value=${ifDefined(p !== null && p.bytesTotal !== null ? p.bytesRead : undefined)}></progress>
-            <span class="muted">${p === null ? 'Starting…' : p.phase === 'build' ? 'Building tables…' : `${p.source}: ${(p.bytesRead / 1e6).toFixed(1)} MB, ${f.count(p.rowsParsed)} rows`}</span>
+            ${this.renderProgress(p, f)}
             <button @click=${() => this.cancel()}>Cancel</button>
           </div>`
         : nothing}

@@ -237,7 +237,7 @@ export abstract class CrmWidget extends LitElement {
     if (snapshot.report === null) {
       if (snapshot.status === 'loading') {
         const p = snapshot.progress;
-        const label = p === null ? 'Starting…' : p.phase === 'build' ? 'Building tables and indexes…' : `Reading ${p.source}…`;
+        const label = p === null ? 'Starting…' : p.phase === 'build' ? 'Building tables and indexes…' : `Reading ${p.reading.length > 1 ? p.reading.join(' and ') : p.source}…`;
         return { kind: 'loading', label, bytes: p?.totalBytesRead ?? 0, bytesTotal: p !== null && p.sourceCount === 1 ? p.bytesTotal : null, rows: p?.totalRowsParsed ?? 0, canCancel: true };
       }
       return { kind: 'empty', message: 'No data loaded yet.', canLoad: true };
