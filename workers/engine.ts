@@ -151,10 +151,10 @@ class Engine implements EngineApi {
     if (!busy) return null;
     const helper = this.helpers.take();
     if (helper === null) return null;
-    this.sourcesInHelpers++;
     const started = helper.ready.then(async (ok) => {
       if (!ok) return false;
       await helper.call('begin', [id, spec, options]);
+      this.sourcesInHelpers++;
       return true;
     });
     started.catch(() => undefined);

@@ -140,6 +140,7 @@ describe('parsing in helper workers', () => {
     expect(snapshot(engine, dataset)).to.deep.equal(reference());
     await loadAtOnce(engine, dataset);
     expect(spawned).to.equal(1);
+    expect(engine.stats().sourcesInHelpers, 'no source parsed in a helper').to.equal(0);
     expect(snapshot(engine, dataset)).to.deep.equal(reference());
   });
 
