@@ -243,13 +243,18 @@ export class CrmEngine {
         });
       };
       reading.set(k, name);
+      // the worker's progress calls come through their own message port, so one may arrive after
+      // the read has returned: it is stale (fewer bytes than the final count) and is dropped
+      let done = false;
       if (direct !== null) {
         const read = await this.readInWorker(connection, sourceId, direct.input, signal, (ack) => {
+          if (done) return;
           bytesBy[k] = ack.bytes;
           rowsBy[k] = ack.rows;
           if (ack.total !== undefined && ack.total !== null) size = ack.total;
           report();
         });
+        done = true;
         bytesBy[k] = read.bytes;
       } else {
         bytesBy[k] = await this.pushFromHere(connection, sourceId, opened!.chunks, signal, (sent, ack) => {
