@@ -6,10 +6,11 @@
  * and whether there was a purchase in [assignment, assignment + lift window).
  *
  * Each customer's touches are grouped by scope once per dataset (scope runs, with each run's first
- * touch, channel and whether it mixes groups at hand); a query then visits every run once, reading
- * the first touch in range as the assignment, and the customer's few orders for the outcome (shared
- * by scopes assigned by the same touch). Sums are cached per range, filter and lift window, so a
- * `minHoldout` change only re-reads them.
+ * touch, channel and whether it mixes groups at hand). For a range and filter, one visit of every
+ * run reads the first touch in range as the assignment and finds the customer's first order at or
+ * after it (shared by scopes assigned by the same touch); these assignments are cached, so a lift
+ * window change only sums each assignment's few orders in the window. Sums are cached per range,
+ * filter and lift window, so a `minHoldout` change only re-reads them.
  */
 import type { ResolvedIncrementality } from '../../src/core/queries.js';
 import type { IncrementalityResult, LiftScope } from '../../src/core/results.js';
@@ -137,6 +138,30 @@ function buildScopeRuns(ctx: KernelContext): ScopeRuns {
   return { start, scope, from, firstDay, firstTouch, uniform, channel, entry };
 }
 
+/**
+ * The assignments of one range and filter: everything but the outcome, which depends on the lift
+ * window. Cached, so a lift window change only re-reads the orders of assignments followed by one
+ * within the window.
+ */
+interface Assignments {
+  /** Assignment a (a customer and a time): the time, and the customer's orders from the first at or after it. */
+  time: Float64Array;
+  firstOrder: Int32Array;
+  endOrder: Int32Array;
+  /** Time from the assignment to that first order (+∞ without one): no outcome when the window is shorter. */
+  gap: Float64Array;
+  /** Cells (group × nScopes + scope) of assignment a are `rowCell[rowStart[a] .. rowStart[a+1]]`, in run order. */
+  rowStart: Int32Array;
+  rowCell: Int32Array;
+  /** Assignments per cell (does not depend on the lift window). */
+  count: Int32Array;
+  excluded: Int32Array;
+  present: Uint8Array;
+  /** Channel of each campaign scope (the lowest among its touches in range). */
+  scopeChannel: Int32Array;
+  cost: Float64Array;
+}
+
 /** Per-cell sums of one range, filter and lift window (cell = group × nScopes + scope). */
 interface LiftSums {
   count: Int32Array;
@@ -146,107 +171,128 @@ interface LiftSums {
   m2: Float64Array;
   excluded: Int32Array;
   present: Uint8Array;
-  /** Channel of each campaign scope (the lowest among its touches in range). */
   scopeChannel: Int32Array;
   cost: Float64Array;
 }
 
-/** Grow-only scratch of (cell, outcome revenue) per assignment, for the variance's second pass. */
-let rowCell = new Int32Array(0);
-let rowRevenue = new Float64Array(0);
+/** Grow-only scratch for the assignment scan (fresh big arrays are page-fault bound). */
+let scratchTime = new Float64Array(0);
+let scratchGap = new Float64Array(0);
+let scratchFirst = new Int32Array(0);
+let scratchEnd = new Int32Array(0);
+let scratchRowStart = new Int32Array(0);
+let scratchCell = new Int32Array(0);
+/** Grow-only scratch of (cell, revenue) of the rows with a non-zero outcome, for the variance's second pass. */
+let nonZeroCell = new Int32Array(0);
+let nonZeroRevenue = new Float64Array(0);
 
 /** What the per-customer scan reads and writes (one object shape, so it stays monomorphic). */
-interface LiftScan {
+interface AssignScan {
   fromDay: number;
   toDay: number;
-  lift: number;
   nScopes: number;
   campaignBase: number;
   runs: ScopeRuns;
   orderStart: Int32Array;
   orderTime: Float64Array;
-  orderRevenue: Float64Array;
-  isPurchase: Uint8Array;
   tDay: Int32Array;
   tGroup: Uint8Array;
   tSent: Float64Array;
   tChannel: Int32Array;
-  out: LiftSums;
+  count: Int32Array;
+  excluded: Int32Array;
+  present: Uint8Array;
+  scopeChannel: Int32Array;
+  /** The scratch arrays the scan fills (see `Assignments`). */
+  time: Float64Array;
+  gap: Float64Array;
+  firstOrder: Int32Array;
+  endOrder: Int32Array;
+  rowStart: Int32Array;
   rowCell: Int32Array;
-  rowRevenue: Float64Array;
+  assignments: number;
   rows: number;
 }
 
-function computeLiftSums(ctx: KernelContext, days: DayRange, mask: Uint8Array | null, lift: number): LiftSums {
+function computeAssignments(ctx: KernelContext, days: DayRange, mask: Uint8Array | null): Assignments {
   const { orders: o, touches: t, dictionaries, index } = ctx.columns;
   const nChannels = dictionaries.channels.length;
   const nScopes = 1 + nChannels + dictionaries.campaigns.length;
   const runs = ctx.remember('scope-runs', '', () => buildScopeRuns(ctx), 1);
-  if (rowCell.length < runs.scope.length) {
-    rowCell = new Int32Array(runs.scope.length);
-    rowRevenue = new Float64Array(runs.scope.length);
+  if (scratchRowStart.length < runs.scope.length + 1) {
+    const n = runs.scope.length;
+    scratchTime = new Float64Array(n);
+    scratchGap = new Float64Array(n);
+    scratchFirst = new Int32Array(n);
+    scratchEnd = new Int32Array(n);
+    scratchRowStart = new Int32Array(n + 1);
+    scratchCell = new Int32Array(n);
   }
-  const out: LiftSums = {
-    count: new Int32Array(2 * nScopes),
-    sum: new Float64Array(2 * nScopes),
-    converted: new Int32Array(2 * nScopes),
-    m2: new Float64Array(2 * nScopes),
-    excluded: new Int32Array(nScopes),
-    present: new Uint8Array(nScopes),
-    scopeChannel: new Int32Array(nScopes).fill(-1),
-    cost: scopeCosts(ctx, days, mask, nScopes),
-  };
-  const scan: LiftScan = {
+  const scan: AssignScan = {
     fromDay: days.fromDay,
     toDay: days.toDay,
-    lift,
     nScopes,
     campaignBase: 1 + nChannels,
     runs,
     orderStart: index.orderStart,
     orderTime: o.time,
-    orderRevenue: o.revenue,
-    isPurchase: o.isPurchase,
     tDay: t.day,
     tGroup: t.group,
     tSent: t.sentAt,
     tChannel: t.channel,
-    out,
-    rowCell,
-    rowRevenue,
+    count: new Int32Array(2 * nScopes),
+    excluded: new Int32Array(nScopes),
+    present: new Uint8Array(nScopes),
+    scopeChannel: new Int32Array(nScopes).fill(-1),
+    time: scratchTime,
+    gap: scratchGap,
+    firstOrder: scratchFirst,
+    endOrder: scratchEnd,
+    rowStart: scratchRowStart,
+    rowCell: scratchCell,
+    assignments: 0,
     rows: 0,
   };
   // one call per customer: a short function V8 optimises as a whole, where one long loop would be
   // compiled on the fly (OSR) and thrown away at the first branch it had not seen taken
   const nCustomers = dictionaries.customers.length;
-  for (let c = 0; c < nCustomers; c++) if (mask === null || mask[c] === 1) liftCustomer(scan, c);
-  for (let s = 1; s <= nChannels; s++) out.scopeChannel[s] = s - 1;
-  // the variance from deviations around each cell's mean (two passes, as var_samp)
-  const mean = new Float64Array(2 * nScopes);
-  for (let x = 0; x < mean.length; x++) mean[x] = out.count[x]! > 0 ? out.sum[x]! / out.count[x]! : 0;
-  for (let j = 0; j < scan.rows; j++) {
-    const x = rowCell[j]!;
-    const d = rowRevenue[j]! - mean[x]!;
-    out.m2[x]! += d * d;
-  }
-  return out;
+  for (let c = 0; c < nCustomers; c++) if (mask === null || mask[c] === 1) assignCustomer(scan, c);
+  for (let s = 1; s <= nChannels; s++) scan.scopeChannel[s] = s - 1;
+  const n = scan.assignments;
+  scratchRowStart[n] = scan.rows;
+  return {
+    time: scratchTime.slice(0, n),
+    firstOrder: scratchFirst.slice(0, n),
+    endOrder: scratchEnd.slice(0, n),
+    gap: scratchGap.slice(0, n),
+    rowStart: scratchRowStart.slice(0, n + 1),
+    rowCell: scratchCell.slice(0, scan.rows),
+    count: scan.count,
+    excluded: scan.excluded,
+    present: scan.present,
+    scopeChannel: scan.scopeChannel,
+    cost: scopeCosts(ctx, days, mask, nScopes),
+  };
 }
 
-/** Assignments and outcomes of one customer in every scope they were touched in, within the range. */
-function liftCustomer(s: LiftScan, c: number): void {
+/** Assignments of one customer in every scope they were touched in, within the range. */
+function assignCustomer(s: AssignScan, c: number): void {
   const runs = s.runs;
   const ra = runs.start[c]!;
   const rb = runs.start[c + 1]!;
   if (ra === rb) return;
   // everything in locals: the loop calls helpers, across which V8 would reload object fields
   const { firstTouch, firstDay, from, scope: runScope, channel: runChannel, uniform, entry } = runs;
-  const { tDay, tGroup, tSent, fromDay, toDay, nScopes, campaignBase, rowCell, rowRevenue } = s;
-  const { present, scopeChannel, excluded, count, sum, converted } = s.out;
+  const { tDay, tGroup, tSent, fromDay, toDay, nScopes, campaignBase, present, scopeChannel, count, excluded, orderTime, orderStart } = s;
+  const { time: aTime, gap: aGap, firstOrder: aFirst, endOrder: aEnd, rowStart: aRowStart, rowCell: aRowCell } = s;
   let rows = s.rows;
-  // the outcome of the latest assignment time, reused by scopes assigned by the same touch
+  let assignment = s.assignments - 1;
+  // scopes assigned by the same touch (the same time) share one assignment, so one outcome
   let lastTime = Number.NaN;
-  let revenue = 0;
-  let bought = 0;
+  // the customer's first order at or after the latest assignment: later assignments search on from it
+  const oa = orderStart[c]!;
+  const ob = orderStart[c + 1]!;
+  let i = oa;
   for (let r = ra; r < rb; r++) {
     // the scope's touches in range are one contiguous part of its run; the assignment is the first
     let k = firstTouch[r]!;
@@ -274,51 +320,99 @@ function liftCustomer(s: LiftScan, c: number): void {
     }
     const time = tSent[k]!;
     if (time !== lastTime) {
-      revenue = windowRevenue(s, c, time);
-      bought = windowBought;
+      assignment++;
+      if (time < lastTime) i = oa;
+      while (i < ob && orderTime[i]! < time) i++;
+      aTime[assignment] = time;
+      aGap[assignment] = i < ob ? orderTime[i]! - time : Number.POSITIVE_INFINITY;
+      aFirst[assignment] = i;
+      aEnd[assignment] = ob;
+      aRowStart[assignment] = rows;
       lastTime = time;
     }
     const cell = group * nScopes + scope;
     count[cell]!++;
-    sum[cell]! += revenue;
-    converted[cell]! += bought;
-    rowCell[rows] = cell;
-    rowRevenue[rows] = revenue;
+    aRowCell[rows] = cell;
     rows++;
   }
   s.rows = rows;
+  s.assignments = assignment + 1;
 }
 
-/** Whether the latest `windowRevenue` window held a purchase (1) or not (0). */
-let windowBought = 0;
-
-/** Net revenue of a customer's orders placed in [time, time + lift); sets `windowBought`. */
-function windowRevenue(s: LiftScan, c: number, time: number): number {
-  const { orderTime, orderRevenue, isPurchase } = s;
-  const to = time + s.lift;
-  const ob = s.orderStart[c + 1]!;
-  let i = s.orderStart[c]!;
-  while (i < ob && orderTime[i]! < time) i++;
-  let sum = 0;
-  let any = 0;
-  for (; i < ob && orderTime[i]! < to; i++) {
-    sum += orderRevenue[i]!;
-    any |= isPurchase[i]!;
+/** The sums of the assignments' outcomes: net revenue and any purchase in [time, time + lift). */
+function computeLiftSums(ctx: KernelContext, a: Assignments, nScopes: number, lift: number): LiftSums {
+  const { time, gap, firstOrder, endOrder, rowStart, rowCell, count } = a;
+  const o = ctx.columns.orders;
+  const orderTime = o.time;
+  const orderRevenue = o.revenue;
+  const isPurchase = o.isPurchase;
+  const nAssignments = time.length;
+  if (nonZeroCell.length < rowCell.length) {
+    nonZeroCell = new Int32Array(rowCell.length);
+    nonZeroRevenue = new Float64Array(rowCell.length);
   }
-  windowBought = any;
-  return sum;
+  const nzCell = nonZeroCell;
+  const nzRevenue = nonZeroRevenue;
+  const sum = new Float64Array(2 * nScopes);
+  const converted = new Int32Array(2 * nScopes);
+  const nonZero = new Int32Array(2 * nScopes);
+  let m = 0;
+  for (let x = 0; x < nAssignments; x++) {
+    // most assignments have no order within the window: their rows add nothing but a zero to the
+    // variance, counted below
+    if (gap[x]! >= lift) continue;
+    const to = time[x]! + lift;
+    const ob = endOrder[x]!;
+    let revenue = 0;
+    let bought = 0;
+    for (let i = firstOrder[x]!; i < ob && orderTime[i]! < to; i++) {
+      revenue += orderRevenue[i]!;
+      bought |= isPurchase[i]!;
+    }
+    for (let j = rowStart[x]!; j < rowStart[x + 1]!; j++) {
+      const cell = rowCell[j]!;
+      sum[cell]! += revenue;
+      converted[cell]! += bought;
+      if (revenue !== 0) {
+        nonZero[cell]!++;
+        nzCell[m] = cell;
+        nzRevenue[m] = revenue;
+        m++;
+      }
+    }
+  }
+  // the variance from deviations around each cell's mean (two passes, as var_samp): the rows with a
+  // non-zero outcome one by one, then the rest, whose deviation is the mean itself, at once
+  const mean = new Float64Array(2 * nScopes);
+  for (let x = 0; x < mean.length; x++) mean[x] = count[x]! > 0 ? sum[x]! / count[x]! : 0;
+  const m2 = new Float64Array(2 * nScopes);
+  for (let j = 0; j < m; j++) {
+    const cell = nzCell[j]!;
+    const d = nzRevenue[j]! - mean[cell]!;
+    m2[cell]! += d * d;
+  }
+  for (let x = 0; x < m2.length; x++) m2[x]! += (count[x]! - nonZero[x]!) * mean[x]! * mean[x]!;
+  return { count, sum, converted, m2, excluded: a.excluded, present: a.present, scopeChannel: a.scopeChannel, cost: a.cost };
 }
 
 /** First entry of run r on or after a day, or −1. */
-function firstInRange(s: LiftScan, r: number, fromDay: number): number {
+function firstInRange(s: AssignScan, r: number, fromDay: number): number {
   const { entry, from } = s.runs;
-  const end = from[r + 1]!;
-  for (let e = from[r]!; e < end; e++) if (s.tDay[entry[e]!]! >= fromDay) return e;
-  return -1;
+  const tDay = s.tDay;
+  // a run's entries are in sent order, so their days ascend: binary search
+  let lo = from[r]!;
+  let hi = from[r + 1]!;
+  if (tDay[entry[hi - 1]!]! < fromDay) return -1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (tDay[entry[mid]!]! < fromDay) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** The lowest channel among a run's entries from `e` to the range's last day. */
-function lowestChannelInRange(s: LiftScan, r: number, e: number): number {
+function lowestChannelInRange(s: AssignScan, r: number, e: number): number {
   const { entry, from } = s.runs;
   const end = from[r + 1]!;
   let lowest = s.tChannel[entry[e]!]!;
@@ -331,7 +425,7 @@ function lowestChannelInRange(s: LiftScan, r: number, e: number): number {
 }
 
 /** Whether a run's entries after `e`, up to the range's last day, include the other group. */
-function mixedInRange(s: LiftScan, r: number, e: number, group: number): boolean {
+function mixedInRange(s: AssignScan, r: number, e: number, group: number): boolean {
   const { entry, from } = s.runs;
   const end = from[r + 1]!;
   for (let x = e + 1; x < end; x++) {
@@ -380,8 +474,13 @@ export function incrementalityResult(ctx: KernelContext, p: ResolvedIncrementali
   let scopeChannel: Int32Array = new Int32Array(nScopes).fill(-1);
   let cost: Float64Array = new Float64Array(nScopes);
   if (days !== null) {
-    // cached per range, filter and window: a minHoldout change only re-reads the sums
-    const sums = ctx.remember('lift', `${days.fromDay}|${days.toDay}|${maskKey}|${lift}`, () => computeLiftSums(ctx, days, mask, lift), 8);
+    // assignments cached per range and filter, so a lift window change only re-reads their orders;
+    // sums per range, filter and window, so a minHoldout change only re-reads the sums
+    const key = `${days.fromDay}|${days.toDay}|${maskKey}`;
+    const sums = ctx.remember('lift', `${key}|${lift}`, () => {
+      const assignments = ctx.remember('lift-assignments', key, () => computeAssignments(ctx, days, mask), 2);
+      return computeLiftSums(ctx, assignments, nScopes, lift);
+    }, 8);
     ({ count, sum, converted, m2, excluded, present, scopeChannel, cost } = sums);
   }
   // rows: all, then channels and campaigns with touches in the range

@@ -10,14 +10,15 @@ import { KernelContext, type DayRange } from './context.js';
 export function kpiResult(ctx: KernelContext, p: ResolvedAttribution, days: DayRange | null, mask: Uint8Array | null): KpiResult {
   const length = days === null ? 0 : days.toDay - days.fromDay + 1;
   const previousDays = days === null ? null : { fromDay: days.fromDay - length, toDay: days.fromDay - 1 };
+  const sums = kpiSums(ctx, p, days, mask);
   return {
     kind: 'kpis',
     range: KernelContext.label(days),
     previousRange: KernelContext.label(previousDays),
     model: p.model,
     basis: p.basis,
-    current: kpiValues(ctx, p, days, mask),
-    previous: kpiValues(ctx, p, previousDays, mask),
+    current: kpiValues(sums, CURRENT),
+    previous: kpiValues(sums, PREVIOUS),
   };
 }
 
@@ -25,88 +26,123 @@ function ratio(a: number, b: number): number {
   return b === 0 ? Number.NaN : a / b;
 }
 
-/** KPIs of one range. */
-export function kpiValues(ctx: KernelContext, p: ResolvedAttribution, days: DayRange | null, mask: Uint8Array | null): KpiValues {
-  let netRevenue = 0;
-  let crmRevenue = 0;
-  let crmMargin = 0;
-  let purchases = 0;
-  let purchaseRevenue = 0;
-  let customers = 0;
-  let repeatCustomers = 0;
-  let recipients = 0;
-  let convertedRecipients = 0;
-  // a range with no data at all (the previous period of an "all time" range) needs no pass: every
-  // count below would stay zero
-  const outside = days === null || ctx.firstDay === null || days.toDay < ctx.firstDay || days.fromDay > ctx.lastDay!;
-  if (!outside) {
-    const { orders: o, dictionaries, index } = ctx.columns;
-    const credits = creditsFor(ctx, p);
-    const treatment = ctx.treatmentDays();
-    const { fromDay, toDay } = days!;
-    const orderStart = index.orderStart;
-    const day = o.day;
-    const orderRevenue = o.revenue;
-    const orderMargin = o.margin;
-    const isPurchase = o.isPurchase;
-    const start = credits.start;
-    const weight = credits.weight;
-    const tStart = treatment.start;
-    const tDay = treatment.day;
-    const nCustomers = dictionaries.customers.length;
-    // one pass per customer: orders and treatment-touch days are each in time order, so the range is
-    // a contiguous run of each
-    for (let c = 0; c < nCustomers; c++) {
-      if (mask !== null && mask[c] === 0) continue;
-      let bought = 0;
-      let converted = false;
-      const ob = orderStart[c + 1]!;
-      let i = orderStart[c]!;
-      while (i < ob && day[i]! < fromDay) i++;
-      for (; i < ob && day[i]! <= toDay; i++) {
-        const rev = orderRevenue[i]!;
-        netRevenue += rev;
-        if (isPurchase[i] === 0) continue;
-        purchases++;
-        purchaseRevenue += rev;
-        bought++;
-        const a = start[i]!;
-        const b = start[i + 1]!;
-        if (a === b) continue;
-        converted = true;
-        const mar = orderMargin[i]!;
-        for (let q = a; q < b; q++) {
-          const w = weight[q]!;
-          crmRevenue += rev * w;
-          if (mar === mar) crmMargin += mar * w;
-        }
+// The sums of both ranges sit in one array: range r's field f at r × FIELDS + f.
+const CURRENT = 0;
+const PREVIOUS = 1;
+const NET_REVENUE = 0;
+const CRM_REVENUE = 1;
+const CRM_MARGIN = 2;
+const PURCHASES = 3;
+const PURCHASE_REVENUE = 4;
+const CUSTOMERS = 5;
+const REPEAT_CUSTOMERS = 6;
+const RECIPIENTS = 7;
+const CONVERTED_RECIPIENTS = 8;
+const FIELDS = 9;
+
+/**
+ * The sums of the range and of the equal-length range just before it, in one pass: each customer's
+ * orders and treatment-touch days are in time order, so the two ranges are adjacent runs of each, and
+ * one walk serves both.
+ */
+function kpiSums(ctx: KernelContext, p: ResolvedAttribution, days: DayRange | null, mask: Uint8Array | null): Float64Array {
+  const sums = new Float64Array(2 * FIELDS);
+  // a range wholly outside the data needs no pass: every sum would stay zero (the previous range's
+  // days are all before the current one's, so both are outside when the current one ends before
+  // the data starts)
+  if (days === null || ctx.firstDay === null || days.toDay < ctx.firstDay) return sums;
+  const fromDay = days.fromDay;
+  const toDay = days.toDay;
+  const previousFrom = fromDay - (toDay - fromDay + 1);
+  const { orders: o, dictionaries, index } = ctx.columns;
+  const credits = creditsFor(ctx, p);
+  const treatment = ctx.treatmentDays();
+  const orderStart = index.orderStart;
+  const day = o.day;
+  const orderRevenue = o.revenue;
+  const orderMargin = o.margin;
+  const isPurchase = o.isPurchase;
+  const start = credits.start;
+  const weight = credits.weight;
+  const tStart = treatment.start;
+  const tDay = treatment.day;
+  const nCustomers = dictionaries.customers.length;
+  for (let c = 0; c < nCustomers; c++) {
+    if (mask !== null && mask[c] === 0) continue;
+    // purchases and whether one had CRM credit, per range (previous, then current)
+    let boughtBefore = 0;
+    let bought = 0;
+    let convertedBefore = false;
+    let converted = false;
+    const ob = orderStart[c + 1]!;
+    let i = orderStart[c]!;
+    while (i < ob && day[i]! < previousFrom) i++;
+    for (; i < ob && day[i]! <= toDay; i++) {
+      const current = day[i]! >= fromDay;
+      const base = current ? 0 : FIELDS;
+      const rev = orderRevenue[i]!;
+      sums[base + NET_REVENUE]! += rev;
+      if (isPurchase[i] === 0) continue;
+      sums[base + PURCHASES]!++;
+      sums[base + PURCHASE_REVENUE]! += rev;
+      if (current) bought++;
+      else boughtBefore++;
+      const a = start[i]!;
+      const b = start[i + 1]!;
+      if (a === b) continue;
+      if (current) converted = true;
+      else convertedBefore = true;
+      const mar = orderMargin[i]!;
+      let crmRevenue = sums[base + CRM_REVENUE]!;
+      let crmMargin = sums[base + CRM_MARGIN]!;
+      for (let q = a; q < b; q++) {
+        const w = weight[q]!;
+        crmRevenue += rev * w;
+        if (mar === mar) crmMargin += mar * w;
       }
-      if (bought >= 1) customers++;
-      if (bought >= 2) repeatCustomers++;
-      // a recipient: a treatment touch sent on a day in range
-      const tb = tStart[c + 1]!;
-      let k = tStart[c]!;
+      sums[base + CRM_REVENUE] = crmRevenue;
+      sums[base + CRM_MARGIN] = crmMargin;
+    }
+    if (bought >= 1) sums[CUSTOMERS]!++;
+    if (bought >= 2) sums[REPEAT_CUSTOMERS]!++;
+    if (boughtBefore >= 1) sums[FIELDS + CUSTOMERS]!++;
+    if (boughtBefore >= 2) sums[FIELDS + REPEAT_CUSTOMERS]!++;
+    // a recipient: a treatment touch sent on a day in the range
+    const tb = tStart[c + 1]!;
+    let k = tStart[c]!;
+    while (k < tb && tDay[k]! < previousFrom) k++;
+    if (k < tb && tDay[k]! < fromDay) {
+      sums[FIELDS + RECIPIENTS]!++;
+      if (convertedBefore) sums[FIELDS + CONVERTED_RECIPIENTS]!++;
       while (k < tb && tDay[k]! < fromDay) k++;
-      if (k < tb && tDay[k]! <= toDay) {
-        recipients++;
-        if (converted) convertedRecipients++;
-      }
+    }
+    if (k < tb && tDay[k]! <= toDay) {
+      sums[RECIPIENTS]!++;
+      if (converted) sums[CONVERTED_RECIPIENTS]!++;
     }
   }
+  return sums;
+}
+
+/** The KPIs of one range's sums. */
+function kpiValues(sums: Float64Array, range: number): KpiValues {
+  const at = range === CURRENT ? 0 : FIELDS;
+  const get = (field: number): number => sums[at + field]!;
+  const crmRevenue = get(CRM_REVENUE);
   return {
-    netRevenue,
+    netRevenue: get(NET_REVENUE),
     crmRevenue,
-    crmMargin,
-    crmShare: ratio(crmRevenue, netRevenue),
-    purchases,
-    purchaseRevenue,
-    aov: ratio(purchaseRevenue, purchases),
-    customers,
-    repeatCustomers,
-    repeatRate: ratio(repeatCustomers, customers),
-    recipients,
-    revenuePerRecipient: ratio(crmRevenue, recipients),
-    convertedRecipients,
-    conversionRate: ratio(convertedRecipients, recipients),
+    crmMargin: get(CRM_MARGIN),
+    crmShare: ratio(crmRevenue, get(NET_REVENUE)),
+    purchases: get(PURCHASES),
+    purchaseRevenue: get(PURCHASE_REVENUE),
+    aov: ratio(get(PURCHASE_REVENUE), get(PURCHASES)),
+    customers: get(CUSTOMERS),
+    repeatCustomers: get(REPEAT_CUSTOMERS),
+    repeatRate: ratio(get(REPEAT_CUSTOMERS), get(CUSTOMERS)),
+    recipients: get(RECIPIENTS),
+    revenuePerRecipient: ratio(crmRevenue, get(RECIPIENTS)),
+    convertedRecipients: get(CONVERTED_RECIPIENTS),
+    conversionRate: ratio(get(CONVERTED_RECIPIENTS), get(RECIPIENTS)),
   };
 }

@@ -296,6 +296,32 @@ describe('kernel invariants', function () {
     );
   });
 
+  it('a dataset asked many things answers each as a fresh one would (caches change no result)', () => {
+    // the kernels cache credits, eligibility, lift assignments and sums, and RFM tables by their
+    // parameters: a sequence of changes on one dataset must give what a fresh dataset gives. Few
+    // ranges and filters, so that requests often share some parameters and differ in others.
+    const day = (d: number): string => new Date(BASE + d * DAY).toISOString().slice(0, 10);
+    const fewRanges = fc.constantFrom(undefined, { from: day(5), to: day(20) }, { from: day(12), to: day(40) });
+    const few = { range: fewRanges, filter };
+    const request = fc.oneof(
+      fc.tuple(attributionParams, fc.record(few)).map(([params, f]) => ({ kind: 'attribution', params: { ...params, ...f } })),
+      fc.tuple(attributionParams, fc.record(few)).map(([params, f]) => ({ kind: 'kpis', params: { ...params, ...f } })),
+      fc.tuple(attributionParams, fc.record(few), fc.boolean()).map(([params, f, byCampaign]) => ({ kind: 'roas', params: { ...params, ...f, byCampaign } })),
+      fc.record({ ...few, liftWindow: fc.constantFrom('1d', '3d', '7d', '14d', '36h'), minHoldout: fc.constantFrom(0, 1, 2) }).map((params) => ({ kind: 'incrementality', params })),
+      fc.record({ ...few, bins: fc.constantFrom(3, 5), scoring: fc.constantFrom('percentile', 'ntile') }).map((params) => ({ kind: 'rfm', params })),
+    );
+    fc.assert(
+      fc.property(dataset, fc.array(request, { minLength: 6, maxLength: 16 }), (data, requests) => {
+        const warm = engineFor(data);
+        for (const r of requests) {
+          const fresh = engineFor(data);
+          expect(JSON.stringify(toPayload(warm(r as never))), `${r.kind} ${JSON.stringify(r.params)}`).to.equal(JSON.stringify(toPayload(fresh(r as never))));
+        }
+      }),
+      { numRuns: 40 },
+    );
+  });
+
   it('row order and chunking change no result', () => {
     fc.assert(
       fc.property(dataset, attributionParams, fc.integer(), fc.array(fc.integer({ min: 1, max: 50 }), { minLength: 1, maxLength: 4 }), (data, params, seed, chunks) => {
