@@ -244,7 +244,7 @@ export class CrmEngine {
       };
       reading.set(k, name);
       // the worker's progress calls come through their own message port, so one may arrive after
-      // the read has returned: it is stale (fewer bytes than the final count) and is dropped
+      // the read has returned: it is then dropped, and the read's own answer is reported instead
       let done = false;
       if (direct !== null) {
         const read = await this.readInWorker(connection, sourceId, direct.input, signal, (ack) => {
@@ -255,7 +255,12 @@ export class CrmEngine {
           report();
         });
         done = true;
-        bytesBy[k] = read.bytes;
+        if (read.bytes !== bytesBy[k] || read.rows !== rowsBy[k]) {
+          bytesBy[k] = read.bytes;
+          rowsBy[k] = read.rows;
+          if (read.total !== undefined && read.total !== null) size = read.total;
+          report();
+        }
       } else {
         bytesBy[k] = await this.pushFromHere(connection, sourceId, opened!.chunks, signal, (sent, ack) => {
           bytesBy[k] = sent;
