@@ -8,9 +8,9 @@
  * Each customer's touches are grouped by scope once per dataset (scope runs, with each run's first
  * touch, channel and whether it mixes groups at hand). For a range and filter, one visit of every
  * run reads the first touch in range as the assignment and finds the customer's first order at or
- * after it (shared by scopes assigned by the same touch); these assignments are cached, so a lift
- * window change only sums each assignment's few orders in the window. Sums are cached per range,
- * filter and lift window, so a `minHoldout` change only re-reads them.
+ * after it (shared by scopes assigned by the same touch); these assignments are cached, so a change
+ * of the lift window only sums the few orders each assignment has inside it. Sums are cached per
+ * range, filter and lift window, so a `minHoldout` change only re-reads them.
  */
 import type { ResolvedIncrementality } from '../../src/core/queries.js';
 import type { IncrementalityResult, LiftScope } from '../../src/core/results.js';
@@ -140,8 +140,8 @@ function buildScopeRuns(ctx: KernelContext): ScopeRuns {
 
 /**
  * The assignments of one range and filter: everything but the outcome, which depends on the lift
- * window. Cached, so a lift window change only re-reads the orders of assignments followed by one
- * within the window.
+ * window (cached: a change of that window only re-reads the orders of assignments followed by one
+ * inside it).
  */
 interface Assignments {
   /** Assignment a (a customer and a time): the time, and the customer's orders from the first at or after it. */
@@ -358,8 +358,8 @@ function computeLiftSums(ctx: KernelContext, a: Assignments, nScopes: number, li
   const nonZero = new Int32Array(2 * nScopes);
   let m = 0;
   for (let x = 0; x < nAssignments; x++) {
-    // most assignments have no order within the window: their rows add nothing but a zero to the
-    // variance, counted below
+    // an assignment with no order inside the lift window adds nothing but zeros to its cells, whose
+    // share of the variance is added below
     if (gap[x]! >= lift) continue;
     const to = time[x]! + lift;
     const ob = endOrder[x]!;

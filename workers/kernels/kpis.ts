@@ -47,13 +47,12 @@ const FIELDS = 9;
  */
 function kpiSums(ctx: KernelContext, p: ResolvedAttribution, days: DayRange | null, mask: Uint8Array | null): Float64Array {
   const sums = new Float64Array(2 * FIELDS);
-  // a range wholly outside the data needs no pass: every sum would stay zero (the previous range's
-  // days are all before the current one's, so both are outside when the current one ends before
-  // the data starts)
-  if (days === null || ctx.firstDay === null || days.toDay < ctx.firstDay) return sums;
+  if (days === null || ctx.firstDay === null) return sums;
   const fromDay = days.fromDay;
   const toDay = days.toDay;
   const previousFrom = fromDay - (toDay - fromDay + 1);
+  // both ranges wholly outside the data need no pass: every sum would stay zero
+  if (toDay < ctx.firstDay || previousFrom > ctx.lastDay!) return sums;
   const { orders: o, dictionaries, index } = ctx.columns;
   const credits = creditsFor(ctx, p);
   const treatment = ctx.treatmentDays();
