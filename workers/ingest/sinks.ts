@@ -1029,12 +1029,28 @@ export class TouchesSink extends TableSink {
 
 /** `treatment` → 0, `holdout` / `control` → 1 (case-insensitive), anything else → -1. */
 function readGroup(buf: Uint8Array, s: number, e: number): number {
-  let word = '';
-  for (let i = s; i < e && word.length < 12; i++) word += String.fromCharCode(buf[i]! | (buf[i]! >= 65 && buf[i]! <= 90 ? 0x20 : 0));
-  if (e - s > 12) return -1;
-  if (word === 'treatment') return GROUP_TREATMENT;
-  if (word === 'holdout' || word === 'control') return GROUP_HOLDOUT;
+  // compared byte by byte: building a string per row cost about 60 ms per million touches
+  const n = e - s;
+  if (n === 9) return sameWord(buf, s, TREATMENT) ? GROUP_TREATMENT : -1;
+  if (n === 7) return sameWord(buf, s, HOLDOUT) || sameWord(buf, s, CONTROL) ? GROUP_HOLDOUT : -1;
   return -1;
+}
+
+const TREATMENT = asciiBytes('treatment');
+const HOLDOUT = asciiBytes('holdout');
+const CONTROL = asciiBytes('control');
+
+function asciiBytes(word: string): Uint8Array {
+  return Uint8Array.from(word, (c) => c.charCodeAt(0));
+}
+
+/** Whether the bytes at `s` spell `word` (lower-case ASCII), ignoring the case of A–Z. */
+function sameWord(buf: Uint8Array, s: number, word: Uint8Array): boolean {
+  for (let k = 0; k < word.length; k++) {
+    const b = buf[s + k]!;
+    if ((b >= 65 && b <= 90 ? b | 0x20 : b) !== word[k]) return false;
+  }
+  return true;
 }
 
 const C_DATE = 0;

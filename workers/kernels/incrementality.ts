@@ -33,6 +33,8 @@ interface ScopeRuns {
   /** Day and touch index of the run's first touch (the assignment when the range starts before it). */
   firstDay: Int32Array;
   firstTouch: Int32Array;
+  /** Day of the run's last touch: a run that ends before the range is skipped without a search. */
+  lastDay: Int32Array;
   /** 1 when every touch of the run has the same group. */
   uniform: Uint8Array;
   /** The channel of every touch of the run, or −1 when they differ (campaigns on several channels). */
@@ -82,6 +84,7 @@ function buildScopeRuns(ctx: KernelContext): ScopeRuns {
   const scope = new Int32Array(nRuns);
   const from = new Int32Array(nRuns + 1);
   const firstDay = new Int32Array(nRuns);
+  const lastDay = new Int32Array(nRuns);
   const firstTouch = new Int32Array(nRuns);
   const uniform = new Uint8Array(nRuns);
   const channel = new Int32Array(nRuns);
@@ -99,12 +102,14 @@ function buildScopeRuns(ctx: KernelContext): ScopeRuns {
       scope[r] = s;
       firstTouch[r] = k;
       firstDay[r] = t.day[k]!;
+      lastDay[r] = t.day[k]!;
       uniform[r] = 1;
       channel[r] = tChannel[k]!;
       fill[s] = 0;
       r++;
     } else {
       const run = runOf[s]!;
+      lastDay[run] = t.day[k]!;
       if (tGroup[k] !== tGroup[firstTouch[run]!]) uniform[run] = 0;
       if (channel[run] !== tChannel[k]) channel[run] = -1;
     }
@@ -135,7 +140,7 @@ function buildScopeRuns(ctx: KernelContext): ScopeRuns {
   }
   start[nCustomers] = r;
   from[r] = nextEntry;
-  return { start, scope, from, firstDay, firstTouch, uniform, channel, entry };
+  return { start, scope, from, firstDay, firstTouch, lastDay, uniform, channel, entry };
 }
 
 /**
@@ -255,8 +260,18 @@ function computeAssignments(ctx: KernelContext, days: DayRange, mask: Uint8Array
   };
   // one call per customer: a short function V8 optimises as a whole, where one long loop would be
   // compiled on the fly (OSR) and thrown away at the first branch it had not seen taken
+  // a customer's touches are in sent order, so their first and last days bound every run: customers
+  // with no touch in the range are passed over without reading their runs
   const nCustomers = dictionaries.customers.length;
-  for (let c = 0; c < nCustomers; c++) if (mask === null || mask[c] === 1) assignCustomer(scan, c);
+  const touchStart = index.touchStart;
+  const tDay = t.day;
+  const { fromDay, toDay } = days;
+  for (let c = 0; c < nCustomers; c++) {
+    const ta = touchStart[c]!;
+    const tb = touchStart[c + 1]!;
+    if (ta === tb || tDay[tb - 1]! < fromDay || tDay[ta]! > toDay) continue;
+    if (mask === null || mask[c] === 1) assignCustomer(scan, c);
+  }
   for (let s = 1; s <= nChannels; s++) scan.scopeChannel[s] = s - 1;
   const n = scan.assignments;
   scratchRowStart[n] = scan.rows;
@@ -282,7 +297,7 @@ function assignCustomer(s: AssignScan, c: number): void {
   const rb = runs.start[c + 1]!;
   if (ra === rb) return;
   // everything in locals: the loop calls helpers, across which V8 would reload object fields
-  const { firstTouch, firstDay, from, scope: runScope, channel: runChannel, uniform, entry } = runs;
+  const { firstTouch, firstDay, lastDay, from, scope: runScope, channel: runChannel, uniform, entry } = runs;
   const { tDay, tGroup, tSent, fromDay, toDay, nScopes, campaignBase, present, scopeChannel, count, excluded, orderTime, orderStart } = s;
   const { time: aTime, gap: aGap, firstOrder: aFirst, endOrder: aEnd, rowStart: aRowStart, rowCell: aRowCell } = s;
   let rows = s.rows;
@@ -299,8 +314,8 @@ function assignCustomer(s: AssignScan, c: number): void {
     let e = from[r]!;
     let day = firstDay[r]!;
     if (day < fromDay) {
+      if (lastDay[r]! < fromDay) continue;
       e = firstInRange(s, r, fromDay);
-      if (e < 0) continue;
       k = entry[e]!;
       day = tDay[k]!;
     }
@@ -395,14 +410,13 @@ function computeLiftSums(ctx: KernelContext, a: Assignments, nScopes: number, li
   return { count, sum, converted, m2, excluded: a.excluded, present: a.present, scopeChannel: a.scopeChannel, cost: a.cost };
 }
 
-/** First entry of run r on or after a day, or −1. */
+/** First entry of run r on or after a day, for a run whose last touch is on or after it. */
 function firstInRange(s: AssignScan, r: number, fromDay: number): number {
   const { entry, from } = s.runs;
   const tDay = s.tDay;
   // a run's entries are in sent order, so their days ascend: binary search
   let lo = from[r]!;
   let hi = from[r + 1]!;
-  if (tDay[entry[hi - 1]!]! < fromDay) return -1;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (tDay[entry[mid]!]! < fromDay) lo = mid + 1;

@@ -80,6 +80,22 @@ describe('row rejections: every reason, with line, column and raw value', () => 
     expect(r.map((x) => [x.line, x.column, x.value, x.reason])).to.deep.equal([[3, 'group', 'maybe', 'bad-group']]);
   });
 
+  it('touch groups in any letter case; near misses are rejected', () => {
+    const groups = ['TREATMENT', 'Holdout', 'cOnTrOl', 'treatment', 'treatments', 'treatmen', 'holdou', 'control1', 'contro[', 'treatmeNt '];
+    const body = groups.map((g, i) => `c${i},email,2024-01-0${1 + (i % 9)},${g}`).join('\n');
+    const result = loadOne({ table: 'touches', body: `customer_id,channel,sent_at,group\n${body}\n` });
+    // rows sort by customer id (c0 < c1 < … < c9), so the accepted rows keep the order above
+    expect(Array.from(result.columns.touches.group)).to.deep.equal([0, 1, 1, 0, 0]);
+    const r = result.report.tables.touches!.rejections;
+    expect(r.map((x) => [x.line, x.value, x.reason])).to.deep.equal([
+      [6, 'treatments', 'bad-group'],
+      [7, 'treatmen', 'bad-group'],
+      [8, 'holdou', 'bad-group'],
+      [9, 'control1', 'bad-group'],
+      [10, 'contro[', 'bad-group'],
+    ]);
+  });
+
   it('currencies: one is fine, several need rates, unknown ones are rejected with rates', () => {
     expect(loadOne({ table: 'orders', body: HEADER + 'A,c1,2024-01-05,5,,eur\n' }).report.currency).to.equal('EUR');
     const mixed = thrown(() => loadOne({ table: 'orders', body: HEADER + 'A,c1,2024-01-05,5,,EUR\nB,c1,2024-01-05,5,,USD\n' }));
