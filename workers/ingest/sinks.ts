@@ -1029,7 +1029,7 @@ export class TouchesSink extends TableSink {
 
 /** `treatment` → 0, `holdout` / `control` → 1 (case-insensitive), anything else → -1. */
 function readGroup(buf: Uint8Array, s: number, e: number): number {
-  // compared byte by byte: building a string per row cost about 60 ms per million touches
+  // compared byte by byte: building a string per row made the touches parse about 20% slower
   const n = e - s;
   if (n === 9) return sameWord(buf, s, TREATMENT) ? GROUP_TREATMENT : -1;
   if (n === 7) return sameWord(buf, s, HOLDOUT) || sameWord(buf, s, CONTROL) ? GROUP_HOLDOUT : -1;
