@@ -56,6 +56,22 @@ describe('engine client with a real worker', function () {
     expect(String(bad.hint)).to.contain('cumulative_revenue');
   });
 
+  it('answers a ROAS window change with the whole cost table again (the cached costs are not transferred away)', async () => {
+    const engine = track(createEngine({ timezone: 'UTC' }));
+    const orders = 'customer_id,ordered_at,revenue\na,2024-04-02T10:00:00Z,200\nb,2024-04-08T12:00:00Z,30\n';
+    const touches = 'customer_id,channel,sent_at,cost\na,email,2024-04-01T10:00:00Z,\nb,sms,2024-04-08T10:00:00Z,0.25\n';
+    const costs = 'date,channel,amount\n2024-04-01,email,50\n2024-04-09,email,30\n';
+    await engine.load({ orders: new File([orders], 'orders.csv'), touches: new File([touches], 'touches.csv'), costs: new File([costs], 'costs.csv') });
+    const params = { range: { from: '2024-04-01', to: '2024-04-14' }, period: 'week' } as const;
+    const wide = await engine.query({ kind: 'roas', params: { ...params, window: '5d' } });
+    const narrow = await engine.query({ kind: 'roas', params: { ...params, window: '1h' } });
+    // keys email, sms; weeks of 2024-04-01 and 2024-04-08
+    for (const r of [wide, narrow]) expect(Array.from(r.cost)).to.deep.equal([50, 0, 30, 0.25]);
+    expect(Array.from(wide.revenue)).to.deep.equal([200, 0, 0, 30]);
+    expect(Array.from(narrow.revenue)).to.deep.equal([0, 0, 0, 0]);
+    expect(Array.from(narrow.blendedCost)).to.deep.equal([50, 30.25]);
+  });
+
   it('loads a 100k-order file with progress in order and no long task on the main thread', async () => {
     const engine = track(createEngine({ timezone: 'UTC' }));
     const events: LoadProgress[] = [];

@@ -31,7 +31,7 @@ export function runQuery(ctx: KernelContext, request: QueryRequest): QueryResult
     case 'kpis':
       return kpiResult(ctx, resolveAttribution(request.params, 'month'), days, mask);
     case 'roas':
-      return roasResult(ctx, resolveAttribution(request.params, 'week'), request.params?.byCampaign === true, days, mask);
+      return roasResult(ctx, resolveAttribution(request.params, 'week'), request.params?.byCampaign === true, days, mask, maskKey);
     case 'incrementality':
       return incrementalityResult(ctx, resolveIncrementality(request.params), days, mask, maskKey);
     case 'retention':

@@ -7,14 +7,20 @@ import type { ResolvedAttribution } from '../../src/core/queries.js';
 import type { RoasResult } from '../../src/core/results.js';
 import { campaignPairs, creditPairKeys, creditsFor } from './attribution.js';
 import { KernelContext, type DayRange } from './context.js';
-import { periodAxis } from './periods.js';
+import { periodAxis, type Axis } from './periods.js';
 
 /** ROAS per period × key, and blended. */
-export function roasResult(ctx: KernelContext, p: ResolvedAttribution, byCampaign: boolean, days: DayRange | null, mask: Uint8Array | null): RoasResult {
-  const { orders: o, touches: t, costs, dictionaries } = ctx.columns;
+export function roasResult(
+  ctx: KernelContext,
+  p: ResolvedAttribution,
+  byCampaign: boolean,
+  days: DayRange | null,
+  mask: Uint8Array | null,
+  maskKey: string,
+): RoasResult {
+  const { orders: o, dictionaries } = ctx.columns;
   const credits = creditsFor(ctx, p);
   // keys: channels, or (channel, campaign) pairs of touches and costs
-  const nCampaigns = dictionaries.campaigns.length + 1;
   const pairs = byCampaign ? ctx.remember('roas-pairs', '', () => campaignPairs(ctx, true), 1) : null;
   const keys = pairs === null ? [...dictionaries.channels] : pairs.keys;
   const keyChannels = pairs === null ? [...dictionaries.channels] : pairs.keyChannels;
@@ -23,19 +29,15 @@ export function roasResult(ctx: KernelContext, p: ResolvedAttribution, byCampaig
   const axis = periodAxis(ctx, days, p.period, p.weekStart);
   const nKeys = keys.length;
   const nPeriods = axis.count;
-  const cost = new Float64Array(nPeriods * nKeys);
   const revenue = new Float64Array(nPeriods * nKeys);
   const margin = new Float64Array(nPeriods * nKeys);
+  let cost = new Float64Array(nPeriods * nKeys);
   if (days !== null) {
     const { fromDay, toDay } = days;
-    const keyOf = (channel: number, campaign: number): number => (pairKey === null ? channel : pairKey[channel * nCampaigns + campaign + 1]!);
-    for (let i = 0; i < costs.count; i++) {
-      const day = costs.day[i]!;
-      if (day < fromDay || day > toDay) continue;
-      cost[axis.indexOfDay(day) * nKeys + keyOf(costs.channel[i]!, costs.campaign[i]!)]! += costs.amount[i]!;
-    }
-    // per-touch costs of treatment touches in range from customers passing the filter
-    for (const k of ctx.paidTouchesIn(days, mask)) cost[axis.indexOfDay(t.day[k]!) * nKeys + keyOf(t.channel[k]!, t.campaign[k]!)]! += t.cost[k]!;
+    // the cost side does not depend on the model or the windows: a window change reuses it (a copy,
+    // since the result's buffers are transferred away)
+    const costKey = `${fromDay}|${toDay}|${p.period}|${p.weekStart}|${byCampaign}|${maskKey}`;
+    cost = ctx.remember('roas-cost', costKey, () => periodCosts(ctx, p, axis, days, mask, pairKey, nKeys), 4).slice();
     const periods = ctx.orderPeriods(p.period, p.weekStart);
     const first = axis.first;
     const start = credits.start;
@@ -95,3 +97,45 @@ export function roasResult(ctx: KernelContext, p: ResolvedAttribution, byCampaig
   };
 }
 
+
+/**
+ * Cost per period × key of a range: the costs table's rows plus the per-touch costs of treatment
+ * touches sent in the range to customers passing the filter.
+ */
+function periodCosts(
+  ctx: KernelContext,
+  p: ResolvedAttribution,
+  axis: Axis,
+  days: DayRange,
+  mask: Uint8Array | null,
+  pairKey: Int32Array | null,
+  nKeys: number,
+): Float64Array {
+  const { touches: t, costs, dictionaries } = ctx.columns;
+  const nCampaigns = dictionaries.campaigns.length + 1;
+  const { fromDay, toDay } = days;
+  const cost = new Float64Array(axis.count * nKeys);
+  const keyOf = (channel: number, campaign: number): number => (pairKey === null ? channel : pairKey[channel * nCampaigns + campaign + 1]!);
+  for (let i = 0; i < costs.count; i++) {
+    const day = costs.day[i]!;
+    if (day < fromDay || day > toDay) continue;
+    cost[axis.indexOfDay(day) * nKeys + keyOf(costs.channel[i]!, costs.campaign[i]!)]! += costs.amount[i]!;
+  }
+  // the paid touches (hundreds of thousands at 1m) in one loop with the period table read inline
+  const table = ctx.periodTableFor(p.period, p.weekStart);
+  const tableFirst = ctx.tableFirst;
+  const first = axis.first;
+  const paid = ctx.paidTouches();
+  const { day: touchDay, customer, channel, campaign, cost: touchCost } = t;
+  for (let j = 0; j < paid.length; j++) {
+    const k = paid[j]!;
+    const day = touchDay[k]!;
+    if (day < fromDay || day > toDay) continue;
+    if (mask !== null && mask[customer[k]!] === 0) continue;
+    const at = day - tableFirst;
+    const row = at >= 0 && at < table.length ? table[at]! - first : axis.indexOfDay(day);
+    const ch = channel[k]!;
+    cost[row * nKeys + (pairKey === null ? ch : pairKey[ch * nCampaigns + campaign[k]! + 1]!)]! += touchCost[k]!;
+  }
+  return cost;
+}

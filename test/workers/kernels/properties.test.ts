@@ -301,7 +301,8 @@ describe('kernel invariants', function () {
     // parameters: a sequence of changes on one dataset must give what a fresh dataset gives. Few
     // ranges and filters, so that requests often share some parameters and differ in others.
     const day = (d: number): string => new Date(BASE + d * DAY).toISOString().slice(0, 10);
-    const fewRanges = fc.constantFrom(undefined, { from: day(5), to: day(20) }, { from: day(12), to: day(40) });
+    // two of them start on the same day, so that a cache keyed by a range's start alone would show
+    const fewRanges = fc.constantFrom(undefined, { from: day(5), to: day(20) }, { from: day(5), to: day(33) }, { from: day(12), to: day(40) });
     const few = { range: fewRanges, filter };
     const request = fc.oneof(
       fc.tuple(attributionParams, fc.record(few)).map(([params, f]) => ({ kind: 'attribution', params: { ...params, ...f } })),
