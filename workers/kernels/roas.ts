@@ -97,7 +97,6 @@ export function roasResult(
   };
 }
 
-
 /**
  * Cost per period × key of a range: the costs table's rows plus the per-touch costs of treatment
  * touches sent in the range to customers passing the filter.
@@ -121,7 +120,8 @@ function periodCosts(
     if (day < fromDay || day > toDay) continue;
     cost[axis.indexOfDay(day) * nKeys + keyOf(costs.channel[i]!, costs.campaign[i]!)]! += costs.amount[i]!;
   }
-  // the paid touches (hundreds of thousands at 1m) in one loop with the period table read inline
+  // the paid touches (324k at 1m) in one loop, the period read from the table inline: a new cost table
+  // took 16 ms p50 in Node through paidTouchesIn and a closure call per touch, 9 ms like this
   const table = ctx.periodTableFor(p.period, p.weekStart);
   const tableFirst = ctx.tableFirst;
   const first = axis.first;
