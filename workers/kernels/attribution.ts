@@ -50,6 +50,20 @@ export function creditsFor(ctx: KernelContext, p: ResolvedAttribution): Credits 
   return ctx.remember('credits', `${eligibilityKey(p)}|${p.model}|${p.halfLife}`, () => weigh(ctx, p, eligible), 4);
 }
 
+/**
+ * Which purchases have credit under the parameters' basis and windows, whatever the model: order i has
+ * credit when `start[i] < start[i+1]`. Every model gives credit to exactly the purchases with an
+ * eligible touch, so the start of any cached credits or eligibility of the same windows answers; when
+ * none is cached, the single-touch credits (the cheapest to find) are computed and cached.
+ */
+export function creditedStart(ctx: KernelContext, p: ResolvedAttribution): Int32Array {
+  const key = eligibilityKey(p);
+  const model = p.model === 'last_touch' || p.model === 'first_touch' ? `${key}|${p.model}` : `${key}|${p.model}|${p.halfLife}`;
+  const cached = ctx.peek<Credits>('credits', model) ?? ctx.peek<Eligibility>('eligibility', key);
+  if (cached !== undefined) return cached.start;
+  return creditsFor(ctx, { ...p, model: 'last_touch' }).start;
+}
+
 /** Grow-only scratch buffers for the eligibility search (fresh big arrays are page-fault bound). */
 let scratchTouch = new Int32Array(0);
 let scratchChannel = new Int32Array(0);

@@ -106,6 +106,11 @@ export class KernelContext {
     return value;
   }
 
+  /** A value `remember` holds under a key, without computing or reordering anything; undefined when none. */
+  peek<T>(namespace: string, key: string): T | undefined {
+    return this.memo.get(namespace)?.get(key) as T | undefined;
+  }
+
   /** The query's days: the range, with open ends at the data bounds. Null when there is no data. */
   days(range: DateRange | undefined): DayRange | null {
     const resolved = resolveRange(range);

@@ -3,7 +3,7 @@
  */
 import type { ResolvedAttribution } from '../../src/core/queries.js';
 import type { KpiResult, KpiValues } from '../../src/core/results.js';
-import { creditsFor } from './attribution.js';
+import { creditedStart } from './attribution.js';
 import { KernelContext, type DayRange } from './context.js';
 
 /** KPIs of a range and its previous period. */
@@ -54,15 +54,16 @@ function kpiSums(ctx: KernelContext, p: ResolvedAttribution, days: DayRange | nu
   // both ranges wholly outside the data need no pass: every sum would stay zero
   if (toDay < ctx.firstDay || previousFrom > ctx.lastDay!) return sums;
   const { orders: o, dictionaries, index } = ctx.columns;
-  const credits = creditsFor(ctx, p);
+  // a purchase's credit weights sum to 1 under every model (metrics.md section 3), so its CRM revenue
+  // is its whole revenue when it has credit at all: the KPIs need only which purchases have, which
+  // does not depend on the model (a model change computes no credits for them)
+  const start = creditedStart(ctx, p);
   const treatment = ctx.treatmentDays();
   const orderStart = index.orderStart;
   const day = o.day;
   const orderRevenue = o.revenue;
   const orderMargin = o.margin;
   const isPurchase = o.isPurchase;
-  const start = credits.start;
-  const weight = credits.weight;
   const tStart = treatment.start;
   const tDay = treatment.day;
   const nCustomers = dictionaries.customers.length;
@@ -86,21 +87,12 @@ function kpiSums(ctx: KernelContext, p: ResolvedAttribution, days: DayRange | nu
       sums[base + PURCHASE_REVENUE]! += rev;
       if (current) bought++;
       else boughtBefore++;
-      const a = start[i]!;
-      const b = start[i + 1]!;
-      if (a === b) continue;
+      if (start[i] === start[i + 1]) continue;
       if (current) converted = true;
       else convertedBefore = true;
+      sums[base + CRM_REVENUE]! += rev;
       const mar = orderMargin[i]!;
-      let crmRevenue = sums[base + CRM_REVENUE]!;
-      let crmMargin = sums[base + CRM_MARGIN]!;
-      for (let q = a; q < b; q++) {
-        const w = weight[q]!;
-        crmRevenue += rev * w;
-        if (mar === mar) crmMargin += mar * w;
-      }
-      sums[base + CRM_REVENUE] = crmRevenue;
-      sums[base + CRM_MARGIN] = crmMargin;
+      if (mar === mar) sums[base + CRM_MARGIN]! += mar;
     }
     if (bought >= 1) sums[CUSTOMERS]!++;
     if (bought >= 2) sums[REPEAT_CUSTOMERS]!++;
