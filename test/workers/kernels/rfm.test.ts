@@ -1,5 +1,4 @@
 import { expect } from '@open-wc/testing';
-import { ntile } from '../../../workers/kernels/rfm.js';
 import { generateSample, sampleCsv } from '../../../src/sample.js';
 import { fixture } from '../../support/kernels.js';
 
@@ -68,9 +67,10 @@ describe('RFM (metrics.md section 6)', () => {
       d: 'R1F1M3 Hibernating',
       e: 'R3F2M1 Promising',
     });
-    // NTILE(3) over 5 rows makes buckets of 2, 2 and 1; over 2 rows, buckets 1 and 2
-    expect([0, 1, 2, 3, 4].map((r) => ntile(r, 5, 3))).to.deep.equal([1, 1, 2, 2, 3]);
-    expect([0, 1].map((r) => ntile(r, 2, 3))).to.deep.equal([1, 2]);
+    // NTILE(3) over 2 rows: buckets 1 and 2, none in 3 (recency: y is worse than z)
+    const two = fixture({ orders: 'customer_id,ordered_at,revenue\ny,2024-01-01T10:00:00Z,5\nz,2024-02-01T10:00:00Z,9' });
+    const page = two.query({ kind: 'rfm-customers', params: { bins: 3, scoring: 'ntile', sort: { by: 'customer' } } });
+    expect([...page.r]).to.deep.equal([1, 2]);
   });
 
   it('threshold scoring with explicit cut points', () => {
