@@ -39,29 +39,46 @@ function eligibilityKey(p: ResolvedAttribution): string {
   return `${p.basis}|${p.defaultWindow}|${JSON.stringify(p.windows)}`;
 }
 
+/** Whether a model credits one touch per purchase (found without listing the eligible touches). */
+function singleTouchModel(p: ResolvedAttribution): boolean {
+  return p.model === 'last_touch' || p.model === 'first_touch';
+}
+
+/** Cache key of the credits of resolved parameters (the half-life only matters to multi-touch models). */
+function creditsKey(p: ResolvedAttribution): string {
+  return singleTouchModel(p) ? `${eligibilityKey(p)}|${p.model}` : `${eligibilityKey(p)}|${p.model}|${p.halfLife}`;
+}
+
+/** The eligible touches under the parameters' basis and windows (cached: the last 2). */
+function eligibilityFor(ctx: KernelContext, p: ResolvedAttribution): Eligibility {
+  return ctx.remember('eligibility', eligibilityKey(p), () => findEligible(ctx, p), 2);
+}
+
 /** The credits for every purchase under the parameters (cached: the last 4 assignments). */
 export function creditsFor(ctx: KernelContext, p: ResolvedAttribution): Credits {
-  if (p.model === 'last_touch' || p.model === 'first_touch') {
-    // one touch per purchase: found directly, without listing every eligible touch first (a window
-    // change under last touch went from about 70 to 30 ms at 1m)
-    return ctx.remember('credits', `${eligibilityKey(p)}|${p.model}`, () => singleTouch(ctx, p), 4);
-  }
-  const eligible = ctx.remember('eligibility', eligibilityKey(p), () => findEligible(ctx, p), 2);
-  return ctx.remember('credits', `${eligibilityKey(p)}|${p.model}|${p.halfLife}`, () => weigh(ctx, p, eligible), 4);
+  // one touch per purchase: found directly, without listing every eligible touch first (a window
+  // change under last touch went from about 70 to 30 ms at 1m)
+  if (singleTouchModel(p)) return ctx.remember('credits', creditsKey(p), () => singleTouch(ctx, p), 4);
+  const eligible = eligibilityFor(ctx, p);
+  return ctx.remember('credits', creditsKey(p), () => weigh(ctx, p, eligible), 4);
 }
 
 /**
  * Which purchases have credit under the parameters' basis and windows, whatever the model: order i has
  * credit when `start[i] < start[i+1]`. Every model gives credit to exactly the purchases with an
- * eligible touch, so the start of any cached credits or eligibility of the same windows answers; when
- * none is cached, the single-touch credits (the cheapest to find) are computed and cached.
+ * eligible touch, so the start of any cached credits or eligibility of the same windows answers. When
+ * none is cached, it computes what the model's own credits start from (the attribution chart asks for
+ * them with the same parameters): its single-touch credits, or the eligibility a multi-touch model weighs.
  */
 export function creditedStart(ctx: KernelContext, p: ResolvedAttribution): Int32Array {
   const key = eligibilityKey(p);
-  const model = p.model === 'last_touch' || p.model === 'first_touch' ? `${key}|${p.model}` : `${key}|${p.model}|${p.halfLife}`;
-  const cached = ctx.peek<Credits>('credits', model) ?? ctx.peek<Eligibility>('eligibility', key);
+  const cached =
+    ctx.peek<Credits>('credits', creditsKey(p)) ??
+    ctx.peek<Eligibility>('eligibility', key) ??
+    ctx.peek<Credits>('credits', `${key}|last_touch`) ??
+    ctx.peek<Credits>('credits', `${key}|first_touch`);
   if (cached !== undefined) return cached.start;
-  return creditsFor(ctx, { ...p, model: 'last_touch' }).start;
+  return singleTouchModel(p) ? creditsFor(ctx, p).start : eligibilityFor(ctx, p).start;
 }
 
 /** Grow-only scratch buffers for the eligibility search (fresh big arrays are page-fault bound). */
