@@ -17,7 +17,7 @@ let scratchB = new Int32Array(0);
 /** The six digits' histograms, digit d at d × BUCKETS (the 10-bit digits use the first half of theirs). */
 const counts = new Int32Array(6 * BUCKETS);
 /** The counting sort's histogram, grown to the largest value seen. */
-let small = new Int32Array(1024);
+let smallCounts = new Int32Array(1024);
 const littleEndian = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 function ensure(n: number): void {
@@ -38,8 +38,8 @@ function ensure(n: number): void {
 export function radixOrder(values: Float64Array, descending = false): Int32Array {
   const n = values.length;
   ensure(n);
-  const small = smallIntegerOrder(values, descending);
-  if (small !== null) return small;
+  const whole = smallIntegerOrder(values, descending);
+  if (whole !== null) return whole;
   const bits = scratchBits;
   const words = new Uint32Array(bits.buffer, 0, 2 * n);
   const lo = scratchLo;
@@ -137,9 +137,9 @@ function smallIntegerOrder(values: Float64Array, descending: boolean): Int32Arra
     if (!(v >= 0 && v < SMALL_LIMIT) || v !== Math.floor(v)) return null;
     if (v > max) max = v;
   }
-  if (small.length <= max + 1) small = new Int32Array(Math.max(max + 2, 1024));
-  const count = small;
-  count.fill(0, 0, max + 2);
+  if (smallCounts.length <= max) smallCounts = new Int32Array(Math.max(max + 1, 1024));
+  const count = smallCounts;
+  count.fill(0, 0, max + 1);
   for (let i = 0; i < n; i++) count[descending ? max - values[i]! : values[i]!]!++;
   let sum = 0;
   for (let d = 0; d <= max; d++) {

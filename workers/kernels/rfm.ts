@@ -185,8 +185,7 @@ function scoreDimension(table: RfmTable, p: ResolvedRfm, dimension: 'r' | 'f' | 
     return out;
   }
   // percentile: 1 + floor(B × (customers with a worse value) / N), clamped; the worse ones are
-  // exactly those before the value's first occurrence in the order
-  // (the score changes only where the value does: one read of each value, one division per value)
+  // exactly those before the value's first occurrence in the order, so the score changes only there
   let previous = Number.NaN;
   let score = 1;
   for (let rank = 0; rank < n; rank++) {
