@@ -218,4 +218,37 @@ describe('parsing in helper workers', () => {
     expect(buffers.length).to.equal(expected.size);
     for (const buffer of buffers) expect(expected.has(buffer)).to.equal(true);
   });
+
+  it('a file parsed here lets go of the worker between batches, so the file read into a helper at the same time starts at once', async () => {
+    // a Blob's batches arrive as resolved promises: a read that never waits for a task would parse
+    // its whole file before the other read's first batch could reach the helper
+    const lines = [...sampleCsv(data, 'orders')].join('').split('\n').filter((l) => l !== '');
+    const header = lines.shift()!;
+    const orders = new Blob([[header, ...Array.from({ length: 40 }, () => lines).flat()].join('\n') + '\n']);
+    expect(orders.size, 'several 1 MB batches').to.be.greaterThan(3 << 20);
+    const events: string[] = [];
+    const pool = new HelperPool(() => {
+      const { link } = fakeLink();
+      const call = link.call.bind(link);
+      link.call = (method, args, transfer) => {
+        if (method === 'push') events.push('helper push');
+        return call(method, args, transfer);
+      };
+      return link;
+    }, 1);
+    const engine = createEngineApi({ now: () => 0, helpers: pool });
+    const load = engine.beginLoad(engine.createDataset({ timezone: 'UTC' }), 'replace');
+    const ordersId = engine.beginSource(load, { name: 'orders.csv', table: 'orders', size: orders.size });
+    const touchesId = engine.beginSource(load, { name: 'touches.csv', table: 'touches' });
+    await Promise.all([
+      engine.readSource(ordersId, { blob: orders }, () => events.push('orders batch')),
+      engine.readSource(touchesId, { blob: new Blob([csv('touches') as Uint8Array<ArrayBuffer>]) }),
+    ]);
+    await engine.endSource(ordersId);
+    await engine.endSource(touchesId);
+    engine.commitLoad(load);
+    expect(engine.stats().sourcesInHelpers).to.equal(1);
+    expect(events.indexOf('helper push'), events.join(', ')).to.be.greaterThan(-1);
+    expect(events.indexOf('helper push'), events.join(', ')).to.be.lessThan(events.lastIndexOf('orders batch'));
+  });
 });
