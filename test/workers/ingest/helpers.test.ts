@@ -16,6 +16,18 @@ interface FakeOptions {
   failToStart?: boolean;
   /** The helper dies when it is sent this push (1-based). */
   dieAtPush?: number;
+  /** Answer on a message task, as a real worker's answers arrive (default: on a timer). */
+  viaMessages?: boolean;
+}
+
+/** Runs `fn` on a later message task (what a worker's postMessage answer is). */
+function onMessageTask(fn: () => void): void {
+  const channel = new MessageChannel();
+  channel.port1.onmessage = () => {
+    channel.port1.close();
+    fn();
+  };
+  channel.port2.postMessage(null);
 }
 
 /**
@@ -34,7 +46,7 @@ function fakeLink(options: FakeOptions = {}): { link: HelperLink; calls: string[
       const push = method === 'push' ? ++pushes : 0;
       const sent = structuredClone(args, { transfer: transfer ?? [] }) as unknown[];
       return new Promise((resolve, reject) => {
-        setTimeout(() => {
+        (options.viaMessages ? onMessageTask : (fn: () => void) => setTimeout(fn, 0))(() => {
           if (options.failToStart || dead) return; // never answers
           if (options.dieAtPush === push) {
             dead = true;
@@ -50,7 +62,7 @@ function fakeLink(options: FakeOptions = {}): { link: HelperLink; calls: string[
             // what comlink rebuilds on this side from the worker's serialized error
             reject(Object.assign(new Error(), serializeError(error)));
           }
-        }, 0);
+        });
       });
     },
     onFailure(listener) {
@@ -224,11 +236,12 @@ describe('parsing in helper workers', () => {
     // its whole file before the other read's first batch could reach the helper
     const lines = [...sampleCsv(data, 'orders')].join('').split('\n').filter((l) => l !== '');
     const header = lines.shift()!;
-    const orders = new Blob([[header, ...Array.from({ length: 40 }, () => lines).flat()].join('\n') + '\n']);
-    expect(orders.size, 'several 1 MB batches').to.be.greaterThan(3 << 20);
+    const orders = new Blob([[header, ...Array.from({ length: 120 }, () => lines).flat()].join('\n') + '\n']);
+    expect(orders.size, 'many 1 MB batches').to.be.greaterThan(8 << 20);
     const events: string[] = [];
     const pool = new HelperPool(() => {
-      const { link } = fakeLink();
+      // the helper's answers come on message tasks, as from a real worker
+      const { link } = fakeLink({ viaMessages: true });
       const call = link.call.bind(link);
       link.call = (method, args, transfer) => {
         if (method === 'push') events.push('helper push');
