@@ -230,10 +230,6 @@ class Engine implements EngineApi {
             ack = { ...(await pending.shift()!), total };
             onProgress?.(ack);
           }
-          // A Blob's batches come as already-resolved promises: without a task boundary this loop
-          // would hold the worker until the whole file is parsed, and a source that another read
-          // forwards to a helper would get no batch (and its helper no work) until then.
-          if (state.remote === null) await nextTask();
         }
         for (const next of pending) {
           ack = { ...(await next), total };
@@ -389,18 +385,6 @@ class Engine implements EngineApi {
     if (state === undefined) throw new CrmError('aborted', `Source ${id} is not open (it ended, was aborted or failed).`);
     return state;
   }
-}
-
-/** Resolves on a later task, after the messages already queued (other reads, helpers' answers). */
-function nextTask(): Promise<void> {
-  return new Promise((resolve) => {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = () => {
-      channel.port1.close();
-      resolve();
-    };
-    channel.port2.postMessage(null);
-  });
 }
 
 function withSource(error: unknown, source: string): unknown {

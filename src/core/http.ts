@@ -89,6 +89,10 @@ export async function openDownload(url: string, options: DownloadOptions): Promi
  * Reads a byte stream in batches of about `BATCH_BYTES`. Each batch is a fresh array of exactly its
  * length, so it can be transferred. With `idleTimeoutMs`, a stream that sends nothing for that long
  * fails with `timeout`; cancelling `signal` fails with `aborted`.
+ *
+ * The next batch comes on a later task: a Blob's reads resolve at once, so a loop that parses each
+ * batch would otherwise hold its thread until the whole file is read, and another read on the same
+ * thread (a second dropped file forwarded to a helper worker), or the page, would wait for it.
  */
 export async function* readBatches(
   stream: ReadableStream<Uint8Array>,
@@ -113,6 +117,7 @@ export async function* readBatches(
         offset += n;
         if (used === batch.length) {
           yield batch;
+          await nextTask();
           batch = new Uint8Array(BATCH_BYTES);
           used = 0;
         }
@@ -132,6 +137,22 @@ export async function* readBatches(
     signal.removeEventListener('abort', onAbort);
     reader.releaseLock();
   }
+}
+
+/** Resolves on a later task, after the messages already queued (other reads, workers' answers). */
+export function nextTask(): Promise<void> {
+  return new Promise((resolve) => {
+    if (typeof MessageChannel === 'undefined') {
+      setTimeout(resolve, 0);
+      return;
+    }
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
 }
 
 async function readWithin(

@@ -2,6 +2,7 @@ import { expect } from '@open-wc/testing';
 import { generateSample, sampleCsv, type SampleTable } from '../../../src/sample.js';
 import type { EngineApi } from '../../../src/core/protocol.js';
 import { serializeError } from '../../../src/core/errors.js';
+import { nextTask } from '../../../src/core/http.js';
 import { resolveDatasetOptions } from '../../../src/core/options.js';
 import { createEngineApi } from '../../../workers/engine.js';
 import { createParserApi, HelperPool, partBuffers, type HelperLink, type ParserApi } from '../../../workers/ingest/helpers.js';
@@ -20,15 +21,6 @@ interface FakeOptions {
   viaMessages?: boolean;
 }
 
-/** Runs `fn` on a later message task (what a worker's postMessage answer is). */
-function onMessageTask(fn: () => void): void {
-  const channel = new MessageChannel();
-  channel.port1.onmessage = () => {
-    channel.port1.close();
-    fn();
-  };
-  channel.port2.postMessage(null);
-}
 
 /**
  * A helper "worker" in this thread: the real parser API behind a message boundary that clones like
@@ -46,7 +38,7 @@ function fakeLink(options: FakeOptions = {}): { link: HelperLink; calls: string[
       const push = method === 'push' ? ++pushes : 0;
       const sent = structuredClone(args, { transfer: transfer ?? [] }) as unknown[];
       return new Promise((resolve, reject) => {
-        (options.viaMessages ? onMessageTask : (fn: () => void) => setTimeout(fn, 0))(() => {
+        (options.viaMessages ? (fn: () => void) => void nextTask().then(fn) : (fn: () => void) => setTimeout(fn, 0))(() => {
           if (options.failToStart || dead) return; // never answers
           if (options.dieAtPush === push) {
             dead = true;
