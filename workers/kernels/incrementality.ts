@@ -55,8 +55,6 @@ interface ScopeRuns {
   /** First and last day any run starts on (the first-touch table's rows), or 0 and −1 without runs. */
   minFirstDay: number;
   maxFirstDay: number;
-  /** Lowest channel of the settled runs starting on each day, per scope (`days × nScopes`), or `NO_CHANNEL`. */
-  lowestChannel: Int32Array;
   /** 1 for a customer whose runs are all settled: with the first touch in a range, the table has them all. */
   allSettled: Uint8Array;
 }
@@ -167,21 +165,13 @@ function buildScopeRuns(ctx: KernelContext): ScopeRuns {
     if (q === 0 || day < minFirstDay) minFirstDay = day;
     if (q === 0 || day > maxFirstDay) maxFirstDay = day;
   }
-  const lowestChannel = new Int32Array(Math.max(0, maxFirstDay - minFirstDay + 1) * nScopes).fill(NO_CHANNEL);
   const allSettled = new Uint8Array(nCustomers);
   for (let c = 0; c < nCustomers; c++) {
     let all = 1;
-    for (let q = start[c]!; q < start[c + 1]!; q++) {
-      if (settled[q] === 0) {
-        all = 0;
-        continue;
-      }
-      const x = (firstDay[q]! - minFirstDay) * nScopes + scope[q]!;
-      if (channel[q]! < lowestChannel[x]!) lowestChannel[x] = channel[q]!;
-    }
+    for (let q = start[c]!; q < start[c + 1]!; q++) if (settled[q] === 0) all = 0;
     allSettled[c] = all;
   }
-  return { start, scope, from, firstDay, firstTouch, lastDay, uniform, channel, entry, settled, minFirstDay, maxFirstDay, lowestChannel, allSettled };
+  return { start, scope, from, firstDay, firstTouch, lastDay, uniform, channel, entry, settled, minFirstDay, maxFirstDay, allSettled };
 }
 
 /**
@@ -195,6 +185,8 @@ interface SettledUnits {
   days: number;
   /** Runs per day and cell (cell = group × nScopes + scope): `days × 2·nScopes`. */
   count: Int32Array;
+  /** Lowest channel of the runs starting on each day, per scope (`days × nScopes`), or `NO_CHANNEL`. */
+  lowestChannel: Int32Array;
   /** Unit u: the touch's time, the time to the customer's next order, and those orders. */
   time: Float64Array;
   gap: Float64Array;
@@ -205,7 +197,12 @@ interface SettledUnits {
   slot: Int32Array;
 }
 
-/** Per day and cell, three numbers side by side (one cache line per update): runs with a purchase, sum and sum of squares of outcomes. */
+/**
+ * One lift window's outcomes of the settled runs, per day and cell, three numbers side by side: runs
+ * with a purchase, the sum of outcomes, and the sum of squared deviations from that day and cell's
+ * mean (zeros included), which a range merges day by day (Chan et al.'s pairwise update): squares of
+ * raw outcomes would cancel catastrophically for large, close amounts.
+ */
 interface FirstTouchTable {
   units: SettledUnits;
   cells: Float64Array;
@@ -229,7 +226,8 @@ function buildSettledUnits(ctx: KernelContext, runs: ScopeRuns, nScopes: number)
   const days = Math.max(0, runs.maxFirstDay - runs.minFirstDay + 1);
   const base = runs.minFirstDay;
   const count = new Int32Array(days * nCells);
-  const { start, scope: runScope, firstTouch, firstDay, settled } = runs;
+  const lowestChannel = new Int32Array(days * nScopes).fill(NO_CHANNEL);
+  const { start, scope: runScope, firstTouch, firstDay, settled, channel: runChannel } = runs;
   const { orderStart } = index;
   const orderTime = o.time;
   const tSent = t.sentAt;
@@ -256,8 +254,11 @@ function buildSettledUnits(ctx: KernelContext, runs: ScopeRuns, nScopes: number)
     for (let r = ra; r < rb; r++) {
       if (settled[r] === 0) continue;
       const k = firstTouch[r]!;
-      const x = (firstDay[r]! - base) * nCells + tGroup[k]! * nScopes + runScope[r]!;
+      const row = firstDay[r]! - base;
+      const x = row * nCells + tGroup[k]! * nScopes + runScope[r]!;
       count[x]!++;
+      const y = row * nScopes + runScope[r]!;
+      if (runChannel[r]! < lowestChannel[y]!) lowestChannel[y] = runChannel[r]!;
       if (k !== lastTouch) {
         // scopes opened by the same touch share its outcome
         lastTouch = k;
@@ -281,6 +282,7 @@ function buildSettledUnits(ctx: KernelContext, runs: ScopeRuns, nScopes: number)
     firstDay: base,
     days,
     count,
+    lowestChannel,
     time: time.slice(0, u + 1),
     gap: gap.slice(0, u + 1),
     firstOrder: firstOrder.slice(0, u + 1),
@@ -295,27 +297,45 @@ function buildFirstTouchTable(ctx: KernelContext, units: SettledUnits, lift: num
   const orderTime = o.time;
   const orderRevenue = o.revenue;
   const isPurchase = o.isPurchase;
-  const { time, gap, firstOrder, endOrder, slotStart, slot } = units;
-  const cells = new Float64Array(units.count.length * 3);
+  const { time, gap, firstOrder, endOrder, slotStart, slot, count } = units;
+  const cells = new Float64Array(count.length * 3);
+  const nonZero = new Int32Array(count.length);
+  if (unitRevenue.length < time.length) unitRevenue = new Float64Array(time.length);
+  const revenues = unitRevenue;
+  // two passes, as var_samp: the sums, then each non-zero outcome's deviation from its slot's mean
   for (let u = 0; u < time.length; u++) {
+    revenues[u] = 0;
     if (gap[u]! >= lift) continue;
-    const to = time[u]! + lift;
-    const ob = endOrder[u]!;
-    let revenue = 0;
-    let bought = 0;
-    for (let i = firstOrder[u]!; i < ob && orderTime[i]! < to; i++) {
-      revenue += orderRevenue[i]!;
-      bought |= isPurchase[i]!;
-    }
+    const revenue = windowOutcome(orderTime, orderRevenue, isPurchase, firstOrder[u]!, endOrder[u]!, time[u]! + lift);
+    const bought = outcomeBought;
+    revenues[u] = revenue;
     for (let j = slotStart[u]!; j < slotStart[u + 1]!; j++) {
-      const x = slot[j]! * 3;
-      cells[x]! += bought;
-      cells[x + 1]! += revenue;
-      cells[x + 2]! += revenue * revenue;
+      const x = slot[j]!;
+      cells[3 * x]! += bought;
+      cells[3 * x + 1]! += revenue;
+      if (revenue !== 0) nonZero[x]!++;
     }
+  }
+  for (let u = 0; u < time.length; u++) {
+    const revenue = revenues[u]!;
+    if (revenue === 0) continue;
+    for (let j = slotStart[u]!; j < slotStart[u + 1]!; j++) {
+      const x = slot[j]!;
+      const d = revenue - cells[3 * x + 1]! / count[x]!;
+      cells[3 * x + 2]! += d * d;
+    }
+  }
+  // the zero outcomes' share: their deviation is the mean itself
+  for (let x = 0; x < count.length; x++) {
+    if (count[x] === 0) continue;
+    const mean = cells[3 * x + 1]! / count[x]!;
+    cells[3 * x + 2]! += (count[x]! - nonZero[x]!) * mean * mean;
   }
   return { units, cells };
 }
+
+/** Grow-only scratch of the settled units' outcomes, for the table's second pass. */
+let unitRevenue = new Float64Array(0);
 
 /**
  * The assignments of one range and filter: everything but the outcome, which depends on the lift
@@ -354,6 +374,24 @@ interface LiftSums {
   present: Uint8Array;
   scopeChannel: Int32Array;
   cost: Float64Array;
+}
+
+/** Whether the orders `windowOutcome` last summed include a purchase (1) or not (0). */
+let outcomeBought = 0;
+
+/**
+ * An assignment's outcome: the net revenue of a customer's orders from `first` (the first at or after
+ * the assignment) while before `to` and before `end`; whether one is a purchase is left in `outcomeBought`.
+ */
+function windowOutcome(orderTime: Float64Array, orderRevenue: Float64Array, isPurchase: Uint8Array, first: number, end: number, to: number): number {
+  let revenue = 0;
+  let bought = 0;
+  for (let i = first; i < end && orderTime[i]! < to; i++) {
+    revenue += orderRevenue[i]!;
+    bought |= isPurchase[i]!;
+  }
+  outcomeBought = bought;
+  return revenue;
 }
 
 /** Grow-only scratch for the assignment scan (fresh big arrays are page-fault bound). */
@@ -557,7 +595,7 @@ function assignCustomer(s: AssignScan, c: number): void {
  * assignments' own, plus the first-touch table's rows of the range's days when the assignments left
  * the settled runs to it.
  */
-function computeLiftSums(ctx: KernelContext, a: Assignments, runs: ScopeRuns, lift: number, days: DayRange, table: FirstTouchTable | null): LiftSums {
+function computeLiftSums(ctx: KernelContext, a: Assignments, lift: number, days: DayRange, table: FirstTouchTable | null): LiftSums {
   const nScopes = a.present.length;
   const { time, gap, firstOrder, endOrder, rowStart, rowCell } = a;
   const o = ctx.columns.orders;
@@ -570,24 +608,32 @@ function computeLiftSums(ctx: KernelContext, a: Assignments, runs: ScopeRuns, li
   const sum = new Float64Array(nCells);
   const converted = new Int32Array(nCells);
   const tableSum = new Float64Array(nCells);
-  const tableSumSq = new Float64Array(nCells);
+  /** The table's runs of the range per cell: mean and squared deviations from it, merged day by day. */
+  const tableMean = new Float64Array(nCells);
+  const tableM2 = new Float64Array(nCells);
   const tableCount = new Int32Array(nCells);
   const present = a.present.slice();
   const scopeChannel = a.scopeChannel.slice();
   if (table !== null) {
-    const { firstDay: base, days: nDays, count: counts } = table.units;
+    const { firstDay: base, days: nDays, count: counts, lowestChannel } = table.units;
     const first = Math.max(days.fromDay, base) - base;
     const last = Math.min(days.toDay, base + nDays - 1) - base;
     const lowest = new Int32Array(nScopes).fill(NO_CHANNEL);
     const cells = table.cells;
-    const lowestChannel = runs.lowestChannel;
     for (let d = first; d <= last; d++) {
       const b = d * nCells;
       for (let x = 0; x < nCells; x++) {
-        tableCount[x]! += counts[b + x]!;
+        const nb = counts[b + x]!;
+        if (nb === 0) continue;
+        const sb = cells[3 * (b + x) + 1]!;
+        const na = tableCount[x]!;
+        const n = na + nb;
+        const delta = sb / nb - tableMean[x]!;
+        tableM2[x]! += cells[3 * (b + x) + 2]! + (delta * delta * na * nb) / n;
+        tableMean[x]! += (delta * nb) / n;
+        tableCount[x] = n;
         converted[x]! += cells[3 * (b + x)]!;
-        tableSum[x]! += cells[3 * (b + x) + 1]!;
-        tableSumSq[x]! += cells[3 * (b + x) + 2]!;
+        tableSum[x]! += sb;
       }
       const bs = d * nScopes;
       for (let sc = 0; sc < nScopes; sc++) if (lowestChannel[bs + sc]! < lowest[sc]!) lowest[sc] = lowestChannel[bs + sc]!;
@@ -616,14 +662,8 @@ function computeLiftSums(ctx: KernelContext, a: Assignments, runs: ScopeRuns, li
     // an assignment with no order inside the lift window adds nothing but zeros to its cells, whose
     // share of the variance is added below
     if (gap[x]! >= lift) continue;
-    const to = time[x]! + lift;
-    const ob = endOrder[x]!;
-    let revenue = 0;
-    let bought = 0;
-    for (let i = firstOrder[x]!; i < ob && orderTime[i]! < to; i++) {
-      revenue += orderRevenue[i]!;
-      bought |= isPurchase[i]!;
-    }
+    const revenue = windowOutcome(orderTime, orderRevenue, isPurchase, firstOrder[x]!, endOrder[x]!, time[x]! + lift);
+    const bought = outcomeBought;
     for (let j = rowStart[x]!; j < rowStart[x + 1]!; j++) {
       const cell = rowCell[j]!;
       sum[cell]! += revenue;
@@ -638,7 +678,7 @@ function computeLiftSums(ctx: KernelContext, a: Assignments, runs: ScopeRuns, li
   }
   // the variance from deviations around each cell's mean (as var_samp): the assignments' rows with a
   // non-zero outcome one by one, then the rest, whose deviation is the mean itself, at once; the
-  // table's runs from their sums, as Σ(x − mean)² = Σx² − 2·mean·Σx + n·mean² (not below zero)
+  // table's runs from their own squared deviations, moved to the cell's mean: M2 + n·(mean − cell mean)²
   const mean = new Float64Array(nCells);
   for (let x = 0; x < nCells; x++) mean[x] = count[x]! > 0 ? sum[x]! / count[x]! : 0;
   const m2 = new Float64Array(nCells);
@@ -650,7 +690,10 @@ function computeLiftSums(ctx: KernelContext, a: Assignments, runs: ScopeRuns, li
   for (let x = 0; x < nCells; x++) {
     const mu = mean[x]!;
     m2[x]! += (a.count[x]! - nonZero[x]!) * mu * mu;
-    if (tableCount[x]! > 0) m2[x]! += Math.max(0, tableSumSq[x]! - 2 * mu * tableSum[x]! + tableCount[x]! * mu * mu);
+    if (tableCount[x]! > 0) {
+      const d = tableMean[x]! - mu;
+      m2[x]! += tableM2[x]! + tableCount[x]! * d * d;
+    }
   }
   return { count, sum, converted, m2, excluded: a.excluded, present, scopeChannel, cost: a.cost };
 }
@@ -774,7 +817,7 @@ export function incrementalityResult(ctx: KernelContext, p: ResolvedIncrementali
       const table = assignments.useTable
         ? ctx.remember('lift-table', String(lift), () => buildFirstTouchTable(ctx, ctx.remember('lift-units', '', () => buildSettledUnits(ctx, runs, nScopes), 1), lift), 2)
         : null;
-      return computeLiftSums(ctx, assignments, runs, lift, days, table);
+      return computeLiftSums(ctx, assignments, lift, days, table);
     }, 8);
     ({ count, sum, converted, m2, excluded, present, scopeChannel, cost } = sums);
   }

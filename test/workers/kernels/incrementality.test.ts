@@ -109,6 +109,31 @@ describe('holdout incrementality (metrics.md section 4)', () => {
     expect(last.channel[last.name.indexOf('spring')]).to.equal('push');
   });
 
+  it('keeps the interval exact for large amounts close together', () => {
+    // outcomes 1e8 plus a fraction (amounts in IDR or VND reach that), one customer a day from June 1st:
+    // squares of raw amounts (about 1e16) would lose the fractions' spread entirely
+    const fractions = { treatment: [0, 0.25, 0.5, 1], holdout: [0, 0.5, 0.75] };
+    const touchRows = ['customer_id,channel,campaign,sent_at,group,cost'];
+    const orderRows = ['customer_id,ordered_at,revenue'];
+    for (const group of ['treatment', 'holdout'] as const) {
+      fractions[group].forEach((f, i) => {
+        touchRows.push(`${group}${i},email,big,2024-06-0${i + 1}T10:00:00Z,${group},`);
+        orderRows.push(`${group}${i},2024-06-0${i + 1}T11:00:00Z,${100_000_000 + f}`);
+      });
+    }
+    const r = fixture({ orders: orderRows.join('\n'), touches: touchRows.join('\n'), costs: 'date,channel,campaign,amount\n' }).query({
+      kind: 'incrementality',
+      params: { minHoldout: 2, range: { from: '2024-06-01', to: '2024-06-30' } },
+    });
+    const big = row(r, 'big');
+    // treatment: mean 1e8 + 7/16, squared deviations 35/64; holdout: mean 1e8 + 5/12, squared deviations 7/24
+    const se = Math.sqrt(35 / 64 / 3 / 4 + 7 / 24 / 2 / 3);
+    expect([big.treatment, big.holdout]).to.deep.equal([4, 3]);
+    expect(Math.abs((big.absoluteLift as number) - 1 / 48)).to.be.below(1e-7);
+    expect(Math.abs((big.liftLow as number) - (1 / 48 - 1.959963984540054 * se))).to.be.below(1e-6);
+    expect(Math.abs((big.liftHigh as number) - (1 / 48 + 1.959963984540054 * se))).to.be.below(1e-6);
+  });
+
   it('assigns by the earliest touch in the range only', () => {
     const r = lift({ range: { from: '2024-04-03', to: '2024-04-30' } });
     // in range: t3, t4 (treatment), h2, h3 (holdout); t1, t2, h1, m1 were assigned before the range
