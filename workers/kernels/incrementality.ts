@@ -605,50 +605,21 @@ function computeLiftSums(ctx: KernelContext, a: Assignments, lift: number, days:
   const nAssignments = time.length;
   const nCells = 2 * nScopes;
   const count = a.count.slice();
-  const sum = new Float64Array(nCells);
-  const converted = new Int32Array(nCells);
-  const tableSum = new Float64Array(nCells);
-  /** The table's runs of the range per cell: mean and squared deviations from it, merged day by day. */
-  const tableMean = new Float64Array(nCells);
-  const tableM2 = new Float64Array(nCells);
-  const tableCount = new Int32Array(nCells);
   const present = a.present.slice();
   const scopeChannel = a.scopeChannel.slice();
-  if (table !== null) {
-    const { firstDay: base, days: nDays, count: counts, lowestChannel } = table.units;
-    const first = Math.max(days.fromDay, base) - base;
-    const last = Math.min(days.toDay, base + nDays - 1) - base;
-    const lowest = new Int32Array(nScopes).fill(NO_CHANNEL);
-    const cells = table.cells;
-    for (let d = first; d <= last; d++) {
-      const b = d * nCells;
-      for (let x = 0; x < nCells; x++) {
-        const nb = counts[b + x]!;
-        if (nb === 0) continue;
-        const sb = cells[3 * (b + x) + 1]!;
-        const na = tableCount[x]!;
-        const n = na + nb;
-        const delta = sb / nb - tableMean[x]!;
-        tableM2[x]! += cells[3 * (b + x) + 2]! + (delta * delta * na * nb) / n;
-        tableMean[x]! += (delta * nb) / n;
-        tableCount[x] = n;
-        converted[x]! += cells[3 * (b + x)]!;
-        tableSum[x]! += sb;
-      }
-      const bs = d * nScopes;
-      for (let sc = 0; sc < nScopes; sc++) if (lowestChannel[bs + sc]! < lowest[sc]!) lowest[sc] = lowestChannel[bs + sc]!;
-    }
+  // the table's runs first (a fresh part per call: its sums are added to in place), then the assignments'
+  const part = table === null ? null : tableOfRange(table, days, nScopes);
+  const sum = part === null ? new Float64Array(nCells) : part.sum;
+  const converted = part === null ? new Int32Array(nCells) : part.converted;
+  if (part !== null) {
     for (let sc = 0; sc < nScopes; sc++) {
-      if (tableCount[sc]! + tableCount[nScopes + sc]! === 0) continue;
+      if (part.count[sc]! + part.count[nScopes + sc]! === 0) continue;
       present[sc] = 1;
       // channels' own scopes have their channel already; all CRM has none
       const known = scopeChannel[sc]!;
-      if (sc > 0 && (known === -1 || lowest[sc]! < known)) scopeChannel[sc] = lowest[sc]!;
+      if (sc > 0 && (known === -1 || part.lowestChannel[sc]! < known)) scopeChannel[sc] = part.lowestChannel[sc]!;
     }
-    for (let x = 0; x < nCells; x++) {
-      count[x]! += tableCount[x]!;
-      sum[x] = tableSum[x]!;
-    }
+    for (let x = 0; x < nCells; x++) count[x]! += part.count[x]!;
   }
   if (nonZeroCell.length < rowCell.length) {
     nonZeroCell = new Int32Array(rowCell.length);
@@ -690,12 +661,60 @@ function computeLiftSums(ctx: KernelContext, a: Assignments, lift: number, days:
   for (let x = 0; x < nCells; x++) {
     const mu = mean[x]!;
     m2[x]! += (a.count[x]! - nonZero[x]!) * mu * mu;
-    if (tableCount[x]! > 0) {
-      const d = tableMean[x]! - mu;
-      m2[x]! += tableM2[x]! + tableCount[x]! * d * d;
+    if (part !== null && part.count[x]! > 0) {
+      const d = part.mean[x]! - mu;
+      m2[x]! += part.m2[x]! + part.count[x]! * d * d;
     }
   }
   return { count, sum, converted, m2, excluded: a.excluded, present, scopeChannel, cost: a.cost };
+}
+
+/** The first-touch table's runs of a range's days, per cell, and the lowest channel per scope. */
+interface TablePart {
+  count: Int32Array;
+  converted: Int32Array;
+  sum: Float64Array;
+  /** Mean and squared deviations from it, merged day by day. */
+  mean: Float64Array;
+  m2: Float64Array;
+  lowestChannel: Int32Array;
+}
+
+function tableOfRange(table: FirstTouchTable, days: DayRange, nScopes: number): TablePart {
+  const nCells = 2 * nScopes;
+  const { firstDay: base, days: nDays, count: counts, lowestChannel: lowestByDay } = table.units;
+  const cells = table.cells;
+  const part: TablePart = {
+    count: new Int32Array(nCells),
+    converted: new Int32Array(nCells),
+    sum: new Float64Array(nCells),
+    mean: new Float64Array(nCells),
+    m2: new Float64Array(nCells),
+    lowestChannel: new Int32Array(nScopes).fill(NO_CHANNEL),
+  };
+  const { count, converted, sum, mean, m2, lowestChannel } = part;
+  const first = Math.max(days.fromDay, base) - base;
+  const last = Math.min(days.toDay, base + nDays - 1) - base;
+  for (let d = first; d <= last; d++) {
+    const b = d * nCells;
+    for (let x = 0; x < nCells; x++) {
+      const nb = counts[b + x]!;
+      if (nb === 0) continue;
+      // Chan et al.'s pairwise update of (count, mean, squared deviations) with the day's
+      const sb = cells[3 * (b + x) + 1]!;
+      const na = count[x]!;
+      const n = na + nb;
+      const delta = sb / nb - mean[x]!;
+      m2[x]! += cells[3 * (b + x) + 2]! + (delta * delta * na * nb) / n;
+      mean[x]! += (delta * nb) / n;
+      count[x] = n;
+      converted[x]! += cells[3 * (b + x)]!;
+      sum[x]! += sb;
+    }
+    const bs = d * nScopes;
+    for (let sc = 0; sc < nScopes; sc++) if (lowestByDay[bs + sc]! < lowestChannel[sc]!) lowestChannel[sc] = lowestByDay[bs + sc]!;
+  }
+  return part;
 }
 
 /** The first touch of customer c on or after the range's first day, for a customer with one. */
