@@ -21,7 +21,6 @@ interface FakeOptions {
   viaMessages?: boolean;
 }
 
-
 /**
  * A helper "worker" in this thread: the real parser API behind a message boundary that clones like
  * postMessage (and detaches transferred buffers), answering on a later task.
@@ -32,13 +31,17 @@ function fakeLink(options: FakeOptions = {}): { link: HelperLink; calls: string[
   let failed: ((error: Error) => void) | null = null;
   let pushes = 0;
   let dead = false;
+  const later = (answer: () => void): void => {
+    if (options.viaMessages) void nextTask().then(answer);
+    else setTimeout(answer, 0);
+  };
   const link: HelperLink = {
     call(method, args, transfer) {
       calls.push(method);
       const push = method === 'push' ? ++pushes : 0;
       const sent = structuredClone(args, { transfer: transfer ?? [] }) as unknown[];
       return new Promise((resolve, reject) => {
-        (options.viaMessages ? (fn: () => void) => void nextTask().then(fn) : (fn: () => void) => setTimeout(fn, 0))(() => {
+        later(() => {
           if (options.failToStart || dead) return; // never answers
           if (options.dieAtPush === push) {
             dead = true;
