@@ -129,7 +129,7 @@ export function rangeOf(data: RefData, range: { from?: string; to?: string } | u
   return { from: range?.from ?? dates[0]!, to: range?.to ?? dates[dates.length - 1]! };
 }
 
-function inRange(date: string, range: { from: string; to: string }): boolean {
+export function inRange(date: string, range: { from: string; to: string }): boolean {
   return date >= range.from && date <= range.to;
 }
 
@@ -250,9 +250,16 @@ export function refKpis(data: RefData, params: AttributionParams): Record<string
   return out;
 }
 
+/** A duration written as days or hours ('14d', '36h'). */
+function durationMs(text: string): number {
+  const match = /^(\d+)([dh])$/.exec(text);
+  if (match === null) throw new Error(`reference: cannot read the duration "${text}"`);
+  return Number(match[1]) * (match[2] === 'd' ? DAY : DAY / 24);
+}
+
 /** Lift rows per scope name ('all', a channel, a campaign). */
 export function refIncrementality(data: RefData, params: IncrementalityParams): Map<string, Record<string, number>> {
-  const liftMs = params.liftWindow === undefined ? 14 * DAY : typeof params.liftWindow === 'number' ? params.liftWindow : Number(params.liftWindow.replace('d', '')) * DAY;
+  const liftMs = params.liftWindow === undefined ? 14 * DAY : typeof params.liftWindow === 'number' ? params.liftWindow : durationMs(params.liftWindow);
   const range = rangeOf(data, params.range);
   const out = new Map<string, Record<string, number>>();
   if (range === null) return out;
@@ -262,7 +269,8 @@ export function refIncrementality(data: RefData, params: IncrementalityParams): 
   for (const ch of [...new Set(touches.map((t) => t.channel))].sort()) scopes.push([ch, (t) => t.channel === ch]);
   for (const k of [...new Set(touches.map((t) => t.campaign).filter((c): c is string => c !== null))].sort()) scopes.push([k, (t) => t.campaign === k]);
   for (const [name, inScope] of scopes) {
-    const rows = { treatment: 0, holdout: 0, excluded: 0, revenueTreatment: 0, revenueHoldout: 0, convertedTreatment: 0, convertedHoldout: 0, cost: 0 };
+    const rows = { treatment: 0, holdout: 0, excluded: 0, revenueTreatment: 0, revenueHoldout: 0, convertedTreatment: 0, convertedHoldout: 0, cost: 0, liftLow: Number.NaN, liftHigh: Number.NaN };
+    const outcomes: Record<'treatment' | 'holdout', number[]> = { treatment: [], holdout: [] };
     const scoped = touches.filter(inScope);
     for (const customer of new Set(scoped.map((t) => t.customer_id))) {
       const mine = scoped.filter((t) => t.customer_id === customer);
@@ -274,6 +282,7 @@ export function refIncrementality(data: RefData, params: IncrementalityParams): 
       const window = orders.filter((o) => o.customer === customer && o.time >= start && o.time < start + liftMs);
       const revenue = window.reduce((s, o) => s + o.revenue, 0);
       const bought = window.some((o) => o.purchase) ? 1 : 0;
+      outcomes[mine[0]!.group === 'treatment' ? 'treatment' : 'holdout'].push(revenue);
       if (mine[0]!.group === 'treatment') {
         rows.treatment++;
         rows.revenueTreatment += revenue;
@@ -286,6 +295,15 @@ export function refIncrementality(data: RefData, params: IncrementalityParams): 
     }
     const costRows = data.costs.filter((c) => inRange(c.date, range) && (name === 'all' || c.channel === name || c.campaign === name));
     rows.cost = costRows.reduce((s, c) => s + c.amount, 0) + scoped.filter((t) => t.group === 'treatment').reduce((s, t) => s + t.cost, 0);
+    // the 95% interval of the lift per customer: each group's sample variance, two passes
+    const meanOf = (xs: number[]): number => xs.reduce((s, x) => s + x, 0) / xs.length;
+    const varianceOf = (xs: number[]): number => (xs.length < 2 ? Number.NaN : xs.reduce((s, x) => s + (x - meanOf(xs)) ** 2, 0) / (xs.length - 1));
+    if (outcomes.treatment.length > 0 && outcomes.holdout.length > 0) {
+      const lift = meanOf(outcomes.treatment) - meanOf(outcomes.holdout);
+      const se = Math.sqrt(varianceOf(outcomes.treatment) / outcomes.treatment.length + varianceOf(outcomes.holdout) / outcomes.holdout.length);
+      rows.liftLow = lift - 1.959963984540054 * se;
+      rows.liftHigh = lift + 1.959963984540054 * se;
+    }
     out.set(name, rows);
   }
   return out;

@@ -14,13 +14,15 @@
  *
  * Most runs are settled: one group and one channel. When such a run starts inside the range, its
  * assignment is its first touch and it is never excluded, whatever the range's ends, so its outcome
- * is summed once per lift window into a table by the run's first day and cell. Without a filter, a
- * range then reads the table over its days and visits only the runs that start before it (their
- * assignment is a later touch) or are not settled: at 1m, 0.1–0.4 million runs of 2 million.
+ * is summed once per lift window into a table by the run's first day and cell. A settled run that
+ * began before the range is assigned at its first entry on a day in it: the entry whose previous one
+ * is before the range. Those entries are indexed by day once per dataset (the later entries), so
+ * without a filter a range reads the table over its days and the later entries of its days, and
+ * visits only the customers with a run that is not settled (none in the benchmark's data).
  */
 import type { ResolvedIncrementality } from '../../src/core/queries.js';
 import type { IncrementalityResult, LiftScope } from '../../src/core/results.js';
-import { MS_PER_DAY } from '../../src/core/time.js';
+import { MS_PER_DAY, MS_PER_HOUR } from '../../src/core/time.js';
 import { KernelContext, type DayRange } from './context.js';
 
 /** The two-sided 95% quantile of the standard normal distribution. */
@@ -300,27 +302,35 @@ function buildFirstTouchTable(ctx: KernelContext, units: SettledUnits, lift: num
   const { time, gap, firstOrder, endOrder, slotStart, slot, count } = units;
   const cells = new Float64Array(count.length * 3);
   const nonZero = new Int32Array(count.length);
-  if (unitRevenue.length < time.length) unitRevenue = new Float64Array(time.length);
+  if (unitRevenue.length < time.length) {
+    unitRevenue = new Float64Array(time.length);
+    unitIndex = new Int32Array(time.length);
+  }
   const revenues = unitRevenue;
+  const nonZeroUnits = unitIndex;
   // two passes, as var_samp: the sums, then each non-zero outcome's deviation from its slot's mean
+  let m = 0;
   for (let u = 0; u < time.length; u++) {
-    revenues[u] = 0;
     if (gap[u]! >= lift) continue;
     const revenue = windowOutcome(orderTime, orderRevenue, isPurchase, firstOrder[u]!, endOrder[u]!, time[u]! + lift);
     const bought = outcomeBought;
-    revenues[u] = revenue;
     for (let j = slotStart[u]!; j < slotStart[u + 1]!; j++) {
       const x = slot[j]!;
       cells[3 * x]! += bought;
       cells[3 * x + 1]! += revenue;
-      if (revenue !== 0) nonZero[x]!++;
+    }
+    if (revenue !== 0) {
+      nonZeroUnits[m] = u;
+      revenues[m] = revenue;
+      m++;
     }
   }
-  for (let u = 0; u < time.length; u++) {
-    const revenue = revenues[u]!;
-    if (revenue === 0) continue;
+  for (let i = 0; i < m; i++) {
+    const u = nonZeroUnits[i]!;
+    const revenue = revenues[i]!;
     for (let j = slotStart[u]!; j < slotStart[u + 1]!; j++) {
       const x = slot[j]!;
+      nonZero[x]!++;
       const d = revenue - cells[3 * x + 1]! / count[x]!;
       cells[3 * x + 2]! += d * d;
     }
@@ -334,8 +344,238 @@ function buildFirstTouchTable(ctx: KernelContext, units: SettledUnits, lift: num
   return { units, cells };
 }
 
-/** Grow-only scratch of the settled units' outcomes, for the table's second pass. */
+/** Grow-only scratch of the settled units with a non-zero outcome and those outcomes, for the table's second pass. */
+let unitIndex = new Int32Array(0);
 let unitRevenue = new Float64Array(0);
+
+/**
+ * The later entries of the settled runs, by day (once per dataset): an entry of a settled run on a
+ * later day than the run's previous entry. For a range starting on day F, a settled run that began
+ * before F is assigned at its first entry on or after F: the later entry e with
+ * `day(e − 1) < F ≤ day(e)`. So a range reads the entries of its own days and keeps those whose run's
+ * previous entry is before its first day, instead of searching every run that began before it.
+ */
+interface LaterEntries {
+  /** Day of row 0; the entries of row d are `dayStart[d] .. dayStart[d+1]`, in customer order. */
+  firstDay: number;
+  dayStart: Int32Array;
+  /** Days since the run's previous entry (≥ 1) in the low 16 bits, the run's cell (group × nScopes + scope) in the high. */
+  sinceCell: Uint32Array;
+  touch: Int32Array;
+  /**
+   * Per touch, whole hours to the customer's next order (65535 when none, or later): an assignment
+   * whose `gapHours · 1 h` is not below the lift window has no order inside it.
+   */
+  gapHours: Uint16Array;
+  /** Per scope, the channel of every settled run in it, or −1 when they differ. */
+  oneChannel: Int32Array;
+}
+
+const NO_GAP = 0xffff;
+
+/** The later entries, or null when cells or days do not fit 16 bits (the range then searches the runs). */
+function buildLaterEntries(ctx: KernelContext, runs: ScopeRuns, nScopes: number): LaterEntries | null {
+  const { touches: t, dictionaries } = ctx.columns;
+  const { scope: runScope, settled, channel: runChannel, firstDay: runFirstDay, lastDay: runLastDay } = runs;
+  const nRuns = runScope.length;
+  if (2 * nScopes > 0x10000 || nRuns === 0) return null;
+  let minDay = runFirstDay[0]!;
+  let maxDay = runLastDay[0]!;
+  for (let r = 1; r < nRuns; r++) {
+    if (runFirstDay[r]! < minDay) minDay = runFirstDay[r]!;
+    if (runLastDay[r]! > maxDay) maxDay = runLastDay[r]!;
+  }
+  if (maxDay - minDay >= 0xffff) return null;
+  const oneChannel = new Int32Array(nScopes).fill(-2);
+  for (let r = 0; r < nRuns; r++) {
+    if (settled[r] === 0) continue;
+    const sc = runScope[r]!;
+    const known = oneChannel[sc]!;
+    oneChannel[sc] = known === -2 || known === runChannel[r] ? runChannel[r]! : -1;
+  }
+  for (let sc = 0; sc < nScopes; sc++) if (oneChannel[sc] === -2) oneChannel[sc] = -1;
+  // one walk over each customer's touches writes the entries in touch order (and each touch's gap to
+  // the next order), counting them by day; then they are placed by day
+  const size = runs.from[nRuns]!;
+  const walk: LaterWalk = {
+    nScopes,
+    campaignBase: 1 + dictionaries.channels.length,
+    minDay,
+    runs,
+    touchStart: ctx.columns.index.touchStart,
+    orderStart: ctx.columns.index.orderStart,
+    orderTime: ctx.columns.orders.time,
+    tDay: t.day,
+    tSent: t.sentAt,
+    tGroup: t.group,
+    tChannel: t.channel,
+    tCampaign: t.campaign,
+    runCell: new Int32Array(nScopes),
+    latest: new Int32Array(nScopes),
+    perDay: new Int32Array(maxDay - minDay + 2),
+    day: new Uint16Array(size),
+    sinceCell: new Uint32Array(size),
+    touch: new Int32Array(size),
+    gapHours: new Uint16Array(t.count),
+    n: 0,
+  };
+  const nCustomers = dictionaries.customers.length;
+  for (let c = 0; c < nCustomers; c++) walkLaterEntries(walk, c);
+  const n = walk.n;
+  const dayStart = walk.perDay;
+  for (let d = 1; d < dayStart.length; d++) dayStart[d]! += dayStart[d - 1]!;
+  const fill = dayStart.slice(0, dayStart.length - 1);
+  const sinceCell = new Uint32Array(n);
+  const touch = new Int32Array(n);
+  const { day: entryDay, sinceCell: entrySinceCell, touch: entryTouch } = walk;
+  for (let x = 0; x < n; x++) {
+    const at = fill[entryDay[x]!]!++;
+    sinceCell[at] = entrySinceCell[x]!;
+    touch[at] = entryTouch[x]!;
+  }
+  return { firstDay: minDay, dayStart, sinceCell, touch, gapHours: walk.gapHours, oneChannel };
+}
+
+const NO_DAY = -0x80000000;
+
+/** What `walkLaterEntries` reads and writes (one object shape, so it stays monomorphic). */
+interface LaterWalk {
+  nScopes: number;
+  campaignBase: number;
+  minDay: number;
+  runs: ScopeRuns;
+  touchStart: Int32Array;
+  orderStart: Int32Array;
+  orderTime: Float64Array;
+  tDay: Int32Array;
+  tSent: Float64Array;
+  tGroup: Uint8Array;
+  tChannel: Int32Array;
+  tCampaign: Int32Array;
+  /** Per scope, the walked customer's settled run's cell (−1 when not settled) and the day of its latest entry. */
+  runCell: Int32Array;
+  latest: Int32Array;
+  /** Entries per day (at day + 1). */
+  perDay: Int32Array;
+  /** The entries in walk order: day (from minDay), since | cell << 16, touch; `n` of them so far. */
+  day: Uint16Array;
+  sinceCell: Uint32Array;
+  touch: Int32Array;
+  gapHours: Uint16Array;
+  n: number;
+}
+
+/** One customer's later entries of settled runs, in touch order, and their touches' gaps to the next order. */
+function walkLaterEntries(w: LaterWalk, c: number): void {
+  const { runs, runCell, latest, tDay, tSent, tChannel, tCampaign, nScopes, campaignBase, orderTime, gapHours } = w;
+  for (let r = runs.start[c]!; r < runs.start[c + 1]!; r++) {
+    const sc = runs.scope[r]!;
+    runCell[sc] = runs.settled[r] === 1 ? w.tGroup[runs.firstTouch[r]!]! * nScopes + sc : -1;
+    latest[sc] = NO_DAY;
+  }
+  const ob = w.orderStart[c + 1]!;
+  let i = w.orderStart[c]!;
+  for (let k = w.touchStart[c]!; k < w.touchStart[c + 1]!; k++) {
+    const day = tDay[k]!;
+    // touches and orders are both in time order: one merge
+    const time = tSent[k]!;
+    while (i < ob && orderTime[i]! < time) i++;
+    gapHours[k] = i < ob ? Math.min(NO_GAP, Math.floor((orderTime[i]! - time) / MS_PER_HOUR)) : NO_GAP;
+    // all CRM, the channel, the campaign
+    laterEntry(w, 0, day, k);
+    laterEntry(w, 1 + tChannel[k]!, day, k);
+    if (tCampaign[k]! >= 0) laterEntry(w, campaignBase + tCampaign[k]!, day, k);
+  }
+}
+
+/** Touch k on `day` in scope sc: a later entry when the scope's latest entry is on an earlier day. */
+function laterEntry(w: LaterWalk, sc: number, day: number, k: number): void {
+  const before = w.latest[sc]!;
+  if (day === before) return;
+  w.latest[sc] = day;
+  const cell = w.runCell[sc]!;
+  if (before === NO_DAY || cell < 0) return;
+  const n = w.n++;
+  const d = day - w.minDay;
+  w.day[n] = d;
+  w.sinceCell[n] = ((cell << 16) | (day - before)) >>> 0;
+  w.touch[n] = k;
+  w.perDay[d + 1]!++;
+}
+
+/** A range's later entries that assign a settled run: their touches ascending, and cells. */
+interface LaterAssigned {
+  touch: Int32Array;
+  cell: Uint16Array;
+}
+
+/** Grow-only scratch of a range's assigned later entries (two of each, for the sort). */
+let scratchLaterTouch = [new Int32Array(0), new Int32Array(0)];
+let scratchLaterCell = [new Uint16Array(0), new Uint16Array(0)];
+
+/**
+ * The later entries that assign a settled run in the range (see `LaterEntries`), added to the
+ * assignments' counts, scopes present and campaign channels; returned sorted by touch, so that each
+ * lift window reads their touches and orders in memory order.
+ */
+function laterEntriesOfRange(later: LaterEntries, days: DayRange, scan: AssignScan): LaterAssigned {
+  const { dayStart, sinceCell, touch, oneChannel, firstDay } = later;
+  const { count, present, scopeChannel, nScopes, campaignBase, tChannel } = scan;
+  const nDays = dayStart.length - 1;
+  const a = Math.max(days.fromDay, firstDay) - firstDay;
+  const b = Math.min(days.toDay, firstDay + nDays - 1) - firstDay;
+  const most = a > b ? 0 : dayStart[b + 1]! - dayStart[a]!;
+  if (scratchLaterTouch[0]!.length < most) {
+    scratchLaterTouch = [new Int32Array(most), new Int32Array(most)];
+    scratchLaterCell = [new Uint16Array(most), new Uint16Array(most)];
+  }
+  const outTouch = scratchLaterTouch[0]!;
+  const outCell = scratchLaterCell[0]!;
+  let m = 0;
+  for (let d = a; d <= b; d++) {
+    // the run's previous entry is before the range's first day
+    const before = d + firstDay - days.fromDay;
+    for (let j = dayStart[d]!; j < dayStart[d + 1]!; j++) {
+      const sc = sinceCell[j]!;
+      if ((sc & 0xffff) <= before) continue;
+      const cell = sc >>> 16;
+      count[cell]!++;
+      const scope = cell < nScopes ? cell : cell - nScopes;
+      present[scope] = 1;
+      if (scope >= campaignBase) {
+        const channel = oneChannel[scope]! >= 0 ? oneChannel[scope]! : tChannel[touch[j]!]!;
+        const known = scopeChannel[scope]!;
+        if (known === -1 || channel < known) scopeChannel[scope] = channel;
+      }
+      outTouch[m] = touch[j]!;
+      outCell[m] = cell;
+      m++;
+    }
+  }
+  return sortByTouch(m, later.gapHours.length);
+}
+
+/** Radix sort (11 bits a pass, stable) of the first m scratch (touch, cell) pairs by touch; copies out. */
+function sortByTouch(m: number, nTouches: number): LaterAssigned {
+  let fromTouch = scratchLaterTouch[0]!;
+  let fromCell = scratchLaterCell[0]!;
+  let toTouch = scratchLaterTouch[1]!;
+  let toCell = scratchLaterCell[1]!;
+  const counts = new Int32Array(2049);
+  for (let shift = 0; nTouches - 1 >= 2 ** shift; shift += 11) {
+    counts.fill(0);
+    for (let x = 0; x < m; x++) counts[((fromTouch[x]! >>> shift) & 2047) + 1]!++;
+    for (let v = 1; v <= 2048; v++) counts[v]! += counts[v - 1]!;
+    for (let x = 0; x < m; x++) {
+      const at = counts[(fromTouch[x]! >>> shift) & 2047]!++;
+      toTouch[at] = fromTouch[x]!;
+      toCell[at] = fromCell[x]!;
+    }
+    [fromTouch, toTouch] = [toTouch, fromTouch];
+    [fromCell, toCell] = [toCell, fromCell];
+  }
+  return { touch: fromTouch.slice(0, m), cell: fromCell.slice(0, m) };
+}
 
 /**
  * The assignments of one range and filter: everything but the outcome, which depends on the lift
@@ -361,6 +601,9 @@ interface Assignments {
   cost: Float64Array;
   /** Whether the settled runs starting in the range were left to the first-touch table. */
   useTable: boolean;
+  /** The later entries assigning the settled runs that began before the range (null: the scan did). */
+  later: LaterEntries | null;
+  laterAssigned: LaterAssigned;
 }
 
 /** Per-cell sums of one range, filter and lift window (cell = group × nScopes + scope). */
@@ -409,6 +652,8 @@ let nonZeroRevenue = new Float64Array(0);
 interface AssignScan {
   /** Whether the settled runs starting in the range are left to the first-touch table. */
   useTable: boolean;
+  /** Whether the settled runs that began before the range are left to the later entries. */
+  useLater: boolean;
   fromDay: number;
   toDay: number;
   nScopes: number;
@@ -450,8 +695,13 @@ function computeAssignments(ctx: KernelContext, days: DayRange, mask: Uint8Array
     scratchRowStart = new Int32Array(n + 1);
     scratchCell = new Int32Array(n);
   }
+  const useTable = mask === null && firstTouchTableFits(runs, nScopes);
+  // built with the first range's assignments, even when no run began before it, so that the first
+  // change of range does not wait for them
+  const later = useTable ? ctx.remember('lift-later', '', () => buildLaterEntries(ctx, runs, nScopes), 1) : null;
   const scan: AssignScan = {
-    useTable: mask === null && firstTouchTableFits(runs, nScopes),
+    useTable,
+    useLater: later !== null,
     fromDay: days.fromDay,
     toDay: days.toDay,
     nScopes,
@@ -490,10 +740,12 @@ function computeAssignments(ctx: KernelContext, days: DayRange, mask: Uint8Array
     const ta = touchStart[c]!;
     const tb = touchStart[c + 1]!;
     if (ta === tb || tDay[tb - 1]! < fromDay || tDay[ta]! > toDay) continue;
-    // every run of a settled customer first touched in the range is the table's
-    if (scan.useTable && allSettled[c] === 1 && tDay[ta]! >= fromDay) continue;
+    // every run of a settled customer is the table's or the later entries' (with the first touch in
+    // the range, the table's alone)
+    if (scan.useTable && allSettled[c] === 1 && (scan.useLater || tDay[ta]! >= fromDay)) continue;
     if (mask === null || mask[c] === 1) assignCustomer(scan, c);
   }
+  const laterAssigned = later === null || days.fromDay <= runs.minFirstDay ? { touch: new Int32Array(0), cell: new Uint16Array(0) } : laterEntriesOfRange(later, days, scan);
   for (let s = 1; s <= nChannels; s++) scan.scopeChannel[s] = s - 1;
   const n = scan.assignments;
   scratchRowStart[n] = scan.rows;
@@ -510,6 +762,8 @@ function computeAssignments(ctx: KernelContext, days: DayRange, mask: Uint8Array
     scopeChannel: scan.scopeChannel,
     cost: scopeCosts(ctx, days, mask, nScopes),
     useTable: scan.useTable,
+    later,
+    laterAssigned,
   };
 }
 
@@ -525,7 +779,7 @@ function assignCustomer(s: AssignScan, c: number): void {
   if (ra === rb) return;
   // everything in locals: the loop calls helpers, across which V8 would reload object fields
   const { firstTouch, firstDay, lastDay, from, scope: runScope, channel: runChannel, uniform, entry, settled } = runs;
-  const { useTable, tDay, tGroup, tSent, fromDay, toDay, nScopes, campaignBase, present, scopeChannel, count, excluded, orderTime, orderStart } = s;
+  const { useTable, useLater, tDay, tGroup, tSent, fromDay, toDay, nScopes, campaignBase, present, scopeChannel, count, excluded, orderTime, orderStart } = s;
   const { time: aTime, gap: aGap, firstOrder: aFirst, endOrder: aEnd, rowStart: aRowStart, rowCell: aRowCell } = s;
   let rows = s.rows;
   let assignment = s.assignments - 1;
@@ -548,7 +802,7 @@ function assignCustomer(s: AssignScan, c: number): void {
       k = firstTouch[r]!;
       e = from[r]!;
     } else {
-      if (lastDay[r]! < fromDay) continue;
+      if (lastDay[r]! < fromDay || (useLater && settled[r] === 1)) continue;
       if (first < 0) first = firstTouchFrom(s, c);
       // all CRM's run has every touch of the customer; a run's entries ascend, so others search
       e = runScope[r] === 0 ? from[r]! + first - s.touchStart[c]! : firstEntryFrom(entry, from[r]!, from[r + 1]!, first);
@@ -621,9 +875,10 @@ function computeLiftSums(ctx: KernelContext, a: Assignments, lift: number, days:
     }
     for (let x = 0; x < nCells; x++) count[x]! += part.count[x]!;
   }
-  if (nonZeroCell.length < rowCell.length) {
-    nonZeroCell = new Int32Array(rowCell.length);
-    nonZeroRevenue = new Float64Array(rowCell.length);
+  const nLater = a.laterAssigned.touch.length;
+  if (nonZeroCell.length < rowCell.length + nLater) {
+    nonZeroCell = new Int32Array(rowCell.length + nLater);
+    nonZeroRevenue = new Float64Array(rowCell.length + nLater);
   }
   const nzCell = nonZeroCell;
   const nzRevenue = nonZeroRevenue;
@@ -637,6 +892,40 @@ function computeLiftSums(ctx: KernelContext, a: Assignments, lift: number, days:
     const bought = outcomeBought;
     for (let j = rowStart[x]!; j < rowStart[x + 1]!; j++) {
       const cell = rowCell[j]!;
+      sum[cell]! += revenue;
+      converted[cell]! += bought;
+      if (revenue !== 0) {
+        nonZero[cell]!++;
+        nzCell[m] = cell;
+        nzRevenue[m] = revenue;
+        m++;
+      }
+    }
+  }
+  if (a.later !== null) {
+    // the later entries assigned in the range: those followed by an order inside the window
+    const gapHours = a.later.gapHours;
+    const { touch, cell: laterCell } = a.laterAssigned;
+    const { sentAt: tSent, customer: tCustomer } = ctx.columns.touches;
+    const orderStart = ctx.columns.index.orderStart;
+    let lastTouch = -1;
+    let revenue = 0;
+    let bought = 0;
+    for (let x = 0; x < nLater; x++) {
+      const k = touch[x]!;
+      if (gapHours[k]! * MS_PER_HOUR >= lift) continue;
+      if (k !== lastTouch) {
+        // the scopes an entry assigns share its outcome
+        lastTouch = k;
+        const time = tSent[k]!;
+        const c = tCustomer[k]!;
+        const end = orderStart[c + 1]!;
+        let i = orderStart[c]!;
+        while (i < end && orderTime[i]! < time) i++;
+        revenue = windowOutcome(orderTime, orderRevenue, isPurchase, i, end, time + lift);
+        bought = outcomeBought;
+      }
+      const cell = laterCell[x]!;
       sum[cell]! += revenue;
       converted[cell]! += bought;
       if (revenue !== 0) {

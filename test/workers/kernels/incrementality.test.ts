@@ -139,4 +139,28 @@ describe('holdout incrementality (metrics.md section 4)', () => {
     // in range: t3, t4 (treatment), h2, h3 (holdout); t1, t2, h1, m1 were assigned before the range
     expect([row(r, 'spring').treatment, row(r, 'spring').holdout, row(r, 'spring').excluded]).to.deep.equal([2, 2, 0]);
   });
+
+  it('reassigns a run begun before the range at its first touch in it, with the lift window to the minute', () => {
+    // weekly emails to a (treatment) and b (holdout) from April 1st; the range starts on the 10th, so
+    // both are assigned at their touch of the 15th, whose window ends on the 22nd at 10:00
+    const touchRows = ['customer_id,channel,campaign,sent_at,group,cost'];
+    for (const day of ['01', '08', '15', '22']) {
+      touchRows.push(`a,email,weekly,2024-04-${day}T10:00:00Z,treatment,`, `b,email,weekly,2024-04-${day}T10:00:00Z,holdout,`);
+    }
+    const orderRows = [
+      'customer_id,ordered_at,revenue',
+      'a,2024-04-09T10:00:00Z,1000', // before the assignment
+      'a,2024-04-22T09:30:00Z,40', // half an hour inside the window
+      'a,2024-04-22T10:00:00Z,7', // on its end: outside
+      'b,2024-04-22T09:59:00Z,10',
+    ].join('\n');
+    const r = fixture({ orders: orderRows, touches: touchRows.join('\n'), costs: 'date,channel,campaign,amount\n' }).query({
+      kind: 'incrementality',
+      params: { minHoldout: 1, liftWindow: '7d', range: { from: '2024-04-10', to: '2024-04-30' } },
+    });
+    for (const scope of ['all', 'email', 'weekly']) {
+      const x = row(r, scope);
+      expect([x.treatment, x.holdout, x.revenueTreatment, x.revenueHoldout, x.conversionTreatment], scope).to.deep.equal([1, 1, 40, 10, 1]);
+    }
+  });
 });

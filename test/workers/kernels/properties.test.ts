@@ -4,6 +4,9 @@ import type { AttributionParams, CustomerFilter, RfmParams } from '../../../src/
 import { toPayload, type AttributionResult, type QueryResult } from '../../../src/core/results.js';
 import { loadSources, type HarnessSource } from '../../support/harness.js';
 import {
+  inRange,
+  local,
+  rangeOf,
   refAttribution,
   refIncrementality,
   refKpis,
@@ -120,6 +123,55 @@ function close(a: number, b: number): boolean {
   return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
 }
 
+/**
+ * The dataset with each customer's touches all in one group, as a holdout test assigns them: their
+ * scope runs are then mostly of one group (the kernel's settled runs), where the mixed generator above
+ * mostly excludes.
+ */
+const holdoutByCustomer: fc.Arbitrary<RefData> = fc.tuple(dataset, fc.array(fc.boolean(), { minLength: 5, maxLength: 5 })).map(([data, holdout]) => ({
+  ...data,
+  touches: data.touches.map((t) => {
+    const inHoldout = holdout[Number(t.customer_id.slice(1)) - 1]!;
+    return { ...t, group: inHoldout ? ('holdout' as const) : ('treatment' as const), cost: inHoldout ? 0 : t.cost };
+  }),
+}));
+
+/** The kernel's lift rows against the reference's: counts exactly, money, conversion and the interval to 1e-9. */
+function checkIncrementality(data: RefData, params: { range: { from: string; to: string } | undefined; filter?: CustomerFilter | undefined; liftWindow: string; minHoldout: number }): void {
+  const result = engineFor(data)({ kind: 'incrementality', params } as never) as Extract<QueryResult, { kind: 'incrementality' }>;
+  const expected = refIncrementality(data, params);
+  for (const [name, rows] of expected) {
+    const i = result.name.indexOf(name);
+    if (i < 0) {
+      expect(rows.treatment + rows.holdout + rows.excluded, `scope ${name} missing`).to.equal(0);
+      continue;
+    }
+    expect([result.treatment[i], result.holdout[i], result.excluded[i]], name).to.deep.equal([rows.treatment, rows.holdout, rows.excluded]);
+    expect(close(result.revenueTreatment[i]!, rows.revenueTreatment!) && close(result.revenueHoldout[i]!, rows.revenueHoldout!), `${name} revenue`).to.equal(true);
+    expect(close(result.cost[i]!, rows.cost!), `${name} cost ${result.cost[i]} vs ${rows.cost}`).to.equal(true);
+    if (result.sufficient[i] === 1) {
+      expect(close(result.conversionTreatment[i]!, rows.convertedTreatment! / rows.treatment!), `${name} conversion`).to.equal(true);
+      // the interval: NaN when a group has one customer (no sample variance)
+      for (const bound of ['liftLow', 'liftHigh'] as const) {
+        const [got, want] = [result[bound][i]!, rows[bound]!];
+        expect(Number.isNaN(want) ? Number.isNaN(got) : closeTo(got, want, rows.revenueTreatment! + rows.revenueHoldout!), `${name} ${bound}: ${got} vs ${want}`).to.equal(true);
+      }
+    }
+  }
+  // a campaign's channel: the first by name among its touches in the range (channels are coded in name order)
+  const days = rangeOf(data, params.range);
+  for (let i = 0; i < result.name.length; i++) {
+    if (result.scope[i] !== 'campaign' || days === null || params.filter !== undefined) continue;
+    const channels = data.touches.filter((t) => t.campaign === result.name[i] && inRange(local(data.timezone, t.sent_at).date, days)).map((t) => t.channel);
+    expect(result.channel[i], `${result.name[i]} channel`).to.equal(channels.sort()[0]);
+  }
+}
+
+/** Equal to 1e-9 of `scale` as well (a lift bound near zero is a difference of amounts of that size). */
+function closeTo(a: number, b: number, scale: number): boolean {
+  return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b), Math.abs(scale));
+}
+
 function expectSameMaps(actual: Map<string, number>, expected: Map<string, number>, what: string): void {
   for (const key of new Set([...actual.keys(), ...expected.keys()])) {
     const a = actual.get(key) ?? 0;
@@ -173,26 +225,16 @@ describe('kernels equal the naive reference on random datasets', function () {
     );
   });
 
-  it('incrementality (counts, sums, exclusions and costs per scope)', () => {
+  it('incrementality (counts, sums, exclusions, costs and intervals per scope)', () => {
     fc.assert(
-      fc.property(dataset, range, filter, fc.constantFrom('3d', '14d'), (data, r, f, liftWindow) => {
-        const params = { range: r, filter: f, liftWindow, minHoldout: 0 };
-        const result = engineFor(data)({ kind: 'incrementality', params } as never) as Extract<QueryResult, { kind: 'incrementality' }>;
-        const expected = refIncrementality(data, params);
-        for (const [name, rows] of expected) {
-          const i = result.name.indexOf(name);
-          if (i < 0) {
-            expect(rows.treatment + rows.holdout + rows.excluded, `scope ${name} missing`).to.equal(0);
-            continue;
-          }
-          expect([result.treatment[i], result.holdout[i], result.excluded[i]], name).to.deep.equal([rows.treatment, rows.holdout, rows.excluded]);
-          expect(close(result.revenueTreatment[i]!, rows.revenueTreatment!) && close(result.revenueHoldout[i]!, rows.revenueHoldout!), `${name} revenue`).to.equal(true);
-          expect(close(result.cost[i]!, rows.cost!), `${name} cost ${result.cost[i]} vs ${rows.cost}`).to.equal(true);
-          if (result.sufficient[i] === 1) {
-            expect(close(result.conversionTreatment[i]!, rows.convertedTreatment! / rows.treatment!), `${name} conversion`).to.equal(true);
-          }
-        }
-      }),
+      fc.property(dataset, range, filter, fc.constantFrom('3d', '14d'), (data, r, f, liftWindow) => checkIncrementality(data, { range: r, filter: f, liftWindow, minHoldout: 0 })),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('incrementality with the holdout drawn per customer (most runs of one group, assigned before or in the range)', () => {
+    fc.assert(
+      fc.property(holdoutByCustomer, range, fc.constantFrom('1d', '3d', '14d', '36h'), (data, r, liftWindow) => checkIncrementality(data, { range: r, liftWindow, minHoldout: 0 })),
       { numRuns: RUNS },
     );
   });
