@@ -395,8 +395,9 @@ function buildLaterEntries(ctx: KernelContext, runs: ScopeRuns, nScopes: number)
   }
   for (let sc = 0; sc < nScopes; sc++) if (oneChannel[sc] === -2) oneChannel[sc] = -1;
   // one walk over each customer's touches writes the entries in touch order (and each touch's gap to
-  // the next order), counting them by day; then they are placed by day
-  const size = runs.from[nRuns]!;
+  // the next order), counting them by day; then they are placed by day. A run's first entry is not a
+  // later one, so there are at most entries − runs (fresh arrays cost page faults: no more than that)
+  const size = runs.from[nRuns]! - nRuns;
   const walk: LaterWalk = {
     nScopes,
     campaignBase: 1 + dictionaries.channels.length,
