@@ -376,15 +376,12 @@ const NO_GAP = 0xffff;
 /** The later entries, or null when cells or days do not fit 16 bits (the range then searches the runs). */
 function buildLaterEntries(ctx: KernelContext, runs: ScopeRuns, nScopes: number): LaterEntries | null {
   const { touches: t, dictionaries } = ctx.columns;
-  const { scope: runScope, settled, channel: runChannel, firstDay: runFirstDay, lastDay: runLastDay } = runs;
+  const { scope: runScope, settled, channel: runChannel, lastDay: runLastDay } = runs;
   const nRuns = runScope.length;
   if (2 * nScopes > 0x10000 || nRuns === 0) return null;
-  let minDay = runFirstDay[0]!;
+  const minDay = runs.minFirstDay;
   let maxDay = runLastDay[0]!;
-  for (let r = 1; r < nRuns; r++) {
-    if (runFirstDay[r]! < minDay) minDay = runFirstDay[r]!;
-    if (runLastDay[r]! > maxDay) maxDay = runLastDay[r]!;
-  }
+  for (let r = 1; r < nRuns; r++) if (runLastDay[r]! > maxDay) maxDay = runLastDay[r]!;
   if (maxDay - minDay >= 0xffff) return null;
   const oneChannel = new Int32Array(nScopes).fill(-2);
   for (let r = 0; r < nRuns; r++) {
@@ -881,27 +878,14 @@ function computeLiftSums(ctx: KernelContext, a: Assignments, lift: number, days:
     nonZeroCell = new Int32Array(rowCell.length + nLater);
     nonZeroRevenue = new Float64Array(rowCell.length + nLater);
   }
-  const nzCell = nonZeroCell;
-  const nzRevenue = nonZeroRevenue;
-  const nonZero = new Int32Array(nCells);
-  let m = 0;
+  const acc: OutcomeSums = { sum, converted, nonZero: new Int32Array(nCells), nzCell: nonZeroCell, nzRevenue: nonZeroRevenue, m: 0 };
   for (let x = 0; x < nAssignments; x++) {
     // an assignment with no order inside the lift window adds nothing but zeros to its cells, whose
     // share of the variance is added below
     if (gap[x]! >= lift) continue;
     const revenue = windowOutcome(orderTime, orderRevenue, isPurchase, firstOrder[x]!, endOrder[x]!, time[x]! + lift);
     const bought = outcomeBought;
-    for (let j = rowStart[x]!; j < rowStart[x + 1]!; j++) {
-      const cell = rowCell[j]!;
-      sum[cell]! += revenue;
-      converted[cell]! += bought;
-      if (revenue !== 0) {
-        nonZero[cell]!++;
-        nzCell[m] = cell;
-        nzRevenue[m] = revenue;
-        m++;
-      }
-    }
+    for (let j = rowStart[x]!; j < rowStart[x + 1]!; j++) addOutcome(acc, rowCell[j]!, revenue, bought);
   }
   if (a.later !== null) {
     // the later entries assigned in the range: those followed by an order inside the window
@@ -926,17 +910,10 @@ function computeLiftSums(ctx: KernelContext, a: Assignments, lift: number, days:
         revenue = windowOutcome(orderTime, orderRevenue, isPurchase, i, end, time + lift);
         bought = outcomeBought;
       }
-      const cell = laterCell[x]!;
-      sum[cell]! += revenue;
-      converted[cell]! += bought;
-      if (revenue !== 0) {
-        nonZero[cell]!++;
-        nzCell[m] = cell;
-        nzRevenue[m] = revenue;
-        m++;
-      }
+      addOutcome(acc, laterCell[x]!, revenue, bought);
     }
   }
+  const { nonZero, nzCell, nzRevenue, m } = acc;
   // the variance from deviations around each cell's mean (as var_samp): the assignments' rows with a
   // non-zero outcome one by one, then the rest, whose deviation is the mean itself, at once; the
   // table's runs from their own squared deviations, moved to the cell's mean: M2 + n·(mean − cell mean)²
@@ -957,6 +934,28 @@ function computeLiftSums(ctx: KernelContext, a: Assignments, lift: number, days:
     }
   }
   return { count, sum, converted, m2, excluded: a.excluded, present, scopeChannel, cost: a.cost };
+}
+
+/** A range's outcome sums per cell as they are added up, with the non-zero outcomes listed for the variance. */
+interface OutcomeSums {
+  sum: Float64Array;
+  converted: Int32Array;
+  nonZero: Int32Array;
+  /** The first m non-zero outcomes: cell and revenue. */
+  nzCell: Int32Array;
+  nzRevenue: Float64Array;
+  m: number;
+}
+
+/** Adds one assigned row's outcome to its cell. */
+function addOutcome(acc: OutcomeSums, cell: number, revenue: number, bought: number): void {
+  acc.sum[cell]! += revenue;
+  acc.converted[cell]! += bought;
+  if (revenue === 0) return;
+  acc.nonZero[cell]!++;
+  acc.nzCell[acc.m] = cell;
+  acc.nzRevenue[acc.m] = revenue;
+  acc.m++;
 }
 
 /** The first-touch table's runs of a range's days, per cell, and the lowest channel per scope. */
