@@ -75,8 +75,8 @@ export function creditedStart(ctx: KernelContext, p: ResolvedAttribution): Int32
   const cached =
     ctx.peek<Credits>('credits', creditsKey(p)) ??
     ctx.peek<Eligibility>('eligibility', key) ??
-    ctx.peek<Credits>('credits', `${key}|last_touch`) ??
-    ctx.peek<Credits>('credits', `${key}|first_touch`);
+    ctx.peek<Credits>('credits', creditsKey({ ...p, model: 'last_touch' })) ??
+    ctx.peek<Credits>('credits', creditsKey({ ...p, model: 'first_touch' }));
   if (cached !== undefined) return cached.start;
   return singleTouchModel(p) ? creditsFor(ctx, p).start : eligibilityFor(ctx, p).start;
 }
