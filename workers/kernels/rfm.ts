@@ -55,21 +55,59 @@ function parseAsOf(ctx: KernelContext, text: string): { utc: number; local: numb
   return { utc, local: ctx.zone.toLocal(utc) };
 }
 
-/** The RFM table (cached per range, filter, as-of and monetary mode). */
-export function rfmTable(ctx: KernelContext, p: ResolvedRfm, days: DayRange | null, mask: Uint8Array | null, maskKey: string): RfmTable {
-  const key = `${days?.fromDay}|${days?.toDay}|${maskKey}|${p.asOf}|${p.monetary}`;
-  return ctx.remember('rfm', key, () => buildTable(ctx, p, days, mask), 4);
+/**
+ * What one walk of the orders gives for a range, filter and as-of time, whatever the monetary mode:
+ * both modes' tables are read from it, so switching between net and AOV costs one division per
+ * customer and one ordering of the new values instead of another walk and three orderings.
+ */
+interface RfmBase {
+  customer: Int32Array;
+  recency: Float64Array;
+  frequency: Float64Array;
+  /** Net revenue in the range (all orders, refunds included) and the purchases' revenue. */
+  net: Float64Array;
+  purchaseRevenue: Float64Array;
+  asOf: number;
+  asOfLabel: string;
 }
 
-function buildTable(ctx: KernelContext, p: ResolvedRfm, days: DayRange | null, mask: Uint8Array | null): RfmTable {
+/** The RFM table (cached per range, filter, as-of and monetary mode; the walk per range, filter and as-of). */
+export function rfmTable(ctx: KernelContext, p: ResolvedRfm, days: DayRange | null, mask: Uint8Array | null, maskKey: string): RfmTable {
+  const baseKey = `${days?.fromDay}|${days?.toDay}|${maskKey}|${p.asOf}`;
+  return ctx.remember('rfm', `${baseKey}|${p.monetary}`, () => {
+    const base = ctx.remember('rfm-base', baseKey, () => buildBase(ctx, p, days, mask), 4);
+    const { frequency, net, purchaseRevenue } = base;
+    const n = frequency.length;
+    const monetary = new Float64Array(n);
+    // sums to 4 decimals (a hundredth of a cent), so the same amounts summed in another order tie
+    if (p.monetary === 'aov') for (let j = 0; j < n; j++) monetary[j] = roundMoney(purchaseRevenue[j]!) / frequency[j]!;
+    else for (let j = 0; j < n; j++) monetary[j] = roundMoney(net[j]!);
+    return { customer: base.customer, recency: base.recency, frequency, monetary, revenue: net, asOf: base.asOf, asOfLabel: base.asOfLabel };
+  }, 4);
+}
+
+/** Grow-only scratch of the walk, one slot per customer (fresh arrays of that size cost page faults on every range). */
+let walkCustomer = new Int32Array(0);
+let walkFrequency = new Float64Array(0);
+let walkNet = new Float64Array(0);
+let walkPurchase = new Float64Array(0);
+let walkLast = new Float64Array(0);
+
+function buildBase(ctx: KernelContext, p: ResolvedRfm, days: DayRange | null, mask: Uint8Array | null): RfmBase {
   const { orders: o, dictionaries, index } = ctx.columns;
   const nCustomers = dictionaries.customers.length;
-  // columns sized for every customer, trimmed at the end
-  const customer = new Int32Array(nCustomers);
-  const frequency = new Float64Array(nCustomers);
-  const net = new Float64Array(nCustomers);
-  const purchaseRevenue = new Float64Array(nCustomers);
-  const last = new Float64Array(nCustomers);
+  if (walkCustomer.length < nCustomers) {
+    walkCustomer = new Int32Array(nCustomers);
+    walkFrequency = new Float64Array(nCustomers);
+    walkNet = new Float64Array(nCustomers);
+    walkPurchase = new Float64Array(nCustomers);
+    walkLast = new Float64Array(nCustomers);
+  }
+  const customer = walkCustomer;
+  const frequency = walkFrequency;
+  const net = walkNet;
+  const purchaseRevenue = walkPurchase;
+  const last = walkLast;
   let n = 0;
   let latest = Number.NEGATIVE_INFINITY;
   if (days !== null) {
@@ -114,20 +152,15 @@ function buildTable(ctx: KernelContext, p: ResolvedRfm, days: DayRange | null, m
     asOf = { utc: ctx.zone.toUtc(local), local };
   } else asOf = { utc: Number.NaN, local: Number.NaN };
   const recency = new Float64Array(n);
-  const monetary = new Float64Array(n);
   const zone = ctx.zone;
-  for (let j = 0; j < n; j++) {
-    recency[j] = Math.floor((asOf.local - zone.toLocal(last[j]!)) / MS_PER_DAY) + 0;
-    // sums to 4 decimals (a hundredth of a cent), so the same amounts summed in another order tie
-    monetary[j] = p.monetary === 'aov' ? roundMoney(purchaseRevenue[j]!) / frequency[j]! : roundMoney(net[j]!);
-  }
+  for (let j = 0; j < n; j++) recency[j] = Math.floor((asOf.local - zone.toLocal(last[j]!)) / MS_PER_DAY) + 0;
   const label = Number.isNaN(asOf.local) ? '' : asOf.local % MS_PER_DAY === 0 ? formatDay(asOf.local / MS_PER_DAY) : formatLocalIso(asOf.local);
   return {
     customer: customer.slice(0, n),
     recency,
     frequency: frequency.slice(0, n),
-    monetary,
-    revenue: net.slice(0, n),
+    net: net.slice(0, n),
+    purchaseRevenue: purchaseRevenue.slice(0, n),
     asOf: asOf.utc,
     asOfLabel: label,
   };
@@ -135,21 +168,23 @@ function buildTable(ctx: KernelContext, p: ResolvedRfm, days: DayRange | null, m
 
 /**
  * Rows of a table from worst to best on one dimension (recency descending, the others ascending), ties
- * by customer id. Cached with the table: changing the bins or the scoring re-reads it instead of
- * sorting ~200k values three times again.
+ * by customer id. Cached per value array, which the tables of one walk share (recency and frequency
+ * for both monetary modes): changing the bins, the scoring or the monetary mode re-reads orders
+ * instead of sorting ~200k values again.
  */
 function rankOrder(table: RfmTable, dimension: 'r' | 'f' | 'm'): Int32Array {
-  let orders = orderCache.get(table);
-  if (orders === undefined) {
-    orders = {};
-    orderCache.set(table, orders);
-  }
   const values = dimension === 'r' ? table.recency : dimension === 'f' ? table.frequency : table.monetary;
-  // radixOrder answers in scratch that the next call reuses: keep a copy
-  return (orders[dimension] ??= radixOrder(values, dimension === 'r').slice(0, values.length));
+  let order = orderCache.get(values);
+  if (order === undefined) {
+    // radixOrder answers in scratch that the next call reuses: keep a copy
+    order = radixOrder(values, dimension === 'r').slice(0, values.length);
+    orderCache.set(values, order);
+  }
+  return order;
 }
 
-const orderCache = new WeakMap<RfmTable, Partial<Record<'r' | 'f' | 'm', Int32Array>>>();
+/** Rank orders by value array (each array is one dimension's, so it has one direction). */
+const orderCache = new WeakMap<Float64Array, Int32Array>();
 
 function scoreDimension(table: RfmTable, p: ResolvedRfm, dimension: 'r' | 'f' | 'm'): Uint8Array {
   const values = dimension === 'r' ? table.recency : dimension === 'f' ? table.frequency : table.monetary;
