@@ -163,4 +163,37 @@ describe('holdout incrementality (metrics.md section 4)', () => {
       expect([x.treatment, x.holdout, x.revenueTreatment, x.revenueHoldout, x.conversionTreatment], scope).to.deep.equal([1, 1, 40, 10, 1]);
     }
   });
+
+  it('on one day, reassigns the runs whose previous touch was before the range and only those', () => {
+    // the range starts on the 10th. On the 14th: c and d (previous touch on the 1st) are assigned there,
+    // e (previous touch on the 12th, inside the range) was already assigned on the 12th, f on the 11th
+    const touchRows = [
+      'customer_id,channel,campaign,sent_at,group,cost',
+      'c,email,news,2024-04-01T10:00:00Z,treatment,',
+      'c,email,news,2024-04-14T10:00:00Z,treatment,',
+      'd,email,news,2024-04-01T10:00:00Z,holdout,',
+      'd,email,news,2024-04-14T10:00:00Z,holdout,',
+      'e,email,news,2024-04-05T10:00:00Z,treatment,',
+      'e,email,news,2024-04-12T10:00:00Z,treatment,',
+      'e,email,news,2024-04-14T10:00:00Z,treatment,',
+      'f,email,news,2024-04-08T10:00:00Z,holdout,',
+      'f,email,news,2024-04-11T10:00:00Z,holdout,',
+      'f,email,news,2024-04-14T10:00:00Z,holdout,',
+    ].join('\n');
+    const orderRows = [
+      'customer_id,ordered_at,revenue',
+      'c,2024-04-15T10:00:00Z,30', // inside c's window (from the 14th)
+      'd,2024-04-16T10:00:00Z,5',
+      'e,2024-04-13T10:00:00Z,80', // inside e's window from the 12th, before its touch of the 14th
+      'f,2024-04-11T12:00:00Z,9', // inside f's window from the 11th
+    ].join('\n');
+    const r = fixture({ orders: orderRows, touches: touchRows, costs: 'date,channel,campaign,amount\n' }).query({
+      kind: 'incrementality',
+      params: { minHoldout: 1, liftWindow: '7d', range: { from: '2024-04-10', to: '2024-04-30' } },
+    });
+    for (const scope of ['all', 'email', 'news']) {
+      const x = row(r, scope);
+      expect([x.treatment, x.holdout, x.revenueTreatment, x.revenueHoldout], scope).to.deep.equal([2, 2, 110, 14]);
+    }
+  });
 });
