@@ -414,7 +414,6 @@ function buildLaterEntries(ctx: KernelContext, runs: ScopeRuns, nScopes: number)
     runCell: new Int32Array(nScopes),
     latest: new Int32Array(nScopes),
     perDay: new Int32Array(maxDay - minDay + 2),
-    perSince: new Int32Array(0x10000),
     day: new Uint16Array(size),
     sinceCell: new Uint32Array(size),
     touch: new Int32Array(size),
@@ -424,33 +423,26 @@ function buildLaterEntries(ctx: KernelContext, runs: ScopeRuns, nScopes: number)
   const nCustomers = dictionaries.customers.length;
   for (let c = 0; c < nCustomers; c++) walkLaterEntries(walk, c);
   const n = walk.n;
-  // two stable counting sorts: by days since the previous entry, longest first, then by day
-  const { day: walkDay, sinceCell: walkSinceCell, touch: walkTouch, perSince } = walk;
-  for (let since = 0xffff, sum = 0; since >= 0; since--) {
-    const c = perSince[since]!;
-    perSince[since] = sum;
-    sum += c;
-  }
-  const bySinceDay = new Uint16Array(n);
-  const bySinceCell = new Uint32Array(n);
-  const bySinceTouch = new Int32Array(n);
-  for (let x = 0; x < n; x++) {
-    const sc = walkSinceCell[x]!;
-    const at = perSince[sc & 0xffff]!++;
-    bySinceDay[at] = walkDay[x]!;
-    bySinceCell[at] = sc;
-    bySinceTouch[at] = walkTouch[x]!;
-  }
   const dayStart = walk.perDay;
   for (let d = 1; d < dayStart.length; d++) dayStart[d]! += dayStart[d - 1]!;
   const fill = dayStart.slice(0, dayStart.length - 1);
   const sinceCell = new Uint32Array(n);
   const touch = new Int32Array(n);
+  const { day: entryDay, sinceCell: entrySinceCell, touch: entryTouch } = walk;
   for (let x = 0; x < n; x++) {
-    const at = fill[bySinceDay[x]!]!++;
-    sinceCell[at] = bySinceCell[x]!;
-    touch[at] = bySinceTouch[x]!;
+    const at = fill[entryDay[x]!]!++;
+    sinceCell[at] = entrySinceCell[x]!;
+    touch[at] = entryTouch[x]!;
   }
+  // then each day's entries longest since first: a counting sort within the day, which stays in cache
+  // (one pass over all entries by days since, then by day, wrote across a thousand places at once and
+  // doubled the build)
+  let most = 0;
+  for (let d = 0; d + 1 < dayStart.length; d++) most = Math.max(most, dayStart[d + 1]! - dayStart[d]!);
+  const daySinceCell = new Uint32Array(most);
+  const dayTouch = new Int32Array(most);
+  const perSince = new Int32Array(dayStart.length + 1);
+  for (let d = 0; d + 1 < dayStart.length; d++) sortDayBySince(sinceCell, touch, dayStart[d]!, dayStart[d + 1]!, perSince, daySinceCell, dayTouch);
   return { firstDay: minDay, dayStart, sinceCell, touch, gapHours: walk.gapHours, oneChannel };
 }
 
@@ -473,9 +465,8 @@ interface LaterWalk {
   /** Per scope, the walked customer's settled run's cell (−1 when not settled) and the day of its latest entry. */
   runCell: Int32Array;
   latest: Int32Array;
-  /** Entries per day (at day + 1) and per days since the run's previous entry. */
+  /** Entries per day (at day + 1). */
   perDay: Int32Array;
-  perSince: Int32Array;
   /** The entries in walk order: day (from minDay), since | cell << 16, touch; `n` of them so far. */
   day: Uint16Array;
   sinceCell: Uint32Array;
@@ -520,7 +511,32 @@ function laterEntry(w: LaterWalk, sc: number, day: number, k: number): void {
   w.sinceCell[n] = ((cell << 16) | (day - before)) >>> 0;
   w.touch[n] = k;
   w.perDay[d + 1]!++;
-  w.perSince[day - before]!++;
+}
+
+/**
+ * Orders the entries `j0 .. j1` of one day by days since their run's previous entry, longest first
+ * (stable), through the scratch `perSince` (one slot per possible number of days, plus one) and the
+ * day-sized `daySinceCell` and `dayTouch`.
+ */
+function sortDayBySince(sinceCell: Uint32Array, touch: Int32Array, j0: number, j1: number, perSince: Int32Array, daySinceCell: Uint32Array, dayTouch: Int32Array): void {
+  if (j1 - j0 < 2) return;
+  let longest = 0;
+  for (let j = j0; j < j1; j++) longest = Math.max(longest, sinceCell[j]! & 0xffff);
+  perSince.fill(0, 0, longest + 1);
+  for (let j = j0; j < j1; j++) perSince[sinceCell[j]! & 0xffff]!++;
+  for (let since = longest, sum = 0; since >= 0; since--) {
+    const c = perSince[since]!;
+    perSince[since] = sum;
+    sum += c;
+  }
+  for (let j = j0; j < j1; j++) {
+    const sc = sinceCell[j]!;
+    const at = perSince[sc & 0xffff]!++;
+    daySinceCell[at] = sc;
+    dayTouch[at] = touch[j]!;
+  }
+  sinceCell.set(daySinceCell.subarray(0, j1 - j0), j0);
+  touch.set(dayTouch.subarray(0, j1 - j0), j0);
 }
 
 /** A range's later entries that assign a settled run: their touches ascending, and cells. */
