@@ -136,6 +136,22 @@ const holdoutByCustomer: fc.Arbitrary<RefData> = fc.tuple(dataset, fc.array(fc.b
   }),
 }));
 
+/**
+ * The same data with customer c5 also touched in 1901 and 2190, in UTC. The span passes the 16 bits of
+ * days the later entries' index packs, so runs begun before a range are searched; with `wide`, each of
+ * those touches opens runs of campaigns of their own, so runs start 289 years apart and the first-touch
+ * table does not fit either, and every run is searched.
+ */
+function farApart(wide: boolean): fc.Arbitrary<RefData> {
+  return holdoutByCustomer.map((data) => {
+    const group = data.touches.find((t) => t.customer_id === 'c5')?.group ?? 'treatment';
+    const at = (iso: string, campaign: string | null): RefTouch => ({ customer_id: 'c5', channel: 'email', campaign, sent_at: Date.parse(iso), opened_at: null, clicked_at: null, group, cost: 0 });
+    const extra = [at('1901-03-01T10:00:00Z', wide ? 'old1' : null), at('2190-06-01T10:00:00Z', wide ? 'new1' : null)];
+    if (wide) extra.push(at('1901-03-02T10:00:00Z', 'old2'), at('2190-06-02T10:00:00Z', 'new2'), at('2190-06-03T10:00:00Z', 'new3'), at('2190-06-04T10:00:00Z', 'new4'));
+    return { ...data, timezone: 'UTC', touches: [...data.touches, ...extra] };
+  });
+}
+
 /** The kernel's lift rows against the reference's: counts exactly, money, conversion and the interval to 1e-9. */
 function checkIncrementality(data: RefData, params: { range: { from: string; to: string } | undefined; filter?: CustomerFilter | undefined; liftWindow: string; minHoldout: number }): void {
   const result = engineFor(data)({ kind: 'incrementality', params } as never) as Extract<QueryResult, { kind: 'incrementality' }>;
@@ -235,6 +251,13 @@ describe('kernels equal the naive reference on random datasets', function () {
   it('incrementality with the holdout drawn per customer (most runs of one group, assigned before or in the range)', () => {
     fc.assert(
       fc.property(holdoutByCustomer, range, fc.constantFrom('1d', '3d', '14d', '36h'), (data, r, liftWindow) => checkIncrementality(data, { range: r, liftWindow, minHoldout: 0 })),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('incrementality when the span is too long for the later entries (runs begun before a range are searched) or for the first-touch table', () => {
+    fc.assert(
+      fc.property(fc.boolean().chain(farApart), range, fc.constantFrom('3d', '14d'), (data, r, liftWindow) => checkIncrementality(data, { range: r, liftWindow, minHoldout: 0 })),
       { numRuns: RUNS },
     );
   });
