@@ -200,14 +200,16 @@ interface SettledUnits {
 }
 
 /**
- * One lift window's outcomes of the settled runs, per day and cell, three numbers side by side: runs
- * with a purchase, the sum of outcomes, and the sum of squared deviations from that day and cell's
- * mean (zeros included), which a range merges day by day (Chan et al.'s pairwise update): squares of
- * raw outcomes would cancel catastrophically for large, close amounts.
+ * One lift window's outcomes of the settled runs, per day and cell (`days × 2·nScopes`): runs with a
+ * purchase, the sum of outcomes, and the sum of squared deviations from that day and cell's mean
+ * (zeros included), which a range merges day by day (Chan et al.'s pairwise update): squares of raw
+ * outcomes would cancel catastrophically for large, close amounts.
  */
 interface FirstTouchTable {
   units: SettledUnits;
-  cells: Float64Array;
+  converted: Int32Array;
+  sum: Float64Array;
+  m2: Float64Array;
 }
 
 const NO_CHANNEL = 0x7fffffff;
@@ -300,53 +302,16 @@ function buildFirstTouchTable(ctx: KernelContext, units: SettledUnits, lift: num
   const orderRevenue = o.revenue;
   const isPurchase = o.isPurchase;
   const { time, gap, firstOrder, endOrder, slotStart, slot, count } = units;
-  const cells = new Float64Array(count.length * 3);
-  const nonZero = new Int32Array(count.length);
-  if (unitRevenue.length < time.length) {
-    unitRevenue = new Float64Array(time.length);
-    unitIndex = new Int32Array(time.length);
-  }
-  const revenues = unitRevenue;
-  const nonZeroUnits = unitIndex;
+  const acc = outcomeSums(count.length, new Float64Array(count.length), new Int32Array(count.length), slot.length);
   // two passes, as var_samp: the sums, then each non-zero outcome's deviation from its slot's mean
-  let m = 0;
   for (let u = 0; u < time.length; u++) {
     if (gap[u]! >= lift) continue;
     const revenue = windowOutcome(orderTime, orderRevenue, isPurchase, firstOrder[u]!, endOrder[u]!, time[u]! + lift);
     const bought = outcomeBought;
-    for (let j = slotStart[u]!; j < slotStart[u + 1]!; j++) {
-      const x = slot[j]!;
-      cells[3 * x]! += bought;
-      cells[3 * x + 1]! += revenue;
-    }
-    if (revenue !== 0) {
-      nonZeroUnits[m] = u;
-      revenues[m] = revenue;
-      m++;
-    }
+    for (let j = slotStart[u]!; j < slotStart[u + 1]!; j++) addOutcome(acc, slot[j]!, revenue, bought);
   }
-  for (let i = 0; i < m; i++) {
-    const u = nonZeroUnits[i]!;
-    const revenue = revenues[i]!;
-    for (let j = slotStart[u]!; j < slotStart[u + 1]!; j++) {
-      const x = slot[j]!;
-      nonZero[x]!++;
-      const d = revenue - cells[3 * x + 1]! / count[x]!;
-      cells[3 * x + 2]! += d * d;
-    }
-  }
-  // the zero outcomes' share: their deviation is the mean itself
-  for (let x = 0; x < count.length; x++) {
-    if (count[x] === 0) continue;
-    const mean = cells[3 * x + 1]! / count[x]!;
-    cells[3 * x + 2]! += (count[x]! - nonZero[x]!) * mean * mean;
-  }
-  return { units, cells };
+  return { units, converted: acc.converted, sum: acc.sum, m2: squaredDeviations(acc, cellMeans(acc.sum, count), count) };
 }
-
-/** Grow-only scratch of the settled units with a non-zero outcome and those outcomes, for the table's second pass. */
-let unitIndex = new Int32Array(0);
-let unitRevenue = new Float64Array(0);
 
 /**
  * The later entries of the settled runs, by day (once per dataset): an entry of a settled run on a
@@ -689,9 +654,6 @@ let scratchFirst = new Int32Array(0);
 let scratchEnd = new Int32Array(0);
 let scratchRowStart = new Int32Array(0);
 let scratchCell = new Int32Array(0);
-/** Grow-only scratch of (cell, revenue) of the rows with a non-zero outcome, for the variance's second pass. */
-let nonZeroCell = new Int32Array(0);
-let nonZeroRevenue = new Float64Array(0);
 
 /** What the per-customer scan reads and writes (one object shape, so it stays monomorphic). */
 interface AssignScan {
@@ -921,11 +883,7 @@ function computeLiftSums(ctx: KernelContext, a: Assignments, lift: number, days:
     for (let x = 0; x < nCells; x++) count[x]! += part.count[x]!;
   }
   const nLater = a.laterAssigned.touch.length;
-  if (nonZeroCell.length < rowCell.length + nLater) {
-    nonZeroCell = new Int32Array(rowCell.length + nLater);
-    nonZeroRevenue = new Float64Array(rowCell.length + nLater);
-  }
-  const acc: OutcomeSums = { sum, converted, nonZero: new Int32Array(nCells), nzCell: nonZeroCell, nzRevenue: nonZeroRevenue, m: 0 };
+  const acc = outcomeSums(nCells, sum, converted, rowCell.length + nLater);
   for (let x = 0; x < nAssignments; x++) {
     // an assignment with no order inside the lift window adds nothing but zeros to its cells, whose
     // share of the variance is added below
@@ -960,30 +918,21 @@ function computeLiftSums(ctx: KernelContext, a: Assignments, lift: number, days:
       addOutcome(acc, laterCell[x]!, revenue, bought);
     }
   }
-  const { nonZero, nzCell, nzRevenue, m } = acc;
-  // the variance from deviations around each cell's mean (as var_samp): the assignments' rows with a
-  // non-zero outcome one by one, then the rest, whose deviation is the mean itself, at once; the
+  // the variance from deviations around each cell's mean (as var_samp), for the assignments' rows; the
   // table's runs from their own squared deviations, moved to the cell's mean: M2 + n·(mean − cell mean)²
-  const mean = new Float64Array(nCells);
-  for (let x = 0; x < nCells; x++) mean[x] = count[x]! > 0 ? sum[x]! / count[x]! : 0;
-  const m2 = new Float64Array(nCells);
-  for (let j = 0; j < m; j++) {
-    const cell = nzCell[j]!;
-    const d = nzRevenue[j]! - mean[cell]!;
-    m2[cell]! += d * d;
-  }
-  for (let x = 0; x < nCells; x++) {
-    const mu = mean[x]!;
-    m2[x]! += (a.count[x]! - nonZero[x]!) * mu * mu;
-    if (part !== null && part.count[x]! > 0) {
-      const d = part.mean[x]! - mu;
+  const mean = cellMeans(sum, count);
+  const m2 = squaredDeviations(acc, mean, a.count);
+  if (part !== null) {
+    for (let x = 0; x < nCells; x++) {
+      if (part.count[x]! === 0) continue;
+      const d = part.mean[x]! - mean[x]!;
       m2[x]! += part.m2[x]! + part.count[x]! * d * d;
     }
   }
   return { count, sum, converted, m2, excluded: a.excluded, present, scopeChannel, cost: a.cost };
 }
 
-/** A range's outcome sums per cell as they are added up, with the non-zero outcomes listed for the variance. */
+/** Outcome sums per cell as they are added up, with the non-zero outcomes listed for the variance. */
 interface OutcomeSums {
   sum: Float64Array;
   converted: Int32Array;
@@ -992,6 +941,22 @@ interface OutcomeSums {
   nzCell: Int32Array;
   nzRevenue: Float64Array;
   m: number;
+}
+
+/** Grow-only scratch of the non-zero outcomes (cell, revenue), for the variance's second pass. */
+let nonZeroCell = new Int32Array(0);
+let nonZeroRevenue = new Float64Array(0);
+
+/**
+ * Sums that add to `sum` and `converted`, listing at most `rows` non-zero outcomes in the shared
+ * scratch: valid until the next call (the first-touch table is built before a range's sums).
+ */
+function outcomeSums(nCells: number, sum: Float64Array, converted: Int32Array, rows: number): OutcomeSums {
+  if (nonZeroCell.length < rows) {
+    nonZeroCell = new Int32Array(rows);
+    nonZeroRevenue = new Float64Array(rows);
+  }
+  return { sum, converted, nonZero: new Int32Array(nCells), nzCell: nonZeroCell, nzRevenue: nonZeroRevenue, m: 0 };
 }
 
 /** Adds one assigned row's outcome to its cell. */
@@ -1003,6 +968,32 @@ function addOutcome(acc: OutcomeSums, cell: number, revenue: number, bought: num
   acc.nzCell[acc.m] = cell;
   acc.nzRevenue[acc.m] = revenue;
   acc.m++;
+}
+
+/** Each cell's mean outcome over its `count` rows (0 for none). */
+function cellMeans(sum: Float64Array, count: Int32Array): Float64Array {
+  const mean = new Float64Array(sum.length);
+  for (let x = 0; x < sum.length; x++) mean[x] = count[x]! > 0 ? sum[x]! / count[x]! : 0;
+  return mean;
+}
+
+/**
+ * Squared deviations from `mean` per cell of the `rows[x]` outcomes added: the listed non-zero ones
+ * one by one, then the zeros, whose deviation is the mean itself, at once.
+ */
+function squaredDeviations(acc: OutcomeSums, mean: Float64Array, rows: Int32Array): Float64Array {
+  const { nonZero, nzCell, nzRevenue, m } = acc;
+  const m2 = new Float64Array(mean.length);
+  for (let j = 0; j < m; j++) {
+    const cell = nzCell[j]!;
+    const d = nzRevenue[j]! - mean[cell]!;
+    m2[cell]! += d * d;
+  }
+  for (let x = 0; x < mean.length; x++) {
+    const mu = mean[x]!;
+    m2[x]! += (rows[x]! - nonZero[x]!) * mu * mu;
+  }
+  return m2;
 }
 
 /** The first-touch table's runs of a range's days, per cell, and the lowest channel per scope. */
@@ -1019,7 +1010,7 @@ interface TablePart {
 function tableOfRange(table: FirstTouchTable, days: DayRange, nScopes: number): TablePart {
   const nCells = 2 * nScopes;
   const { firstDay: base, days: nDays, count: counts, lowestChannel: lowestByDay } = table.units;
-  const cells = table.cells;
+  const { converted: dayConverted, sum: daySum, m2: dayM2 } = table;
   const part: TablePart = {
     count: new Int32Array(nCells),
     converted: new Int32Array(nCells),
@@ -1037,14 +1028,14 @@ function tableOfRange(table: FirstTouchTable, days: DayRange, nScopes: number): 
       const nb = counts[b + x]!;
       if (nb === 0) continue;
       // Chan et al.'s pairwise update of (count, mean, squared deviations) with the day's
-      const sb = cells[3 * (b + x) + 1]!;
+      const sb = daySum[b + x]!;
       const na = count[x]!;
       const n = na + nb;
       const delta = sb / nb - mean[x]!;
-      m2[x]! += cells[3 * (b + x) + 2]! + (delta * delta * na * nb) / n;
+      m2[x]! += dayM2[b + x]! + (delta * delta * na * nb) / n;
       mean[x]! += (delta * nb) / n;
       count[x] = n;
-      converted[x]! += cells[3 * (b + x)]!;
+      converted[x]! += dayConverted[b + x]!;
       sum[x]! += sb;
     }
     const bs = d * nScopes;
