@@ -2,8 +2,9 @@
  * Attribution (metrics.md section 3): which touches get credit for each purchase, and how much.
  *
  * `creditsFor` assigns credit for every purchase of the dataset once per (model, basis, windows,
- * half-life) and caches it; the attribution, KPI and ROAS kernels then only aggregate over the credits
- * of the purchases in their range, so a change of range, period, dimension or filter costs one pass.
+ * half-life) and caches it; the attribution and ROAS kernels then only aggregate over the credits of
+ * the purchases in their range, so a change of range, period, dimension or filter costs one pass. The
+ * KPIs read only which purchases have credit (`creditedStart`).
  */
 import { windowOf, type ResolvedAttribution } from '../../src/core/queries.js';
 import type { AttributionResult } from '../../src/core/results.js';

@@ -75,7 +75,7 @@ interface RfmBase {
 export function rfmTable(ctx: KernelContext, p: ResolvedRfm, days: DayRange | null, mask: Uint8Array | null, maskKey: string): RfmTable {
   const baseKey = `${days?.fromDay}|${days?.toDay}|${maskKey}|${p.asOf}`;
   return ctx.remember('rfm', `${baseKey}|${p.monetary}`, () => {
-    const base = ctx.remember('rfm-base', baseKey, () => buildBase(ctx, p, days, mask), 4);
+    const base = ctx.remember('rfm-base', baseKey, () => buildBase(ctx, p.asOf, days, mask), 4);
     const { frequency, net, purchaseRevenue } = base;
     const n = frequency.length;
     const monetary = new Float64Array(n);
@@ -93,7 +93,7 @@ let walkNet = new Float64Array(0);
 let walkPurchase = new Float64Array(0);
 let walkLast = new Float64Array(0);
 
-function buildBase(ctx: KernelContext, p: ResolvedRfm, days: DayRange | null, mask: Uint8Array | null): RfmBase {
+function buildBase(ctx: KernelContext, asOfText: string | null, days: DayRange | null, mask: Uint8Array | null): RfmBase {
   const { orders: o, dictionaries, index } = ctx.columns;
   const nCustomers = dictionaries.customers.length;
   if (walkCustomer.length < nCustomers) {
@@ -146,7 +146,7 @@ function buildBase(ctx: KernelContext, p: ResolvedRfm, days: DayRange | null, ma
     }
   }
   let asOf: { utc: number; local: number };
-  if (p.asOf !== null) asOf = parseAsOf(ctx, p.asOf);
+  if (asOfText !== null) asOf = parseAsOf(ctx, asOfText);
   else if (latest > Number.NEGATIVE_INFINITY) {
     const local = (ctx.zone.dayOf(latest) + 1) * MS_PER_DAY;
     asOf = { utc: ctx.zone.toUtc(local), local };
@@ -256,7 +256,7 @@ function segmentOf(rules: SegmentRule[], r: number, f: number, m: number): numbe
 }
 
 /** Scores and segments of a table (cached with it). */
-export function rfmScores(ctx: KernelContext, table: RfmTable, p: ResolvedRfm): RfmScores {
+export function rfmScores(table: RfmTable, p: ResolvedRfm): RfmScores {
   const key = `rfm-scores|${p.bins}|${p.scoring}|${JSON.stringify(p.thresholds)}|${JSON.stringify(p.segments)}`;
   let perTable = scoreCache.get(table);
   if (perTable === undefined) {
@@ -276,7 +276,6 @@ export function rfmScores(ctx: KernelContext, table: RfmTable, p: ResolvedRfm): 
     if (perTable.size > 4) perTable.clear();
     perTable.set(key, scores);
   }
-  void ctx;
   return scores;
 }
 
@@ -285,7 +284,7 @@ const scoreCache = new WeakMap<RfmTable, Map<string, RfmScores>>();
 /** The grid and segment summary. */
 export function rfmResult(ctx: KernelContext, p: ResolvedRfm, days: DayRange | null, mask: Uint8Array | null, maskKey: string): RfmResult {
   const table = rfmTable(ctx, p, days, mask, maskKey);
-  const scores = rfmScores(ctx, table, p);
+  const scores = rfmScores(table, p);
   const B = p.bins;
   const n = table.customer.length;
   const cellCustomers = new Int32Array(B * B);
@@ -355,7 +354,7 @@ export function rfmCustomers(
   maskKey: string,
 ): RfmCustomersResult {
   const table = rfmTable(ctx, p, days, mask, maskKey);
-  const scores = rfmScores(ctx, table, p);
+  const scores = rfmScores(table, p);
   const names = ctx.columns.dictionaries.customers;
   const segmentIndex = params.segment === undefined ? -1 : p.segments.findIndex((s) => s.name === params.segment);
   if (params.segment !== undefined && segmentIndex < 0) {
