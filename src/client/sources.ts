@@ -4,7 +4,7 @@
  * small enough that the worker reports progress and honours a cancel within a few milliseconds.
  */
 import { CrmError } from '../core/errors.js';
-import { BATCH_BYTES, cloneableInit, openDownload, readBatches, type FetchFunction } from '../core/http.js';
+import { BATCH_BYTES, cloneableInit, nextTask, openDownload, readBatches, type FetchFunction } from '../core/http.js';
 import { displayUrl } from '../core/options.js';
 import type { WorkerInput } from '../core/protocol.js';
 
@@ -124,11 +124,6 @@ async function* sliceBytes(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
   for (let at = 0; at < bytes.length; at += BATCH_BYTES) yield bytes.slice(at, at + BATCH_BYTES);
 }
 
-/** Lets the event loop run (input, rendering) between slices of main-thread work. */
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
-}
-
 /**
  * Encodes an array of objects as NDJSON, a slice of rows at a time, yielding to the event loop between
  * slices so a large array never blocks the page. Dates become ISO 8601 strings.
@@ -144,7 +139,7 @@ async function* encodeRecords(records: readonly Record<string, unknown>[], signa
         yield encoder.encode(text);
         text = '';
       }
-      await yieldToEventLoop();
+      await nextTask();
       if (signal.aborted) throw new CrmError('aborted', 'The load was cancelled.');
     }
   }

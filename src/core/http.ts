@@ -139,13 +139,12 @@ export async function* readBatches(
   }
 }
 
-/** Resolves on a later task, after the messages already queued (other reads, workers' answers). */
+/**
+ * Resolves on a later task, after the messages already queued (other reads, workers' answers), so the
+ * event loop runs (input, rendering) between slices of work; a message task, not setTimeout's clamped one.
+ */
 export function nextTask(): Promise<void> {
   return new Promise((resolve) => {
-    if (typeof MessageChannel === 'undefined') {
-      setTimeout(resolve, 0);
-      return;
-    }
     const channel = new MessageChannel();
     channel.port1.onmessage = () => {
       channel.port1.close();
