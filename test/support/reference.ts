@@ -6,6 +6,7 @@
 import {
   DEFAULT_SEGMENTS,
   windowOf,
+  parseDuration,
   resolveAttribution,
   type AttributionParams,
   type IncrementalityParams,
@@ -57,6 +58,8 @@ export interface RefOrder {
 }
 
 const DAY = 86_400_000;
+/** The normal distribution's 97.5% quantile (the reference keeps its own copy, independent of the kernel's). */
+const Z95 = 1.959963984540054;
 
 function formatter(zone: string): Intl.DateTimeFormat {
   return new Intl.DateTimeFormat('en-CA', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
@@ -127,6 +130,13 @@ export function rangeOf(data: RefData, range: { from?: string; to?: string } | u
   ].sort();
   if (dates.length === 0) return null;
   return { from: range?.from ?? dates[0]!, to: range?.to ?? dates[dates.length - 1]! };
+}
+
+/** The equal-length range just before a range (the KPIs' "previous period"). */
+export function previousRange(range: { from: string; to: string }): { from: string; to: string } {
+  const from = dateToDays(range.from);
+  const length = dateToDays(range.to) - from + 1;
+  return { from: daysToDate(from - length), to: daysToDate(from - 1) };
 }
 
 export function inRange(date: string, range: { from: string; to: string }): boolean {
@@ -224,7 +234,7 @@ function precedes(a: RefOrder, b: RefOrder): boolean {
 export function refKpis(data: RefData, params: AttributionParams): Record<string, number> {
   const p = resolveAttribution(params, 'month');
   const range = rangeOf(data, params.range);
-  const zero = { netRevenue: 0, crmRevenue: 0, purchases: 0, purchaseRevenue: 0, customers: 0, repeatCustomers: 0, recipients: 0, convertedRecipients: 0 };
+  const zero = { netRevenue: 0, crmRevenue: 0, crmMargin: 0, purchases: 0, purchaseRevenue: 0, customers: 0, repeatCustomers: 0, recipients: 0, convertedRecipients: 0 };
   if (range === null) return zero;
   const orders = normalise(data.orders).filter((o) => inRange(local(data.timezone, o.time).date, range) && passes(data, o.customer, params.filter));
   const out = { ...zero };
@@ -238,7 +248,11 @@ export function refKpis(data: RefData, params: AttributionParams): Record<string
     purchasesBy.set(o.customer, (purchasesBy.get(o.customer) ?? 0) + 1);
     const credits = credit(data, p, o);
     if (credits.length > 0) converted.add(o.customer);
-    for (const [, w] of credits) out.crmRevenue += o.revenue * w;
+    for (const [, w] of credits) {
+      out.crmRevenue += o.revenue * w;
+      // an order without a known margin adds none
+      if (o.margin !== null) out.crmMargin += o.margin * w;
+    }
   }
   out.customers = [...purchasesBy.values()].filter((n) => n >= 1).length;
   out.repeatCustomers = [...purchasesBy.values()].filter((n) => n >= 2).length;
@@ -250,16 +264,9 @@ export function refKpis(data: RefData, params: AttributionParams): Record<string
   return out;
 }
 
-/** A duration written as days or hours ('14d', '36h'). */
-function durationMs(text: string): number {
-  const match = /^(\d+)([dh])$/.exec(text);
-  if (match === null) throw new Error(`reference: cannot read the duration "${text}"`);
-  return Number(match[1]) * (match[2] === 'd' ? DAY : DAY / 24);
-}
-
 /** Lift rows per scope name ('all', a channel, a campaign). */
 export function refIncrementality(data: RefData, params: IncrementalityParams): Map<string, Record<string, number>> {
-  const liftMs = params.liftWindow === undefined ? 14 * DAY : typeof params.liftWindow === 'number' ? params.liftWindow : durationMs(params.liftWindow);
+  const liftMs = parseDuration(params.liftWindow ?? '14d', 'liftWindow');
   const range = rangeOf(data, params.range);
   const out = new Map<string, Record<string, number>>();
   if (range === null) return out;
@@ -282,12 +289,13 @@ export function refIncrementality(data: RefData, params: IncrementalityParams): 
       const window = orders.filter((o) => o.customer === customer && o.time >= start && o.time < start + liftMs);
       const revenue = window.reduce((s, o) => s + o.revenue, 0);
       const bought = window.some((o) => o.purchase) ? 1 : 0;
-      outcomes[mine[0]!.group === 'treatment' ? 'treatment' : 'holdout'].push(revenue);
       if (mine[0]!.group === 'treatment') {
+        outcomes.treatment.push(revenue);
         rows.treatment++;
         rows.revenueTreatment += revenue;
         rows.convertedTreatment += bought;
       } else {
+        outcomes.holdout.push(revenue);
         rows.holdout++;
         rows.revenueHoldout += revenue;
         rows.convertedHoldout += bought;
@@ -297,12 +305,15 @@ export function refIncrementality(data: RefData, params: IncrementalityParams): 
     rows.cost = costRows.reduce((s, c) => s + c.amount, 0) + scoped.filter((t) => t.group === 'treatment').reduce((s, t) => s + t.cost, 0);
     // the 95% interval of the lift per customer: each group's sample variance, two passes
     const meanOf = (xs: number[]): number => xs.reduce((s, x) => s + x, 0) / xs.length;
-    const varianceOf = (xs: number[]): number => (xs.length < 2 ? Number.NaN : xs.reduce((s, x) => s + (x - meanOf(xs)) ** 2, 0) / (xs.length - 1));
+    const varianceOf = (xs: number[]): number => {
+      const mean = meanOf(xs);
+      return xs.length < 2 ? Number.NaN : xs.reduce((s, x) => s + (x - mean) ** 2, 0) / (xs.length - 1);
+    };
     if (outcomes.treatment.length > 0 && outcomes.holdout.length > 0) {
       const lift = meanOf(outcomes.treatment) - meanOf(outcomes.holdout);
       const se = Math.sqrt(varianceOf(outcomes.treatment) / outcomes.treatment.length + varianceOf(outcomes.holdout) / outcomes.holdout.length);
-      rows.liftLow = lift - 1.959963984540054 * se;
-      rows.liftHigh = lift + 1.959963984540054 * se;
+      rows.liftLow = lift - Z95 * se;
+      rows.liftHigh = lift + Z95 * se;
     }
     out.set(name, rows);
   }

@@ -64,14 +64,15 @@ describe('KPIs (metrics.md section 3)', () => {
   it('gives the same CRM revenue under every credit model, and follows the window', () => {
     // credit weights sum to 1, so a purchase with credit counts whole whatever the model: p1 (a's
     // touches of the 3rd and 4th), p3 and p4; p2 is 16 days after a's last touch
-    const data = fixture({ orders, touches });
     const range = { from: '2024-03-01', to: '2024-03-31' };
     for (const model of ['first_touch', 'linear', 'time_decay', 'position_based', 'last_touch'] as const) {
-      const r = data.query({ kind: 'kpis', params: { range, model } });
+      // a fresh dataset per model, so that none reads another model's cached credits
+      const r = fixture({ orders, touches }).query({ kind: 'kpis', params: { range, model } });
       expect([r.current.crmRevenue, r.current.crmMargin, r.current.convertedRecipients], model).to.deep.equal([200, 48, 3]);
     }
     // with a 1-day window p1 (a day after a's last touch, push on the 4th at 10:00) keeps its credit
     // and b's and c's same-day purchases theirs; with a 20-day window p2 gains it too
+    const data = fixture({ orders, touches });
     const narrow = data.query({ kind: 'kpis', params: { range, model: 'linear', window: '1d' } });
     expect([narrow.current.crmRevenue, narrow.current.convertedRecipients]).to.deep.equal([200, 3]);
     const wide = data.query({ kind: 'kpis', params: { range, model: 'linear', window: '20d' } });

@@ -6,6 +6,7 @@ import { loadSources, type HarnessSource } from '../../support/harness.js';
 import {
   inRange,
   local,
+  previousRange,
   rangeOf,
   refAttribution,
   refIncrementality,
@@ -119,8 +120,9 @@ function engineFor(data: RefData, order?: (rows: unknown[]) => unknown[], chunks
   return (request) => engine.query(id, request);
 }
 
-function close(a: number, b: number): boolean {
-  return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
+/** Equal to 1e-9 relative, and of `scale` too (a lift bound near zero is a difference of amounts of that size). */
+function close(a: number, b: number, scale = 0): boolean {
+  return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b), Math.abs(scale));
 }
 
 /**
@@ -170,7 +172,7 @@ function checkIncrementality(data: RefData, params: { range: { from: string; to:
       // the interval: NaN when a group has one customer (no sample variance)
       for (const bound of ['liftLow', 'liftHigh'] as const) {
         const [got, want] = [result[bound][i]!, rows[bound]!];
-        expect(Number.isNaN(want) ? Number.isNaN(got) : closeTo(got, want, rows.revenueTreatment! + rows.revenueHoldout!), `${name} ${bound}: ${got} vs ${want}`).to.equal(true);
+        expect(Number.isNaN(want) ? Number.isNaN(got) : close(got, want, rows.revenueTreatment! + rows.revenueHoldout!), `${name} ${bound}: ${got} vs ${want}`).to.equal(true);
       }
     }
   }
@@ -181,11 +183,6 @@ function checkIncrementality(data: RefData, params: { range: { from: string; to:
     const channels = data.touches.filter((t) => t.campaign === result.name[i] && inRange(local(data.timezone, t.sent_at).date, days)).map((t) => t.channel);
     expect(result.channel[i], `${result.name[i]} channel`).to.equal(channels.sort()[0]);
   }
-}
-
-/** Equal to 1e-9 of `scale` as well (a lift bound near zero is a difference of amounts of that size). */
-function closeTo(a: number, b: number, scale: number): boolean {
-  return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b), Math.abs(scale));
 }
 
 function expectSameMaps(actual: Map<string, number>, expected: Map<string, number>, what: string): void {
@@ -232,9 +229,14 @@ describe('kernels equal the naive reference on random datasets', function () {
     fc.assert(
       fc.property(dataset, attributionParams, (data, params) => {
         const result = engineFor(data)({ kind: 'kpis', params } as never) as Extract<QueryResult, { kind: 'kpis' }>;
-        const expected = refKpis(data, params);
-        for (const [key, value] of Object.entries(expected)) {
-          expect(close(result.current[key as keyof typeof result.current], value), `${key}: ${result.current[key as keyof typeof result.current]} vs ${value}`).to.equal(true);
+        const range = rangeOf(data, params.range);
+        const periods = [['current', params.range], ['previous', range === null ? undefined : previousRange(range)]] as const;
+        for (const [period, r] of periods) {
+          if (period === 'previous' && r === undefined) continue;
+          for (const [key, value] of Object.entries(refKpis(data, { ...params, range: r }))) {
+            const got = result[period][key as keyof typeof result.current];
+            expect(close(got, value), `${period} ${key}: ${got} vs ${value}`).to.equal(true);
+          }
         }
       }),
       { numRuns: RUNS },
@@ -374,7 +376,9 @@ describe('kernel invariants', function () {
       fc.tuple(attributionParams, fc.record(few)).map(([params, f]) => ({ kind: 'kpis', params: { ...params, ...f } })),
       fc.tuple(attributionParams, fc.record(few), fc.boolean()).map(([params, f, byCampaign]) => ({ kind: 'roas', params: { ...params, ...f, byCampaign } })),
       fc.record({ ...few, liftWindow: fc.constantFrom('1d', '3d', '7d', '14d', '36h'), minHoldout: fc.constantFrom(0, 1, 2) }).map((params) => ({ kind: 'incrementality', params })),
-      fc.record({ ...few, bins: fc.constantFrom(3, 5), scoring: fc.constantFrom('percentile', 'ntile') }).map((params) => ({ kind: 'rfm', params })),
+      fc
+        .record({ ...few, bins: fc.constantFrom(3, 5), scoring: fc.constantFrom('percentile', 'ntile'), monetary: fc.constantFrom('net', 'aov'), asOf: fc.constantFrom(undefined, day(45)) })
+        .map((params) => ({ kind: 'rfm', params })),
     );
     fc.assert(
       fc.property(dataset, fc.array(request, { minLength: 6, maxLength: 16 }), (data, requests) => {

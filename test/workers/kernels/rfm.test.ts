@@ -111,6 +111,19 @@ describe('RFM (metrics.md section 6)', () => {
     expect([r.segmentCustomers[need], r.segmentRevenue[need], r.segmentCustomerShare[need]]).to.deep.equal([2, 110, 0.4]);
   });
 
+  it('with AOV as monetary, the grid revenue stays net revenue while its mean monetary is the AOV', () => {
+    // asked after the net grid of the same dataset, whose walk of the orders the AOV table shares
+    const data = fixture({ orders });
+    const net = data.query({ kind: 'rfm', params: { bins: 3 } });
+    const aov = data.query({ kind: 'rfm', params: { bins: 3, monetary: 'aov' } });
+    const cell = (rr: number, f: number): number => (rr - 1) * 3 + (f - 1);
+    // d: one purchase of 300 and a refund of 50; b: two purchases of 50; c: three of 20
+    expect([aov.cellRevenue[cell(1, 1)], aov.cellMeanMonetary[cell(1, 1)], net.cellMeanMonetary[cell(1, 1)]]).to.deep.equal([250, 300, 250]);
+    expect([aov.cellRevenue[cell(2, 2)], aov.cellMeanMonetary[cell(2, 2)], net.cellMeanMonetary[cell(2, 2)]]).to.deep.equal([100, 50, 100]);
+    expect([aov.cellRevenue[cell(1, 3)], aov.cellMeanMonetary[cell(1, 3)]]).to.deep.equal([60, 20]);
+    expect([aov.totalRevenue, aov.cellRevenueShare[cell(1, 1)], aov.monetary]).to.deep.equal([520, 250 / 520, 'aov']);
+  });
+
   it('pages and sorts a segment list and exports it as CSV with formula injection neutralised', () => {
     const data = fixture({ orders: orders + '\n=HYPERLINK("x"),2024-06-29T10:00:00Z,40' });
     const page = data.query({ kind: 'rfm-customers', params: { bins: 3, sort: { by: 'monetary', direction: 'desc' }, offset: 1, limit: 2, csv: true } });
