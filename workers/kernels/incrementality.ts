@@ -554,9 +554,7 @@ function keepLaterOfDay(later: LaterEntries, scan: AssignScan, j0: number, j1: n
     const scope = cell < nScopes ? cell : cell - nScopes;
     present[scope] = 1;
     if (scope >= campaignBase) {
-      const channel = oneChannel[scope]! >= 0 ? oneChannel[scope]! : tChannel[touch[j]!]!;
-      const known = scopeChannel[scope]!;
-      if (known === -1 || channel < known) scopeChannel[scope] = channel;
+      noteChannel(scopeChannel, scope, oneChannel[scope]! >= 0 ? oneChannel[scope]! : tChannel[touch[j]!]!);
     }
     outTouch[m] = touch[j]!;
     outCell[m] = cell;
@@ -820,9 +818,7 @@ function assignCustomer(s: AssignScan, c: number): void {
     const scope = runScope[r]!;
     present[scope] = 1;
     if (scope >= campaignBase) {
-      const channel = runChannel[r]! >= 0 ? runChannel[r]! : lowestChannelInRange(s, r, e);
-      const known = scopeChannel[scope]!;
-      if (known === -1 || channel < known) scopeChannel[scope] = channel;
+      noteChannel(scopeChannel, scope, runChannel[r]! >= 0 ? runChannel[r]! : lowestChannelInRange(s, r, e));
     }
     const group = tGroup[k]!;
     // a customer with both groups in the scope (within the range) is excluded
@@ -877,8 +873,7 @@ function computeLiftSums(ctx: KernelContext, a: Assignments, lift: number, days:
       if (part.count[sc]! + part.count[nScopes + sc]! === 0) continue;
       present[sc] = 1;
       // channels' own scopes have their channel already; all CRM has none
-      const known = scopeChannel[sc]!;
-      if (sc > 0 && (known === -1 || part.lowestChannel[sc]! < known)) scopeChannel[sc] = part.lowestChannel[sc]!;
+      if (sc > 0) noteChannel(scopeChannel, sc, part.lowestChannel[sc]!);
     }
     for (let x = 0; x < nCells; x++) count[x]! += part.count[x]!;
   }
@@ -957,6 +952,12 @@ function outcomeSums(nCells: number, sum: Float64Array, converted: Int32Array, r
     nonZeroRevenue = new Float64Array(rows);
   }
   return { sum, converted, nonZero: new Int32Array(nCells), nzCell: nonZeroCell, nzRevenue: nonZeroRevenue, m: 0 };
+}
+
+/** Keeps the lowest channel seen in a scope (a campaign's channel; −1 while none is known). */
+function noteChannel(scopeChannel: Int32Array, scope: number, channel: number): void {
+  const known = scopeChannel[scope]!;
+  if (known === -1 || channel < known) scopeChannel[scope] = channel;
 }
 
 /** Adds one assigned row's outcome to its cell. */
