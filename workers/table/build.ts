@@ -29,7 +29,7 @@ import type {
 } from '../../src/core/tables.js';
 import { MS_PER_DAY, TimeZone } from '../../src/core/time.js';
 import { concatFloat64, concatInt32, concatUint8, rangeOf } from './columns.js';
-import { sortDictionary } from './dictionary.js';
+import { compareCodePoints, sortDictionary } from './dictionary.js';
 import type { CostsPart, CustomersPart, OrdersPart, TablePart, TouchesPart } from './parts.js';
 
 /** A built dataset: its columns and its report. */
@@ -130,23 +130,6 @@ function mergeTwo(a: readonly string[], b: readonly string[]): { values: string[
     values.push(b[j]!);
   }
   return { values, posA, posB };
-}
-
-/**
- * Compares strings by code point (the order `sortDictionary` gives). UTF-16 units compare the same
- * except that surrogates (code points above U+FFFF) must sort after U+E000..U+FFFF.
- */
-export function compareCodePoints(x: string, y: string): number {
-  const n = Math.min(x.length, y.length);
-  for (let k = 0; k < n; k++) {
-    let u = x.charCodeAt(k);
-    let v = y.charCodeAt(k);
-    if (u === v) continue;
-    if (u >= 0xd800) u = u >= 0xe000 ? u - 0x800 : u + 0x2000;
-    if (v >= 0xd800) v = v >= 0xe000 ? v - 0x800 : v + 0x2000;
-    return u - v;
-  }
-  return x.length - y.length;
 }
 
 function remapCodes(codes: Int32Array, remap: Int32Array): Int32Array {
@@ -560,7 +543,7 @@ function buildTouches(
   // numbers computed in input order (usually time order, where the zone's offset cache hits); then
   // the customer ranges not already in that order are sorted.
   const day = new Int32Array(n);
-  for (let i = 0; i < n; i++) day[i] = zone.dayOf(sentAt[i]!);
+  zone.daysOf(sentAt, day);
   const start = new Int32Array(nCustomers + 1);
   for (let i = 0; i < n; i++) start[customer[i]! + 1]!++;
   for (let c = 0; c < nCustomers; c++) start[c + 1]! += start[c]!;

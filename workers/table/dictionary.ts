@@ -242,6 +242,12 @@ export class StringDictionary {
  */
 export function sortDictionary(values: readonly string[]): { sorted: string[]; rank: Int32Array } {
   const n = values.length;
+  // a key log numbers uniform numeric ids (`C02884329`) in byte order already: one pass confirms it
+  if (isSorted(values)) {
+    const rank = new Int32Array(n);
+    for (let i = 0; i < n; i++) rank[i] = i;
+    return { sorted: values.slice(), rank };
+  }
   // one UTF-8 arena for all values
   let total = 0;
   for (let i = 0; i < n; i++) total += values[i]!.length * 3;
@@ -275,6 +281,29 @@ export function sortDictionary(values: readonly string[]): { sorted: string[]; r
     sorted[i] = values[order[i]!]!;
   }
   return { sorted, rank };
+}
+
+/** Whether distinct strings are in code point order. */
+function isSorted(values: readonly string[]): boolean {
+  for (let i = 1; i < values.length; i++) if (compareCodePoints(values[i - 1]!, values[i]!) >= 0) return false;
+  return true;
+}
+
+/**
+ * Compares strings by code point (the order `sortDictionary` gives). UTF-16 units compare the same
+ * except that surrogates (code points above U+FFFF) must sort after U+E000..U+FFFF.
+ */
+export function compareCodePoints(x: string, y: string): number {
+  const n = Math.min(x.length, y.length);
+  for (let k = 0; k < n; k++) {
+    let u = x.charCodeAt(k);
+    let v = y.charCodeAt(k);
+    if (u === v) continue;
+    if (u >= 0xd800) u = u >= 0xe000 ? u - 0x800 : u + 0x2000;
+    if (v >= 0xd800) v = v >= 0xe000 ? v - 0x800 : v + 0x2000;
+    return u - v;
+  }
+  return x.length - y.length;
 }
 
 /** Byte at `depth` of key `k`, or -1 past its end. */

@@ -1,7 +1,6 @@
 import { expect } from '@open-wc/testing';
 import fc from 'fast-check';
-import { compareCodePoints } from '../../../workers/table/build.js';
-import { sortDictionary } from '../../../workers/table/dictionary.js';
+import { compareCodePoints, sortDictionary } from '../../../workers/table/dictionary.js';
 import { loadSources } from '../../support/harness.js';
 
 /** The reference order: code point by code point (what DuckDB's VARCHAR order and UTF-8 bytes give). */
