@@ -49,6 +49,8 @@ async function main(): Promise<void> {
     let client: CDPSession | null = null;
     const started = new Promise<void>((resolve) => {
       page.on('workercreated', (worker) => {
+        // the engine's worker is the first; a helper it starts for another file closes after the load
+        if (client !== null) return;
         client = worker.client;
         void client.send('Profiler.enable').then(() => client!.send('Profiler.setSamplingInterval', { interval: 200 })).then(() => client!.send('Profiler.start')).then(() => resolve());
       });

@@ -476,7 +476,7 @@ function keyCodes(
  * so the text orders as (prefix, value). Null otherwise (the codes then follow first appearance).
  *
  * A dataset's build sorts each table's customer dictionary by code point; numbered this way, the sort
- * finds it in order and skips the radix sort of 200k strings. An LSD radix sort of 16-bit digits.
+ * finds it in order and skips the radix sort of 200k strings. An LSD radix sort of 14-bit digits.
  */
 function numericByteOrder(prefixes: readonly Uint8Array[], distinct: Int32Array, total: number): Int32Array | null {
   if (total < 2) return null;
@@ -484,36 +484,46 @@ function numericByteOrder(prefixes: readonly Uint8Array[], distinct: Int32Array,
   if (prefixes.some((p) => p.length !== width)) return null;
   const digits = distinct[1]! & 0xf00;
   for (let c = 1; c < total; c++) if ((distinct[c * NUMERIC + 1]! & 0xf00) !== digits) return null;
-  // keys by code: [low 16 bits, next 16 bits, (prefix rank << 8) | high bits of the value]
+  // the key of a code: its value's low 32 bits, then (prefix rank << 8) | the value's high bits
   const rank = prefixes.map((p) => prefixes.filter((q) => compareBytes(q, p) < 0).length);
-  const keys = [new Int32Array(total), new Int32Array(total), new Int32Array(total)];
+  const low = new Int32Array(total);
+  const high = new Int32Array(total);
   for (let c = 0; c < total; c++) {
-    const lo = distinct[c * NUMERIC]!;
     const hi = distinct[c * NUMERIC + 1]!;
-    keys[0]![c] = lo & 0xffff;
-    keys[1]![c] = lo >>> 16;
-    keys[2]![c] = (rank[hi >>> 12]! << 8) | (hi & 0xff);
+    low[c] = distinct[c * NUMERIC]!;
+    high[c] = (rank[hi >>> 12]! << 8) | (hi & 0xff);
   }
   let order = new Int32Array(total);
   for (let c = 0; c < total; c++) order[c] = c;
   let spare = new Int32Array(total);
-  const counts = new Int32Array(1 << 16);
-  for (const key of keys) {
+  // 14-bit digits, three for the 42 bits: ids below 2^28 (`C` and eight digits) take two passes, and
+  // the 16,384-bucket histogram stays in cache
+  const counts = new Int32Array(RADIX);
+  for (let shift = 0; shift < 42; shift += RADIX_BITS) {
     counts.fill(0);
-    for (let c = 0; c < total; c++) counts[key[c]!]!++;
-    if (counts[key[0]!] === total) continue; // one value: the pass would change nothing
-    for (let d = 0, sum = 0; d < counts.length; d++) {
+    for (let c = 0; c < total; c++) counts[digitAt(low, high, c, shift)]!++;
+    if (counts[digitAt(low, high, 0, shift)] === total) continue; // one digit: the pass would change nothing
+    for (let d = 0, sum = 0; d < RADIX; d++) {
       const k = counts[d]!;
       counts[d] = sum;
       sum += k;
     }
     for (let i = 0; i < total; i++) {
       const c = order[i]!;
-      spare[counts[key[c]!]!++] = c;
+      spare[counts[digitAt(low, high, c, shift)]!++] = c;
     }
     [order, spare] = [spare, order];
   }
   return order;
+}
+
+const RADIX_BITS = 14;
+const RADIX = 1 << RADIX_BITS;
+
+/** The 14-bit digit at bit `shift` (0, 14 or 28) of the 42-bit key (`high` above `low`'s 32 bits). */
+function digitAt(low: Int32Array, high: Int32Array, c: number, shift: number): number {
+  if (shift < 28) return (low[c]! >>> shift) & (RADIX - 1);
+  return ((low[c]! >>> 28) | (high[c]! << 4)) & (RADIX - 1);
 }
 
 function compareBytes(a: Uint8Array, b: Uint8Array): number {
