@@ -51,6 +51,32 @@ describe('time zones', () => {
     expect(ny.dayOf(Date.UTC(2024, 0, 2, 5, 0))).to.equal(daysFromCivil(2024, 1, 2));
   });
 
+  it('gives the day of many instants at once as dayOf gives each (daysOf)', () => {
+    // around New York's spring-forward night, its midnight, and before 1970 (negative days)
+    const instants = Float64Array.of(
+      Date.UTC(2024, 2, 10, 4, 59),
+      Date.UTC(2024, 2, 10, 5, 0),
+      Date.UTC(2024, 2, 10, 6, 59),
+      Date.UTC(2024, 2, 10, 7, 0),
+      Date.UTC(2024, 2, 11, 3, 59),
+      Date.UTC(2024, 2, 11, 4, 0),
+      Date.UTC(1969, 11, 31, 23, 59),
+    );
+    for (const name of ['America/New_York', 'UTC']) {
+      const zone = TimeZone.get(name);
+      const days = new Int32Array(instants.length);
+      zone.daysOf(instants, days);
+      expect(Array.from(days), name).to.deep.equal(Array.from(instants, (t) => zone.dayOf(t)));
+    }
+    const ny = new Int32Array(instants.length);
+    TimeZone.get('America/New_York').daysOf(instants, ny);
+    expect(ny[4]).to.equal(daysFromCivil(2024, 3, 10));
+    expect(ny[5]).to.equal(daysFromCivil(2024, 3, 11));
+    const utc = new Int32Array(instants.length);
+    TimeZone.get('UTC').daysOf(instants, utc);
+    expect(utc[6]).to.equal(-1);
+  });
+
   it('accepts UTC aliases and rejects unknown names with a hint', () => {
     expect(TimeZone.get(undefined).isUtc).to.equal(true);
     expect(TimeZone.get('Etc/UTC').name).to.equal('UTC');
