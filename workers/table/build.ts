@@ -330,17 +330,39 @@ function buildOrders(
   const lineOrder = (a: number, b: number): number =>
     cmp(time[a]!, time[b]!) || cmp(revenue[a]!, revenue[b]!) || cmp(margin[a]!, margin[b]!) || cmp(discount[a]!, discount[b]!) || customer[a]! - customer[b]!;
 
-  // output: one order per valid order id, one per row without id
-  const unkeyed = rows - keyed;
-  const cap = nIds + unkeyed;
-  const oCustomer = new Int32Array(cap);
-  const oTime = new Float64Array(cap);
-  const oRevenue = new Float64Array(cap);
-  const oMargin = new Float64Array(cap);
-  const oDiscount = new Float64Array(cap);
-  const oLines = new Int32Array(cap);
-  const oId = new Int32Array(cap);
-  let n = 0;
+  // One order per valid order id (its lines must share a customer), one per row without id, written
+  // straight into its customer's slot range in the canonical order: customer, then time, order id (no
+  // id last), amounts. A first pass counts each customer's orders; the second writes them (random
+  // writes, sequential reads); the few customer ranges not already in time order are sorted after.
+  // (Writing them to per-order arrays first and scattering those was two more passes over 1M orders.)
+  const conflict = new Uint8Array(nIds);
+  const start = new Int32Array(nCustomers + 1);
+  for (let o = 0; o < nIds; o++) {
+    const a = idStart[o]!;
+    const b = idStart[o + 1]!;
+    if (a === b) continue;
+    const c = customer[idRows[a]!]!;
+    for (let k = a + 1; k < b; k++) if (customer[idRows[k]!] !== c) conflict[o] = 1;
+    if (conflict[o] === 0) start[c + 1]!++;
+  }
+  for (let i = 0; i < rows; i++) if (order[i]! < 0) start[customer[i]! + 1]!++;
+  for (let c = 0; c < nCustomers; c++) start[c + 1]! += start[c]!;
+  const n = start[nCustomers]!;
+  const next = start.slice(0, nCustomers);
+  const columns: OrdersColumns = {
+    count: n,
+    customer: new Int32Array(n),
+    time: new Float64Array(n),
+    revenue: new Float64Array(n),
+    margin: new Float64Array(n),
+    discount: new Float64Array(n),
+    lines: new Int32Array(n),
+    orderId: new Int32Array(n),
+    isPurchase: new Uint8Array(n),
+    day: new Int32Array(n),
+    prevPurchaseAt: new Float64Array(n),
+  };
+  const { customer: cCustomer, time: cTime, revenue: cRevenue, margin: cMargin, discount: cDiscount, lines: cLines, orderId: cId } = columns;
   let lineItemRows = 0;
   let conflictingOrders = 0;
   const sourceOf = rowSources(parts);
@@ -349,10 +371,7 @@ function buildOrders(
     const b = idStart[o + 1]!;
     if (a === b) continue;
     sortRange(idRows, a, b, lineOrder);
-    const c = customer[idRows[a]!]!;
-    let conflict = false;
-    for (let k = a + 1; k < b; k++) if (customer[idRows[k]!] !== c) conflict = true;
-    if (conflict) {
+    if (conflict[o] === 1) {
       conflictingOrders++;
       const names = [...new Set(Array.from(idRows.subarray(a, b), (r) => customers[customer[r]!]!))].sort();
       for (let k = a; k < b; k++) {
@@ -369,6 +388,7 @@ function buildOrders(
       }
       continue;
     }
+    const c = customer[idRows[a]!]!;
     let t = Number.POSITIVE_INFINITY;
     let rev = 0;
     let mar = 0;
@@ -381,58 +401,26 @@ function buildOrders(
       dis += discount[r]!;
     }
     if (b - a > 1) lineItemRows += b - a;
-    oCustomer[n] = c;
-    oTime[n] = t;
-    oRevenue[n] = rev;
-    oMargin[n] = mar;
-    oDiscount[n] = dis;
-    oLines[n] = b - a;
-    oId[n] = o;
-    n++;
+    const p = next[c]!++;
+    cCustomer[p] = c;
+    cTime[p] = t;
+    cRevenue[p] = rev;
+    cMargin[p] = mar;
+    cDiscount[p] = dis;
+    cLines[p] = b - a;
+    cId[p] = o;
   }
   for (let i = 0; i < rows; i++) {
     if (order[i]! >= 0) continue;
-    oCustomer[n] = customer[i]!;
-    oTime[n] = time[i]!;
-    oRevenue[n] = revenue[i]!;
-    oMargin[n] = margin[i]!;
-    oDiscount[n] = discount[i]!;
-    oLines[n] = 1;
-    oId[n] = -1;
-    n++;
-  }
-
-  // Canonical order: customer, then time, order id (no id last), amounts. Orders are scattered to
-  // their customer's slot range (sequential reads, random writes; the gather through a sorted
-  // permutation was half the build), then the few customer ranges not already in time order are sorted.
-  const start = new Int32Array(nCustomers + 1);
-  for (let o = 0; o < n; o++) start[oCustomer[o]! + 1]!++;
-  for (let c = 0; c < nCustomers; c++) start[c + 1]! += start[c]!;
-  const next = start.slice(0, nCustomers);
-  const columns: OrdersColumns = {
-    count: n,
-    customer: new Int32Array(n),
-    time: new Float64Array(n),
-    revenue: new Float64Array(n),
-    margin: new Float64Array(n),
-    discount: new Float64Array(n),
-    lines: new Int32Array(n),
-    orderId: new Int32Array(n),
-    isPurchase: new Uint8Array(n),
-    day: new Int32Array(n),
-    prevPurchaseAt: new Float64Array(n),
-  };
-  const { customer: cCustomer, time: cTime, revenue: cRevenue, margin: cMargin, discount: cDiscount, lines: cLines, orderId: cId } = columns;
-  for (let o = 0; o < n; o++) {
-    const c = oCustomer[o]!;
+    const c = customer[i]!;
     const p = next[c]!++;
     cCustomer[p] = c;
-    cTime[p] = oTime[o]!;
-    cRevenue[p] = oRevenue[o]!;
-    cMargin[p] = oMargin[o]!;
-    cDiscount[p] = oDiscount[o]!;
-    cLines[p] = oLines[o]!;
-    cId[p] = oId[o]!;
+    cTime[p] = time[i]!;
+    cRevenue[p] = revenue[i]!;
+    cMargin[p] = margin[i]!;
+    cDiscount[p] = discount[i]!;
+    cLines[p] = 1;
+    cId[p] = -1;
   }
   const orderWithin = (a: number, b: number): number =>
     cmp(cTime[a]!, cTime[b]!) ||
