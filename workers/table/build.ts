@@ -27,7 +27,7 @@ import type {
   OrdersColumns,
   TouchesColumns,
 } from '../../src/core/tables.js';
-import { MS_PER_DAY, TimeZone } from '../../src/core/time.js';
+import { TimeZone } from '../../src/core/time.js';
 import { concatFloat64, concatInt32, concatUint8, rangeOf } from './columns.js';
 import { compareCodePoints, sortDictionary } from './dictionary.js';
 import type { CostsPart, CustomersPart, OrdersPart, TablePart, TouchesPart } from './parts.js';
@@ -435,13 +435,12 @@ function buildOrders(
     for (let i = a + 1; i < b && sorted; i++) if (orderWithin(i - 1, i) > 0) sorted = false;
     if (!sorted) permuteRows([columns.customer, columns.time, columns.revenue, columns.margin, columns.discount, columns.lines, columns.orderId], a, b, orderWithin);
   }
-  const utc = zone.isUtc;
+  zone.daysOf(cTime, columns.day);
   let lastCustomer = -1;
   let lastPurchase = Number.NaN;
   for (let i = 0; i < n; i++) {
     const c = cCustomer[i]!;
     const t = cTime[i]!;
-    columns.day[i] = utc ? Math.floor(t / MS_PER_DAY) : zone.dayOf(t);
     if (c !== lastCustomer) {
       lastCustomer = c;
       lastPurchase = Number.NaN;

@@ -23,6 +23,7 @@
  */
 import type { SourceEncoding } from '../../src/core/options.js';
 import { decodeBytes, isValidUtf8 } from '../ingest/encoding.js';
+import { radixOrder } from '../kernels/order.js';
 import { hashLongKey, INLINE_KEY_BYTES, keyWords, packShortKey } from './keys.js';
 
 /** Int32 words per log record: hash, length, then four packed words (short keys) or the arena start. */
@@ -476,7 +477,7 @@ function keyCodes(
  * so the text orders as (prefix, value). Null otherwise (the codes then follow first appearance).
  *
  * A dataset's build sorts each table's customer dictionary by code point; numbered this way, the sort
- * finds it in order and skips the radix sort of 200k strings. An LSD radix sort of 14-bit digits.
+ * finds it in order and skips the radix sort of 200k strings. The keys are ordered by `radixOrder`.
  */
 function numericByteOrder(prefixes: readonly Uint8Array[], distinct: Int32Array, total: number): Int32Array | null {
   if (total < 2) return null;
@@ -484,46 +485,14 @@ function numericByteOrder(prefixes: readonly Uint8Array[], distinct: Int32Array,
   if (prefixes.some((p) => p.length !== width)) return null;
   const digits = distinct[1]! & 0xf00;
   for (let c = 1; c < total; c++) if ((distinct[c * NUMERIC + 1]! & 0xf00) !== digits) return null;
-  // the key of a code: its value's low 32 bits, then (prefix rank << 8) | the value's high bits
+  // the key of a code: (prefix rank, value) as one whole number below 2^42, exact in a double
   const rank = prefixes.map((p) => prefixes.filter((q) => compareBytes(q, p) < 0).length);
-  const low = new Int32Array(total);
-  const high = new Int32Array(total);
+  const keys = new Float64Array(total);
   for (let c = 0; c < total; c++) {
     const hi = distinct[c * NUMERIC + 1]!;
-    low[c] = distinct[c * NUMERIC]!;
-    high[c] = (rank[hi >>> 12]! << 8) | (hi & 0xff);
+    keys[c] = ((rank[hi >>> 12]! << 8) | (hi & 0xff)) * 4294967296 + (distinct[c * NUMERIC]! >>> 0);
   }
-  let order = new Int32Array(total);
-  for (let c = 0; c < total; c++) order[c] = c;
-  let spare = new Int32Array(total);
-  // 14-bit digits, three for the 42 bits: ids below 2^28 (`C` and eight digits) take two passes, and
-  // the 16,384-bucket histogram stays in cache
-  const counts = new Int32Array(RADIX);
-  for (let shift = 0; shift < 42; shift += RADIX_BITS) {
-    counts.fill(0);
-    for (let c = 0; c < total; c++) counts[digitAt(low, high, c, shift)]!++;
-    if (counts[digitAt(low, high, 0, shift)] === total) continue; // one digit: the pass would change nothing
-    for (let d = 0, sum = 0; d < RADIX; d++) {
-      const k = counts[d]!;
-      counts[d] = sum;
-      sum += k;
-    }
-    for (let i = 0; i < total; i++) {
-      const c = order[i]!;
-      spare[counts[digitAt(low, high, c, shift)]!++] = c;
-    }
-    [order, spare] = [spare, order];
-  }
-  return order;
-}
-
-const RADIX_BITS = 14;
-const RADIX = 1 << RADIX_BITS;
-
-/** The 14-bit digit at bit `shift` (0, 14 or 28) of the 42-bit key (`high` above `low`'s 32 bits). */
-function digitAt(low: Int32Array, high: Int32Array, c: number, shift: number): number {
-  if (shift < 28) return (low[c]! >>> shift) & (RADIX - 1);
-  return ((low[c]! >>> 28) | (high[c]! << 4)) & (RADIX - 1);
+  return radixOrder(keys).slice(0, total);
 }
 
 function compareBytes(a: Uint8Array, b: Uint8Array): number {
