@@ -14,12 +14,12 @@ import { radixOrder } from './order.js';
  * Money rounded to 4 decimals, so that the same amounts summed in another order (0.1 + 0.2 and 0.3)
  * compare equal when scored, and read 317.91 rather than 317.90999999999997.
  */
-export function roundMoney(value: number): number {
+function roundMoney(value: number): number {
   return Math.round(value * 1e4) / 1e4 + 0;
 }
 
 /** R, F and M of every customer with a purchase in the range, in customer-code order. */
-export interface RfmTable {
+interface RfmTable {
   customer: Int32Array;
   /** Whole days from the last purchase to the as-of time. */
   recency: Float64Array;
@@ -34,7 +34,7 @@ export interface RfmTable {
 }
 
 /** Scores and segment of every customer of a table. */
-export interface RfmScores {
+interface RfmScores {
   r: Uint8Array;
   f: Uint8Array;
   m: Uint8Array;
@@ -57,33 +57,31 @@ function parseAsOf(ctx: KernelContext, text: string): { utc: number; local: numb
 
 /**
  * What one walk of the orders gives for a range, filter and as-of time, whatever the monetary mode:
- * both modes' tables are read from it, so switching between net and AOV costs one division per
- * customer and one ordering of the new values instead of another walk and three orderings.
+ * both modes' tables are read from it (and kept with it), so switching between net and AOV costs one
+ * division per customer and one ordering of the new values instead of another walk and three orderings.
  */
-interface RfmBase {
-  customer: Int32Array;
-  recency: Float64Array;
-  frequency: Float64Array;
-  /** Net revenue in the range (all orders, refunds included) and the purchases' revenue. */
-  net: Float64Array;
+interface RfmBase extends Omit<RfmTable, 'monetary'> {
+  /** The purchases' revenue in the range (AOV's numerator). */
   purchaseRevenue: Float64Array;
-  asOf: number;
-  asOfLabel: string;
+  /** The tables read from this walk, by monetary mode. */
+  tables: Partial<Record<ResolvedRfm['monetary'], RfmTable>>;
 }
 
-/** The RFM table (cached per range, filter, as-of and monetary mode; the walk per range, filter and as-of). */
-export function rfmTable(ctx: KernelContext, p: ResolvedRfm, days: DayRange | null, mask: Uint8Array | null, maskKey: string): RfmTable {
-  const baseKey = `${days?.fromDay}|${days?.toDay}|${maskKey}|${p.asOf}`;
-  return ctx.remember('rfm', `${baseKey}|${p.monetary}`, () => {
-    const base = ctx.remember('rfm-base', baseKey, () => buildBase(ctx, p.asOf, days, mask), 4);
-    const { frequency, net, purchaseRevenue } = base;
-    const n = frequency.length;
-    const monetary = new Float64Array(n);
-    // sums to 4 decimals (a hundredth of a cent), so the same amounts summed in another order tie
-    if (p.monetary === 'aov') for (let j = 0; j < n; j++) monetary[j] = roundMoney(purchaseRevenue[j]!) / frequency[j]!;
-    else for (let j = 0; j < n; j++) monetary[j] = roundMoney(net[j]!);
-    return { customer: base.customer, recency: base.recency, frequency, monetary, revenue: net, asOf: base.asOf, asOfLabel: base.asOfLabel };
-  }, 4);
+/** The RFM table: the walk cached per range, filter and as-of, each monetary mode's table with it. */
+function rfmTable(ctx: KernelContext, p: ResolvedRfm, days: DayRange | null, mask: Uint8Array | null, maskKey: string): RfmTable {
+  const base = ctx.remember('rfm', `${days?.fromDay}|${days?.toDay}|${maskKey}|${p.asOf}`, () => buildBase(ctx, p.asOf, days, mask), 4);
+  return (base.tables[p.monetary] ??= monetaryTable(base, p.monetary));
+}
+
+/** The table of one monetary mode, from a walk's sums. */
+function monetaryTable(base: RfmBase, mode: ResolvedRfm['monetary']): RfmTable {
+  const { frequency, revenue, purchaseRevenue } = base;
+  const n = frequency.length;
+  const monetary = new Float64Array(n);
+  // sums to 4 decimals (a hundredth of a cent), so the same amounts summed in another order tie
+  if (mode === 'aov') for (let j = 0; j < n; j++) monetary[j] = roundMoney(purchaseRevenue[j]!) / frequency[j]!;
+  else for (let j = 0; j < n; j++) monetary[j] = roundMoney(revenue[j]!);
+  return { customer: base.customer, recency: base.recency, frequency, monetary, revenue, asOf: base.asOf, asOfLabel: base.asOfLabel };
 }
 
 /** Grow-only scratch of the walk, one slot per customer (fresh arrays of that size cost page faults on every range). */
@@ -108,6 +106,8 @@ function buildBase(ctx: KernelContext, asOfText: string | null, days: DayRange |
   const net = walkNet;
   const purchaseRevenue = walkPurchase;
   const last = walkLast;
+  // a bad as-of fails before the walk
+  const given = asOfText === null ? null : parseAsOf(ctx, asOfText);
   let n = 0;
   let latest = Number.NEGATIVE_INFINITY;
   if (days !== null) {
@@ -146,7 +146,7 @@ function buildBase(ctx: KernelContext, asOfText: string | null, days: DayRange |
     }
   }
   let asOf: { utc: number; local: number };
-  if (asOfText !== null) asOf = parseAsOf(ctx, asOfText);
+  if (given !== null) asOf = given;
   else if (latest > Number.NEGATIVE_INFINITY) {
     const local = (ctx.zone.dayOf(latest) + 1) * MS_PER_DAY;
     asOf = { utc: ctx.zone.toUtc(local), local };
@@ -159,10 +159,11 @@ function buildBase(ctx: KernelContext, asOfText: string | null, days: DayRange |
     customer: customer.slice(0, n),
     recency,
     frequency: frequency.slice(0, n),
-    net: net.slice(0, n),
+    revenue: net.slice(0, n),
     purchaseRevenue: purchaseRevenue.slice(0, n),
     asOf: asOf.utc,
     asOfLabel: label,
+    tables: {},
   };
 }
 
@@ -172,12 +173,11 @@ function buildBase(ctx: KernelContext, asOfText: string | null, days: DayRange |
  * for both monetary modes): changing the bins, the scoring or the monetary mode re-reads orders
  * instead of sorting ~200k values again.
  */
-function rankOrder(table: RfmTable, dimension: 'r' | 'f' | 'm'): Int32Array {
-  const values = dimension === 'r' ? table.recency : dimension === 'f' ? table.frequency : table.monetary;
+function rankOrder(values: Float64Array, descending: boolean): Int32Array {
   let order = orderCache.get(values);
   if (order === undefined) {
     // radixOrder answers in scratch that the next call reuses: keep a copy
-    order = radixOrder(values, dimension === 'r').slice(0, values.length);
+    order = radixOrder(values, descending).slice(0, values.length);
     orderCache.set(values, order);
   }
   return order;
@@ -207,7 +207,7 @@ function scoreDimension(table: RfmTable, p: ResolvedRfm, dimension: 'r' | 'f' | 
     }
     return out;
   }
-  const order = rankOrder(table, dimension);
+  const order = rankOrder(values, lowerIsBetter);
   if (p.scoring === 'ntile') {
     // SQL's NTILE(B): buckets of n / B rows in rank order, the first n mod B of them one row more
     const size = Math.floor(n / B);
@@ -256,7 +256,7 @@ function segmentOf(rules: SegmentRule[], r: number, f: number, m: number): numbe
 }
 
 /** Scores and segments of a table (cached with it). */
-export function rfmScores(table: RfmTable, p: ResolvedRfm): RfmScores {
+function rfmScores(table: RfmTable, p: ResolvedRfm): RfmScores {
   const key = `rfm-scores|${p.bins}|${p.scoring}|${JSON.stringify(p.thresholds)}|${JSON.stringify(p.segments)}`;
   let perTable = scoreCache.get(table);
   if (perTable === undefined) {
@@ -290,7 +290,7 @@ export function rfmResult(ctx: KernelContext, p: ResolvedRfm, days: DayRange | n
   const cellCustomers = new Int32Array(B * B);
   const cellRevenue = new Float64Array(B * B);
   const cellMonetary = new Float64Array(B * B);
-  const cellSegment = new Int32Array(B * B).fill(-2);
+  const cellSegment = new Int32Array(B * B);
   const segments = p.segments.map((s) => s.name);
   const segmentCustomers = new Int32Array(segments.length);
   const segmentRevenue = new Float64Array(segments.length);
@@ -312,12 +312,12 @@ export function rfmResult(ctx: KernelContext, p: ResolvedRfm, days: DayRange | n
     segmentRevenue[s]! += rev;
   }
   // the segment of each cell from the map itself (so empty cells have one too); −1 when M splits it
-  for (let r = 1; r <= B; r++) {
-    for (let f = 1; f <= B; f++) {
-      const found = new Set<number>();
-      for (let m = 1; m <= B; m++) found.add(segmentOf(p.segments, r, f, m));
-      cellSegment[(r - 1) * B + (f - 1)] = found.size === 1 ? [...found][0]! : -1;
-    }
+  const lookup = segmentTable(p.segments, B);
+  for (let cell = 0; cell < B * B; cell++) {
+    const first = lookup[cell * B]!;
+    let same = true;
+    for (let m = 1; m < B; m++) if (lookup[cell * B + m] !== first) same = false;
+    cellSegment[cell] = same ? first : -1;
   }
   const share = (a: number, b: number): number => (b === 0 ? Number.NaN : a / b);
   return {

@@ -134,7 +134,7 @@ describe('RFM (metrics.md section 6)', () => {
     expect(() => data.query({ kind: 'rfm-customers', params: { segment: 'VIPs' } })).to.throw(/no segment "VIPs"/);
   });
 
-  it('scores the same after other bins, scorings and ranges were asked of the same dataset (rank orders are cached per table)', () => {
+  it('scores the same after other bins, scorings and ranges were asked of the same dataset (rank orders are cached per value array, which the tables of one walk share)', () => {
     const data = generateSample({ orders: 4000, seed: 9 });
     const tables = { orders: [...sampleCsv(data, 'orders')].join('') };
     const asked = [
@@ -153,6 +153,19 @@ describe('RFM (metrics.md section 6)', () => {
       expect(fresh.total).to.be.greaterThan(200);
       expect(page(shared)).to.deep.equal(fresh);
     }
+  });
+
+  it('gives an empty grid for a range with no purchase, and rejects an as-of it cannot read', () => {
+    // 2024-03-01 holds only f's refund: no customer has a purchase in the range
+    const grid = fixture({ orders }).query({ kind: 'rfm', params: { bins: 3, range: { from: '2024-03-01', to: '2024-03-01' } } });
+    expect(grid.customers).to.equal(0);
+    expect(grid.totalRevenue).to.equal(0);
+    expect(grid.asOf).to.be.NaN;
+    expect(grid.asOfLabel).to.equal('');
+    expect(Array.from(grid.cellCustomers)).to.deep.equal(new Array(9).fill(0));
+    expect(Array.from(grid.cellCustomerShare).every(Number.isNaN)).to.equal(true);
+    expect(Array.from(grid.segmentCustomers).every((c) => c === 0)).to.equal(true);
+    expect(() => fixture({ orders }).query({ kind: 'rfm', params: { asOf: 'next tuesday' } })).to.throw(/asOf must be a day/);
   });
 
   it('validates segment maps: every cell exactly once', () => {
