@@ -26,7 +26,7 @@ import { MS_PER_DAY, MS_PER_HOUR } from '../../src/core/time.js';
 import { KernelContext, type DayRange } from './context.js';
 
 /** The two-sided 95% quantile of the standard normal distribution. */
-export const Z95 = 1.959963984540054;
+const Z95 = 1.959963984540054;
 
 /**
  * Each customer's touches split into runs by scope (all CRM, each channel, each campaign), in sent
@@ -297,19 +297,10 @@ function buildSettledUnits(ctx: KernelContext, runs: ScopeRuns, nScopes: number)
 }
 
 function buildFirstTouchTable(ctx: KernelContext, units: SettledUnits, lift: number): FirstTouchTable {
-  const o = ctx.columns.orders;
-  const orderTime = o.time;
-  const orderRevenue = o.revenue;
-  const isPurchase = o.isPurchase;
-  const { time, gap, firstOrder, endOrder, slotStart, slot, count } = units;
+  const { slotStart, slot, count } = units;
   const acc = outcomeSums(count.length, new Float64Array(count.length), new Int32Array(count.length), slot.length);
   // two passes, as var_samp: the sums, then each non-zero outcome's deviation from its slot's mean
-  for (let u = 0; u < time.length; u++) {
-    if (gap[u]! >= lift) continue;
-    const revenue = windowOutcome(orderTime, orderRevenue, isPurchase, firstOrder[u]!, endOrder[u]!, time[u]! + lift);
-    const bought = outcomeBought;
-    for (let j = slotStart[u]!; j < slotStart[u + 1]!; j++) addOutcome(acc, slot[j]!, revenue, bought);
-  }
+  addRowOutcomes(ctx.columns.orders, rowsOf(units), slotStart, slot, lift, acc);
   return { units, converted: acc.converted, sum: acc.sum, m2: squaredDeviations(acc, cellMeans(acc.sum, count), count) };
 }
 
@@ -808,9 +799,10 @@ function assignCustomer(s: AssignScan, c: number): void {
       e = from[r]!;
     } else {
       if (lastDay[r]! < fromDay || (useLater && settled[r] === 1)) continue;
-      if (first < 0) first = firstTouchFrom(s, c);
+      // a customer's touches are in sent order, so their days ascend
+      if (first < 0) first = lowerBound(s.tDay, s.touchStart[c]!, s.touchStart[c + 1]!, s.fromDay);
       // all CRM's run has every touch of the customer; a run's entries ascend, so others search
-      e = runScope[r] === 0 ? from[r]! + first - s.touchStart[c]! : firstEntryFrom(entry, from[r]!, from[r + 1]!, first);
+      e = runScope[r] === 0 ? from[r]! + first - s.touchStart[c]! : lowerBound(entry, from[r]!, from[r + 1]!, first);
       k = entry[e]!;
       day = tDay[k]!;
     }
@@ -854,12 +846,11 @@ function assignCustomer(s: AssignScan, c: number): void {
  */
 function computeLiftSums(ctx: KernelContext, a: Assignments, lift: number, days: DayRange, table: FirstTouchTable | null): LiftSums {
   const nScopes = a.present.length;
-  const { time, gap, firstOrder, endOrder, rowStart, rowCell } = a;
+  const { rowStart, rowCell } = a;
   const o = ctx.columns.orders;
   const orderTime = o.time;
   const orderRevenue = o.revenue;
   const isPurchase = o.isPurchase;
-  const nAssignments = time.length;
   const nCells = 2 * nScopes;
   const count = a.count.slice();
   const present = a.present.slice();
@@ -879,14 +870,9 @@ function computeLiftSums(ctx: KernelContext, a: Assignments, lift: number, days:
   }
   const nLater = a.laterAssigned.touch.length;
   const acc = outcomeSums(nCells, sum, converted, rowCell.length + nLater);
-  for (let x = 0; x < nAssignments; x++) {
-    // an assignment with no order inside the lift window adds nothing but zeros to its cells, whose
-    // share of the variance is added below
-    if (gap[x]! >= lift) continue;
-    const revenue = windowOutcome(orderTime, orderRevenue, isPurchase, firstOrder[x]!, endOrder[x]!, time[x]! + lift);
-    const bought = outcomeBought;
-    for (let j = rowStart[x]!; j < rowStart[x + 1]!; j++) addOutcome(acc, rowCell[j]!, revenue, bought);
-  }
+  // an assignment with no order inside the lift window adds nothing but zeros to its cells, whose
+  // share of the variance is added below
+  addRowOutcomes(o, rowsOf(a), rowStart, rowCell, lift, acc);
   if (a.later !== null) {
     // the later entries assigned in the range: those followed by an order inside the window
     const gapHours = a.later.gapHours;
@@ -925,6 +911,43 @@ function computeLiftSums(ctx: KernelContext, a: Assignments, lift: number, days:
     }
   }
   return { count, sum, converted, m2, excluded: a.excluded, present, scopeChannel, cost: a.cost };
+}
+
+/** Rows that each add one outcome to some cells: the settled units of the first-touch table, a range's assignments. */
+interface OutcomeRows {
+  /** When each row's lift window opens. */
+  time: Float64Array;
+  /** Time to the customer's first order at or after `time` (a lift window no longer than it adds zeros). */
+  gap: Float64Array;
+  /** The customer's orders from the first at or after `time` (`firstOrder .. endOrder`). */
+  firstOrder: Int32Array;
+  endOrder: Int32Array;
+}
+
+/**
+ * The rows of units or assignments as one object shape, so that `addRowOutcomes` sees one shape from
+ * both callers. Given the two objects themselves, the first lift query of a new range took 120–159 ms
+ * in Node against 92–94 ms with two loops of their own; with one shape, 80–126 ms.
+ */
+function rowsOf({ time, gap, firstOrder, endOrder }: OutcomeRows): OutcomeRows {
+  return { time, gap, firstOrder, endOrder };
+}
+
+/**
+ * Adds each row's outcome (its customer's purchases in `[time, time + lift)`) to the cells
+ * `cells[start[x] .. start[x+1])`; rows whose first order is not inside the window are skipped.
+ */
+function addRowOutcomes(o: KernelContext['columns']['orders'], rows: OutcomeRows, start: Int32Array, cells: Int32Array, lift: number, acc: OutcomeSums): void {
+  const { time, gap, firstOrder, endOrder } = rows;
+  const orderTime = o.time;
+  const orderRevenue = o.revenue;
+  const isPurchase = o.isPurchase;
+  for (let x = 0; x < time.length; x++) {
+    if (gap[x]! >= lift) continue;
+    const revenue = windowOutcome(orderTime, orderRevenue, isPurchase, firstOrder[x]!, endOrder[x]!, time[x]! + lift);
+    const bought = outcomeBought;
+    for (let j = start[x]!; j < start[x + 1]!; j++) addOutcome(acc, cells[j]!, revenue, bought);
+  }
 }
 
 /** Outcome sums per cell as they are added up, with the non-zero outcomes listed for the variance. */
@@ -1045,26 +1068,11 @@ function tableOfRange(table: FirstTouchTable, days: DayRange, nScopes: number): 
   return part;
 }
 
-/** The first touch of customer c on or after the range's first day, for a customer with one. */
-function firstTouchFrom(s: AssignScan, c: number): number {
-  const tDay = s.tDay;
-  const fromDay = s.fromDay;
-  // a customer's touches are in sent order, so their days ascend: binary search
-  let lo = s.touchStart[c]!;
-  let hi = s.touchStart[c + 1]!;
+/** The first of `values[lo .. hi)` (ascending) that is `x` or more; `hi` when none is. */
+function lowerBound(values: Int32Array, lo: number, hi: number, x: number): number {
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (tDay[mid]! < fromDay) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** The first of entries `lo .. hi` whose touch is `first` or later (entries ascend). */
-function firstEntryFrom(entry: Int32Array, lo: number, hi: number, first: number): number {
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (entry[mid]! < first) lo = mid + 1;
+    if (values[mid]! < x) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -1101,15 +1109,15 @@ function scopeCosts(ctx: KernelContext, days: DayRange, mask: Uint8Array | null,
   const cost = new Float64Array(nScopes);
   const first = ctx.firstDay;
   const span = ctx.lastDay === null || first === null ? 0 : ctx.lastDay - first + 1;
-  if (mask === null && span * nScopes <= TABLE_SLOTS) {
+  if (mask === null && first !== null && span * nScopes <= TABLE_SLOTS) {
     // without a filter, from the costs of every day and scope (computed once)
     const daily = ctx.remember('lift-costs', '', () => {
       const all = new Float64Array(span * nScopes);
-      addCosts(ctx, { fromDay: first!, toDay: first! + span - 1 }, null, (day) => (day - first!) * nScopes, all);
+      addCosts(ctx, { fromDay: first, toDay: first + span - 1 }, null, (day) => (day - first) * nScopes, all);
       return all;
     }, 1);
-    const a = Math.max(fromDay, first!) - first!;
-    const b = Math.min(toDay, first! + span - 1) - first!;
+    const a = Math.max(fromDay, first) - first;
+    const b = Math.min(toDay, first + span - 1) - first;
     for (let d = a; d <= b; d++) for (let sc = 0; sc < nScopes; sc++) cost[sc]! += daily[d * nScopes + sc]!;
     return cost;
   }

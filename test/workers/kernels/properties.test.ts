@@ -169,6 +169,7 @@ function checkIncrementality(data: RefData, params: { range: { from: string; to:
     expect(close(result.cost[i]!, rows.cost!), `${name} cost ${result.cost[i]} vs ${rows.cost}`).to.equal(true);
     if (result.sufficient[i] === 1) {
       expect(close(result.conversionTreatment[i]!, rows.convertedTreatment! / rows.treatment!), `${name} conversion`).to.equal(true);
+      expect(close(result.conversionHoldout[i]!, rows.convertedHoldout! / rows.holdout!), `${name} holdout conversion`).to.equal(true);
       // the interval: NaN when a group has one customer (no sample variance)
       for (const bound of ['liftLow', 'liftHigh'] as const) {
         const [got, want] = [result[bound][i]!, rows[bound]!];
