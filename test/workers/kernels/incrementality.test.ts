@@ -137,6 +137,151 @@ describe('holdout incrementality (metrics.md section 4)', () => {
     expect(Math.abs((big.liftHigh as number) - (1 / 48 + Z * se))).to.be.below(1e-6);
   });
 
+  describe('keeps the interval exact for large amounts close together on every path', () => {
+    // the same outcomes as the test above (1e8 plus a fraction, bought an hour after a touch on June
+    // 1st + i), so the same hand-computed interval, steered into each of the kernel's other paths
+    const fractions = { treatment: [0, 0.25, 0.5, 1], holdout: [0, 0.5, 0.75] };
+    interface Steer {
+      /** Customers (by index in their group) whose runs began with a touch on May 1st, before the range. */
+      begunBefore?: (i: number) => boolean;
+      /** A customer filter (plan = pro), with a decoy in plan basic treated on June 2nd who buys 5e8 an hour later. */
+      filter?: boolean;
+      /** The campaign also goes out by SMS with each email: its runs mix channels, so they are not settled. */
+      sms?: boolean;
+    }
+    function bigAmounts(steer: Steer) {
+      const touchRows = ['customer_id,channel,campaign,sent_at,group,cost'];
+      const orderRows = ['customer_id,ordered_at,revenue'];
+      const customerRows = ['customer_id,plan'];
+      for (const group of ['treatment', 'holdout'] as const) {
+        fractions[group].forEach((f, i) => {
+          const id = `${group}${i}`;
+          if (steer.begunBefore?.(i) === true) touchRows.push(`${id},email,big,2024-05-01T10:00:00Z,${group},`);
+          touchRows.push(`${id},email,big,2024-06-0${i + 1}T10:00:00Z,${group},`);
+          if (steer.sms === true) touchRows.push(`${id},sms,big,2024-06-0${i + 1}T10:00:00Z,${group},`);
+          orderRows.push(`${id},2024-06-0${i + 1}T11:00:00Z,${100_000_000 + f}`);
+          customerRows.push(`${id},pro`);
+        });
+      }
+      if (steer.filter === true) {
+        touchRows.push('decoy,email,big,2024-06-02T10:00:00Z,treatment,');
+        orderRows.push('decoy,2024-06-02T11:00:00Z,500000000');
+        customerRows.push('decoy,basic');
+      }
+      return fixture({ orders: orderRows.join('\n'), touches: touchRows.join('\n'), costs: 'date,channel,campaign,amount\n', customers: customerRows.join('\n') }).query({
+        kind: 'incrementality',
+        params: { minHoldout: 2, range: { from: '2024-06-01', to: '2024-06-30' }, ...(steer.filter === true ? { filter: { attribute: 'plan', values: ['pro'] } } : {}) },
+      });
+    }
+    const paths: Record<string, { steer: Steer; scopes: string[] }> = {
+      // every run began on May 1st: each is assigned at its later entry on its June day (no filter)
+      'later entries': { steer: { begunBefore: () => true }, scopes: ['all', 'email', 'big'] },
+      // the even-numbered customers' runs began in May, the others' in June: each cell merges the
+      // first-touch table's runs with the later entries' outcomes
+      'first-touch table merged with later entries': { steer: { begunBefore: (i) => i % 2 === 0 }, scopes: ['all', 'email', 'big'] },
+      // a filter reads every run per range: the runs start in the range...
+      'scan with a filter, runs starting in the range': { steer: { filter: true }, scopes: ['all', 'email', 'big'] },
+      // ... or began before it
+      'scan with a filter, runs begun before the range': { steer: { begunBefore: () => true, filter: true }, scopes: ['all', 'email', 'big'] },
+      // without a filter, only the campaign's unsettled runs are scanned (all CRM, email and sms stay in the table)
+      'scan without a filter, a campaign on two channels': { steer: { sms: true }, scopes: ['all', 'email', 'sms', 'big'] },
+    };
+    // treatment: mean 1e8 + 7/16, squared deviations 35/64; holdout: mean 1e8 + 5/12, squared deviations 7/24
+    const se = Math.sqrt(35 / 64 / 3 / 4 + 7 / 24 / 2 / 3);
+    for (const [path, { steer, scopes }] of Object.entries(paths)) {
+      it(path, () => {
+        const r = bigAmounts(steer);
+        for (const scope of scopes) {
+          const x = row(r, scope);
+          expect([x.treatment, x.holdout, x.sufficient], scope).to.deep.equal([4, 3, 1]);
+          expect(Math.abs((x.absoluteLift as number) - 1 / 48), scope).to.be.below(1e-7);
+          expect(Math.abs((x.liftLow as number) - (1 / 48 - Z * se)), scope).to.be.below(1e-6);
+          expect(Math.abs((x.liftHigh as number) - (1 / 48 + Z * se)), scope).to.be.below(1e-6);
+        }
+      });
+    }
+  });
+
+  it('reports the lift window in days: 14 by default, else the one given', () => {
+    // metrics.md section 4: lift-window, default 14 days
+    expect(lift().liftWindowDays).to.equal(14);
+    expect(lift({ liftWindow: '3d' }).liftWindowDays).to.equal(3);
+    // 36 h = 36 / 24 = 1.5 days (not rounded); 2 w = 14 days; a number is milliseconds: 172 800 000 ms = 2 days
+    expect(lift({ liftWindow: '36h' }).liftWindowDays).to.equal(1.5);
+    expect(lift({ liftWindow: '2w' }).liftWindowDays).to.equal(14);
+    expect(lift({ liftWindow: 172_800_000 }).liftWindowDays).to.equal(2);
+  });
+
+  it('has no relative lift when the holdout revenue per customer is 0', () => {
+    // campaign "zero": treatment p1 buys 40 two days after the touch, p2 nothing; holdout q1 buys 25 and
+    // returns it (net 0, but a purchase: converted), q2 nothing. RPC holdout 0 / 2 = 0, so relative lift =
+    // absolute lift / 0 has no value (docs/metrics.md: "none when RPC holdout is 0")
+    const zeroTouches = [
+      'customer_id,channel,campaign,sent_at,group,cost',
+      'p1,email,zero,2024-04-01T10:00:00Z,treatment,',
+      'p2,email,zero,2024-04-01T10:00:00Z,treatment,',
+      'q1,email,zero,2024-04-01T10:00:00Z,holdout,',
+      'q2,email,zero,2024-04-01T10:00:00Z,holdout,',
+    ].join('\n');
+    const zeroOrders = ['customer_id,ordered_at,revenue', 'p1,2024-04-03T10:00:00Z,40', 'q1,2024-04-02T10:00:00Z,25', 'q1,2024-04-04T10:00:00Z,-25'].join('\n');
+    const r = fixture({ orders: zeroOrders, touches: zeroTouches, costs: 'date,channel,campaign,amount\n2024-04-01,email,zero,16\n' }).query({
+      kind: 'incrementality',
+      params: { minHoldout: 2, range: { from: '2024-04-01', to: '2024-04-30' } },
+    });
+    // treatment outcomes 40, 0: mean 20, s² = (20² + 20²) / 1 = 800; holdout 0, 0: s² = 0
+    const se = Math.sqrt(800 / 2 + 0 / 2);
+    for (const scope of ['all', 'email', 'zero']) {
+      expect(row(r, scope), scope).to.deep.equal({
+        scope: scope === 'all' ? 'all' : scope === 'email' ? 'channel' : 'campaign',
+        treatment: 2,
+        holdout: 2,
+        excluded: 0,
+        sufficient: 1,
+        revenueTreatment: 40,
+        revenueHoldout: 0,
+        revenuePerCustomerTreatment: 20,
+        revenuePerCustomerHoldout: 0,
+        conversionTreatment: 0.5,
+        conversionHoldout: 0.5,
+        absoluteLift: 20,
+        relativeLift: Number.NaN,
+        incrementalRevenue: 40, // 20 × 2
+        liftLow: 20 - Z * se,
+        liftHigh: 20 + Z * se,
+        cost: 16,
+        incrementalRoas: 2.5, // 40 / 16
+      });
+    }
+  });
+
+  it('has no incremental ROAS when the scope has no cost in the range, even with costs on other days', () => {
+    // the fixture's spring, email and all rows have incremental revenue 40 (absolute lift 10 × 4 treatment
+    // customers). With cost rows only on March 31st and May 1st (outside April, inside the data's days), or
+    // no cost rows at all, email and spring cost 0 in range, so they have no ROAS (docs/metrics.md: "none
+    // when cost is 0"; metrics.md section 7: a gap, never infinity or zero); all CRM still has t1's SMS
+    // fee of 0.5 sent on April 2nd: 40 / 0.5 = 80
+    const outside = 'date,channel,campaign,amount\n2024-03-31,email,spring,20\n2024-03-31,email,,10\n2024-05-01,email,spring,99\n2024-05-01,sms,,7\n';
+    const everyone = ['customer_id,plan', ...['t1', 't2', 't3', 't4', 'h1', 'h2', 'h3', 'm1'].map((id) => `${id},pro`)].join('\n');
+    const params = { minHoldout: 2, range: { from: '2024-04-01', to: '2024-04-30' } };
+    const cases = {
+      'costs outside the range': fixture({ orders, touches, costs: outside }).query({ kind: 'incrementality', params }),
+      'no costs': fixture({ orders, touches, costs: 'date,channel,campaign,amount\n' }).query({ kind: 'incrementality', params }),
+      // with a filter the costs are read per range instead of from the daily table
+      'costs outside the range, filtered': fixture({ orders, touches, costs: outside, customers: everyone }).query({
+        kind: 'incrementality',
+        params: { ...params, filter: { attribute: 'plan', values: ['pro'] } },
+      }),
+    };
+    for (const [what, r] of Object.entries(cases)) {
+      for (const scope of ['email', 'spring']) {
+        const x = row(r, scope);
+        expect([x.sufficient, x.incrementalRevenue, x.cost, x.incrementalRoas], `${what}: ${scope}`).to.deep.equal([1, 40, 0, Number.NaN]);
+      }
+      const all = row(r, 'all');
+      expect([all.incrementalRevenue, all.cost, all.incrementalRoas], `${what}: all`).to.deep.equal([40, 0.5, 80]);
+    }
+  });
+
   it('assigns by the earliest touch in the range only', () => {
     const r = lift({ range: { from: '2024-04-03', to: '2024-04-30' } });
     // in range: t3, t4 (treatment), h2, h3 (holdout); t1, t2, h1, m1 were assigned before the range

@@ -1,4 +1,5 @@
 import { expect } from '@open-wc/testing';
+import type { RfmParams } from '../../../src/core/queries.js';
 import { generateSample, sampleCsv } from '../../../src/sample.js';
 import { fixture } from '../../support/kernels.js';
 
@@ -122,6 +123,65 @@ describe('RFM (metrics.md section 6)', () => {
     expect([aov.cellRevenue[cell(2, 2)], aov.cellMeanMonetary[cell(2, 2)], net.cellMeanMonetary[cell(2, 2)]]).to.deep.equal([100, 50, 100]);
     expect([aov.cellRevenue[cell(1, 3)], aov.cellMeanMonetary[cell(1, 3)]]).to.deep.equal([60, 20]);
     expect([aov.totalRevenue, aov.cellRevenueShare[cell(1, 1)], aov.monetary]).to.deep.equal([520, 250 / 520, 'aov']);
+  });
+
+  it('threshold scoring and segment counts with AOV as monetary, under a map that splits on M', () => {
+    // bins 3; F and M score 1 + (cuts ≤ value), R scores 3 − (cuts < recency) (docs/metrics.md section 6)
+    const params: RfmParams = {
+      bins: 3,
+      scoring: 'thresholds',
+      thresholds: { r: [7, 30], f: [2, 3], m: [100, 275] },
+      segments: [
+        { name: 'Big spenders', r: [1, 3], f: [1, 3], m: [3, 3] },
+        { name: 'Recent', r: [2, 3], f: [1, 3], m: [1, 2] },
+        { name: 'Lapsed', r: [1, 1], f: [1, 3], m: [1, 2] },
+      ],
+    };
+    // recency to 07-01 (a 0, b 10, c 58, d 167, e 0): R a 3, b 3 − 1 = 2, c 1, d 1, e 3
+    // frequency (1, 2, 3, 1, 1): F a 1, b 1 + 1 = 2, c 1 + 2 = 3, d 1, e 1
+    // AOV = purchase revenue / purchases: a 100 / 1, b 100 / 2 = 50, c 60 / 3 = 20, d 300 / 1 (the refund
+    // is not a purchase), e 10: M a 1 + 1 = 2 (100 is on a cut), b 1, c 1, d 1 + 2 = 3, e 1
+    const aov = customers({ ...params, monetary: 'aov' });
+    expect(Array.from(aov.page.monetary)).to.deep.equal([100, 50, 20, 300, 10]);
+    expect(aov.out).to.deep.equal({
+      a: 'R3F1M2 Recent',
+      b: 'R2F2M1 Recent',
+      c: 'R1F3M1 Lapsed',
+      d: 'R1F1M3 Big spenders',
+      e: 'R3F1M1 Recent',
+    });
+    // net revenue: a 100, b 100, c 60, d 300 − 50 = 250 (below the cut at 275), e 10: M 2, 2, 1, 2, 1
+    expect(customers({ ...params, monetary: 'net' }).out).to.deep.equal({
+      a: 'R3F1M2 Recent',
+      b: 'R2F2M2 Recent',
+      c: 'R1F3M1 Lapsed',
+      d: 'R1F1M2 Lapsed',
+      e: 'R3F1M1 Recent',
+    });
+    // the grid: the net one asked first on the same dataset, whose walk the AOV table shares
+    const data = fixture({ orders });
+    const net = data.query({ kind: 'rfm', params: { ...params, monetary: 'net' } });
+    const grid = data.query({ kind: 'rfm', params: { ...params, monetary: 'aov' } });
+    expect(grid.segments).to.deep.equal(['Big spenders', 'Recent', 'Lapsed']);
+    // AOV: Big spenders d (net revenue 250); Recent a, b, e (100 + 100 + 10 = 210); Lapsed c (60); of 5 and 520
+    expect(Array.from(grid.segmentCustomers)).to.deep.equal([1, 3, 1]);
+    expect(Array.from(grid.segmentRevenue)).to.deep.equal([250, 210, 60]);
+    expect(Array.from(grid.segmentCustomerShare)).to.deep.equal([1 / 5, 3 / 5, 1 / 5]);
+    expect(Array.from(grid.segmentRevenueShare)).to.deep.equal([250 / 520, 210 / 520, 60 / 520]);
+    // net: nobody is a big spender; Lapsed c and d (60 + 250 = 310)
+    expect(Array.from(net.segmentCustomers)).to.deep.equal([0, 3, 2]);
+    expect(Array.from(net.segmentRevenue)).to.deep.equal([0, 210, 310]);
+    // cells (R, F) at (r − 1) × 3 + (f − 1): (1,1) d, (1,3) c, (2,2) b, (3,1) a and e, whatever the monetary
+    // mode; every cell is split by M; mean monetary in AOV: 300, 20, 50, (100 + 10) / 2 = 55, in net: 250, 60, 100, 55
+    const N = Number.NaN;
+    expect(Array.from(grid.cellCustomers)).to.deep.equal([1, 0, 1, 0, 1, 0, 2, 0, 0]);
+    expect(Array.from(net.cellCustomers)).to.deep.equal([1, 0, 1, 0, 1, 0, 2, 0, 0]);
+    expect(Array.from(grid.cellSegment)).to.deep.equal(new Array(9).fill(-1));
+    expect(Array.from(grid.cellMeanMonetary)).to.deep.equal([300, N, 20, N, 50, N, 55, N, N]);
+    expect(Array.from(net.cellMeanMonetary)).to.deep.equal([250, N, 60, N, 100, N, 55, N, N]);
+    // one segment's list
+    const big = data.query({ kind: 'rfm-customers', params: { ...params, monetary: 'aov', segment: 'Big spenders' } });
+    expect([big.total, big.ids, Array.from(big.monetary)]).to.deep.equal([1, ['d'], [300]]);
   });
 
   it('pages and sorts a segment list and exports it as CSV with formula injection neutralised', () => {
