@@ -1,4 +1,5 @@
-// npm run bench:profile-ingest [-- --size 1m] [--all]: one ingest run (the orders file, or with --all every table) with the DevTools profiler attached to the
+// npm run bench:profile-ingest [-- --size 1m] [--all] [--files]: one ingest run (the orders file, or with --all every table; with
+// --files handed over as Blobs, as dropped files are) with the DevTools profiler attached to the
 // engine's worker in headless Chromium. Prints the functions with the most self time and writes the
 // .cpuprofile to bench/results (open it in Chrome DevTools' Performance panel).
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -58,7 +59,8 @@ async function main(): Promise<void> {
     await page.goto(`${server.origin}/ingest.html`);
     await page.waitForFunction(() => typeof window.runIngest === 'function');
     const urls = Object.fromEntries(Object.entries(files).map(([table, name]) => [table, `${server.origin}/data/${name}`]));
-    const running = page.evaluate((u) => window.runIngest(u, true), urls);
+    const asFiles = process.argv.includes('--files');
+    const running = page.evaluate(([u, f]) => window.runIngest(u, true, f), [urls, asFiles] as const);
     await started;
     const result = await running;
     const { profile } = (await client!.send('Profiler.stop')) as unknown as { profile: Profile };

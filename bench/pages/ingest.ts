@@ -17,6 +17,8 @@ export interface IngestRun {
   /** Longest gap between animation frames on the page. */
   maxFrameGapMs: number;
   progressEvents: number;
+  /** Milliseconds from the call to each source's last read progress (by source name), and to the build phase. */
+  timeline: Record<string, number>;
 }
 
 declare global {
@@ -58,13 +60,20 @@ window.runIngest = async (url: string | Record<string, string>, keep = false, as
   const engine = createEngine({ timezone: 'UTC' });
   let readDone = 0;
   let events = 0;
+  const timeline: Record<string, number> = {};
   const started = performance.now();
   const { report, sources: loaded } = await engine.load(
     sources,
     {
       onProgress: (p) => {
         events++;
-        if (p.phase === 'read') readDone = performance.now();
+        const now = performance.now();
+        if (p.phase === 'read') {
+          readDone = now;
+          timeline[p.table] = now - started;
+        } else {
+          timeline[p.phase] = now - started;
+        }
       },
     },
   );
@@ -84,6 +93,7 @@ window.runIngest = async (url: string | Record<string, string>, keep = false, as
     longTasks,
     maxFrameGapMs: maxGap,
     progressEvents: events,
+    timeline,
   };
 };
 document.getElementById('status')!.textContent = 'loaded';

@@ -14,7 +14,7 @@ import type { QueryRequest } from '../core/queries.js';
 import type { QueryResult } from '../core/results.js';
 import type { DatasetColumns } from '../core/tables.js';
 import { proxy } from 'comlink';
-import { openSource, workerInput, type DataSource, type Fetcher, type OpenedSource } from './sources.js';
+import { largestSource, openSource, workerInput, type DataSource, type Fetcher, type OpenedSource } from './sources.js';
 import { WorkerConnection, type WorkerSource } from './worker-connection.js';
 
 /**
@@ -22,6 +22,8 @@ import { WorkerConnection, type WorkerSource } from './worker-connection.js';
  * so two use two cores; more would only interleave on the same two.
  */
 const PARALLEL_SOURCES = 2;
+/** Sources streamed at once when every size is known (the largest in the worker, the rest in helpers). */
+const MARKED_PARALLEL_SOURCES = 8;
 
 /**
  * Batches of a source sent before the first is acknowledged. A source parsing in a helper is relayed
@@ -275,9 +277,12 @@ export class CrmEngine {
       rowsBy[k] = reports.reduce((n, r) => Math.max(n, r.rowsRead), rowsBy[k]!);
     };
     // Sources begin in their order (the dataset keeps rows in that order) and up to PARALLEL_SOURCES
-    // stream at once: the worker parses the first and hands the next to a helper worker on another core.
+    // stream at once: the worker parses one and hands the other to a helper worker on another core
+    // (when every size is known, see largestSource, the largest parses in the worker, the others all
+    // begin at once and share the helpers: they are then off the critical path).
     const running = new Set<Promise<void>>();
     let failure: unknown = null;
+    const largest = largestSource(planned.map((p) => p.source));
     try {
       for (let k = 0; k < planned.length && failure === null; k++) {
         const { table, source } = planned[k]!;
@@ -291,6 +296,7 @@ export class CrmEngine {
         if (options.delimiter !== undefined) spec.delimiter = options.delimiter;
         if (options.encoding !== undefined) spec.encoding = options.encoding;
         if (size !== null) spec.size = size;
+        if (largest >= 0) spec.largest = k === largest;
         const sourceId = await connection.call('beginSource', [loadId, spec]);
         const task: Promise<void> = loadSource(k, sourceId, name, size, direct, opened).then(
           () => void running.delete(task),
@@ -301,7 +307,7 @@ export class CrmEngine {
           },
         );
         running.add(task);
-        while (running.size >= PARALLEL_SOURCES) await Promise.race(running);
+        while (running.size >= (largest >= 0 ? MARKED_PARALLEL_SOURCES : PARALLEL_SOURCES)) await Promise.race(running);
       }
       await Promise.all(running);
       if (failure !== null) throw failure;

@@ -87,6 +87,26 @@ export function workerInput(source: DataSource, ctx: OpenContext): { name: strin
   return { name, size: null, input: { url: href, init: cloneableInit({ ...ctx.fetchOptions, ...init }), idleTimeoutMs: ctx.idleTimeoutMs } };
 }
 
+/**
+ * The index of the largest of a load's sources when there are two or more and every size is known
+ * before reading (Files, Blobs, bytes; the first of equal sizes); -1 otherwise.
+ */
+export function largestSource(sources: readonly DataSource[]): number {
+  if (sources.length < 2) return -1;
+  let best = -1;
+  let bestSize = -1;
+  for (let k = 0; k < sources.length; k++) {
+    const source = sources[k];
+    const size = source instanceof Blob ? source.size : source instanceof ArrayBuffer || source instanceof Uint8Array ? source.byteLength : -1;
+    if (size < 0) return -1;
+    if (size > bestSize) {
+      best = k;
+      bestSize = size;
+    }
+  }
+  return best;
+}
+
 /** Opens a source for reading on the main thread. Downloads start here; errors are `CrmError`s. */
 export async function openSource(source: DataSource, ctx: OpenContext): Promise<OpenedSource> {
   const name = sourceName(source, ctx.baseUrl);

@@ -67,6 +67,13 @@ export interface SourceSpec {
   encoding?: SourceEncoding | 'auto';
   /** Total size in bytes, when known (for progress). */
   size?: number;
+  /**
+   * Set by the client when it knows every source's size before the load begins (Files, Blobs, bytes):
+   * true on the load's largest source, false on the others. The engine parses the largest itself and
+   * hands the others to a helper worker, so the longest parse starts at once instead of after a helper
+   * has started (see `delegate` in the engine).
+   */
+  largest?: boolean;
   /** Column mapping for this source; overrides the dataset's mapping for the same table. */
   columns?: Record<string, string>;
 }

@@ -146,6 +146,8 @@ export class Helper {
  */
 export class HelperPool {
   private readonly idle: Helper[] = [];
+  /** Helpers with open sources, and how many each has. */
+  private readonly busy = new Map<Helper, number>();
   private live = 0;
   private usable = true;
   /** Helpers started so far (for diagnostics). */
@@ -160,14 +162,30 @@ export class HelperPool {
     this.readyTimeoutMs = readyTimeoutMs;
   }
 
-  /** An idle helper (started now if none is idle and the pool has room), or null. */
-  take(): Helper | null {
+  /**
+   * An idle helper (started now if none is idle and the pool has room); with `shared`, when every helper
+   * is busy, the live one with the fewest sources (a helper parses its sources in the order their
+   * batches arrive). Null when there is none.
+   */
+  take(shared = false): Helper | null {
     while (this.idle.length > 0) {
       const helper = this.idle.pop()!;
-      if (helper.alive) return helper;
+      if (helper.alive) return this.hand(helper);
       this.live--;
     }
-    if (!this.usable || this.live >= this.size) return null;
+    if (this.usable && this.live < this.size) return this.hand(this.start());
+    if (!shared || !this.usable) return null;
+    let best: Helper | null = null;
+    for (const [helper, sources] of this.busy) if (helper.alive && (best === null || sources < this.busy.get(best)!)) best = helper;
+    return best === null ? null : this.hand(best);
+  }
+
+  private hand(helper: Helper | null): Helper | null {
+    if (helper !== null) this.busy.set(helper, (this.busy.get(helper) ?? 0) + 1);
+    return helper;
+  }
+
+  private start(): Helper | null {
     let link: HelperLink;
     try {
       link = this.spawn();
@@ -184,8 +202,14 @@ export class HelperPool {
     return helper;
   }
 
-  /** Returns a helper whose source has ended or was aborted. */
+  /** Returns a helper whose source has ended or was aborted (it is idle once all its sources have). */
   give(helper: Helper): void {
+    const sources = (this.busy.get(helper) ?? 1) - 1;
+    if (sources > 0) {
+      this.busy.set(helper, sources);
+      return;
+    }
+    this.busy.delete(helper);
     if (helper.alive) this.idle.push(helper);
     else this.live--;
   }

@@ -25,9 +25,11 @@ interface FakeOptions {
  * A helper "worker" in this thread: the real parser API behind a message boundary that clones like
  * postMessage (and detaches transferred buffers), answering on a later task.
  */
-function fakeLink(options: FakeOptions = {}): { link: HelperLink; calls: string[] } {
+function fakeLink(options: FakeOptions = {}): { link: HelperLink; calls: string[]; begun: string[] } {
   const api = createParserApi();
   const calls: string[] = [];
+  /** Names of the sources begun in this helper. */
+  const begun: string[] = [];
   let failed: ((error: Error) => void) | null = null;
   let pushes = 0;
   let dead = false;
@@ -38,6 +40,7 @@ function fakeLink(options: FakeOptions = {}): { link: HelperLink; calls: string[
   const link: HelperLink = {
     call(method, args, transfer) {
       calls.push(method);
+      if (method === 'begin') begun.push((args[1] as { name: string }).name);
       const push = method === 'push' ? ++pushes : 0;
       const sent = structuredClone(args, { transfer: transfer ?? [] }) as unknown[];
       return new Promise((resolve, reject) => {
@@ -68,7 +71,7 @@ function fakeLink(options: FakeOptions = {}): { link: HelperLink; calls: string[
       dead = true;
     },
   };
-  return { link, calls };
+  return { link, calls, begun };
 }
 
 /** The sources of the test load: the orders as two files (so their order in the dataset shows), touches, customers. */
@@ -85,10 +88,10 @@ function sources(): { name: string; table: SampleTable; body: Uint8Array }[] {
 }
 
 /** Loads the sources with all of them open at once, chunks interleaved, ending them last to first. */
-async function loadAtOnce(engine: EngineApi, dataset: number): Promise<void> {
+async function loadAtOnce(engine: EngineApi, dataset: number, largest?: number): Promise<void> {
   const load = engine.beginLoad(dataset, 'replace');
   const list = sources();
-  const ids = list.map(({ name, table }) => engine.beginSource(load, { name, table }));
+  const ids = list.map(({ name, table }, k) => engine.beginSource(load, largest === undefined ? { name, table } : { name, table, largest: k === largest }));
   const chunks = list.map(({ body }) => split(body, [4096, 777, 65536]));
   const pushes: Promise<unknown>[] = [];
   for (let k = 0; chunks.some((c) => k < c.length); k++) {
@@ -132,6 +135,34 @@ describe('parsing in helper workers', () => {
     // the helpers were stopped once the load committed; a later load starts two again
     await loadAtOnce(engine, dataset);
     expect(engine.stats().helpers).to.equal(4);
+    expect(snapshot(engine, dataset)).to.deep.equal(reference());
+  });
+
+  it('with every size known, the largest source parses here and the others share a helper, even those begun before it', async () => {
+    const links: ReturnType<typeof fakeLink>[] = [];
+    const pool = new HelperPool(() => {
+      links.push(fakeLink());
+      return links.at(-1)!.link;
+    }, 1);
+    const engine = createEngineApi({ now: () => 0, helpers: pool });
+    const dataset = engine.createDataset({ timezone: 'UTC' });
+    // touches (index 2) marked largest: it parses here; the first orders file goes to the one helper
+    // although this worker is idle when it begins, and the other sources share that helper
+    await loadAtOnce(engine, dataset, 2);
+    expect(links.map((l) => l.begun)).to.deep.equal([['orders-1.csv', 'orders-2.csv', 'customers.csv']]);
+    expect(engine.stats().sourcesInHelpers).to.equal(3);
+    expect(snapshot(engine, dataset)).to.deep.equal(reference());
+    // the first source marked largest: it parses here, the others in a new helper (the first was
+    // stopped when the load committed)
+    await loadAtOnce(engine, dataset, 0);
+    expect(links.map((l) => l.begun)).to.deep.equal([
+      ['orders-1.csv', 'orders-2.csv', 'customers.csv'],
+      ['orders-2.csv', 'touches.csv', 'customers.csv'],
+    ]);
+    expect(snapshot(engine, dataset)).to.deep.equal(reference());
+    // without marks, as before: the first here, the next in the helper, the rest here (none free)
+    await loadAtOnce(engine, dataset);
+    expect(links.at(-1)!.begun).to.deep.equal(['orders-2.csv']);
     expect(snapshot(engine, dataset)).to.deep.equal(reference());
   });
 
