@@ -116,15 +116,20 @@ function reference(): unknown {
   return snapshot(engine, dataset);
 }
 
+/** An engine whose helpers are fake links (recorded in `links`, in the order they started). */
+function engineWithFakeHelpers(size: number): { engine: EngineApi; dataset: number; links: ReturnType<typeof fakeLink>[] } {
+  const links: ReturnType<typeof fakeLink>[] = [];
+  const pool = new HelperPool(() => {
+    links.push(fakeLink());
+    return links.at(-1)!.link;
+  }, size);
+  const engine = createEngineApi({ now: () => 0, helpers: pool });
+  return { engine, dataset: engine.createDataset({ timezone: 'UTC' }), links };
+}
+
 describe('parsing in helper workers', () => {
   it('a load whose sources parse in helpers equals the same load parsed in one worker, whatever order they end in', async () => {
-    const links: ReturnType<typeof fakeLink>[] = [];
-    const pool = new HelperPool(() => {
-      links.push(fakeLink());
-      return links.at(-1)!.link;
-    }, 2);
-    const engine = createEngineApi({ now: () => 0, helpers: pool });
-    const dataset = engine.createDataset({ timezone: 'UTC' });
+    const { engine, dataset, links } = engineWithFakeHelpers(2);
     await loadAtOnce(engine, dataset);
     expect(snapshot(engine, dataset)).to.deep.equal(reference());
     // the first source parsed here, the next two in two helpers, the last here (no helper free)
@@ -139,13 +144,7 @@ describe('parsing in helper workers', () => {
   });
 
   it('with every size known, the largest source parses here and the others share a helper, even those begun before it', async () => {
-    const links: ReturnType<typeof fakeLink>[] = [];
-    const pool = new HelperPool(() => {
-      links.push(fakeLink());
-      return links.at(-1)!.link;
-    }, 1);
-    const engine = createEngineApi({ now: () => 0, helpers: pool });
-    const dataset = engine.createDataset({ timezone: 'UTC' });
+    const { engine, dataset, links } = engineWithFakeHelpers(1);
     // touches (index 2) marked largest: it parses here; the first orders file goes to the one helper
     // although this worker is idle when it begins, and the other sources share that helper
     await loadAtOnce(engine, dataset, 2);
