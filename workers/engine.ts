@@ -144,9 +144,9 @@ class Engine implements EngineApi {
    * largest source (`spec.largest`), that one parses here and the others go to a helper even when they
    * begin first: the largest parse is the load's critical path, and it then starts at once instead of
    * waiting for a helper worker to start (0.3-0.5 s in Chromium) and handing its columns back; when
-   * every helper is busy, another marked source shares one. Without
-   * the mark (sizes unknown, as for URLs), a source goes to a helper when this worker is already
-   * parsing another one (so a one-file load never starts a helper).
+   * every helper is busy, another marked source shares one. Without the mark (sizes unknown, as for
+   * URLs), a source goes to a helper when this worker is already parsing another one (so a one-file
+   * load never starts a helper).
    */
   private delegate(id: number, spec: SourceSpec, options: ResolvedDatasetOptions): RemoteSource | null {
     if (this.helpers === null || spec.largest === true || (spec.size !== undefined && spec.size < HELPER_MIN_BYTES)) return null;
@@ -229,7 +229,8 @@ class Engine implements EngineApi {
         // a helper gets several batches ahead, so it never waits for this worker between two of them
         const pending: Promise<ChunkAck>[] = [];
         const ahead = state.remote !== null ? CHUNKS_AHEAD : 1;
-        for await (const batch of readBatches(stream, idle === undefined ? { signal: controller.signal, name } : { signal: controller.signal, idleTimeoutMs: idle, name })) {
+        const options = idle === undefined ? { signal: controller.signal, name, ownChunks: 'blob' in input } : { signal: controller.signal, idleTimeoutMs: idle, name };
+        for await (const batch of readBatches(stream, options)) {
           const pushed = Promise.resolve(this.pushChunk(source, batch));
           pushed.catch(() => undefined); // observed below; after a failure the rest are dropped
           pending.push(pushed);

@@ -111,7 +111,7 @@ export function largestSource(sources: readonly DataSource[]): number {
 export async function openSource(source: DataSource, ctx: OpenContext): Promise<OpenedSource> {
   const name = sourceName(source, ctx.baseUrl);
   if (typeof source === 'string' || source instanceof URL) return openUrl(String(source), undefined, name, ctx);
-  if (source instanceof Blob) return { name, size: source.size, format: null, chunks: readBatches(source.stream(), { signal: ctx.signal, name }) };
+  if (source instanceof Blob) return { name, size: source.size, format: null, chunks: readBatches(source.stream(), { signal: ctx.signal, name, ownChunks: true }) };
   if (isRecordArray(source)) return { name, size: null, format: 'ndjson', chunks: encodeRecords(source, ctx.signal) };
   if (source instanceof ArrayBuffer || source instanceof Uint8Array) {
     const bytes = source instanceof Uint8Array ? source : new Uint8Array(source);

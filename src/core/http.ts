@@ -87,11 +87,13 @@ export async function openDownload(url: string, options: DownloadOptions): Promi
 
 /**
  * Reads a byte stream in batches of about `BATCH_BYTES`. Each batch is an array of exactly its length
- * that owns its whole buffer, so it can be transferred. A chunk of at least half a batch that owns its
- * buffer is passed on as it is (a Blob's stream reads 2 MB chunks in Chromium): copying a 140 MB file
- * into fresh 1 MB batches cost 100-170 ms of the worker's time, most of it the new pages. Smaller
- * chunks (a download's) are gathered into batches. With `idleTimeoutMs`, a stream that sends nothing
- * for that long fails with `timeout`; cancelling `signal` fails with `aborted`.
+ * that owns its whole buffer, so it can be transferred. With `ownChunks` (a stream the kit opened on a
+ * Blob, whose chunks nobody else holds), a chunk of half a batch to two batches that owns its buffer is
+ * passed on as it is: a Blob's stream reads 2 MB chunks in Chromium, and copying a 140 MB file into
+ * fresh 1 MB batches cost 100-170 ms of the worker's time, most of it the new pages. Every other chunk
+ * is copied into batches: a host's stream keeps its buffers (a transfer would detach them), and a huge
+ * chunk still comes in batches, for progress and a prompt cancel. With `idleTimeoutMs`, a stream that
+ * sends nothing for that long fails with `timeout`; cancelling `signal` fails with `aborted`.
  *
  * The next batch comes on a later task: a Blob's reads resolve at once, so a loop that parses each
  * batch would otherwise hold its thread until the whole file is read, and another read on the same
@@ -99,7 +101,7 @@ export async function openDownload(url: string, options: DownloadOptions): Promi
  */
 export async function* readBatches(
   stream: ReadableStream<Uint8Array>,
-  options: { signal: AbortSignal; idleTimeoutMs?: number; name: string },
+  options: { signal: AbortSignal; idleTimeoutMs?: number; name: string; ownChunks?: boolean },
 ): AsyncGenerator<Uint8Array> {
   const { signal, name } = options;
   const reader = stream.getReader();
@@ -112,7 +114,7 @@ export async function* readBatches(
       if (signal.aborted) throw new CrmError('aborted', 'The load was cancelled.');
       const { done, value } = options.idleTimeoutMs === undefined ? await reader.read() : await readWithin(reader, options.idleTimeoutMs, name);
       if (done) break;
-      if (value.length >= BATCH_BYTES / 2 && value.byteOffset === 0 && value.byteLength === value.buffer.byteLength) {
+      if (options.ownChunks === true && value.length >= BATCH_BYTES / 2 && value.length <= 2 * BATCH_BYTES && value.byteOffset === 0 && value.byteLength === value.buffer.byteLength) {
         if (used > 0) {
           yield batch.slice(0, used);
           used = 0;

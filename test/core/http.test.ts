@@ -19,9 +19,9 @@ function bytes(length: number, from: number): Uint8Array {
   return out;
 }
 
-async function batchesOf(chunks: Uint8Array[]): Promise<Uint8Array[]> {
+async function batchesOf(chunks: Uint8Array[], ownChunks = false): Promise<Uint8Array[]> {
   const out: Uint8Array[] = [];
-  for await (const batch of readBatches(streamOf(chunks), { signal: new AbortController().signal, name: 'test' })) out.push(batch);
+  for await (const batch of readBatches(streamOf(chunks), { signal: new AbortController().signal, name: 'test', ownChunks })) out.push(batch);
   return out;
 }
 
@@ -49,22 +49,37 @@ describe('readBatches', () => {
     expect(joined(batches)).to.deep.equal(joined(chunks));
   });
 
-  it('passes a chunk of half a batch or more that owns its buffer on as it is, after the bytes gathered before it', async () => {
+  it('with its own chunks (a Blob), passes one of half a batch to two batches that owns its buffer on as it is, after the bytes gathered before it', async () => {
     const small = bytes(1000, 0);
     const big = bytes(2 * BATCH_BYTES, 1000);
     const half = bytes(BATCH_BYTES / 2, 7);
     const tail = bytes(10, 3);
-    const batches = await batchesOf([small, big, half, tail]);
+    const batches = await batchesOf([small, big, half, tail], true);
     expect(batches.map((b) => b.length)).to.deep.equal([1000, 2 * BATCH_BYTES, BATCH_BYTES / 2, 10]);
     expect(batches[1]).to.equal(big); // the same array: no copy
     expect(batches[2]).to.equal(half);
     expect(joined(batches)).to.deep.equal(joined([small, big, half, tail]));
   });
 
+  it("copies a host stream's chunks, however large (a transfer would detach the host's buffers)", async () => {
+    const big = bytes(2 * BATCH_BYTES, 5);
+    const batches = await batchesOf([big]);
+    expect(batches.map((b) => b.length)).to.deep.equal([BATCH_BYTES, BATCH_BYTES]);
+    for (const b of batches) expect(b.buffer).to.not.equal(big.buffer);
+    expect(joined(batches)).to.deep.equal(big);
+  });
+
+  it('copies a chunk over two batches into batches even when it is its own, for progress and a prompt cancel', async () => {
+    const huge = bytes(3 * BATCH_BYTES + 5, 9);
+    const batches = await batchesOf([huge], true);
+    expect(batches.map((b) => b.length)).to.deep.equal([BATCH_BYTES, BATCH_BYTES, BATCH_BYTES, 5]);
+    expect(joined(batches)).to.deep.equal(huge);
+  });
+
   it('copies a large chunk that is a view into a larger buffer (it could not be transferred alone)', async () => {
     const backing = bytes(BATCH_BYTES + 100, 0);
     const view = backing.subarray(100);
-    const batches = await batchesOf([view]);
+    const batches = await batchesOf([view], true);
     expect(batches.map((b) => b.length)).to.deep.equal([BATCH_BYTES]);
     expect(batches[0]!.buffer).to.not.equal(backing.buffer);
     expect(batches[0]).to.deep.equal(view);
