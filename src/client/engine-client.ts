@@ -18,11 +18,14 @@ import { largestSource, openSource, workerInput, type DataSource, type Fetcher, 
 import { WorkerConnection, type WorkerSource } from './worker-connection.js';
 
 /**
- * Sources of one load that stream at once. The worker parses one and hands another to a helper worker,
- * so two use two cores; more would only interleave on the same two.
+ * Sources of one load that stream at once when their sizes are not all known. The worker parses one and
+ * hands another to a helper worker, so two use two cores; more would only interleave on the same two.
  */
 const PARALLEL_SOURCES = 2;
-/** Sources streamed at once when every size is known (the largest in the worker, the rest in helpers). */
+/**
+ * Sources streamed at once when every size is known: the largest parses in the worker and all the
+ * others share the helpers, so they can all begin (a cap, not a target: loads have about four).
+ */
 const MARKED_PARALLEL_SOURCES = 8;
 
 /**

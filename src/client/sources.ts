@@ -93,18 +93,16 @@ export function workerInput(source: DataSource, ctx: OpenContext): { name: strin
  */
 export function largestSource(sources: readonly DataSource[]): number {
   if (sources.length < 2) return -1;
-  let best = -1;
-  let bestSize = -1;
-  for (let k = 0; k < sources.length; k++) {
-    const source = sources[k];
-    const size = source instanceof Blob ? source.size : source instanceof ArrayBuffer || source instanceof Uint8Array ? source.byteLength : -1;
-    if (size < 0) return -1;
-    if (size > bestSize) {
-      best = k;
-      bestSize = size;
-    }
-  }
-  return best;
+  const sizes = sources.map(sizeBeforeReading);
+  if (sizes.includes(null)) return -1;
+  return sizes.indexOf(Math.max(...(sizes as number[])));
+}
+
+/** A source's size in bytes when it is known without reading it (Files, Blobs, bytes), else null. */
+function sizeBeforeReading(source: DataSource): number | null {
+  if (source instanceof Blob) return source.size;
+  if (source instanceof ArrayBuffer || source instanceof Uint8Array) return source.byteLength;
+  return null;
 }
 
 /** Opens a source for reading on the main thread. Downloads start here; errors are `CrmError`s. */
