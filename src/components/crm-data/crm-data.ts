@@ -5,7 +5,7 @@ import { DatasetModel, type DatasetHandle } from '../../client/dataset-model.js'
 import type { LoadInput } from '../../client/engine-client.js';
 import type { DataSource, Fetcher } from '../../client/sources.js';
 import { CrmError, toCrmError } from '../../core/errors.js';
-import { formats } from '../../core/format.js';
+import { formats, nameList } from '../../core/format.js';
 import type { ColumnMapping, DecimalSeparator } from '../../core/options.js';
 import type { LoadProgress } from '../../core/report.js';
 import type { TableName } from '../../core/schema.js';
@@ -273,8 +273,9 @@ export class CrmData extends LitElement {
   }
 
   /**
-   * The bar and line of a load in progress: one file's share and figures, or, while two files are read
-   * at once (their events alternate), both names, the load's totals and an indeterminate bar.
+   * The bar and line of a load in progress: one file's share and figures, or, while several files are
+   * read at once (their events alternate; dropped files all stream at once), their names, the load's
+   * totals and an indeterminate bar.
    */
   private renderProgress(p: LoadProgress | null, f: ReturnType<typeof formats>): TemplateResult {
     const several = p !== null && p.reading.length > 1;
@@ -282,7 +283,7 @@ export class CrmData extends LitElement {
     let text: string;
     if (p === null) text = 'Starting…';
     else if (p.phase === 'build') text = 'Building tables…';
-    else if (several) text = `${p.reading.join(' and ')}: ${(p.totalBytesRead / 1e6).toFixed(1)} MB, ${f.count(p.totalRowsParsed)} rows`;
+    else if (several) text = `${nameList(p.reading)}: ${(p.totalBytesRead / 1e6).toFixed(1)} MB, ${f.count(p.totalRowsParsed)} rows`;
     else text = `${p.source}: ${(p.bytesRead / 1e6).toFixed(1)} MB, ${f.count(p.rowsParsed)} rows`;
     return html`<progress aria-label="Loading progress" max=${share ? p.bytesTotal! : 1} value=${ifDefined(share ? p.bytesRead : undefined)}></progress>
       <span class="muted">${text}</span>`;

@@ -11,7 +11,7 @@ import { property, query, state } from 'lit/decorators.js';
 import type { Fetcher } from '../../client/sources.js';
 import { csvText } from '../../core/csv.js';
 import type { CrmError } from '../../core/errors.js';
-import { formats, localTimeZone, type Formats } from '../../core/format.js';
+import { formats, localTimeZone, nameList, type Formats } from '../../core/format.js';
 import type { QueryResult } from '../../core/results.js';
 import type { CreditModel } from '../../core/queries.js';
 import { attributionWords } from '../../core/labels.js';
@@ -237,7 +237,7 @@ export abstract class CrmWidget extends LitElement {
     if (snapshot.report === null) {
       if (snapshot.status === 'loading') {
         const p = snapshot.progress;
-        const label = p === null ? 'Starting…' : p.phase === 'build' ? 'Building tables and indexes…' : `Reading ${p.reading.length > 1 ? p.reading.join(' and ') : p.source}…`;
+        const label = p === null ? 'Starting…' : p.phase === 'build' ? 'Building tables and indexes…' : `Reading ${p.reading.length > 1 ? nameList(p.reading) : p.source}…`;
         return { kind: 'loading', label, bytes: p?.totalBytesRead ?? 0, bytesTotal: p !== null && p.sourceCount === 1 ? p.bytesTotal : null, rows: p?.totalRowsParsed ?? 0, canCancel: true };
       }
       return { kind: 'empty', message: 'No data loaded yet.', canLoad: true };
