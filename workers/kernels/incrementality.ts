@@ -326,8 +326,6 @@ interface LaterEntries {
    * whose `gapHours · 1 h` is not below the lift window has no order inside it.
    */
   gapHours: Uint16Array;
-  /** Per scope, the channel of every settled run in it, or −1 when they differ. */
-  oneChannel: Int32Array;
 }
 
 const NO_GAP = 0xffff;
@@ -335,21 +333,13 @@ const NO_GAP = 0xffff;
 /** The later entries, or null when cells or days do not fit 16 bits (the range then searches the runs). */
 function buildLaterEntries(ctx: KernelContext, runs: ScopeRuns, nScopes: number): LaterEntries | null {
   const { touches: t, dictionaries } = ctx.columns;
-  const { scope: runScope, settled, channel: runChannel, lastDay: runLastDay } = runs;
+  const { scope: runScope, lastDay: runLastDay } = runs;
   const nRuns = runScope.length;
   if (2 * nScopes > 0x10000 || nRuns === 0) return null;
   const minDay = runs.minFirstDay;
   let maxDay = runLastDay[0]!;
   for (let r = 1; r < nRuns; r++) if (runLastDay[r]! > maxDay) maxDay = runLastDay[r]!;
   if (maxDay - minDay >= 0xffff) return null;
-  const oneChannel = new Int32Array(nScopes).fill(-2);
-  for (let r = 0; r < nRuns; r++) {
-    if (settled[r] === 0) continue;
-    const sc = runScope[r]!;
-    const known = oneChannel[sc]!;
-    oneChannel[sc] = known === -2 || known === runChannel[r] ? runChannel[r]! : -1;
-  }
-  for (let sc = 0; sc < nScopes; sc++) if (oneChannel[sc] === -2) oneChannel[sc] = -1;
   // one walk over each customer's touches writes the entries in touch order (and each touch's gap to
   // the next order), counting them by day; then they are placed by day. A run's first entry is not a
   // later one, so there are at most entries − runs (fresh arrays cost page faults: no more than that)
@@ -399,7 +389,7 @@ function buildLaterEntries(ctx: KernelContext, runs: ScopeRuns, nScopes: number)
   const dayTouch = new Int32Array(most);
   const perSince = new Int32Array(dayStart.length + 1);
   for (let d = 0; d + 1 < dayStart.length; d++) sortDayBySince(sinceCell, touch, dayStart[d]!, dayStart[d + 1]!, perSince, daySinceCell, dayTouch);
-  return { firstDay: minDay, dayStart, sinceCell, touch, gapHours: walk.gapHours, oneChannel };
+  return { firstDay: minDay, dayStart, sinceCell, touch, gapHours: walk.gapHours };
 }
 
 const NO_DAY = -0x80000000;
@@ -535,7 +525,7 @@ function laterEntriesOfRange(later: LaterEntries, days: DayRange, scan: AssignSc
  * returns the new count kept.
  */
 function keepLaterOfDay(later: LaterEntries, scan: AssignScan, j0: number, j1: number, before: number, outTouch: Int32Array, outCell: Uint16Array, m: number): number {
-  const { sinceCell, touch, oneChannel } = later;
+  const { sinceCell, touch } = later;
   const { count, present, scopeChannel, nScopes, campaignBase, tChannel } = scan;
   for (let j = j0; j < j1; j++) {
     const sc = sinceCell[j]!;
@@ -544,10 +534,10 @@ function keepLaterOfDay(later: LaterEntries, scan: AssignScan, j0: number, j1: n
     count[cell]!++;
     const scope = cell < nScopes ? cell : cell - nScopes;
     present[scope] = 1;
-    if (scope >= campaignBase) {
-      noteChannel(scopeChannel, scope, oneChannel[scope]! >= 0 ? oneChannel[scope]! : tChannel[touch[j]!]!);
-    }
-    outTouch[m] = touch[j]!;
+    const k = touch[j]!;
+    // a settled campaign run is on one channel, so its entry's touch names it
+    if (scope >= campaignBase) noteChannel(scopeChannel, scope, tChannel[k]!);
+    outTouch[m] = k;
     outCell[m] = cell;
     m++;
   }
@@ -880,6 +870,8 @@ function computeLiftSums(ctx: KernelContext, a: Assignments, lift: number, days:
     const { sentAt: tSent, customer: tCustomer } = ctx.columns.touches;
     const orderStart = ctx.columns.index.orderStart;
     let lastTouch = -1;
+    let lastCustomer = -1;
+    let i = 0;
     let revenue = 0;
     let bought = 0;
     for (let x = 0; x < nLater; x++) {
@@ -891,7 +883,11 @@ function computeLiftSums(ctx: KernelContext, a: Assignments, lift: number, days:
         const time = tSent[k]!;
         const c = tCustomer[k]!;
         const end = orderStart[c + 1]!;
-        let i = orderStart[c]!;
+        // entries are in touch order, so by customer and time: a customer's search goes on from the last
+        if (c !== lastCustomer) {
+          lastCustomer = c;
+          i = orderStart[c]!;
+        }
         while (i < end && orderTime[i]! < time) i++;
         revenue = windowOutcome(orderTime, orderRevenue, isPurchase, i, end, time + lift);
         bought = outcomeBought;
