@@ -8,7 +8,7 @@ import type { RfmCustomersResult, RfmResult } from '../../src/core/results.js';
 import { csvCell } from '../../src/core/csv.js';
 import { formatDay, formatLocalIso, MS_PER_DAY } from '../../src/core/time.js';
 import { KernelContext, type DayRange } from './context.js';
-import { radixOrder } from './order.js';
+import { radixOrder } from '../table/order.js';
 
 /**
  * Money rounded to 4 decimals, so that the same amounts summed in another order (0.1 + 0.2 and 0.3)

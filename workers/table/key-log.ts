@@ -23,7 +23,7 @@
  */
 import type { SourceEncoding } from '../../src/core/options.js';
 import { decodeBytes, isValidUtf8 } from '../ingest/encoding.js';
-import { radixOrder } from '../kernels/order.js';
+import { radixOrder } from './order.js';
 import { hashLongKey, INLINE_KEY_BYTES, keyWords, packShortKey } from './keys.js';
 
 /** Int32 words per log record: hash, length, then four packed words (short keys) or the arena start. */

@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import fc from 'fast-check';
-import { radixOrder } from '../../../workers/kernels/order.js';
+import { radixOrder } from '../../../workers/table/order.js';
 
 /** The naive order: a stable comparison sort, NaN last either way, −0 equal to 0. */
 function naiveOrder(values: number[], descending: boolean): number[] {
