@@ -43,6 +43,11 @@ export interface DayRange {
   toDay: number;
 }
 
+/** a / b, or NaN (shown as "none") when b is 0: a rate or share of nothing is undefined, never 0 or ∞. */
+export function ratio(a: number, b: number): number {
+  return b === 0 ? Number.NaN : a / b;
+}
+
 /** Per-dataset caches for the kernels. */
 export class KernelContext {
   readonly columns: DatasetColumns;

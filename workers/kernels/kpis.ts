@@ -4,7 +4,7 @@
 import type { ResolvedAttribution } from '../../src/core/queries.js';
 import type { KpiResult, KpiValues } from '../../src/core/results.js';
 import { creditedStart } from './attribution.js';
-import { KernelContext, type DayRange } from './context.js';
+import { KernelContext, ratio, type DayRange } from './context.js';
 
 /** KPIs of a range and its previous period. */
 export function kpiResult(ctx: KernelContext, p: ResolvedAttribution, days: DayRange | null, mask: Uint8Array | null): KpiResult {
@@ -20,10 +20,6 @@ export function kpiResult(ctx: KernelContext, p: ResolvedAttribution, days: DayR
     current: kpiValues(sums, CURRENT),
     previous: kpiValues(sums, PREVIOUS),
   };
-}
-
-function ratio(a: number, b: number): number {
-  return b === 0 ? Number.NaN : a / b;
 }
 
 // The sums of both ranges sit in one array: range r's field f at r × FIELDS + f.

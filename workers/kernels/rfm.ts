@@ -7,7 +7,7 @@ import type { CustomerSortKey, ResolvedRfm, RfmCustomersParams, SegmentRule } fr
 import type { RfmCustomersResult, RfmResult } from '../../src/core/results.js';
 import { csvCell } from '../../src/core/csv.js';
 import { formatDay, formatLocalIso, MS_PER_DAY } from '../../src/core/time.js';
-import { KernelContext, type DayRange } from './context.js';
+import { KernelContext, ratio, type DayRange } from './context.js';
 import { radixOrder } from '../table/order.js';
 
 /**
@@ -39,6 +39,8 @@ interface RfmScores {
   f: Uint8Array;
   m: Uint8Array;
   segment: Int32Array;
+  /** The map's segment of every (r, f, m) triple (`segmentTable`). */
+  lookup: Int32Array;
 }
 
 /** Parses an as-of option: a day (start of that day in the dataset zone) or an ISO 8601 instant. */
@@ -272,7 +274,7 @@ function rfmScores(table: RfmTable, p: ResolvedRfm): RfmScores {
     const lookup = segmentTable(p.segments, p.bins);
     const B = p.bins;
     for (let i = 0; i < r.length; i++) segment[i] = lookup[((r[i]! - 1) * B + (f[i]! - 1)) * B + (m[i]! - 1)]!;
-    scores = { r, f, m, segment };
+    scores = { r, f, m, segment, lookup };
     if (perTable.size > 4) perTable.clear();
     perTable.set(key, scores);
   }
@@ -312,14 +314,13 @@ export function rfmResult(ctx: KernelContext, p: ResolvedRfm, days: DayRange | n
     segmentRevenue[s]! += rev;
   }
   // the segment of each cell from the map itself (so empty cells have one too); −1 when M splits it
-  const lookup = segmentTable(p.segments, B);
+  const lookup = scores.lookup;
   for (let cell = 0; cell < B * B; cell++) {
     const first = lookup[cell * B]!;
     let same = true;
     for (let m = 1; m < B; m++) if (lookup[cell * B + m] !== first) same = false;
     cellSegment[cell] = same ? first : -1;
   }
-  const share = (a: number, b: number): number => (b === 0 ? Number.NaN : a / b);
   return {
     kind: 'rfm',
     range: KernelContext.label(days),
@@ -332,15 +333,15 @@ export function rfmResult(ctx: KernelContext, p: ResolvedRfm, days: DayRange | n
     totalRevenue,
     cellCustomers,
     cellRevenue,
-    cellCustomerShare: Float64Array.from(cellCustomers, (c) => share(c, n)),
-    cellRevenueShare: cellRevenue.map((r) => share(r, totalRevenue)),
-    cellMeanMonetary: cellMonetary.map((m, i) => share(m, cellCustomers[i]!)),
+    cellCustomerShare: Float64Array.from(cellCustomers, (c) => ratio(c, n)),
+    cellRevenueShare: cellRevenue.map((r) => ratio(r, totalRevenue)),
+    cellMeanMonetary: cellMonetary.map((m, i) => ratio(m, cellCustomers[i]!)),
     cellSegment,
     segments,
     segmentCustomers,
     segmentRevenue,
-    segmentCustomerShare: Float64Array.from(segmentCustomers, (c) => share(c, n)),
-    segmentRevenueShare: segmentRevenue.map((r) => share(r, totalRevenue)),
+    segmentCustomerShare: Float64Array.from(segmentCustomers, (c) => ratio(c, n)),
+    segmentRevenueShare: segmentRevenue.map((r) => ratio(r, totalRevenue)),
   };
 }
 

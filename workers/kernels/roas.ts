@@ -6,7 +6,7 @@
 import type { ResolvedAttribution } from '../../src/core/queries.js';
 import type { RoasResult } from '../../src/core/results.js';
 import { campaignPairs, creditPairKeys, creditsFor } from './attribution.js';
-import { KernelContext, type DayRange } from './context.js';
+import { KernelContext, ratio, type DayRange } from './context.js';
 import { periodAxis, type Axis } from './periods.js';
 
 /** ROAS per period × key, and blended. */
@@ -64,7 +64,6 @@ export function roasResult(
       }
     }
   }
-  const ratio = (a: number, b: number): number => (b === 0 ? Number.NaN : a / b);
   const blendedCost = new Float64Array(nPeriods);
   const blendedRevenue = new Float64Array(nPeriods);
   const blendedMargin = new Float64Array(nPeriods);
