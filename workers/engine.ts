@@ -4,7 +4,7 @@
  */
 import { CrmError, toCrmError } from '../src/core/errors.js';
 import { resolveDatasetOptions, type DatasetOptions, type ResolvedDatasetOptions, type SourceSpec } from '../src/core/options.js';
-import { openDownload, readBatches, type FetchFunction } from '../src/core/http.js';
+import { nextTask, openDownload, readBatches, type FetchFunction } from '../src/core/http.js';
 import type { ChunkAck, EngineApi, EngineStats, LoadMode, WorkerInput } from '../src/core/protocol.js';
 import type { DatasetReport, SourceReport } from '../src/core/report.js';
 import type { TableName } from '../src/core/schema.js';
@@ -64,6 +64,12 @@ const CHUNKS_AHEAD = 4;
 /** Sources smaller than this parse in the engine even when a helper is free: the round trips cost more. */
 const HELPER_MIN_BYTES = 1 << 20;
 
+/**
+ * Longest slice of work ahead (an index a later query may need) between two looks at the message queue:
+ * a query that arrives during the work waits at most about this long.
+ */
+const AHEAD_SLICE_MS = 8;
+
 /** What the engine needs from its environment. */
 export interface EngineEnvironment {
   /** Clock for `loadedAt`. Default `Date.now`. */
@@ -95,6 +101,8 @@ class Engine implements EngineApi {
   private bytesReceived = 0;
   private queries = 0;
   private lastQueryMs = Number.NaN;
+  /** Kernel contexts with work begun ahead of need, stepped between queries (`workAhead`). */
+  private readonly ahead = new Set<KernelContext>();
   private chunksReceived = 0;
   private readonly now: () => number;
   private readonly fetch: FetchFunction | null;
@@ -353,7 +361,26 @@ class Engine implements EngineApi {
     const result = runQuery(state.kernels, request);
     this.queries++;
     this.lastQueryMs = performance.now() - started;
+    if (state.kernels.working) this.workAhead(state.kernels);
     return result;
+  }
+
+  /**
+   * Runs a kernel context's work begun ahead (`KernelContext.prepare`) in slices of `AHEAD_SLICE_MS`,
+   * each on a task of its own, so that a query arriving meanwhile waits at most one slice. Stops when
+   * the work is done or the context is no longer a dataset's (rebuilt or dropped).
+   */
+  private workAhead(ctx: KernelContext): void {
+    if (this.ahead.has(ctx)) return;
+    this.ahead.add(ctx);
+    const slice = (): void => {
+      let current = false;
+      for (const state of this.datasets.values()) if (state.kernels === ctx) current = true;
+      const deadline = performance.now() + AHEAD_SLICE_MS;
+      if (current && ctx.work(() => performance.now() < deadline)) void nextTask().then(slice);
+      else this.ahead.delete(ctx);
+    };
+    void nextTask().then(slice);
   }
 
   stats(): EngineStats {
@@ -365,6 +392,7 @@ class Engine implements EngineApi {
       chunksReceived: this.chunksReceived,
       queries: this.queries,
       lastQueryMs: this.lastQueryMs,
+      workingAhead: this.ahead.size > 0,
       helpers: this.helpers?.started ?? 0,
       sourcesInHelpers: this.sourcesInHelpers,
     };

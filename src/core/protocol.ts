@@ -39,6 +39,11 @@ export interface EngineStats {
   /** Queries answered, and the worker time of the latest one in ms (kernels and caches, not transfer). */
   queries: number;
   lastQueryMs: number;
+  /**
+   * Whether the engine is building, between queries, an index a later query may need (the holdout
+   * lift's later entries, begun by a query over the whole range); a query that needs it finishes it.
+   */
+  workingAhead: boolean;
   /** Helper workers started to parse sources on another core, and the sources they parsed. */
   helpers: number;
   sourcesInHelpers: number;

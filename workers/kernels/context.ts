@@ -48,6 +48,21 @@ export function ratio(a: number, b: number): number {
   return b === 0 ? Number.NaN : a / b;
 }
 
+/** Runs a generator of slices of work (see `KernelContext.prepare`) to its end; returns its value. */
+export function finish<T>(steps: Generator<void, T, void>): T {
+  let step = steps.next();
+  while (step.done !== true) step = steps.next();
+  return step.value;
+}
+
+/** Work begun ahead of need: a generator that yields between slices and returns the value to remember. */
+interface Pending {
+  namespace: string;
+  key: string;
+  keep: number;
+  steps: Generator<void, unknown, void>;
+}
+
 /** Per-dataset caches for the kernels. */
 export class KernelContext {
   readonly columns: DatasetColumns;
@@ -68,6 +83,8 @@ export class KernelContext {
   private paid: Int32Array | null = null;
   /** Caches of kernels (attribution credits, RFM tables, ...) by namespace, keyed by their parameters; small and LRU. */
   private readonly memo = new Map<string, Map<string, unknown>>();
+  /** Work begun ahead of need (`prepare`), by namespace and key; stepped by `work`, finished by `remember`. */
+  private readonly pending = new Map<string, Pending>();
 
   constructor(columns: DatasetColumns) {
     this.columns = columns;
@@ -94,21 +111,81 @@ export class KernelContext {
    * recent values (each kernel's cache has its own size, so one kernel cannot evict another's).
    */
   remember<T>(namespace: string, key: string, compute: () => T, keep: number): T {
-    let space = this.memo.get(namespace);
-    if (space === undefined) {
-      space = new Map();
-      this.memo.set(namespace, space);
-    }
+    const space = this.space(namespace);
     const hit = space.get(key);
     if (hit !== undefined) {
       space.delete(key);
       space.set(key, hit);
       return hit as T;
     }
-    const value = compute();
+    // work begun ahead is finished here, from where it stopped, rather than begun again
+    const id = `${namespace}\u0000${key}`;
+    const job = this.pending.get(id);
+    let value: T;
+    if (job === undefined) {
+      value = compute();
+    } else {
+      this.pending.delete(id);
+      value = finish(job.steps) as T;
+    }
+    this.store(space, key, value, keep);
+    return value;
+  }
+
+  /**
+   * Begins, ahead of need, a value `remember` would compute under this namespace and key: `steps`
+   * yields between slices of the work, which `work` runs while the worker has no query to answer; a
+   * query that needs the value first finishes it at once. The generator must compute exactly what
+   * `remember`'s `compute` would. Nothing happens when the value is held or already begun.
+   */
+  prepare(namespace: string, key: string, steps: () => Generator<void, unknown, void>, keep: number): void {
+    const id = `${namespace}\u0000${key}`;
+    if (this.pending.has(id) || this.memo.get(namespace)?.has(key) === true) return;
+    this.pending.set(id, { namespace, key, keep, steps: steps() });
+  }
+
+  /** Whether work begun ahead is left. */
+  get working(): boolean {
+    return this.pending.size > 0;
+  }
+
+  /**
+   * Runs work begun ahead, one slice after another, while `more()` says so; returns whether any is
+   * left. Work that fails is dropped: the query that needs its value computes it and reports the error.
+   */
+  work(more: () => boolean): boolean {
+    for (const [id, job] of this.pending) {
+      while (more()) {
+        let step: IteratorResult<void, unknown>;
+        try {
+          step = job.steps.next();
+        } catch {
+          this.pending.delete(id);
+          break;
+        }
+        if (step.done === true) {
+          this.pending.delete(id);
+          this.store(this.space(job.namespace), job.key, step.value, job.keep);
+          break;
+        }
+      }
+      if (!more()) break;
+    }
+    return this.pending.size > 0;
+  }
+
+  private space(namespace: string): Map<string, unknown> {
+    let space = this.memo.get(namespace);
+    if (space === undefined) {
+      space = new Map();
+      this.memo.set(namespace, space);
+    }
+    return space;
+  }
+
+  private store(space: Map<string, unknown>, key: string, value: unknown, keep: number): void {
     space.set(key, value);
     while (space.size > keep) space.delete(space.keys().next().value!);
-    return value;
   }
 
   /** A value `remember` holds under a key, without computing or reordering anything; undefined when none. */

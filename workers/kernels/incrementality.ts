@@ -23,7 +23,7 @@
 import type { ResolvedIncrementality } from '../../src/core/queries.js';
 import type { IncrementalityResult, LiftScope } from '../../src/core/results.js';
 import { MS_PER_DAY, MS_PER_HOUR } from '../../src/core/time.js';
-import { KernelContext, type DayRange } from './context.js';
+import { finish, KernelContext, type DayRange } from './context.js';
 
 /** The two-sided 95% quantile of the standard normal distribution. */
 const Z95 = 1.959963984540054;
@@ -330,15 +330,19 @@ interface LaterEntries {
 
 const NO_GAP = 0xffff;
 
-/** The later entries, or null when cells or days do not fit 16 bits (the range then searches the runs). */
-function buildLaterEntries(ctx: KernelContext, runs: ScopeRuns, nScopes: number): LaterEntries | null {
+/**
+ * The later entries, or null when cells or days do not fit 16 bits (the range then searches the runs).
+ * A generator that yields between slices of a few milliseconds at 1m (1,024 customers, 2^18 entries
+ * placed, 16 days sorted), so that the engine can build them while it has no query to answer
+ * (`KernelContext.prepare`). Its loops are calls: V8 runs a generator's own loops unoptimised (a loop
+ * over the 2 million runs or the entries took 50–65 ms in one slice, against a few ms in a function).
+ */
+function* laterEntriesSteps(ctx: KernelContext, runs: ScopeRuns, nScopes: number): Generator<void, LaterEntries | null, void> {
   const { touches: t, dictionaries } = ctx.columns;
-  const { scope: runScope, lastDay: runLastDay } = runs;
-  const nRuns = runScope.length;
+  const nRuns = runs.scope.length;
   if (2 * nScopes > 0x10000 || nRuns === 0) return null;
   const minDay = runs.minFirstDay;
-  let maxDay = runLastDay[0]!;
-  for (let r = 1; r < nRuns; r++) if (runLastDay[r]! > maxDay) maxDay = runLastDay[r]!;
+  const maxDay = largest(runs.lastDay);
   if (maxDay - minDay >= 0xffff) return null;
   // one walk over each customer's touches writes the entries in touch order (and each touch's gap to
   // the next order), counting them by day; then they are placed by day. A run's first entry is not a
@@ -367,29 +371,61 @@ function buildLaterEntries(ctx: KernelContext, runs: ScopeRuns, nScopes: number)
     n: 0,
   };
   const nCustomers = dictionaries.customers.length;
-  for (let c = 0; c < nCustomers; c++) walkLaterEntries(walk, c);
+  for (let c = 0; c < nCustomers; c++) {
+    walkLaterEntries(walk, c);
+    if ((c & 1023) === 1023) yield;
+  }
   const n = walk.n;
   const dayStart = walk.perDay;
-  for (let d = 1; d < dayStart.length; d++) dayStart[d]! += dayStart[d - 1]!;
+  runningSum(dayStart);
   const fill = dayStart.slice(0, dayStart.length - 1);
   const sinceCell = new Uint32Array(n);
   const touch = new Int32Array(n);
-  const { day: entryDay, sinceCell: entrySinceCell, touch: entryTouch } = walk;
-  for (let x = 0; x < n; x++) {
-    const at = fill[entryDay[x]!]!++;
-    sinceCell[at] = entrySinceCell[x]!;
-    touch[at] = entryTouch[x]!;
+  for (let x = 0; x < n; x += 1 << 18) {
+    placeByDay(walk, fill, sinceCell, touch, x, Math.min(n, x + (1 << 18)));
+    yield;
   }
   // then each day's entries longest since first: a counting sort within the day, which stays in cache
   // (one pass over all entries by days since, then by day, wrote across a thousand places at once and
   // doubled the build)
-  let most = 0;
-  for (let d = 0; d + 1 < dayStart.length; d++) most = Math.max(most, dayStart[d + 1]! - dayStart[d]!);
+  const most = longestDay(dayStart);
   const daySinceCell = new Uint32Array(most);
   const dayTouch = new Int32Array(most);
   const perSince = new Int32Array(dayStart.length + 1);
-  for (let d = 0; d + 1 < dayStart.length; d++) sortDayBySince(sinceCell, touch, dayStart[d]!, dayStart[d + 1]!, perSince, daySinceCell, dayTouch);
+  for (let d = 0; d + 1 < dayStart.length; d++) {
+    sortDayBySince(sinceCell, touch, dayStart[d]!, dayStart[d + 1]!, perSince, daySinceCell, dayTouch);
+    if ((d & 15) === 15) yield;
+  }
   return { firstDay: minDay, dayStart, sinceCell, touch, gapHours: walk.gapHours };
+}
+
+/** The largest value (of a non-empty array). */
+function largest(values: Int32Array): number {
+  let most = values[0]!;
+  for (let i = 1; i < values.length; i++) if (values[i]! > most) most = values[i]!;
+  return most;
+}
+
+/** Counts into starts, in place: each slot plus all before it. */
+function runningSum(values: Int32Array): void {
+  for (let i = 1; i < values.length; i++) values[i]! += values[i - 1]!;
+}
+
+/** The most entries of one day. */
+function longestDay(dayStart: Int32Array): number {
+  let most = 0;
+  for (let d = 0; d + 1 < dayStart.length; d++) most = Math.max(most, dayStart[d + 1]! - dayStart[d]!);
+  return most;
+}
+
+/** Places the walk's entries `x0 .. x1` (in touch order) at their day's next free slot (`fill`). */
+function placeByDay(walk: LaterWalk, fill: Int32Array, sinceCell: Uint32Array, touch: Int32Array, x0: number, x1: number): void {
+  const { day: entryDay, sinceCell: entrySinceCell, touch: entryTouch } = walk;
+  for (let x = x0; x < x1; x++) {
+    const at = fill[entryDay[x]!]!++;
+    sinceCell[at] = entrySinceCell[x]!;
+    touch[at] = entryTouch[x]!;
+  }
 }
 
 const NO_DAY = -0x80000000;
@@ -682,9 +718,13 @@ function computeAssignments(ctx: KernelContext, days: DayRange, mask: Uint8Array
     scratchCell = new Int32Array(n);
   }
   const useTable = mask === null && firstTouchTableFits(runs, nScopes);
-  // built with the first range's assignments, even when no run began before it, so that the first
-  // change of range does not wait for them
-  const later = useTable ? ctx.remember('lift-later', '', () => buildLaterEntries(ctx, runs, nScopes), 1) : null;
+  // the later entries serve ranges that begin after the first touch: a range from the start (the
+  // default) does not wait for them, it begins them, and the engine builds them while it has no query to
+  // answer, so that the first change of range usually finds them made
+  const laterSteps = (): Generator<void, LaterEntries | null, void> => laterEntriesSteps(ctx, runs, nScopes);
+  const needsLater = useTable && days.fromDay > runs.minFirstDay;
+  if (useTable && !needsLater) ctx.prepare('lift-later', '', laterSteps, 1);
+  const later = needsLater ? ctx.remember('lift-later', '', () => finish(laterSteps()), 1) : null;
   const scan: AssignScan = {
     useTable,
     useLater: later !== null,
@@ -731,7 +771,7 @@ function computeAssignments(ctx: KernelContext, days: DayRange, mask: Uint8Array
     if (scan.useTable && allSettled[c] === 1 && (scan.useLater || tDay[ta]! >= fromDay)) continue;
     if (mask === null || mask[c] === 1) assignCustomer(scan, c);
   }
-  const laterAssigned = later === null || days.fromDay <= runs.minFirstDay ? { touch: new Int32Array(0), cell: new Uint16Array(0) } : laterEntriesOfRange(later, days, scan);
+  const laterAssigned = later === null ? { touch: new Int32Array(0), cell: new Uint16Array(0) } : laterEntriesOfRange(later, days, scan);
   for (let s = 1; s <= nChannels; s++) scan.scopeChannel[s] = s - 1;
   const n = scan.assignments;
   scratchRowStart[n] = scan.rows;

@@ -2,6 +2,8 @@ import { expect } from '@open-wc/testing';
 import fc from 'fast-check';
 import type { AttributionParams, CustomerFilter, RfmParams } from '../../../src/core/queries.js';
 import { toPayload, type AttributionResult, type QueryResult } from '../../../src/core/results.js';
+import { KernelContext } from '../../../workers/kernels/context.js';
+import { runQuery } from '../../../workers/kernels/query.js';
 import { loadSources, type HarnessSource } from '../../support/harness.js';
 import {
   inRange,
@@ -254,6 +256,23 @@ describe('kernels equal the naive reference on random datasets', function () {
   it('incrementality with the holdout drawn per customer (most runs of one group, assigned before or in the range)', () => {
     fc.assert(
       fc.property(holdoutByCustomer, range, fc.constantFrom('1d', '3d', '14d', '36h'), (data, r, liftWindow) => checkIncrementality(data, { range: r, liftWindow, minHoldout: 0 })),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('incrementality over a range after the first touch is the same whether its later entries were built ahead, partly or on demand', () => {
+    fc.assert(
+      fc.property(holdoutByCustomer, range, fc.oneof(fc.nat(4), fc.constant(Number.POSITIVE_INFINITY)), (data, r, steps) => {
+        const { columns } = loadSources(sources(data), { timezone: data.timezone });
+        const request = { kind: 'incrementality', params: { range: r, liftWindow: '3d', minHoldout: 0 } } as const;
+        const onDemand = runQuery(new KernelContext(columns), request);
+        // a query over the whole range begins the later entries; some slices run before the range's query
+        const ahead = new KernelContext(columns);
+        runQuery(ahead, { kind: 'incrementality', params: { liftWindow: '3d', minHoldout: 0 } });
+        let left = steps;
+        ahead.work(() => left-- > 0);
+        expect(JSON.stringify(toPayload(runQuery(ahead, request)))).to.equal(JSON.stringify(toPayload(onDemand)));
+      }),
       { numRuns: RUNS },
     );
   });
