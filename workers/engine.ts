@@ -61,6 +61,9 @@ interface RemoteSource {
 /** Batches a helper may be sent before the first of them is acknowledged. */
 const CHUNKS_AHEAD = 4;
 
+/** How often the engine asks a helper that reads a file itself how far it got (for the load's progress). */
+const HELPER_PROGRESS_MS = 100;
+
 /** Sources smaller than this parse in the engine even when a helper is free: the round trips cost more. */
 const HELPER_MIN_BYTES = 1 << 20;
 
@@ -214,6 +217,8 @@ class Engine implements EngineApi {
     state.reading = controller;
     const name = state.spec.name;
     try {
+      // a dropped file that parses in a helper is read there too
+      if ('blob' in input && state.remote !== null && (await state.remote.started)) return await this.readInHelper(source, state.remote, input.blob, controller.signal, onProgress);
       let stream: ReadableStream<Uint8Array> | null;
       let total: number | null;
       let idle: number | undefined;
@@ -259,6 +264,38 @@ class Engine implements EngineApi {
     } finally {
       state.reading = null;
     }
+  }
+
+  /**
+   * Has a helper read and parse a Blob itself: only the Blob's handle crosses, so this worker (which
+   * parses the load's largest file) neither reads those bytes nor forwards them batch by batch. Progress
+   * is asked for every `HELPER_PROGRESS_MS`; cancelling stops the read (the caller aborts the source).
+   */
+  private async readInHelper(id: number, remote: RemoteSource, blob: Blob, signal: AbortSignal, onProgress?: (ack: ChunkAck) => void): Promise<ChunkAck> {
+    const total = blob.size;
+    const read = remote.helper.call('read', [id, blob]);
+    let done = false;
+    const ended = read.then(
+      () => void (done = true),
+      () => void (done = true),
+    );
+    const cancelled = new Promise<never>((_, reject) => {
+      const cancel = (): void => reject(new CrmError('aborted', 'The load was cancelled.'));
+      if (signal.aborted) cancel();
+      else signal.addEventListener('abort', cancel, { once: true });
+    });
+    cancelled.catch(() => undefined);
+    while (!done) {
+      await Promise.race([ended, new Promise((resolve) => setTimeout(resolve, HELPER_PROGRESS_MS)), cancelled]);
+      if (done) break;
+      // a failed read answers `progress` with an error too: the read's own error is the one reported
+      const ack = await Promise.race([remote.helper.call('progress', [id]).catch(() => null), cancelled]);
+      if (ack !== null && !done) onProgress?.({ ...ack, total });
+    }
+    const ack: ChunkAck = { ...(await Promise.race([read, cancelled])), total };
+    this.bytesReceived += total;
+    onProgress?.(ack);
+    return ack;
   }
 
   cancelSource(source: number): void {

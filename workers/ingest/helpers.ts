@@ -12,6 +12,7 @@
  */
 import { CrmError } from '../../src/core/errors.js';
 import type { ResolvedDatasetOptions, SourceSpec } from '../../src/core/options.js';
+import { readBatches } from '../../src/core/http.js';
 import type { ChunkAck } from '../../src/core/protocol.js';
 import type { TablePart } from '../table/parts.js';
 import { SourceLoad, type SourceResult } from './source-load.js';
@@ -23,6 +24,13 @@ export interface ParserApi {
   begin(id: number, spec: SourceSpec, options: ResolvedDatasetOptions): void;
   setSize(id: number, size: number): void;
   push(id: number, chunk: Uint8Array): ChunkAck;
+  /**
+   * Reads a dropped file here and parses it, instead of the engine's worker reading it and forwarding
+   * its batches: answers with the final progress once the whole file is parsed. `progress` answers
+   * meanwhile; `abort` stops the read.
+   */
+  read(id: number, blob: Blob): Promise<ChunkAck>;
+  progress(id: number): ChunkAck;
   /** The source's parts; `partBuffers` lists what to transfer back. */
   finish(id: number): SourceResult;
   abort(id: number): void;
@@ -31,6 +39,8 @@ export interface ParserApi {
 /** The helper's side: sources parsed with the same `SourceLoad` the engine uses. */
 export function createParserApi(): ParserApi {
   const open = new Map<number, SourceLoad>();
+  /** Sources being read here (`read`), to stop on `abort`. */
+  const reading = new Map<number, AbortController>();
   const get = (id: number): SourceLoad => {
     const load = open.get(id);
     if (load === undefined) throw new CrmError('aborted', `Source ${id} is not open in the parsing helper.`);
@@ -54,6 +64,26 @@ export function createParserApi(): ParserApi {
       }
       return { bytes: load.bytes, rows: load.rows };
     },
+    async read(id, blob) {
+      const load = get(id);
+      const controller = new AbortController();
+      reading.set(id, controller);
+      load.setSize(blob.size);
+      try {
+        // each batch on a task of its own (readBatches), so `progress` and `abort` are answered between them
+        for await (const batch of readBatches(blob.stream(), { signal: controller.signal, name: load.name, ownChunks: true })) load.push(batch);
+      } catch (error) {
+        open.delete(id);
+        throw error;
+      } finally {
+        reading.delete(id);
+      }
+      return { bytes: load.bytes, rows: load.rows };
+    },
+    progress(id) {
+      const load = get(id);
+      return { bytes: load.bytes, rows: load.rows };
+    },
     finish(id) {
       const load = get(id);
       open.delete(id);
@@ -61,6 +91,7 @@ export function createParserApi(): ParserApi {
     },
     abort(id) {
       open.delete(id);
+      reading.get(id)?.abort();
     },
   };
 }

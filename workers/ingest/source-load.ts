@@ -150,6 +150,11 @@ export class SourceLoad {
     if (this.spec.size === undefined) this.spec = { ...this.spec, size };
   }
 
+  /** The source's name (for messages). */
+  get name(): string {
+    return this.spec.name;
+  }
+
   /** Rows parsed so far (header and blank lines excluded). */
   get rows(): number {
     return this.recordCounter();

@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { generateSample, sampleCsv, type SampleTable } from '../../../src/sample.js';
-import type { EngineApi } from '../../../src/core/protocol.js';
+import type { ChunkAck, EngineApi } from '../../../src/core/protocol.js';
 import { serializeError } from '../../../src/core/errors.js';
 import { nextTask } from '../../../src/core/http.js';
 import { resolveDatasetOptions } from '../../../src/core/options.js';
@@ -11,6 +11,9 @@ import { canonical, loadSources, split } from '../../support/harness.js';
 const encoder = new TextEncoder();
 const data = generateSample({ orders: 1500, seed: 5 });
 const csv = (table: SampleTable): Uint8Array => encoder.encode([...sampleCsv(data, table)].join(''));
+/** The touches CSV's header line, and its rows without it. */
+const header = (): string => [...sampleCsv(data, 'touches')].join('').split('\n')[0]! + '\n';
+const body = (): string => [...sampleCsv(data, 'touches')].join('').split('\n').slice(1).filter((l) => l !== '').join('\n') + '\n';
 
 interface FakeOptions {
   /** The helper never answers its first call (a script that cannot load): fail after this many ms. */
@@ -51,14 +54,17 @@ function fakeLink(options: FakeOptions = {}): { link: HelperLink; calls: string[
             failed?.(new Error('out of memory'));
             return;
           }
+          // what comlink rebuilds on this side from the worker's serialized error
+          const fail = (error: unknown): void => reject(Object.assign(new Error(), serializeError(error)));
           try {
             const fn = api[method] as (...a: unknown[]) => unknown;
-            const result = fn.apply(api, sent);
-            const buffers = method === 'finish' ? partBuffers((result as ReturnType<ParserApi['finish']>).parts) : [];
-            resolve(structuredClone(result, { transfer: buffers }) as never);
+            // `read` answers once its whole file is parsed
+            void Promise.resolve(fn.apply(api, sent)).then((result) => {
+              const buffers = method === 'finish' ? partBuffers((result as ReturnType<ParserApi['finish']>).parts) : [];
+              resolve(structuredClone(result, { transfer: buffers }) as never);
+            }, fail);
           } catch (error) {
-            // what comlink rebuilds on this side from the worker's serialized error
-            reject(Object.assign(new Error(), serializeError(error)));
+            fail(error);
           }
         });
       });
@@ -256,37 +262,90 @@ describe('parsing in helper workers', () => {
     for (const buffer of buffers) expect(expected.has(buffer)).to.equal(true);
   });
 
-  it('a file parsed here lets go of the worker between batches, so the file read into a helper at the same time starts at once', async () => {
-    // a Blob's batches arrive as resolved promises: a read that never waits for a task would parse
-    // its whole file before the other read's first batch could reach the helper
+  it('a dropped file for a helper is read there, at once, without its bytes passing through this worker', async () => {
+    // the file parsed here lets go of the worker between batches (a Blob's batches arrive as resolved
+    // promises), so the helper's read begins while it is parsed, not after its last batch
     const lines = [...sampleCsv(data, 'orders')].join('').split('\n').filter((l) => l !== '');
     const header = lines.shift()!;
     const orders = new Blob([[header, ...Array.from({ length: 120 }, () => lines).flat()].join('\n') + '\n']);
     expect(orders.size, 'many 1 MB batches').to.be.greaterThan(8 << 20);
+    const touchesFile = new Blob([csv('touches') as Uint8Array<ArrayBuffer>]);
     const events: string[] = [];
+    const calls: string[] = [];
     const pool = new HelperPool(() => {
       // the helper's answers come on message tasks, as from a real worker
-      const { link } = fakeLink({ viaMessages: true });
-      const call = link.call.bind(link);
-      link.call = (method, args, transfer) => {
-        if (method === 'push') events.push('helper push');
+      const fake = fakeLink({ viaMessages: true });
+      const call = fake.link.call.bind(fake.link);
+      fake.link.call = (method, args, transfer) => {
+        if (method === 'read') events.push('helper read');
+        calls.push(method);
         return call(method, args, transfer);
       };
-      return link;
+      return fake.link;
     }, 1);
     const engine = createEngineApi({ now: () => 0, helpers: pool });
-    const load = engine.beginLoad(engine.createDataset({ timezone: 'UTC' }), 'replace');
+    const dataset = engine.createDataset({ timezone: 'UTC' });
+    const load = engine.beginLoad(dataset, 'replace');
     const ordersId = engine.beginSource(load, { name: 'orders.csv', table: 'orders', size: orders.size });
     const touchesId = engine.beginSource(load, { name: 'touches.csv', table: 'touches' });
+    const touchesProgress: ChunkAck[] = [];
     await Promise.all([
       engine.readSource(ordersId, { blob: orders }, () => events.push('orders batch')),
-      engine.readSource(touchesId, { blob: new Blob([csv('touches') as Uint8Array<ArrayBuffer>]) }),
+      engine.readSource(touchesId, { blob: touchesFile }, (ack) => touchesProgress.push(ack)),
     ]);
     await engine.endSource(ordersId);
     await engine.endSource(touchesId);
     engine.commitLoad(load);
     expect(engine.stats().sourcesInHelpers).to.equal(1);
-    expect(events.indexOf('helper push'), events.join(', ')).to.be.greaterThan(-1);
-    expect(events.indexOf('helper push'), events.join(', ')).to.be.lessThan(events.lastIndexOf('orders batch'));
+    expect(events.indexOf('helper read'), events.join(', ')).to.be.greaterThan(-1);
+    expect(events.indexOf('helper read'), events.join(', ')).to.be.lessThan(events.lastIndexOf('orders batch'));
+    expect(calls.filter((c) => c === 'push'), 'no batch forwarded').to.deep.equal([]);
+    // the last progress is the whole file, as when this worker reads it
+    const rows = engine.columns(dataset).touches.count;
+    expect(touchesProgress.at(-1)).to.deep.equal({ bytes: touchesFile.size, rows, total: touchesFile.size });
+    expect(rows).to.equal(body().split('\n').length - 1);
+  });
+
+  it('a dropped file read in a helper: its errors name it, and cancelling stops the read there', async () => {
+    // how each read in the helper ended
+    const reads: Promise<string>[] = [];
+    const pool = new HelperPool(() => {
+      const { link } = fakeLink({ viaMessages: true });
+      const call = link.call.bind(link);
+      link.call = (method, args, transfer) => {
+        const answer = call(method, args, transfer);
+        if (method === 'read') reads.push(answer.then(() => 'read to the end', (error: Error) => error.message));
+        return answer;
+      };
+      return link;
+    }, 1);
+    const engine = createEngineApi({ now: () => 0, helpers: pool });
+    const dataset = engine.createDataset({ timezone: 'UTC' });
+    const before = engine.report(dataset);
+    const begin = (load: number, name: string, body: Uint8Array): { id: number; blob: Blob } => {
+      const blob = new Blob([body as Uint8Array<ArrayBuffer>]);
+      return { id: engine.beginSource(load, { name, table: 'touches', largest: false }), blob };
+    };
+    // a missing column, found by the helper's parse
+    const first = engine.beginLoad(dataset, 'replace');
+    const bad = begin(first, 'touches.csv', encoder.encode(`customer_id,channel\n${'c1,email\n'.repeat(200_000)}`));
+    const failure = await engine.readSource(bad.id, { blob: bad.blob }).then(() => null, (error: unknown) => error as Record<string, unknown>);
+    expect(failure === null ? null : [failure.code, failure.source]).to.deep.equal(['missing-column', 'touches.csv']);
+    engine.abortLoad(first);
+    // cancelled mid-read: the read fails as cancelled and the dataset stays as it was
+    const second = engine.beginLoad(dataset, 'replace');
+    const big = begin(second, 'big.csv', encoder.encode([header(), ...Array.from({ length: 100 }, () => body())].join('')));
+    expect(big.blob.size, 'many batches').to.be.greaterThan(8 << 20);
+    const reading = engine.readSource(big.id, { blob: big.blob });
+    setTimeout(() => engine.cancelSource(big.id), 20);
+    const cancelled = await reading.then(() => null, (error: unknown) => error as Record<string, unknown>);
+    expect(cancelled === null ? null : [cancelled.code, cancelled.source]).to.deep.equal(['aborted', 'big.csv']);
+    expect(await Promise.all(reads), 'the helper stopped reading').to.deep.equal([
+      'touches: no column for sent_at in touches.csv (looked for sent_at, send_time, sent_time, sent_date, send_date, delivered_at, scheduled_at, sent, ...). The file has "customer_id", "channel".',
+      'The load was cancelled.',
+    ]);
+    expect(engine.stats().openSources).to.equal(0);
+    engine.abortLoad(second);
+    expect(engine.report(dataset)).to.deep.equal(before);
   });
 });
