@@ -818,7 +818,7 @@ export class OrdersSink extends TableSink {
       report,
       customers: customers.decode(encoding),
       customer: entriesToCodes(this.customer.finish(), customers.codes),
-      orderIds: orderIds.decode(encoding),
+      orderIds: orderIds.pack(encoding),
       order: entriesToCodes(this.order.finish(), orderIds.codes),
       time,
       revenue: this.revenue.finish(),

@@ -30,6 +30,7 @@ import type {
 import { TimeZone } from '../../src/core/time.js';
 import { concatFloat64, concatInt32, concatUint8, rangeOf } from './columns.js';
 import { compareCodePoints, sortDictionary } from './dictionary.js';
+import { compareKeys, defineLazyStrings, keyAt, keyCount, unionKeys, type PackedKeys } from './packed.js';
 import type { CostsPart, CustomersPart, OrdersPart, TablePart, TouchesPart } from './parts.js';
 
 /** A built dataset: its columns and its report. */
@@ -39,40 +40,10 @@ export interface BuiltDataset {
 }
 
 /**
- * Merges the strings of several dictionaries; returns the union and a remap per input. Sorted (canonical
- * codes) unless `sorted` is false, in which case codes follow first appearance — used for order ids,
- * whose codes never leave the engine and whose sort would cost more than everything else in a build.
- */
-function unionDictionaries(lists: readonly string[][], sorted = true): { values: string[]; remaps: Int32Array[] } {
-  if (sorted) return mergeSorted(lists);
-  if (lists.length === 1) {
-    const identity = new Int32Array(lists[0]!.length);
-    for (let i = 0; i < identity.length; i++) identity[i] = i;
-    return { values: lists[0]!, remaps: [identity] };
-  }
-  const index = new Map<string, number>();
-  const values: string[] = [];
-  const remaps = lists.map((list) => {
-    const out = new Int32Array(list.length);
-    for (let i = 0; i < list.length; i++) {
-      const v = list[i]!;
-      let code = index.get(v);
-      if (code === undefined) {
-        code = values.length;
-        values.push(v);
-        index.set(v, code);
-      }
-      out[i] = code;
-    }
-    return out;
-  });
-  return { values, remaps };
-}
-
-/**
- * The sorted union of several distinct lists: each list is sorted (radix, `sortDictionary`), then the
- * sorted lists are merged pairwise, as a balanced tree. A `Map` from string to code over all the
- * lists' strings cost about 5× more at 200k customers in three tables.
+ * The sorted union of several distinct lists (canonical codes), with a remap per list: each list is
+ * sorted (radix, `sortDictionary`), then the sorted lists are merged pairwise, as a balanced tree. A
+ * `Map` from string to code over all the lists' strings cost about 5× more at 200k customers in three
+ * tables. Order ids are not merged here: they stay bytes, by first appearance (`unionKeys`).
  */
 function mergeSorted(lists: readonly string[][]): { values: string[]; remaps: Int32Array[] } {
   if (lists.length === 0) return { values: [], remaps: [] };
@@ -162,10 +133,6 @@ function sortRange(perm: Int32Array, lo: number, hi: number, compare: (a: number
   perm.set(slice, lo);
 }
 
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 function cmp(a: number, b: number): number {
   // NaN sorts last and equal to itself
   if (a < b) return -1;
@@ -222,17 +189,17 @@ function buildColumnsAndReport(parts: readonly TablePart[], options: ResolvedDat
   const customerParts = parts.filter((p): p is CustomersPart => p.table === 'customers');
 
   // 1. dictionaries
-  const customerUnion = unionDictionaries([
+  const customerUnion = mergeSorted([
     ...orderParts.map((p) => p.customers),
     ...touchParts.map((p) => p.customers),
     ...customerParts.map((p) => p.customers),
   ]);
   const customerRemaps = customerUnion.remaps;
   const nCustomers = customerUnion.values.length;
-  const channelUnion = unionDictionaries([...touchParts.map((p) => p.channels), ...costParts.map((p) => p.channels)]);
-  const campaignUnion = unionDictionaries([...touchParts.map((p) => p.campaigns), ...costParts.map((p) => p.campaigns)]);
-  const orderIdUnion = unionDictionaries(orderParts.map((p) => p.orderIds), false);
-  const kindUnion = unionDictionaries(costParts.map((p) => p.kinds));
+  const channelUnion = mergeSorted([...touchParts.map((p) => p.channels), ...costParts.map((p) => p.channels)]);
+  const campaignUnion = mergeSorted([...touchParts.map((p) => p.campaigns), ...costParts.map((p) => p.campaigns)]);
+  const orderIdUnion = unionKeys(orderParts.map((p) => p.orderIds));
+  const kindUnion = mergeSorted(costParts.map((p) => p.kinds));
 
   let remapAt = 0;
   const orderCustomer = orderParts.map((p) => remapCodes(p.customer, customerRemaps[remapAt++]!));
@@ -241,7 +208,7 @@ function buildColumnsAndReport(parts: readonly TablePart[], options: ResolvedDat
 
   // 2. orders
   const orderRejections = emptyRejections();
-  const orders = buildOrders(orderParts, orderCustomer, orderIdUnion.remaps, orderIdUnion.values, customerUnion.values, nCustomers, zone, orderRejections);
+  const orders = buildOrders(orderParts, orderCustomer, orderIdUnion.remaps, orderIdUnion.keys, customerUnion.values, nCustomers, zone, orderRejections);
 
   // 3. touches
   const touches = buildTouches(touchParts, touchCustomer, channelUnion.remaps, campaignUnion.remaps, nCustomers, zone);
@@ -262,7 +229,7 @@ function buildColumnsAndReport(parts: readonly TablePart[], options: ResolvedDat
       customers: customerUnion.values,
       channels: channelUnion.values,
       campaigns: campaignUnion.values,
-      orderIds: orderIdUnion.values,
+      orderIds: [], // replaced below: decoded on first read
       kinds: kindUnion.values,
     },
     orders: orders.columns,
@@ -271,6 +238,8 @@ function buildColumnsAndReport(parts: readonly TablePart[], options: ResolvedDat
     attributes: customers.attributes,
     index,
   };
+  // nothing on the way to a result reads order ids as text (see table/packed.ts)
+  defineLazyStrings(columns.dictionaries, 'orderIds', orderIdUnion.keys);
   const report = buildReport(columns, parts, orders, touches.duplicates, orderRejections, customerRejections, customers.duplicateRows, customerCustomer, loadedAt);
   return { columns, report };
 }
@@ -292,7 +261,7 @@ function buildOrders(
   parts: readonly OrdersPart[],
   customerCodes: Int32Array[],
   orderIdRemaps: Int32Array[],
-  orderIds: string[],
+  orderIds: PackedKeys,
   customers: string[],
   nCustomers: number,
   zone: TimeZone,
@@ -310,7 +279,7 @@ function buildOrders(
 
   // Group rows by order id (CSR), in a canonical order within each order, so sums do not depend on
   // the order of the input rows.
-  const nIds = orderIds.length;
+  const nIds = keyCount(orderIds);
   const idStart = new Int32Array(nIds + 1);
   let keyed = 0;
   for (let i = 0; i < rows; i++) {
@@ -377,13 +346,14 @@ function buildOrders(
       for (let k = a; k < b; k++) {
         const r = idRows[k]!;
         const { source, line } = sourceOf(r);
+        const id = keyAt(orderIds, o);
         addRejection(rejections, {
           source,
           line,
           column: 'order_id',
-          value: orderIds[o]!,
+          value: id,
           reason: 'order-customer-conflict',
-          message: `order ${orderIds[o]} has lines for customers ${names.slice(0, 3).join(', ')}${names.length > 3 ? ', ...' : ''}; all its lines were rejected`,
+          message: `order ${id} has lines for customers ${names.slice(0, 3).join(', ')}${names.length > 3 ? ', ...' : ''}; all its lines were rejected`,
         });
       }
       continue;
@@ -424,7 +394,7 @@ function buildOrders(
   }
   const orderWithin = (a: number, b: number): number =>
     cmp(cTime[a]!, cTime[b]!) ||
-    (cId[a] === cId[b] ? 0 : cId[a] === -1 ? 1 : cId[b] === -1 ? -1 : compareStrings(orderIds[cId[a]!]!, orderIds[cId[b]!]!)) ||
+    (cId[a] === cId[b] ? 0 : cId[a] === -1 ? 1 : cId[b] === -1 ? -1 : compareKeys(orderIds, cId[a]!, cId[b]!)) ||
     cmp(cRevenue[a]!, cRevenue[b]!) ||
     cmp(cMargin[a]!, cMargin[b]!) ||
     cmp(cDiscount[a]!, cDiscount[b]!);
@@ -641,7 +611,7 @@ function buildAttributes(
   for (const codes of customerCodes) for (let i = 0; i < codes.length; i++) rowsPerCustomer[codes[i]!]!++;
   const conflict = new Uint8Array(nCustomers);
   const unions = names.map((name) =>
-    unionDictionaries(parts.map((p) => p.attributes.find((a) => a.name === name)?.values ?? [])),
+    mergeSorted(parts.map((p) => p.attributes.find((a) => a.name === name)?.values ?? [])),
   );
   const valuesByName = names.map((_, k) => {
     const values = new Int32Array(nCustomers).fill(-1);

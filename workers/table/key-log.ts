@@ -25,6 +25,7 @@ import type { SourceEncoding } from '../../src/core/options.js';
 import { decodeBytes, isValidUtf8 } from '../ingest/encoding.js';
 import { radixOrder } from './order.js';
 import { hashLongKey, INLINE_KEY_BYTES, keyWords, packShortKey } from './keys.js';
+import { packKeys, type PackedKeys } from './packed.js';
 
 /** Int32 words per log record: hash, length, then four packed words (short keys) or the arena start. */
 const RECORD = 6;
@@ -48,6 +49,8 @@ export interface KeyCodes {
   invalidUtf8: boolean;
   /** The distinct keys as strings, by code. */
   decode(encoding: SourceEncoding): string[];
+  /** The distinct keys as UTF-8 bytes, by code (the log's own arena when the source is UTF-8 or ASCII). */
+  pack(encoding: SourceEncoding): PackedKeys;
 }
 
 /** An append-only log of keys, interned in bulk by `finish`. */
@@ -467,6 +470,9 @@ function keyCodes(
         for (let c = 0; c < total; c++) values[c] = decodeBytes(text.subarray(offsets[c]!, offsets[c + 1]!), encoding);
       }
       return values;
+    },
+    pack(encoding: SourceEncoding): PackedKeys {
+      return ascii || encoding === 'utf-8' ? { bytes: text, offsets } : packKeys(this.decode(encoding));
     },
   };
 }

@@ -3,6 +3,7 @@
  * Strings are dictionary-encoded: `customer[i]` is an index into `customers`.
  */
 import type { SourceReport } from '../../src/core/report.js';
+import type { PackedKeys } from './packed.js';
 
 /** Raw order rows (line items not yet merged). */
 export interface OrdersPart {
@@ -10,8 +11,8 @@ export interface OrdersPart {
   report: SourceReport;
   customers: string[];
   customer: Int32Array;
-  /** Order id dictionary; `order[i]` is -1 for a row without order id. */
-  orderIds: string[];
+  /** Order id dictionary, as UTF-8 bytes; `order[i]` is -1 for a row without order id. */
+  orderIds: PackedKeys;
   order: Int32Array;
   /** ordered_at, epoch ms. */
   time: Float64Array;

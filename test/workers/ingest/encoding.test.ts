@@ -69,6 +69,19 @@ describe('encodings', () => {
     expect(String(error.hint)).to.contain('auto');
   });
 
+  it('keeps order ids of any encoding as the text they are (decoded from windows-1252, UTF-16 or UTF-8)', () => {
+    const text = 'order_id,customer_id,ordered_at,revenue\nNº1,c1,2024-01-05,10\nA’2,c1,2024-01-06,20\n';
+    for (const [label, source] of [
+      ['windows-1252', { table: 'orders', encoding: 'windows-1252', body: Uint8Array.from([...text].map((c) => (c === '’' ? 0x92 : c.charCodeAt(0)))) }],
+      ['utf-16', { table: 'orders', body: utf16(text, true, true) }],
+      ['utf-8', { table: 'orders', body: text }],
+    ] as const) {
+      const r = loadOne(source);
+      const ids = Array.from(r.columns.orders.orderId, (c) => r.columns.dictionaries.orderIds[c]);
+      expect(ids, label).to.deep.equal(['Nº1', 'A’2']);
+    }
+  });
+
   it('reads windows-1252 when declared', () => {
     const r = loadOne({ table: 'orders', encoding: 'windows-1252', body: windows1252(ORDERS) });
     expect(r.columns.dictionaries.customers).to.deep.equal(['Café Ñ', 'Müller']);
