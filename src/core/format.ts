@@ -54,12 +54,12 @@ export function localTimeZone(): string {
   return browserZone;
 }
 
-/** The formats of a locale (default: the browser's) and currency (null: plain numbers). */
 /** Names as the widgets' English text lists them: `a`, `a and b`, `a, b and c`. */
 export function nameList(names: readonly string[]): string {
   return names.length <= 2 ? names.join(' and ') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)!}`;
 }
 
+/** The formats of a locale (default: the browser's) and currency (null: plain numbers). */
 export function formats(locale?: string | null, currency?: string | null): Formats {
   const key = `${locale ?? ''}|${currency ?? ''}`;
   let found = cache.get(key);
