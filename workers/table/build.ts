@@ -30,7 +30,8 @@ import type {
 import { TimeZone } from '../../src/core/time.js';
 import { concatFloat64, concatInt32, concatUint8, rangeOf } from './columns.js';
 import { compareCodePoints, sortDictionary } from './dictionary.js';
-import { compareKeys, defineLazyStrings, keyAt, keyCount, unionKeys, type PackedKeys } from './packed.js';
+import { unionKeys } from './key-log.js';
+import { compareKeys, defineLazyStrings, keyAt, keyCount, type PackedKeys } from './packed.js';
 import type { CostsPart, CustomersPart, OrdersPart, TablePart, TouchesPart } from './parts.js';
 
 /** A built dataset: its columns and its report. */
@@ -343,10 +344,10 @@ function buildOrders(
     if (conflict[o] === 1) {
       conflictingOrders++;
       const names = [...new Set(Array.from(idRows.subarray(a, b), (r) => customers[customer[r]!]!))].sort();
+      const id = keyAt(orderIds, o);
       for (let k = a; k < b; k++) {
         const r = idRows[k]!;
         const { source, line } = sourceOf(r);
-        const id = keyAt(orderIds, o);
         addRejection(rejections, {
           source,
           line,

@@ -7,6 +7,7 @@
  * from a helper worker as two transferred buffers instead of 681k cloned strings, and are decoded only
  * when someone asks for them (`defineLazyStrings`).
  */
+import type { SourceEncoding } from '../../src/core/options.js';
 import { decodeBytes } from '../ingest/encoding.js';
 
 /** Distinct keys as UTF-8 bytes. */
@@ -33,26 +34,32 @@ export function packKeys(values: readonly string[]): PackedKeys {
   return { bytes, offsets };
 }
 
-/** Key c as a string. */
-export function keyAt(keys: PackedKeys, c: number): string {
-  return decodeBytes(keys.bytes.subarray(keys.offsets[c]!, keys.offsets[c + 1]!), 'utf-8');
+/** Key c as a string (its bytes are UTF-8 unless `encoding` says otherwise). */
+export function keyAt(keys: PackedKeys, c: number, encoding: SourceEncoding = 'utf-8'): string {
+  return decodeBytes(keys.bytes.subarray(keys.offsets[c]!, keys.offsets[c + 1]!), encoding);
 }
 
-/** Every key as a string, by code. */
-export function unpackKeys(keys: PackedKeys): string[] {
+/**
+ * Every key as a string, by code. The bytes are UTF-8 unless `encoding` says otherwise (a key log's
+ * arena before its source's encoding is settled); `ascii` when the caller already knows every byte is.
+ */
+export function unpackKeys(keys: PackedKeys, encoding: SourceEncoding = 'utf-8', ascii = isAscii(keys.bytes)): string[] {
   const n = keyCount(keys);
   const { bytes, offsets } = keys;
-  let ascii = true;
-  for (let i = 0; i < bytes.length && ascii; i++) if (bytes[i]! >= 0x80) ascii = false;
   const values = new Array<string>(n);
   if (ascii) {
     // one decode, then slices: a decode per key costs more than the keys' own bytes
     const all = decodeBytes(bytes, 'utf-8');
     for (let c = 0; c < n; c++) values[c] = all.slice(offsets[c]!, offsets[c + 1]!);
   } else {
-    for (let c = 0; c < n; c++) values[c] = keyAt(keys, c);
+    for (let c = 0; c < n; c++) values[c] = keyAt(keys, c, encoding);
   }
   return values;
+}
+
+function isAscii(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) if (bytes[i]! >= 0x80) return false;
+  return true;
 }
 
 /**
@@ -61,46 +68,17 @@ export function unpackKeys(keys: PackedKeys): string[] {
  */
 export function compareKeys(keys: PackedKeys, a: number, b: number): number {
   const { bytes, offsets } = keys;
-  const a0 = offsets[a]!;
-  const b0 = offsets[b]!;
-  const la = offsets[a + 1]! - a0;
-  const lb = offsets[b + 1]! - b0;
-  const n = Math.min(la, lb);
-  for (let i = 0; i < n; i++) {
-    const d = bytes[a0 + i]! - bytes[b0 + i]!;
-    if (d !== 0) return d;
-  }
-  return la - lb;
+  return compareByteRanges(bytes, offsets[a]!, offsets[a + 1]!, bytes, offsets[b]!, offsets[b + 1]!);
 }
 
-/**
- * The union of several key lists, codes by first appearance (list by list); a remap per list. One
- * list is its own union.
- */
-export function unionKeys(lists: readonly PackedKeys[]): { keys: PackedKeys; remaps: Int32Array[] } {
-  if (lists.length === 1) {
-    const identity = new Int32Array(keyCount(lists[0]!));
-    for (let i = 0; i < identity.length; i++) identity[i] = i;
-    return { keys: lists[0]!, remaps: [identity] };
+/** Compares `x[x0..x1)` with `y[y0..y1)` byte by byte, the shorter first when one is a prefix of the other. */
+export function compareByteRanges(x: Uint8Array, x0: number, x1: number, y: Uint8Array, y0: number, y1: number): number {
+  const n = Math.min(x1 - x0, y1 - y0);
+  for (let i = 0; i < n; i++) {
+    const d = x[x0 + i]! - y[y0 + i]!;
+    if (d !== 0) return d;
   }
-  const index = new Map<string, number>();
-  const values: string[] = [];
-  const remaps = lists.map((list) => {
-    const strings = unpackKeys(list);
-    const out = new Int32Array(strings.length);
-    for (let i = 0; i < strings.length; i++) {
-      const v = strings[i]!;
-      let code = index.get(v);
-      if (code === undefined) {
-        code = values.length;
-        values.push(v);
-        index.set(v, code);
-      }
-      out[i] = code;
-    }
-    return out;
-  });
-  return { keys: packKeys(values), remaps };
+  return x1 - x0 - (y1 - y0);
 }
 
 /**

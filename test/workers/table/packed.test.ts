@@ -1,7 +1,8 @@
 import { expect } from '@open-wc/testing';
 import fc from 'fast-check';
 import { compareCodePoints } from '../../../workers/table/dictionary.js';
-import { compareKeys, defineLazyStrings, keyAt, keyCount, packKeys, unionKeys, unpackKeys } from '../../../workers/table/packed.js';
+import { unionKeys } from '../../../workers/table/key-log.js';
+import { compareKeys, defineLazyStrings, keyAt, keyCount, packKeys, unpackKeys } from '../../../workers/table/packed.js';
 import { loadOne } from '../../support/harness.js';
 
 /** Strings from ASCII, Latin-1, the BMP's private use and specials (U+E000–U+FFFD) and astral planes. */
@@ -39,6 +40,19 @@ describe('keys kept as UTF-8 bytes (order ids)', () => {
       [0, 1],
       [2, 0, 3],
     ]);
+    // against a union through a Map of strings, with numeric ids (the key log's numeric form), text and
+    // a list that begins with the key the one before it ended with
+    const key = fc.constantFrom('O00001', 'O00002', 'R00001', 'O1', 'x', 'ö', '😀', 'long-order-id-over-16-bytes');
+    fc.assert(
+      fc.property(fc.array(fc.uniqueArray(key, { maxLength: 6 }), { minLength: 2, maxLength: 4 }), (lists) => {
+        const index = new Map<string, number>();
+        for (const list of lists) for (const k of list) if (!index.has(k)) index.set(k, index.size);
+        const union = unionKeys(lists.map(packKeys));
+        expect(unpackKeys(union.keys)).to.deep.equal([...index.keys()]);
+        expect(union.remaps.map((r) => Array.from(r))).to.deep.equal(lists.map((list) => list.map((k) => index.get(k))));
+      }),
+    );
+    expect(unpackKeys(unionKeys([packKeys(['a', 'x']), packKeys(['x', 'b'])]).keys)).to.deep.equal(['a', 'x', 'b']);
     const one = packKeys(['x', 'y']);
     const single = unionKeys([one]);
     expect([single.keys === one, Array.from(single.remaps[0]!)]).to.deep.equal([true, [0, 1]]);
