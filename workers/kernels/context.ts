@@ -55,6 +55,11 @@ export function finish<T>(steps: Generator<void, T, void>): T {
   return step.value;
 }
 
+/** The key of work begun ahead, by its value's namespace and key. */
+function pendingId(namespace: string, key: string): string {
+  return `${namespace}\u0000${key}`;
+}
+
 /** Work begun ahead of need: a generator that yields between slices and returns the value to remember. */
 interface Pending {
   namespace: string;
@@ -119,7 +124,7 @@ export class KernelContext {
       return hit as T;
     }
     // work begun ahead is finished here, from where it stopped, rather than begun again
-    const id = `${namespace}\u0000${key}`;
+    const id = pendingId(namespace, key);
     const job = this.pending.get(id);
     let value: T;
     if (job === undefined) {
@@ -139,7 +144,7 @@ export class KernelContext {
    * `remember`'s `compute` would. Nothing happens when the value is held or already begun.
    */
   prepare(namespace: string, key: string, steps: () => Generator<void, unknown, void>, keep: number): void {
-    const id = `${namespace}\u0000${key}`;
+    const id = pendingId(namespace, key);
     if (this.pending.has(id) || this.memo.get(namespace)?.has(key) === true) return;
     this.pending.set(id, { namespace, key, keep, steps: steps() });
   }

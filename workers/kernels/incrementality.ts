@@ -23,7 +23,7 @@
 import type { ResolvedIncrementality } from '../../src/core/queries.js';
 import type { IncrementalityResult, LiftScope } from '../../src/core/results.js';
 import { MS_PER_DAY, MS_PER_HOUR } from '../../src/core/time.js';
-import { finish, KernelContext, type DayRange } from './context.js';
+import { finish, KernelContext, ratio, type DayRange } from './context.js';
 
 /** The two-sided 95% quantile of the standard normal distribution. */
 const Z95 = 1.959963984540054;
@@ -57,6 +57,8 @@ interface ScopeRuns {
   /** First and last day any run starts on (the first-touch table's rows), or 0 and −1 without runs. */
   minFirstDay: number;
   maxFirstDay: number;
+  /** Last day any run ends on (the later entries' days), or −1 without runs. */
+  maxLastDay: number;
   /** 1 for a customer whose runs are all settled: with the first touch in a range, the table has them all. */
   allSettled: Uint8Array;
 }
@@ -161,11 +163,13 @@ function buildScopeRuns(ctx: KernelContext): ScopeRuns {
   const settled = new Uint8Array(nRuns);
   let minFirstDay = 0;
   let maxFirstDay = -1;
+  let maxLastDay = -1;
   for (let q = 0; q < nRuns; q++) {
     settled[q] = uniform[q] === 1 && (scope[q]! < campaignBase || channel[q]! >= 0) ? 1 : 0;
     const day = firstDay[q]!;
     if (q === 0 || day < minFirstDay) minFirstDay = day;
     if (q === 0 || day > maxFirstDay) maxFirstDay = day;
+    if (q === 0 || lastDay[q]! > maxLastDay) maxLastDay = lastDay[q]!;
   }
   const allSettled = new Uint8Array(nCustomers);
   for (let c = 0; c < nCustomers; c++) {
@@ -173,7 +177,7 @@ function buildScopeRuns(ctx: KernelContext): ScopeRuns {
     for (let q = start[c]!; q < start[c + 1]!; q++) if (settled[q] === 0) all = 0;
     allSettled[c] = all;
   }
-  return { start, scope, from, firstDay, firstTouch, lastDay, uniform, channel, entry, settled, minFirstDay, maxFirstDay, allSettled };
+  return { start, scope, from, firstDay, firstTouch, lastDay, uniform, channel, entry, settled, minFirstDay, maxFirstDay, maxLastDay, allSettled };
 }
 
 /**
@@ -298,7 +302,7 @@ function buildSettledUnits(ctx: KernelContext, runs: ScopeRuns, nScopes: number)
 
 function buildFirstTouchTable(ctx: KernelContext, units: SettledUnits, lift: number): FirstTouchTable {
   const { slotStart, slot, count } = units;
-  const acc = outcomeSums(count.length, new Float64Array(count.length), new Int32Array(count.length), slot.length);
+  const acc = outcomeSums(new Float64Array(count.length), new Int32Array(count.length), slot.length);
   // two passes, as var_samp: the sums, then each non-zero outcome's deviation from its slot's mean
   addRowOutcomes(ctx.columns.orders, rowsOf(units), slotStart, slot, lift, acc);
   return { units, converted: acc.converted, sum: acc.sum, m2: squaredDeviations(acc, cellMeans(acc.sum, count), count) };
@@ -342,7 +346,7 @@ function* laterEntriesSteps(ctx: KernelContext, runs: ScopeRuns, nScopes: number
   const nRuns = runs.scope.length;
   if (2 * nScopes > 0x10000 || nRuns === 0) return null;
   const minDay = runs.minFirstDay;
-  const maxDay = largest(runs.lastDay);
+  const maxDay = runs.maxLastDay;
   if (maxDay - minDay >= 0xffff) return null;
   // one walk over each customer's touches writes the entries in touch order (and each touch's gap to
   // the next order), counting them by day; then they are placed by day. A run's first entry is not a
@@ -397,13 +401,6 @@ function* laterEntriesSteps(ctx: KernelContext, runs: ScopeRuns, nScopes: number
     if ((d & 15) === 15) yield;
   }
   return { firstDay: minDay, dayStart, sinceCell, touch, gapHours: walk.gapHours };
-}
-
-/** The largest value (of a non-empty array). */
-function largest(values: Int32Array): number {
-  let most = values[0]!;
-  for (let i = 1; i < values.length; i++) if (values[i]! > most) most = values[i]!;
-  return most;
 }
 
 /** Counts into starts, in place: each slot plus all before it. */
@@ -899,7 +896,7 @@ function computeLiftSums(ctx: KernelContext, a: Assignments, lift: number, days:
     for (let x = 0; x < nCells; x++) count[x]! += part.count[x]!;
   }
   const nLater = a.laterAssigned.touch.length;
-  const acc = outcomeSums(nCells, sum, converted, rowCell.length + nLater);
+  const acc = outcomeSums(sum, converted, rowCell.length + nLater);
   // an assignment with no order inside the lift window adds nothing but zeros to its cells, whose
   // share of the variance is added below
   addRowOutcomes(o, rowsOf(a), rowStart, rowCell, lift, acc);
@@ -1005,12 +1002,12 @@ let nonZeroRevenue = new Float64Array(0);
  * Sums that add to `sum` and `converted`, listing at most `rows` non-zero outcomes in the shared
  * scratch: valid until the next call (the first-touch table is built before a range's sums).
  */
-function outcomeSums(nCells: number, sum: Float64Array, converted: Int32Array, rows: number): OutcomeSums {
+function outcomeSums(sum: Float64Array, converted: Int32Array, rows: number): OutcomeSums {
   if (nonZeroCell.length < rows) {
     nonZeroCell = new Int32Array(rows);
     nonZeroRevenue = new Float64Array(rows);
   }
-  return { sum, converted, nonZero: new Int32Array(nCells), nzCell: nonZeroCell, nzRevenue: nonZeroRevenue, m: 0 };
+  return { sum, converted, nonZero: new Int32Array(sum.length), nzCell: nonZeroCell, nzRevenue: nonZeroRevenue, m: 0 };
 }
 
 /** Keeps the lowest channel seen in a scope (a campaign's channel; −1 while none is known). */
@@ -1272,14 +1269,14 @@ export function incrementalityResult(ctx: KernelContext, p: ResolvedIncrementali
     out.conversionTreatment[row] = converted[s]! / nt;
     out.conversionHoldout[row] = converted[nScopes + s]! / nh;
     out.absoluteLift[row] = abs;
-    out.relativeLift[row] = rpcH === 0 ? Number.NaN : abs / rpcH;
+    out.relativeLift[row] = ratio(abs, rpcH);
     out.incrementalRevenue[row] = abs * nt;
     const varT = nt > 1 ? m2[s]! / (nt - 1) : Number.NaN;
     const varH = nh > 1 ? m2[nScopes + s]! / (nh - 1) : Number.NaN;
     const se = Math.sqrt(varT / nt + varH / nh);
     out.liftLow[row] = abs - Z95 * se;
     out.liftHigh[row] = abs + Z95 * se;
-    out.incrementalRoas[row] = cost[s] === 0 ? Number.NaN : (abs * nt) / cost[s]!;
+    out.incrementalRoas[row] = ratio(abs * nt, cost[s]!);
   });
   return out;
 }
