@@ -308,7 +308,8 @@ describe('holdout incrementality (metrics.md section 4)', () => {
     });
     for (const scope of ['all', 'email', 'weekly']) {
       const x = row(r, scope);
-      expect([x.treatment, x.holdout, x.revenueTreatment, x.revenueHoldout, x.conversionTreatment], scope).to.deep.equal([1, 1, 40, 10, 1]);
+      // both bought inside their window: a at 09:30, b at 09:59
+      expect([x.treatment, x.holdout, x.revenueTreatment, x.revenueHoldout, x.conversionTreatment, x.conversionHoldout], scope).to.deep.equal([1, 1, 40, 10, 1, 1]);
     }
   });
 
@@ -341,7 +342,8 @@ describe('holdout incrementality (metrics.md section 4)', () => {
     });
     for (const scope of ['all', 'email', 'news']) {
       const x = row(r, scope);
-      expect([x.treatment, x.holdout, x.revenueTreatment, x.revenueHoldout], scope).to.deep.equal([2, 2, 110, 14]);
+      // every one of the four bought inside its window: 2 of 2 in each group
+      expect([x.treatment, x.holdout, x.revenueTreatment, x.revenueHoldout, x.conversionTreatment, x.conversionHoldout], scope).to.deep.equal([2, 2, 110, 14, 1, 1]);
     }
   });
 });

@@ -70,6 +70,12 @@ describe('KPIs (metrics.md section 3)', () => {
       const r = fixture({ orders, touches }).query({ kind: 'kpis', params: { range, model } });
       expect([r.current.crmRevenue, r.current.crmMargin, r.current.convertedRecipients], model).to.deep.equal([200, 48, 3]);
     }
+    // and on one dataset, model after model, where each may read the credits an earlier one cached
+    const shared = fixture({ orders, touches });
+    for (const model of ['last_touch', 'linear', 'first_touch', 'time_decay', 'position_based'] as const) {
+      const r = shared.query({ kind: 'kpis', params: { range, model } });
+      expect([r.current.crmRevenue, r.current.crmMargin, r.current.convertedRecipients], `${model} after others`).to.deep.equal([200, 48, 3]);
+    }
     // with a 1-day window p1 (a day after a's last touch, push on the 4th at 10:00) keeps its credit
     // and b's and c's same-day purchases theirs; with a 20-day window p2 gains it too
     const data = fixture({ orders, touches });
