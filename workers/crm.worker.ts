@@ -9,7 +9,7 @@ import type { ChunkAck, EngineApi, WorkerInput } from '../src/core/protocol.js';
 import type { QueryRequest } from '../src/core/queries.js';
 import { resultBuffers, type QueryResult } from '../src/core/results.js';
 import { createEngineApi } from './engine.js';
-import { createParserApi, HelperPool, partBuffers, type HelperLink, type ParserApi } from './ingest/helpers.js';
+import { createParserApi, HelperPool, partBuffers, touchBuffers, type HelperLink, type ParserApi } from './ingest/helpers.js';
 
 /** The name a parsing helper is started under (the engine worker's own name is the host's choice). */
 const PARSER_NAME = 'crm-analytics-parser';
@@ -50,7 +50,7 @@ function startHelper(): HelperLink {
     call(method, args, buffers) {
       const fn = remote[method] as unknown as (...a: unknown[]) => Promise<never>;
       if (buffers === undefined) return fn(...args);
-      // the transferred buffers belong to the last argument (the chunk of `push`)
+      // the transferred buffers belong to the last argument (the chunk of `push`, the rows of `sortTouches`)
       const last = args.length - 1;
       return fn(...args.slice(0, last), transfer(args[last], buffers));
     },
@@ -71,6 +71,10 @@ if (self.name === PARSER_NAME) {
   exposedParser.finish = (id: number) => {
     const result = parser.finish(id);
     return transfer(result, partBuffers(result.parts));
+  };
+  exposedParser.sortTouches = (nCustomers: number, timezone: string, rows) => {
+    const touches = parser.sortTouches(nCustomers, timezone, rows);
+    return transfer(touches, touchBuffers(touches));
   };
   expose(exposedParser);
 } else {

@@ -47,6 +47,8 @@ export interface EngineStats {
   /** Helper workers started to parse sources on another core, and the sources they parsed. */
   helpers: number;
   sourcesInHelpers: number;
+  /** Builds whose touches table a helper sorted while this worker built the others. */
+  buildsInHelpers: number;
 }
 
 /**
@@ -76,8 +78,11 @@ export interface EngineApi {
   cancelSource(source: number): void;
   /** Ends a source; returns one report per table it held (a promise when a helper worker parsed it). */
   endSource(source: number): SourceReport[] | Promise<SourceReport[]>;
-  /** Applies the load to the dataset, rebuilds tables and indexes, and returns the dataset report. */
-  commitLoad(load: number): DatasetReport;
+  /**
+   * Applies the load to the dataset, rebuilds tables and indexes, and returns the dataset report (a
+   * promise when a helper worker builds part of it).
+   */
+  commitLoad(load: number): DatasetReport | Promise<DatasetReport>;
   /** Discards a load. */
   abortLoad(load: number): void;
   /** The report of the dataset's current data. */

@@ -14,6 +14,7 @@ import { CrmError } from '../../src/core/errors.js';
 import type { ResolvedDatasetOptions, SourceSpec } from '../../src/core/options.js';
 import { readBatches } from '../../src/core/http.js';
 import type { ChunkAck } from '../../src/core/protocol.js';
+import { sortTouches, type BuiltTouches, type TouchRows } from '../table/build.js';
 import type { TablePart } from '../table/parts.js';
 import { SourceLoad, type SourceResult } from './source-load.js';
 
@@ -34,6 +35,11 @@ export interface ParserApi {
   /** The source's parts; `partBuffers` lists what to transfer back. */
   finish(id: number): SourceResult;
   abort(id: number): void;
+  /**
+   * Sorts the touches table of a build (`DatasetBuild.touchRows`, transferred here) while the engine
+   * builds the other tables; `touchBuffers` lists what to transfer back.
+   */
+  sortTouches(nCustomers: number, timezone: string, rows: TouchRows): BuiltTouches;
 }
 
 /** The helper's side: sources parsed with the same `SourceLoad` the engine uses. */
@@ -93,7 +99,17 @@ export function createParserApi(): ParserApi {
       open.delete(id);
       reading.get(id)?.abort();
     },
+    sortTouches(nCustomers, timezone, rows) {
+      return sortTouches(rows, nCustomers, timezone);
+    },
   };
+}
+
+/** The buffers of a sorted touches table, to transfer. */
+export function touchBuffers(touches: BuiltTouches): ArrayBuffer[] {
+  const found = new Set<ArrayBuffer>([touches.start.buffer as ArrayBuffer]);
+  for (const values of Object.values(touches.columns)) if (ArrayBuffer.isView(values)) found.add(values.buffer as ArrayBuffer);
+  return [...found];
 }
 
 /** The distinct buffers under a source's parts (typed-array columns, attribute codes), to transfer. */
@@ -193,17 +209,24 @@ export class HelperPool {
     this.readyTimeoutMs = readyTimeoutMs;
   }
 
+  /** An idle helper, or null; never starts one (for work worth sending only to a helper already running). */
+  takeIdle(): Helper | null {
+    while (this.idle.length > 0) {
+      const helper = this.idle.pop()!;
+      if (helper.alive) return this.hand(helper);
+      this.live--;
+    }
+    return null;
+  }
+
   /**
    * An idle helper (started now if none is idle and the pool has room); with `shared`, when every helper
    * is busy, the live one with the fewest sources (a helper parses its sources in the order their
    * batches arrive). Null when there is none.
    */
   take(shared = false): Helper | null {
-    while (this.idle.length > 0) {
-      const helper = this.idle.pop()!;
-      if (helper.alive) return this.hand(helper);
-      this.live--;
-    }
+    const idle = this.takeIdle();
+    if (idle !== null) return idle;
     if (this.usable && this.live < this.size) return this.hand(this.start());
     if (!shared || !this.usable) return null;
     let best: Helper | null = null;

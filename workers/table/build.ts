@@ -157,6 +157,38 @@ function countDistinct(codes: Int32Array, domain: number): number {
   return n;
 }
 
+/** Per customer of a row index (`CustomerIndex.orderStart`, `touchStart`): 1 when it has rows. */
+function nonEmptyRanges(start: Int32Array): Uint8Array {
+  const flags = new Uint8Array(start.length - 1);
+  for (let c = 0; c < flags.length; c++) flags[c] = start[c + 1]! > start[c]! ? 1 : 0;
+  return flags;
+}
+
+function countOnes(flags: Uint8Array): number {
+  let n = 0;
+  for (let i = 0; i < flags.length; i++) n += flags[i]!;
+  return n;
+}
+
+/** How many rows have each code (codes are 0 to `domain` - 1). */
+function countCodes(codes: Int32Array, domain: number): Int32Array {
+  const counts = new Int32Array(domain);
+  for (let i = 0; i < codes.length; i++) counts[codes[i]!]!++;
+  return counts;
+}
+
+function sumUint8(values: Uint8Array): number {
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) sum += values[i]!;
+  return sum;
+}
+
+function sumFloat64(values: Float64Array): number {
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) sum += values[i]!;
+  return sum;
+}
+
 /** Normalisation rejections (line-item conflicts, duplicate customers) of one table. */
 interface BuildRejections {
   count: number;
@@ -174,75 +206,154 @@ function addRejection(r: BuildRejections, rejection: Rejection): void {
   if (r.listed.length < MAX_LISTED_REJECTIONS) r.listed.push(rejection);
 }
 
-/** Builds a dataset from source parts. */
+/** Builds a dataset from source parts, in this thread. */
 export function buildDataset(parts: readonly TablePart[], options: ResolvedDatasetOptions, loadedAt: number): BuiltDataset {
-  const started = performance.now();
-  const built = buildColumnsAndReport(parts, options, loadedAt);
-  built.report.buildMs = performance.now() - started;
-  return built;
+  const build = new DatasetBuild(parts, options, loadedAt);
+  build.buildOthers();
+  return build.finish(sortTouches(build.touchRows, build.customerCount, build.timezone));
 }
 
-function buildColumnsAndReport(parts: readonly TablePart[], options: ResolvedDatasetOptions, loadedAt: number): BuiltDataset {
-  const zone = TimeZone.get(options.timezone);
-  const orderParts = parts.filter((p): p is OrdersPart => p.table === 'orders');
-  const touchParts = parts.filter((p): p is TouchesPart => p.table === 'touches');
-  const costParts = parts.filter((p): p is CostsPart => p.table === 'costs');
-  const customerParts = parts.filter((p): p is CustomersPart => p.table === 'customers');
+/**
+ * One build in steps, so that the touches table (the largest: about a third of the build at 2M
+ * touches) can be sorted in another thread while this one builds the other tables:
+ * 1. the constructor makes the shared dictionaries and `touchRows`, the touch rows with canonical codes;
+ * 2. `buildOthers` builds orders, costs and customers;
+ * 3. `finish` takes the sorted touches (`sortTouches`, run anywhere) and builds the index and the report.
+ * `buildDataset` runs the three in a row.
+ */
+export class DatasetBuild {
+  /** What `sortTouches` orders: fresh arrays, or the touch parts' own when there is one touch part. */
+  readonly touchRows: TouchRows;
+  readonly customerCount: number;
+  readonly timezone: string;
+  private readonly started = performance.now();
+  private readonly parts: readonly TablePart[];
+  private readonly loadedAt: number;
+  private readonly zone: TimeZone;
+  private readonly currency: string | null;
+  private readonly unions: {
+    customers: string[];
+    channels: string[];
+    campaigns: string[];
+    orderIds: PackedKeys;
+    kinds: string[];
+  };
+  private readonly remaps: {
+    orderIds: Int32Array[];
+    orderCustomers: Int32Array[];
+    customerCustomers: Int32Array[];
+    costChannels: Int32Array[];
+    costCampaigns: Int32Array[];
+    kinds: Int32Array[];
+  };
+  private others: {
+    orders: BuiltOrders;
+    orderRejections: BuildRejections;
+    costs: CostsColumns;
+    attributes: AttributeColumn[];
+    duplicateCustomerRows: number;
+    customerRejections: BuildRejections;
+    /** The customer parts' rows as canonical customer codes. */
+    customerCodes: Int32Array[];
+  } | null = null;
 
-  // 1. dictionaries
-  const customerUnion = mergeSorted([
-    ...orderParts.map((p) => p.customers),
-    ...touchParts.map((p) => p.customers),
-    ...customerParts.map((p) => p.customers),
-  ]);
-  const customerRemaps = customerUnion.remaps;
-  const nCustomers = customerUnion.values.length;
-  const channelUnion = mergeSorted([...touchParts.map((p) => p.channels), ...costParts.map((p) => p.channels)]);
-  const campaignUnion = mergeSorted([...touchParts.map((p) => p.campaigns), ...costParts.map((p) => p.campaigns)]);
-  const orderIdUnion = unionKeys(orderParts.map((p) => p.orderIds));
-  const kindUnion = mergeSorted(costParts.map((p) => p.kinds));
+  constructor(parts: readonly TablePart[], options: ResolvedDatasetOptions, loadedAt: number) {
+    this.parts = parts;
+    this.loadedAt = loadedAt;
+    this.zone = TimeZone.get(options.timezone);
+    this.timezone = this.zone.name;
+    const orderParts = parts.filter((p): p is OrdersPart => p.table === 'orders');
+    const touchParts = parts.filter((p): p is TouchesPart => p.table === 'touches');
+    const costParts = parts.filter((p): p is CostsPart => p.table === 'costs');
+    const customerParts = parts.filter((p): p is CustomersPart => p.table === 'customers');
+    this.currency = options.currency ?? singleCurrency(orderParts);
 
-  let remapAt = 0;
-  const orderCustomer = orderParts.map((p) => remapCodes(p.customer, customerRemaps[remapAt++]!));
-  const touchCustomer = touchParts.map((p) => remapCodes(p.customer, customerRemaps[remapAt++]!));
-  const customerCustomer = customerParts.map((p) => remapCodes(p.customer, customerRemaps[remapAt++]!));
-
-  // 2. orders
-  const orderRejections = emptyRejections();
-  const orders = buildOrders(orderParts, orderCustomer, orderIdUnion.remaps, orderIdUnion.keys, customerUnion.values, nCustomers, zone, orderRejections);
-
-  // 3. touches
-  const touches = buildTouches(touchParts, touchCustomer, channelUnion.remaps, campaignUnion.remaps, nCustomers, zone);
-
-  // 4. costs
-  const costs = buildCosts(costParts, channelUnion.remaps.slice(touchParts.length), campaignUnion.remaps.slice(touchParts.length), kindUnion.remaps, zone);
-
-  // 5. customers
-  const customerRejections = emptyRejections();
-  const customers = buildAttributes(customerParts, customerCustomer, nCustomers, customerUnion.values, customerRejections);
-
-  const index = buildIndex(orders.columns, touches.columns, nCustomers);
-
-  const columns: DatasetColumns = {
-    timezone: zone.name,
-    currency: options.currency ?? singleCurrency(orderParts),
-    dictionaries: {
+    const customerUnion = mergeSorted([
+      ...orderParts.map((p) => p.customers),
+      ...touchParts.map((p) => p.customers),
+      ...customerParts.map((p) => p.customers),
+    ]);
+    const channelUnion = mergeSorted([...touchParts.map((p) => p.channels), ...costParts.map((p) => p.channels)]);
+    const campaignUnion = mergeSorted([...touchParts.map((p) => p.campaigns), ...costParts.map((p) => p.campaigns)]);
+    const orderIdUnion = unionKeys(orderParts.map((p) => p.orderIds));
+    const kindUnion = mergeSorted(costParts.map((p) => p.kinds));
+    this.customerCount = customerUnion.values.length;
+    this.unions = {
       customers: customerUnion.values,
       channels: channelUnion.values,
       campaigns: campaignUnion.values,
-      orderIds: [], // replaced below: decoded on first read
+      orderIds: orderIdUnion.keys,
       kinds: kindUnion.values,
-    },
-    orders: orders.columns,
-    touches: touches.columns,
-    costs,
-    attributes: customers.attributes,
-    index,
-  };
-  // nothing on the way to a result reads order ids as text (see table/packed.ts)
-  defineLazyStrings(columns.dictionaries, 'orderIds', orderIdUnion.keys);
-  const report = buildReport(columns, parts, orders, touches.duplicates, orderRejections, customerRejections, customers.duplicateRows, customerCustomer, loadedAt);
-  return { columns, report };
+    };
+
+    const customerRemaps = customerUnion.remaps;
+    const nOrders = orderParts.length;
+    const nTouches = touchParts.length;
+    this.remaps = {
+      orderIds: orderIdUnion.remaps,
+      orderCustomers: customerRemaps.slice(0, nOrders),
+      customerCustomers: customerRemaps.slice(nOrders + nTouches),
+      costChannels: channelUnion.remaps.slice(nTouches),
+      costCampaigns: campaignUnion.remaps.slice(nTouches),
+      kinds: kindUnion.remaps,
+    };
+    this.touchRows = touchRows(touchParts, customerRemaps.slice(nOrders, nOrders + nTouches), channelUnion.remaps, campaignUnion.remaps);
+  }
+
+  /** Builds the orders, costs and customers tables. */
+  buildOthers(): void {
+    const { parts, remaps, unions, zone } = this;
+    const orderParts = parts.filter((p): p is OrdersPart => p.table === 'orders');
+    const customerParts = parts.filter((p): p is CustomersPart => p.table === 'customers');
+    const orderCustomer = orderParts.map((p, k) => remapCodes(p.customer, remaps.orderCustomers[k]!));
+    const orderRejections = emptyRejections();
+    const orders = buildOrders(orderParts, orderCustomer, remaps.orderIds, unions.orderIds, unions.customers, this.customerCount, zone, orderRejections);
+    const costParts = parts.filter((p): p is CostsPart => p.table === 'costs');
+    const costs = buildCosts(costParts, remaps.costChannels, remaps.costCampaigns, remaps.kinds, zone);
+    const customerRejections = emptyRejections();
+    const customerCodes = customerParts.map((p, k) => remapCodes(p.customer, remaps.customerCustomers[k]!));
+    const customers = buildAttributes(customerParts, customerCodes, this.customerCount, unions.customers, customerRejections);
+    this.others = { orders, orderRejections, costs, attributes: customers.attributes, duplicateCustomerRows: customers.duplicateRows, customerRejections, customerCodes };
+  }
+
+  /** The dataset, from the sorted touches (`sortTouches` of `touchRows`); `buildOthers` must have run. */
+  finish(touches: BuiltTouches): BuiltDataset {
+    const others = this.others;
+    if (others === null) throw new Error('DatasetBuild.finish before buildOthers');
+    const { unions } = this;
+    const index = buildIndex(others.orders.columns, others.orders.start, touches.start, this.customerCount);
+    const columns: DatasetColumns = {
+      timezone: this.timezone,
+      currency: this.currency,
+      dictionaries: {
+        customers: unions.customers,
+        channels: unions.channels,
+        campaigns: unions.campaigns,
+        orderIds: [], // replaced below: decoded on first read
+        kinds: unions.kinds,
+      },
+      orders: others.orders.columns,
+      touches: touches.columns,
+      costs: others.costs,
+      attributes: others.attributes,
+      index,
+    };
+    // nothing on the way to a result reads order ids as text (see table/packed.ts)
+    defineLazyStrings(columns.dictionaries, 'orderIds', unions.orderIds);
+    const report = buildReport(
+      columns,
+      this.parts,
+      others.orders,
+      touches.duplicates,
+      others.orderRejections,
+      others.customerRejections,
+      others.duplicateCustomerRows,
+      others.customerCodes,
+      this.loadedAt,
+    );
+    report.buildMs = performance.now() - this.started;
+    return { columns, report };
+  }
 }
 
 function singleCurrency(parts: readonly OrdersPart[]): string | null {
@@ -253,6 +364,8 @@ function singleCurrency(parts: readonly OrdersPart[]): string | null {
 
 interface BuiltOrders {
   columns: OrdersColumns;
+  /** Each customer's orders: rows `start[c]` to `start[c + 1]`. */
+  start: Int32Array;
   lineItemRows: number;
   conflictingOrders: number;
   rowsWithoutMargin: number;
@@ -424,7 +537,7 @@ function buildOrders(
       columns.prevPurchaseAt[i] = Number.NaN;
     }
   }
-  return { columns, lineItemRows, conflictingOrders, rowsWithoutMargin };
+  return { columns, start, lineItemRows, conflictingOrders, rowsWithoutMargin };
 }
 
 /** Sorts the rows `a..b` of parallel columns in place with a comparator over row indexes. */
@@ -435,6 +548,11 @@ function permuteRows(columns: readonly (Int32Array | Float64Array | Uint8Array)[
     const copy = index.map((i) => values[i]!);
     for (let k = 0; k < copy.length; k++) values[a + k] = copy[k]!;
   }
+}
+
+/** Writes c over each customer's row range `start[c]` to `start[c + 1]` (the customer column of sorted rows). */
+function fillRanges(start: Int32Array, out: Int32Array): void {
+  for (let c = 0; c + 1 < start.length; c++) out.fill(c, start[c]!, start[c + 1]!);
 }
 
 // `out[slot[i]] = values[i]` for every row, once per array kind: one generic function saw three kinds,
@@ -466,22 +584,37 @@ function rowSources(parts: readonly (OrdersPart | CustomersPart)[]): (row: numbe
   };
 }
 
-function buildTouches(
-  parts: readonly TouchesPart[],
-  customerCodes: Int32Array[],
-  channelRemaps: Int32Array[],
-  campaignRemaps: Int32Array[],
-  nCustomers: number,
-  zone: TimeZone,
-): { columns: TouchesColumns; duplicates: number } {
-  const customer = concatInt32(customerCodes);
-  const channel = concatInt32(parts.map((p, k) => remapCodes(p.channel, channelRemaps[k]!)));
-  const campaign = concatInt32(parts.map((p, k) => remapCodes(p.campaign, campaignRemaps[k]!)));
-  const sentAt = concatFloat64(parts.map((p) => p.sentAt));
-  const openedAt = concatFloat64(parts.map((p) => p.openedAt));
-  const clickedAt = concatFloat64(parts.map((p) => p.clickedAt));
-  const group = concatUint8(parts.map((p) => p.group));
-  const cost = concatFloat64(parts.map((p) => p.cost));
+/** The touch rows of every touch part, in input order, with canonical codes: what `sortTouches` orders. */
+export type TouchRows = Omit<TouchesColumns, 'count' | 'day'>;
+
+/** The touches table and how many touches repeat another one exactly. */
+export interface BuiltTouches {
+  columns: TouchesColumns;
+  /** Each customer's touches: rows `start[c]` to `start[c + 1]`. */
+  start: Int32Array;
+  duplicates: number;
+}
+
+function touchRows(parts: readonly TouchesPart[], customerRemaps: Int32Array[], channelRemaps: Int32Array[], campaignRemaps: Int32Array[]): TouchRows {
+  return {
+    customer: concatInt32(parts.map((p, k) => remapCodes(p.customer, customerRemaps[k]!))),
+    channel: concatInt32(parts.map((p, k) => remapCodes(p.channel, channelRemaps[k]!))),
+    campaign: concatInt32(parts.map((p, k) => remapCodes(p.campaign, campaignRemaps[k]!))),
+    sentAt: concatFloat64(parts.map((p) => p.sentAt)),
+    openedAt: concatFloat64(parts.map((p) => p.openedAt)),
+    clickedAt: concatFloat64(parts.map((p) => p.clickedAt)),
+    group: concatUint8(parts.map((p) => p.group)),
+    cost: concatFloat64(parts.map((p) => p.cost)),
+  };
+}
+
+/**
+ * The touches table from the touch rows. It needs nothing else of the build, so it may run in a helper
+ * worker (hence the zone by name).
+ */
+export function sortTouches(rows: TouchRows, nCustomers: number, timezone: string): BuiltTouches {
+  const zone = TimeZone.get(timezone);
+  const { customer, channel, campaign, sentAt, openedAt, clickedAt, group, cost } = rows;
   const n = customer.length;
   const columns: TouchesColumns = {
     count: n,
@@ -508,7 +641,7 @@ function buildTouches(
   const slot = new Int32Array(n);
   const next = start.slice(0, nCustomers);
   for (let i = 0; i < n; i++) slot[i] = next[customer[i]!]!++;
-  scatterInt32(customer, slot, columns.customer);
+  fillRanges(start, columns.customer);
   scatterInt32(channel, slot, columns.channel);
   scatterInt32(campaign, slot, columns.campaign);
   scatterFloat64(sentAt, slot, columns.sentAt);
@@ -547,7 +680,7 @@ function buildTouches(
       duplicates++;
     }
   }
-  return { columns, duplicates };
+  return { columns, start, duplicates };
 }
 
 function buildCosts(
@@ -663,22 +796,21 @@ function buildAttributes(
   return { attributes, duplicateRows };
 }
 
-function buildIndex(orders: OrdersColumns, touches: TouchesColumns, nCustomers: number): CustomerIndex {
-  const orderStart = new Int32Array(nCustomers + 1);
-  for (let i = 0; i < orders.count; i++) orderStart[orders.customer[i]! + 1]!++;
-  for (let c = 0; c < nCustomers; c++) orderStart[c + 1]! += orderStart[c]!;
-  const touchStart = new Int32Array(nCustomers + 1);
-  for (let i = 0; i < touches.count; i++) touchStart[touches.customer[i]! + 1]!++;
-  for (let c = 0; c < nCustomers; c++) touchStart[c + 1]! += touchStart[c]!;
+/**
+ * The per-customer index. The row ranges come from the builds (each sorted its rows into customer
+ * ranges), so only the first purchases need a pass.
+ */
+function buildIndex(orders: OrdersColumns, orderStart: Int32Array, touchStart: Int32Array, nCustomers: number): CustomerIndex {
   const firstPurchase = new Int32Array(nCustomers).fill(-1);
   const firstPurchaseAt = new Float64Array(nCustomers).fill(Number.NaN);
   const purchases = new Int32Array(nCustomers);
+  const { isPurchase, time } = orders;
   for (let c = 0; c < nCustomers; c++) {
     for (let i = orderStart[c]!; i < orderStart[c + 1]!; i++) {
-      if (orders.isPurchase[i] === 0) continue;
+      if (isPurchase[i] === 0) continue;
       if (firstPurchase[c] === -1) {
         firstPurchase[c] = i;
-        firstPurchaseAt[c] = orders.time[i]!;
+        firstPurchaseAt[c] = time[i]!;
       }
       purchases[c]!++;
     }
@@ -737,8 +869,13 @@ function buildReport(
   const tables: Partial<Record<TableName, TableReport>> = {};
   const nCustomers = columns.dictionaries.customers.length;
   const { orders: o, touches: t, costs: c, index } = columns;
-  const hasOrders = new Uint8Array(nCustomers);
-  for (let i = 0; i < o.count; i++) hasOrders[o.customer[i]!] = 1;
+  // Per-customer facts come from the index (200k customers rather than 2M touches); each pass over
+  // rows is a function of one loop, made once and shared by the table reports.
+  const hasOrders = nonEmptyRanges(index.orderStart);
+  const hasTouches = nonEmptyRanges(index.touchStart);
+  const touchesPerChannel = countCodes(t.channel, columns.dictionaries.channels.length);
+  const orderRange = rangeOf(o.time);
+  const touchRange = rangeOf(t.sentAt);
   const warnings: string[] = [];
   for (const table of TABLE_NAMES) {
     const sources = parts.filter((p) => p.table === table).map((p) => p.report);
@@ -747,19 +884,15 @@ function buildReport(
     const base = mergeReports(table, sources, extra);
     const report: TableReport = { ...base, dateRange: null, distinctCustomers: 0 };
     if (table === 'orders') {
-      report.dateRange = rangeOf(o.time);
-      report.distinctCustomers = countDistinct(o.customer, nCustomers);
-      let purchases = 0;
-      let net = 0;
-      for (let i = 0; i < o.count; i++) {
-        purchases += o.isPurchase[i]!;
-        net += o.revenue[i]!;
-      }
+      report.dateRange = orderRange;
+      report.distinctCustomers = countOnes(hasOrders);
+      const purchases = sumUint8(o.isPurchase);
+      const net = sumFloat64(o.revenue);
       let withPurchases = 0;
       let withoutTouches = 0;
       for (let k = 0; k < nCustomers; k++) {
         if (index.purchases[k]! > 0) withPurchases++;
-        if (hasOrders[k] === 1 && index.touchStart[k + 1] === index.touchStart[k]) withoutTouches++;
+        if (hasOrders[k] === 1 && hasTouches[k] === 0) withoutTouches++;
       }
       report.orders = {
         orders: o.count,
@@ -773,21 +906,14 @@ function buildReport(
         netRevenue: net,
       };
     } else if (table === 'touches') {
-      report.dateRange = rangeOf(t.sentAt);
-      report.distinctCustomers = countDistinct(t.customer, nCustomers);
-      const perChannel = new Int32Array(columns.dictionaries.channels.length);
-      let holdout = 0;
-      const withTouches = new Uint8Array(nCustomers);
-      for (let i = 0; i < t.count; i++) {
-        perChannel[t.channel[i]!]!++;
-        holdout += t.group[i]!;
-        withTouches[t.customer[i]!] = 1;
-      }
+      report.dateRange = touchRange;
+      report.distinctCustomers = countOnes(hasTouches);
+      const holdout = sumUint8(t.group);
       let withoutOrders = 0;
-      for (let k = 0; k < nCustomers; k++) if (withTouches[k] === 1 && hasOrders[k] === 0) withoutOrders++;
+      for (let k = 0; k < nCustomers; k++) if (hasTouches[k] === 1 && hasOrders[k] === 0) withoutOrders++;
       report.touches = {
         channels: columns.dictionaries.channels
-          .map((channel, k) => ({ channel, touches: perChannel[k]! }))
+          .map((channel, k) => ({ channel, touches: touchesPerChannel[k]! }))
           .filter((x) => x.touches > 0),
         campaigns: countDistinct(t.campaign, columns.dictionaries.campaigns.length),
         treatment: t.count - holdout,
@@ -800,8 +926,6 @@ function buildReport(
       }
     } else if (table === 'costs') {
       report.dateRange = rangeOf(c.date);
-      const touchChannels = new Uint8Array(columns.dictionaries.channels.length);
-      for (let i = 0; i < t.count; i++) touchChannels[t.channel[i]!] = 1;
       const costChannels = new Uint8Array(columns.dictionaries.channels.length);
       let total = 0;
       for (let i = 0; i < c.count; i++) {
@@ -809,7 +933,7 @@ function buildReport(
         total += c.amount[i]!;
       }
       const channels = columns.dictionaries.channels.filter((_, k) => costChannels[k] === 1);
-      const without = columns.dictionaries.channels.filter((_, k) => costChannels[k] === 1 && touchChannels[k] === 0);
+      const without = columns.dictionaries.channels.filter((_, k) => costChannels[k] === 1 && touchesPerChannel[k] === 0);
       report.costs = { total, channels, channelsWithoutTouches: t.count > 0 ? without : [] };
       if (t.count > 0 && without.length > 0) {
         report.warnings.push(`costs for ${without.join(', ')} have no touches on that channel; their spend has no attributed revenue.`);
@@ -836,8 +960,6 @@ function buildReport(
     }
     tables[table] = report;
   }
-  const orderRange = rangeOf(o.time);
-  const touchRange = rangeOf(t.sentAt);
   let dateRange: TimeRange | null = orderRange ?? touchRange;
   if (orderRange !== null && touchRange !== null) {
     dateRange = { min: Math.min(orderRange.min, touchRange.min), max: Math.max(orderRange.max, touchRange.max) };

@@ -5,7 +5,8 @@ import { serializeError } from '../../../src/core/errors.js';
 import { nextTask } from '../../../src/core/http.js';
 import { resolveDatasetOptions } from '../../../src/core/options.js';
 import { createEngineApi } from '../../../workers/engine.js';
-import { createParserApi, HelperPool, partBuffers, type HelperLink, type ParserApi } from '../../../workers/ingest/helpers.js';
+import { createParserApi, HelperPool, partBuffers, touchBuffers, type HelperLink, type ParserApi } from '../../../workers/ingest/helpers.js';
+import type { BuiltTouches } from '../../../workers/table/build.js';
 import { canonical, loadSources, split } from '../../support/harness.js';
 
 const encoder = new TextEncoder();
@@ -20,6 +21,8 @@ interface FakeOptions {
   failToStart?: boolean;
   /** The helper dies when it is sent this push (1-based). */
   dieAtPush?: number;
+  /** The helper dies when it is asked to sort a build's touches. */
+  dieAtSort?: boolean;
   /** Answer on a message task, as a real worker's answers arrive (default: on a timer). */
   viaMessages?: boolean;
 }
@@ -49,7 +52,7 @@ function fakeLink(options: FakeOptions = {}): { link: HelperLink; calls: string[
       return new Promise((resolve, reject) => {
         later(() => {
           if (options.failToStart || dead) return; // never answers
-          if (options.dieAtPush === push) {
+          if (options.dieAtPush === push || (options.dieAtSort && method === 'sortTouches')) {
             dead = true;
             failed?.(new Error('out of memory'));
             return;
@@ -60,7 +63,12 @@ function fakeLink(options: FakeOptions = {}): { link: HelperLink; calls: string[
             const fn = api[method] as (...a: unknown[]) => unknown;
             // `read` answers once its whole file is parsed
             void Promise.resolve(fn.apply(api, sent)).then((result) => {
-              const buffers = method === 'finish' ? partBuffers((result as ReturnType<ParserApi['finish']>).parts) : [];
+              const buffers =
+                method === 'finish'
+                  ? partBuffers((result as ReturnType<ParserApi['finish']>).parts)
+                  : method === 'sortTouches'
+                    ? touchBuffers(result as BuiltTouches)
+                    : [];
               resolve(structuredClone(result, { transfer: buffers }) as never);
             }, fail);
           } catch (error) {
@@ -107,7 +115,7 @@ async function loadAtOnce(engine: EngineApi, dataset: number, largest?: number):
   }
   await Promise.all(pushes);
   for (const id of [...ids].reverse()) await engine.endSource(id);
-  engine.commitLoad(load);
+  await engine.commitLoad(load);
 }
 
 /** Columns and table reports (each source's parse time aside, which is a measurement). */
@@ -196,7 +204,7 @@ describe('parsing in helper workers', () => {
     const customers = engine.beginSource(first, { name: 'customers.csv', table: 'customers' });
     engine.pushChunk(customers, csv('customers'));
     await engine.endSource(customers);
-    const before = engine.commitLoad(first);
+    const before = await engine.commitLoad(first);
     const load = engine.beginLoad(dataset, 'replace');
     const orders = engine.beginSource(load, { name: 'orders.csv', table: 'orders' });
     const touches = engine.beginSource(load, { name: 'touches.csv', table: 'touches' });
@@ -295,7 +303,7 @@ describe('parsing in helper workers', () => {
     ]);
     await engine.endSource(ordersId);
     await engine.endSource(touchesId);
-    engine.commitLoad(load);
+    await engine.commitLoad(load);
     expect(engine.stats().sourcesInHelpers).to.equal(1);
     expect(events.indexOf('helper read'), events.join(', ')).to.be.greaterThan(-1);
     expect(events.indexOf('helper read'), events.join(', ')).to.be.lessThan(events.lastIndexOf('orders batch'));
@@ -347,5 +355,155 @@ describe('parsing in helper workers', () => {
     expect(engine.stats().openSources).to.equal(0);
     engine.abortLoad(second);
     expect(engine.report(dataset)).to.deep.equal(before);
+  });
+});
+
+describe('sorting the touches table in a helper', () => {
+  /** An engine that sorts a build's touches in its helper whenever one is running; `dies(k)` makes the k-th helper (0-based) die when asked to sort. */
+  function engineSortingInHelpers(dies: (k: number) => boolean = () => false): { engine: EngineApi; dataset: number; links: ReturnType<typeof fakeLink>[] } {
+    const links: ReturnType<typeof fakeLink>[] = [];
+    const pool = new HelperPool(() => {
+      links.push(fakeLink({ dieAtSort: dies(links.length) }));
+      return links.at(-1)!.link;
+    }, 1);
+    const engine = createEngineApi({ now: () => 0, helpers: pool, helperBuildMinTouches: 1 });
+    return { engine, dataset: engine.createDataset({ timezone: 'UTC' }), links };
+  }
+
+  /** Begins and ends an append of more touches (the touches file again) and the customers; returns the load uncommitted. */
+  async function appendEnded(engine: EngineApi, dataset: number): Promise<number> {
+    const load = engine.beginLoad(dataset, 'append');
+    const touches = engine.beginSource(load, { name: 'more-touches.csv', table: 'touches' });
+    const customers = engine.beginSource(load, { name: 'customers.csv', table: 'customers' });
+    await Promise.all([engine.pushChunk(touches, csv('touches')), engine.pushChunk(customers, csv('customers'))]);
+    await engine.endSource(customers);
+    await engine.endSource(touches);
+    return load;
+  }
+
+  /** The same loads in one worker without helpers: `appends` appends after the first load. */
+  async function referenceWithAppends(appends: number): Promise<unknown> {
+    const engine = createEngineApi({ now: () => 0 });
+    const dataset = engine.createDataset({ timezone: 'UTC' });
+    await loadAtOnce(engine, dataset);
+    for (let k = 0; k < appends; k++) engine.commitLoad(await appendEnded(engine, dataset));
+    return snapshot(engine, dataset);
+  }
+
+  it('a build whose touches a helper sorted equals the build in one worker', async () => {
+    const { engine, dataset, links } = engineSortingInHelpers();
+    await loadAtOnce(engine, dataset);
+    expect(links.length).to.equal(1);
+    expect(links[0]!.calls.filter((c) => c === 'sortTouches').length).to.equal(1);
+    expect(engine.stats().buildsInHelpers).to.equal(1);
+    expect(snapshot(engine, dataset)).to.deep.equal(reference());
+    expect(engine.columns(dataset).touches.count).to.equal(body().split('\n').length - 1);
+  });
+
+  it('a load of one source builds here: no helper is started for the build alone', async () => {
+    const { engine, dataset, links } = engineSortingInHelpers();
+    const load = engine.beginLoad(dataset, 'replace');
+    const touches = engine.beginSource(load, { name: 'touches.csv', table: 'touches' });
+    await engine.pushChunk(touches, csv('touches'));
+    await engine.endSource(touches);
+    const report = engine.commitLoad(load);
+    expect(report instanceof Promise, 'answered at once').to.equal(false);
+    expect(links.length).to.equal(0);
+    expect(engine.stats().buildsInHelpers).to.equal(0);
+    expect(engine.columns(dataset).touches.count).to.equal(body().split('\n').length - 1);
+  });
+
+  it('while a helper sorts an append, the dataset answers with its data as it was, whole; then with both loads', async () => {
+    const { engine, dataset } = engineSortingInHelpers();
+    await loadAtOnce(engine, dataset);
+    const before = snapshot(engine, dataset);
+    const reportBefore = engine.report(dataset);
+    const load = await appendEnded(engine, dataset);
+    const committing = engine.commitLoad(load);
+    expect(committing instanceof Promise, 'the build waits on the helper').to.equal(true);
+    // the kept touches went to the helper as copies: the columns in use are not detached
+    const columns = engine.columns(dataset);
+    expect(columns.touches.sentAt.length).to.equal(columns.touches.count);
+    expect(columns.touches.count).to.be.greaterThan(0);
+    expect(snapshot(engine, dataset)).to.deep.equal(before);
+    expect(engine.report(dataset)).to.deep.equal(reportBefore);
+    await committing;
+    expect(engine.stats().buildsInHelpers).to.equal(2);
+    expect(engine.columns(dataset).touches.count).to.equal(2 * columns.touches.count);
+    expect(snapshot(engine, dataset)).to.deep.equal(await referenceWithAppends(1));
+  });
+
+  it('a load that replaces the other tables rebuilds the kept touches from copies: the columns in use stay whole', async () => {
+    const { engine, dataset } = engineSortingInHelpers();
+    await loadAtOnce(engine, dataset);
+    const before = snapshot(engine, dataset);
+    const load = engine.beginLoad(dataset, 'replace');
+    const orders = engine.beginSource(load, { name: 'orders.csv', table: 'orders' });
+    const customers = engine.beginSource(load, { name: 'customers.csv', table: 'customers' });
+    await Promise.all([engine.pushChunk(orders, csv('orders')), engine.pushChunk(customers, csv('customers'))]);
+    await engine.endSource(customers);
+    await engine.endSource(orders);
+    const touches = engine.columns(dataset).touches;
+    const committing = engine.commitLoad(load);
+    expect(committing instanceof Promise, 'the build waits on the helper').to.equal(true);
+    // one touch part, kept: its arrays are the columns in use, so they must not have moved
+    expect([touches.sentAt.length, touches.cost.length, touches.group.length]).to.deep.equal([touches.count, touches.count, touches.count]);
+    expect(snapshot(engine, dataset)).to.deep.equal(before);
+    await committing;
+    expect(engine.stats().buildsInHelpers).to.equal(2);
+    // the same data as the first load (whose orders came in two files)
+    const columnsOf = (s: unknown): unknown => (s as { columns: unknown }).columns;
+    expect(columnsOf(snapshot(engine, dataset))).to.deep.equal(columnsOf(reference()));
+  });
+
+  it('two commits of one dataset in a row: the second builds on the first', async () => {
+    const { engine, dataset } = engineSortingInHelpers();
+    await loadAtOnce(engine, dataset);
+    const first = await appendEnded(engine, dataset);
+    const second = await appendEnded(engine, dataset);
+    const committed = [engine.commitLoad(first), engine.commitLoad(second)];
+    expect(committed.map((c) => c instanceof Promise)).to.deep.equal([true, true]);
+    await Promise.all(committed);
+    expect(snapshot(engine, dataset)).to.deep.equal(await referenceWithAppends(2));
+  });
+
+  it('a helper that dies while it sorts fails the load with a clear error, and the dataset stays as it was', async () => {
+    // the second helper (started for the append) dies when asked to sort
+    const { engine, dataset } = engineSortingInHelpers((k) => k === 1);
+    await loadAtOnce(engine, dataset);
+    const before = snapshot(engine, dataset);
+    const reportBefore = engine.report(dataset);
+    const load = await appendEnded(engine, dataset);
+    const failure = await Promise.resolve(engine.commitLoad(load)).then(
+      () => null,
+      (error: unknown) => error as { name: string; code: string; message: string; hint: string },
+    );
+    expect(failure === null ? null : [failure.name, failure.code, failure.message]).to.deep.equal([
+      'CrmError',
+      'internal',
+      'The parsing helper worker stopped: out of memory.',
+    ]);
+    expect(failure!.hint).to.contain('the dataset is as it was');
+    expect(snapshot(engine, dataset)).to.deep.equal(before);
+    expect(engine.report(dataset)).to.deep.equal(reportBefore);
+    expect(engine.stats().openLoads, 'the failed load is closed').to.equal(0);
+    expect(() => engine.commitLoad(load)).to.throw('is not open');
+    // the next load works (its helper is the third, which does not die)
+    await engine.commitLoad(await appendEnded(engine, dataset));
+    expect(snapshot(engine, dataset)).to.deep.equal(await referenceWithAppends(1));
+  });
+
+  it('a load aborted while a helper sorts its touches is not applied', async () => {
+    const { engine, dataset } = engineSortingInHelpers();
+    await loadAtOnce(engine, dataset);
+    const before = snapshot(engine, dataset);
+    const load = await appendEnded(engine, dataset);
+    const committing = Promise.resolve(engine.commitLoad(load)).then(
+      () => 'applied',
+      (error: { code: string }) => error.code,
+    );
+    engine.abortLoad(load);
+    expect(await committing).to.equal('aborted');
+    expect(snapshot(engine, dataset)).to.deep.equal(before);
   });
 });
