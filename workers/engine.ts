@@ -40,6 +40,8 @@ interface LoadState {
   /** Tables named by the load's sources (replaced even when a source turned out empty). */
   tables: Set<TableName>;
   sources: Set<number>;
+  /** Set while the commit waits on a helper: the load takes no more sources and no second commit. */
+  committing: boolean;
 }
 
 interface SourceState {
@@ -151,12 +153,13 @@ class Engine implements EngineApi {
     this.dataset(dataset);
     if (mode !== 'replace' && mode !== 'append') throw new CrmError('bad-option', `Unknown load mode "${String(mode)}".`);
     const id = this.nextId++;
-    this.loads.set(id, { dataset, mode, ended: new Map(), tables: new Set(), sources: new Set() });
+    this.loads.set(id, { dataset, mode, ended: new Map(), tables: new Set(), sources: new Set(), committing: false });
     return id;
   }
 
   beginSource(load: number, spec: SourceSpec): number {
     const state = this.load(load);
+    if (state.committing) throw new CrmError('internal', `Load ${load} is being committed; it takes no more sources.`);
     const dataset = this.dataset(state.dataset);
     const source = new SourceLoad(spec, dataset.options);
     const id = this.nextId++;
@@ -370,6 +373,7 @@ class Engine implements EngineApi {
     if (state.sources.size > 0) {
       throw new CrmError('internal', 'A load was committed while some of its sources were still open.');
     }
+    if (state.committing) throw new CrmError('internal', `Load ${load} is already being committed.`);
     const dataset = this.dataset(state.dataset);
     // a commit that waits on a helper has not replaced the parts yet: build on what it leaves
     if (dataset.committing !== null) return dataset.committing.then(() => this.commitLoad(load));
@@ -377,11 +381,12 @@ class Engine implements EngineApi {
     const ended = [...state.ended].sort((a, b) => a[0] - b[0]).map((entry) => entry[1]);
     const parts = [...kept, ...ended.flatMap((e) => e.parts)];
     const build = new DatasetBuild(parts, dataset.options, this.now());
-    const helper = build.touchRows.customer.length >= this.helperBuildMinTouches ? (this.helpers?.takeIdle() ?? null) : null;
+    const helper = build.touchRows.customer.length >= this.helperBuildMinTouches ? (this.helpers?.takeStarted() ?? null) : null;
     if (helper === null) {
       build.buildOthers();
       return this.committed(load, parts, build.finish(sortTouches(build.touchRows, build.customerCount, build.timezone)));
     }
+    state.committing = true;
     const committed = this.commitWithHelper(load, parts, build, helper, dataset);
     const settled = committed.then(
       () => undefined,
@@ -402,14 +407,21 @@ class Engine implements EngineApi {
    */
   private async commitWithHelper(load: number, parts: TablePart[], build: DatasetBuild, helper: Helper, dataset: DatasetState): Promise<DatasetReport> {
     let touches: BuiltTouches;
+    let sorting = false;
     try {
       const { rows, buffers } = movableRows(build.touchRows, dataset);
       const sorted = helper.call('sortTouches', [build.customerCount, build.timezone, rows], buffers);
-      sorted.catch(() => undefined); // awaited below, unless buildOthers throws first
-      this.buildsInHelpers++;
+      sorting = true;
+      sorted.then(
+        () => (sorting = false),
+        () => (sorting = false),
+      );
       build.buildOthers();
       touches = await sorted;
+      this.buildsInHelpers++;
     } catch (error) {
+      // a helper still sorting (buildOthers threw) would hold up the next source given to it
+      if (sorting) helper.stop();
       this.loads.delete(load); // its touch rows went to the helper: it cannot be committed again
       throw toCrmError(error);
     } finally {

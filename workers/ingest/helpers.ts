@@ -146,13 +146,17 @@ export class Helper {
   readonly ready: Promise<boolean>;
   private failure: CrmError | null = null;
   private readonly failed: Promise<never>;
+  private readonly reject: (error: CrmError) => void;
   private readonly link: HelperLink;
+  /** True once the helper has answered its first call. */
+  private answered = false;
 
   constructor(link: HelperLink, readyTimeoutMs: number) {
     this.link = link;
     let reject!: (error: CrmError) => void;
     this.failed = new Promise<never>((_, r) => (reject = r));
     this.failed.catch(() => undefined);
+    this.reject = reject;
     link.onFailure((error) => {
       if (this.failure !== null) return;
       this.failure = new CrmError('internal', `The parsing helper worker stopped: ${error.message || 'no reason given'}.`, {
@@ -164,7 +168,8 @@ export class Helper {
     const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), readyTimeoutMs)));
     this.ready = Promise.race([this.call('ping', []).then(() => true, () => false), late]).then((ok) => {
       clearTimeout(timer);
-      if (!ok) this.stop();
+      if (ok) this.answered = true;
+      else this.stop();
       return ok;
     });
   }
@@ -173,15 +178,22 @@ export class Helper {
     return this.failure === null;
   }
 
+  /** Alive and known to have started (its first call answered). */
+  get started(): boolean {
+    return this.answered && this.failure === null;
+  }
+
   call<K extends keyof ParserApi>(method: K, args: Parameters<ParserApi[K]>, transfer?: Transferable[]): Promise<ReturnType<ParserApi[K]>> {
     if (this.failure !== null) return Promise.reject(this.failure);
     return Promise.race([this.link.call(method, args, transfer), this.failed]);
   }
 
+  /** Terminates the worker; calls still waiting on it reject. */
   stop(): void {
     if (this.failure === null) {
       this.failure = new CrmError('internal', 'The parsing helper worker was stopped.');
       this.link.terminate();
+      this.reject(this.failure);
     }
   }
 }
@@ -210,13 +222,22 @@ export class HelperPool {
   }
 
   /** An idle helper, or null; never starts one (for work worth sending only to a helper already running). */
-  takeIdle(): Helper | null {
+  private takeIdle(): Helper | null {
     while (this.idle.length > 0) {
       const helper = this.idle.pop()!;
       if (helper.alive) return this.hand(helper);
       this.live--;
     }
     return null;
+  }
+
+  /**
+   * An idle helper that has started (answered its first call), or null: for work that is worth sending
+   * only to a helper already running, never to one still starting.
+   */
+  takeStarted(): Helper | null {
+    const k = this.idle.findIndex((helper) => helper.started);
+    return k === -1 ? null : this.hand(this.idle.splice(k, 1)[0]!);
   }
 
   /**

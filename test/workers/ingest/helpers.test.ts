@@ -5,7 +5,7 @@ import { serializeError } from '../../../src/core/errors.js';
 import { nextTask } from '../../../src/core/http.js';
 import { resolveDatasetOptions } from '../../../src/core/options.js';
 import { createEngineApi } from '../../../workers/engine.js';
-import { createParserApi, HelperPool, partBuffers, touchBuffers, type HelperLink, type ParserApi } from '../../../workers/ingest/helpers.js';
+import { createParserApi, Helper, HelperPool, partBuffers, touchBuffers, type HelperLink, type ParserApi } from '../../../workers/ingest/helpers.js';
 import type { BuiltTouches } from '../../../workers/table/build.js';
 import { canonical, loadSources, split } from '../../support/harness.js';
 
@@ -421,16 +421,36 @@ describe('sorting the touches table in a helper', () => {
     const load = await appendEnded(engine, dataset);
     const committing = engine.commitLoad(load);
     expect(committing instanceof Promise, 'the build waits on the helper').to.equal(true);
-    // the kept touches went to the helper as copies: the columns in use are not detached
-    const columns = engine.columns(dataset);
-    expect(columns.touches.sentAt.length).to.equal(columns.touches.count);
-    expect(columns.touches.count).to.be.greaterThan(0);
     expect(snapshot(engine, dataset)).to.deep.equal(before);
     expect(engine.report(dataset)).to.deep.equal(reportBefore);
+    // the load takes no more sources, and no second commit, while it waits
+    expect(() => engine.beginSource(load, { name: 'late.csv', table: 'costs' })).to.throw('is being committed');
+    expect(() => engine.commitLoad(load)).to.throw('is already being committed');
     await committing;
     expect(engine.stats().buildsInHelpers).to.equal(2);
-    expect(engine.columns(dataset).touches.count).to.equal(2 * columns.touches.count);
+    expect(engine.columns(dataset).touches.count).to.equal(2 * (before as { columns: { touches: { count: number } } }).columns.touches.count);
     expect(snapshot(engine, dataset)).to.deep.equal(await referenceWithAppends(1));
+  });
+
+  it('an append without touches rebuilds the kept touches from copies: the columns in use stay whole', async () => {
+    const { engine, dataset } = engineSortingInHelpers();
+    await loadAtOnce(engine, dataset);
+    const load = engine.beginLoad(dataset, 'append');
+    const orders = engine.beginSource(load, { name: 'orders-3.csv', table: 'orders' });
+    const customers = engine.beginSource(load, { name: 'customers.csv', table: 'customers' });
+    await Promise.all([engine.pushChunk(orders, csv('orders')), engine.pushChunk(customers, csv('customers'))]);
+    await engine.endSource(customers);
+    await engine.endSource(orders);
+    const touches = engine.columns(dataset).touches;
+    const committing = engine.commitLoad(load);
+    expect(committing instanceof Promise, 'the build waits on the helper').to.equal(true);
+    // one touch part, kept: its arrays are the columns in use, so they must not have moved
+    expect([touches.sentAt.length, touches.openedAt.length, touches.clickedAt.length, touches.cost.length, touches.group.length]).to.deep.equal(
+      Array(5).fill(touches.count),
+    );
+    await committing;
+    expect(engine.stats().buildsInHelpers).to.equal(2);
+    expect(engine.columns(dataset).touches.count).to.equal(touches.count);
   });
 
   it('a load that replaces the other tables rebuilds the kept touches from copies: the columns in use stay whole', async () => {
@@ -491,6 +511,18 @@ describe('sorting the touches table in a helper', () => {
     // the next load works (its helper is the third, which does not die)
     await engine.commitLoad(await appendEnded(engine, dataset));
     expect(snapshot(engine, dataset)).to.deep.equal(await referenceWithAppends(1));
+  });
+
+  it('stopping a helper rejects the calls still waiting on it', async () => {
+    // a helper that never answers (as one still starting)
+    const helper = new Helper(fakeLink({ failToStart: true }).link, 60_000);
+    const waiting = helper.call('progress', [1]).then(
+      () => 'answered',
+      (error: Error) => error.message,
+    );
+    expect(helper.started).to.equal(false);
+    helper.stop();
+    expect(await waiting).to.equal('The parsing helper worker was stopped.');
   });
 
   it('a load aborted while a helper sorts its touches is not applied', async () => {
