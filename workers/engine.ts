@@ -11,11 +11,11 @@ import type { TableName } from '../src/core/schema.js';
 import type { DatasetColumns } from '../src/core/tables.js';
 import type { QueryRequest } from '../src/core/queries.js';
 import type { QueryResult } from '../src/core/results.js';
-import { partBuffers, type Helper, type HelperPool } from './ingest/helpers.js';
+import { partBuffers, viewBuffers, type Helper, type HelperPool } from './ingest/helpers.js';
 import { SourceLoad, type SourceResult } from './ingest/source-load.js';
 import { KernelContext } from './kernels/context.js';
 import { runQuery } from './kernels/query.js';
-import { buildDataset, compactTouchParts, DatasetBuild, sortTouches, type BuiltDataset, type BuiltTouches, type TouchRows } from './table/build.js';
+import { buildDataset, compactTouchParts, DatasetBuild, type BuiltDataset, type BuiltOthers, type BuiltTouches, type TouchRows } from './table/build.js';
 import type { TablePart } from './table/parts.js';
 
 interface DatasetState {
@@ -211,7 +211,7 @@ class Engine implements EngineApi {
       this.failSource(source, state);
       throw withSource(error, state.spec.name);
     }
-    return { bytes: state.source.bytes, rows: state.source.rows };
+    return state.source.ack;
   }
 
   /** Forwards a chunk to the source's helper (in order: every call waits on the same start). */
@@ -219,7 +219,7 @@ class Engine implements EngineApi {
     try {
       if (!(await remote.started)) {
         state.source.push(bytes);
-        return { bytes: state.source.bytes, rows: state.source.rows };
+        return state.source.ack;
       }
       // the chunk is the worker's own (transferred in, or a fresh batch): pass it on without a copy
       const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
@@ -380,14 +380,12 @@ class Engine implements EngineApi {
     const kept = state.mode === 'append' ? dataset.parts : dataset.parts.filter((p) => !state.tables.has(p.table));
     const ended = [...state.ended].sort((a, b) => a[0] - b[0]).map((entry) => entry[1]);
     const parts = [...kept, ...ended.flatMap((e) => e.parts)];
+    const warnings = ended.flatMap((e) => e.warnings);
     const build = new DatasetBuild(parts, dataset.options, this.now());
-    const helper = build.touchRows.customer.length >= this.helperBuildMinTouches ? (this.helpers?.takeStarted() ?? null) : null;
-    if (helper === null) {
-      build.buildOthers();
-      return this.committed(load, parts, build.finish(sortTouches(build.touchRows, build.customerCount, build.timezone)));
-    }
+    const helper = build.touchRows.customer.length >= this.helperBuildMinTouches ? (this.helpers?.takeIdle(true) ?? null) : null;
+    if (helper === null) return this.committed(load, parts, warnings, build.buildHere());
     state.committing = true;
-    const committed = this.commitWithHelper(load, parts, build, helper, dataset);
+    const committed = this.commitWithHelper(load, parts, warnings, build, helper, dataset);
     const settled = committed.then(
       () => undefined,
       () => undefined,
@@ -405,7 +403,15 @@ class Engine implements EngineApi {
    * touch rows move to the helper (transferred, not copied; those the dataset still holds are copied
    * first), so a failure fails the load, and the dataset stays as it was.
    */
-  private async commitWithHelper(load: number, parts: TablePart[], build: DatasetBuild, helper: Helper, dataset: DatasetState): Promise<DatasetReport> {
+  private async commitWithHelper(
+    load: number,
+    parts: TablePart[],
+    warnings: string[],
+    build: DatasetBuild,
+    helper: Helper,
+    dataset: DatasetState,
+  ): Promise<DatasetReport> {
+    let others: BuiltOthers;
     let touches: BuiltTouches;
     let sorting = false;
     try {
@@ -416,7 +422,7 @@ class Engine implements EngineApi {
         () => (sorting = false),
         () => (sorting = false),
       );
-      build.buildOthers();
+      others = build.buildOthers();
       touches = await sorted;
       this.buildsInHelpers++;
     } catch (error) {
@@ -429,17 +435,17 @@ class Engine implements EngineApi {
       if (this.sources.size === 0) this.helpers!.stopIdle();
     }
     if (this.loads.get(load) === undefined) throw new CrmError('aborted', `Load ${load} was aborted while it was being built.`);
-    return this.committed(load, parts, build.finish(touches));
+    return this.committed(load, parts, warnings, build.finish(others, touches));
   }
 
   /** Applies a built load to its dataset. */
-  private committed(load: number, parts: TablePart[], built: BuiltDataset): DatasetReport {
+  private committed(load: number, parts: TablePart[], warnings: string[], built: BuiltDataset): DatasetReport {
     const state = this.load(load);
     const dataset = this.dataset(state.dataset);
     this.loads.delete(load);
     dataset.parts = compactTouchParts(parts, built.columns);
     dataset.built = built;
-    dataset.warnings = [...state.ended].sort((a, b) => a[0] - b[0]).flatMap((entry) => entry[1].warnings);
+    dataset.warnings = warnings;
     if (this.sources.size === 0) this.helpers?.stopIdle();
     dataset.kernels = null;
     return this.report(state.dataset);
@@ -545,16 +551,14 @@ class Engine implements EngineApi {
  * failed or aborted build leaves the dataset whole; the others are this load's own and move.
  */
 function movableRows(rows: TouchRows, dataset: DatasetState): { rows: TouchRows; buffers: ArrayBuffer[] } {
-  const held = new Set(partBuffers(dataset.parts));
-  for (const values of Object.values(dataset.built.columns.touches)) if (ArrayBuffer.isView(values)) held.add(values.buffer as ArrayBuffer);
+  // the kept touch part holds the built columns in use (compactTouchParts); those are listed too, so
+  // that this does not depend on that
+  const held = new Set([...partBuffers(dataset.parts), ...viewBuffers(Object.values(dataset.built.columns.touches))]);
   const moved = { ...rows };
-  const buffers = new Set<ArrayBuffer>();
   for (const key of Object.keys(moved) as (keyof TouchRows)[]) {
-    const values = held.has(moved[key].buffer as ArrayBuffer) ? moved[key].slice() : moved[key];
-    (moved as Record<keyof TouchRows, ArrayBufferView>)[key] = values;
-    buffers.add(values.buffer as ArrayBuffer);
+    if (held.has(moved[key].buffer as ArrayBuffer)) (moved as Record<keyof TouchRows, ArrayBufferView>)[key] = moved[key].slice();
   }
-  return { rows: moved, buffers: [...buffers] };
+  return { rows: moved, buffers: viewBuffers(Object.values(moved)) };
 }
 
 function withSource(error: unknown, source: string): unknown {

@@ -68,7 +68,7 @@ export function createParserApi(): ParserApi {
         open.delete(id);
         throw error;
       }
-      return { bytes: load.bytes, rows: load.rows };
+      return load.ack;
     },
     async read(id, blob) {
       const load = get(id);
@@ -84,11 +84,10 @@ export function createParserApi(): ParserApi {
       } finally {
         reading.delete(id);
       }
-      return { bytes: load.bytes, rows: load.rows };
+      return load.ack;
     },
     progress(id) {
-      const load = get(id);
-      return { bytes: load.bytes, rows: load.rows };
+      return get(id).ack;
     },
     finish(id) {
       const load = get(id);
@@ -100,15 +99,20 @@ export function createParserApi(): ParserApi {
       reading.get(id)?.abort();
     },
     sortTouches(nCustomers, timezone, rows) {
-      return sortTouches(rows, nCustomers, timezone);
+      return sortTouches(nCustomers, timezone, rows);
     },
   };
 }
 
 /** The buffers of a sorted touches table, to transfer. */
 export function touchBuffers(touches: BuiltTouches): ArrayBuffer[] {
-  const found = new Set<ArrayBuffer>([touches.start.buffer as ArrayBuffer]);
-  for (const values of Object.values(touches.columns)) if (ArrayBuffer.isView(values)) found.add(values.buffer as ArrayBuffer);
+  return viewBuffers([touches.start, ...Object.values(touches.columns)]);
+}
+
+/** The distinct buffers under the typed arrays among `values` (other values are skipped). */
+export function viewBuffers(values: readonly unknown[]): ArrayBuffer[] {
+  const found = new Set<ArrayBuffer>();
+  for (const value of values) if (ArrayBuffer.isView(value) && value.buffer instanceof ArrayBuffer) found.add(value.buffer);
   return [...found];
 }
 
@@ -221,23 +225,23 @@ export class HelperPool {
     this.readyTimeoutMs = readyTimeoutMs;
   }
 
-  /** An idle helper, or null; never starts one (for work worth sending only to a helper already running). */
-  private takeIdle(): Helper | null {
-    while (this.idle.length > 0) {
-      const helper = this.idle.pop()!;
-      if (helper.alive) return this.hand(helper);
-      this.live--;
+  /**
+   * An idle helper, or null; never starts one. With `started`, only one that has answered its first
+   * call: for work worth sending only to a helper already running, never to one still starting.
+   * Helpers found dead on the way are dropped.
+   */
+  takeIdle(started = false): Helper | null {
+    for (let k = this.idle.length - 1; k >= 0; k--) {
+      const helper = this.idle[k]!;
+      if (!helper.alive) {
+        this.idle.splice(k, 1);
+        this.live--;
+      } else if (!started || helper.started) {
+        this.idle.splice(k, 1);
+        return this.hand(helper);
+      }
     }
     return null;
-  }
-
-  /**
-   * An idle helper that has started (answered its first call), or null: for work that is worth sending
-   * only to a helper already running, never to one still starting.
-   */
-  takeStarted(): Helper | null {
-    const k = this.idle.findIndex((helper) => helper.started);
-    return k === -1 ? null : this.hand(this.idle.splice(k, 1)[0]!);
   }
 
   /**

@@ -11,6 +11,7 @@ import {
   type SourceFormat,
   type SourceSpec,
 } from '../../src/core/options.js';
+import type { ChunkAck } from '../../src/core/protocol.js';
 import type { SourceReport } from '../../src/core/report.js';
 import { TABLE_NAMES, type TableName } from '../../src/core/schema.js';
 import { TimeZone } from '../../src/core/time.js';
@@ -158,6 +159,11 @@ export class SourceLoad {
   /** Rows parsed so far (header and blank lines excluded). */
   get rows(): number {
     return this.recordCounter();
+  }
+
+  /** How far the source got, as a push answers it. */
+  get ack(): ChunkAck {
+    return { bytes: this.bytes, rows: this.rows };
   }
 
   /** Feeds a chunk of raw bytes. */

@@ -190,7 +190,7 @@ function sumFloat64(values: Float64Array): number {
 }
 
 /** Normalisation rejections (line-item conflicts, duplicate customers) of one table. */
-interface BuildRejections {
+export interface BuildRejections {
   count: number;
   listed: Rejection[];
   byReason: Partial<Record<RejectReason, number>>;
@@ -208,9 +208,27 @@ function addRejection(r: BuildRejections, rejection: Rejection): void {
 
 /** Builds a dataset from source parts, in this thread. */
 export function buildDataset(parts: readonly TablePart[], options: ResolvedDatasetOptions, loadedAt: number): BuiltDataset {
-  const build = new DatasetBuild(parts, options, loadedAt);
-  build.buildOthers();
-  return build.finish(sortTouches(build.touchRows, build.customerCount, build.timezone));
+  return new DatasetBuild(parts, options, loadedAt).buildHere();
+}
+
+/** The source parts of one build, by table. */
+interface PartsByTable {
+  orders: OrdersPart[];
+  touches: TouchesPart[];
+  costs: CostsPart[];
+  customers: CustomersPart[];
+}
+
+/** What `DatasetBuild.buildOthers` builds: the orders, costs and customers tables. */
+export interface BuiltOthers {
+  orders: BuiltOrders;
+  orderRejections: BuildRejections;
+  costs: CostsColumns;
+  attributes: AttributeColumn[];
+  duplicateCustomerRows: number;
+  customerRejections: BuildRejections;
+  /** The customer parts' rows as canonical customer codes. */
+  customerCodes: Int32Array[];
 }
 
 /**
@@ -218,16 +236,16 @@ export function buildDataset(parts: readonly TablePart[], options: ResolvedDatas
  * touches) can be sorted in another thread while this one builds the other tables:
  * 1. the constructor makes the shared dictionaries and `touchRows`, the touch rows with canonical codes;
  * 2. `buildOthers` builds orders, costs and customers;
- * 3. `finish` takes the sorted touches (`sortTouches`, run anywhere) and builds the index and the report.
- * `buildDataset` runs the three in a row.
+ * 3. `finish` takes those and the sorted touches (`sortTouches`, run anywhere) and builds the index and
+ *    the report.
+ * `buildHere` runs the three in a row.
  */
 export class DatasetBuild {
   /** What `sortTouches` orders: fresh arrays, or the touch parts' own when there is one touch part. */
   readonly touchRows: TouchRows;
-  readonly customerCount: number;
-  readonly timezone: string;
   private readonly started = performance.now();
   private readonly parts: readonly TablePart[];
+  private readonly byTable: PartsByTable;
   private readonly loadedAt: number;
   private readonly zone: TimeZone;
   private readonly currency: string | null;
@@ -246,26 +264,15 @@ export class DatasetBuild {
     costCampaigns: Int32Array[];
     kinds: Int32Array[];
   };
-  private others: {
-    orders: BuiltOrders;
-    orderRejections: BuildRejections;
-    costs: CostsColumns;
-    attributes: AttributeColumn[];
-    duplicateCustomerRows: number;
-    customerRejections: BuildRejections;
-    /** The customer parts' rows as canonical customer codes. */
-    customerCodes: Int32Array[];
-  } | null = null;
 
   constructor(parts: readonly TablePart[], options: ResolvedDatasetOptions, loadedAt: number) {
     this.parts = parts;
     this.loadedAt = loadedAt;
     this.zone = TimeZone.get(options.timezone);
-    this.timezone = this.zone.name;
-    const orderParts = parts.filter((p): p is OrdersPart => p.table === 'orders');
-    const touchParts = parts.filter((p): p is TouchesPart => p.table === 'touches');
-    const costParts = parts.filter((p): p is CostsPart => p.table === 'costs');
-    const customerParts = parts.filter((p): p is CustomersPart => p.table === 'customers');
+    const byTable: PartsByTable = { orders: [], touches: [], costs: [], customers: [] };
+    for (const p of parts) (byTable[p.table] as TablePart[]).push(p);
+    this.byTable = byTable;
+    const { orders: orderParts, touches: touchParts, costs: costParts, customers: customerParts } = byTable;
     this.currency = options.currency ?? singleCurrency(orderParts);
 
     const customerUnion = mergeSorted([
@@ -277,7 +284,6 @@ export class DatasetBuild {
     const campaignUnion = mergeSorted([...touchParts.map((p) => p.campaigns), ...costParts.map((p) => p.campaigns)]);
     const orderIdUnion = unionKeys(orderParts.map((p) => p.orderIds));
     const kindUnion = mergeSorted(costParts.map((p) => p.kinds));
-    this.customerCount = customerUnion.values.length;
     this.unions = {
       customers: customerUnion.values,
       channels: channelUnion.values,
@@ -300,26 +306,37 @@ export class DatasetBuild {
     this.touchRows = touchRows(touchParts, customerRemaps.slice(nOrders, nOrders + nTouches), channelUnion.remaps, campaignUnion.remaps);
   }
 
-  /** Builds the orders, costs and customers tables. */
-  buildOthers(): void {
-    const { parts, remaps, unions, zone } = this;
-    const orderParts = parts.filter((p): p is OrdersPart => p.table === 'orders');
-    const customerParts = parts.filter((p): p is CustomersPart => p.table === 'customers');
-    const orderCustomer = orderParts.map((p, k) => remapCodes(p.customer, remaps.orderCustomers[k]!));
-    const orderRejections = emptyRejections();
-    const orders = buildOrders(orderParts, orderCustomer, remaps.orderIds, unions.orderIds, unions.customers, this.customerCount, zone, orderRejections);
-    const costParts = parts.filter((p): p is CostsPart => p.table === 'costs');
-    const costs = buildCosts(costParts, remaps.costChannels, remaps.costCampaigns, remaps.kinds, zone);
-    const customerRejections = emptyRejections();
-    const customerCodes = customerParts.map((p, k) => remapCodes(p.customer, remaps.customerCustomers[k]!));
-    const customers = buildAttributes(customerParts, customerCodes, this.customerCount, unions.customers, customerRejections);
-    this.others = { orders, orderRejections, costs, attributes: customers.attributes, duplicateCustomerRows: customers.duplicateRows, customerRejections, customerCodes };
+  /** Customers in the union of every table (the size of `sortTouches`' index). */
+  get customerCount(): number {
+    return this.unions.customers.length;
   }
 
-  /** The dataset, from the sorted touches (`sortTouches` of `touchRows`); `buildOthers` must have run. */
-  finish(touches: BuiltTouches): BuiltDataset {
-    const others = this.others;
-    if (others === null) throw new Error('DatasetBuild.finish before buildOthers');
+  /** The dataset's time zone (by name, for `sortTouches` in another worker). */
+  get timezone(): string {
+    return this.zone.name;
+  }
+
+  /** The whole build in this thread. */
+  buildHere(): BuiltDataset {
+    const others = this.buildOthers();
+    return this.finish(others, sortTouches(this.customerCount, this.timezone, this.touchRows));
+  }
+
+  /** Builds the orders, costs and customers tables. */
+  buildOthers(): BuiltOthers {
+    const { byTable, remaps, unions, zone } = this;
+    const orderCustomer = byTable.orders.map((p, k) => remapCodes(p.customer, remaps.orderCustomers[k]!));
+    const orderRejections = emptyRejections();
+    const orders = buildOrders(byTable.orders, orderCustomer, remaps.orderIds, unions.orderIds, unions.customers, this.customerCount, zone, orderRejections);
+    const costs = buildCosts(byTable.costs, remaps.costChannels, remaps.costCampaigns, remaps.kinds, zone);
+    const customerRejections = emptyRejections();
+    const customerCodes = byTable.customers.map((p, k) => remapCodes(p.customer, remaps.customerCustomers[k]!));
+    const customers = buildAttributes(byTable.customers, customerCodes, this.customerCount, unions.customers, customerRejections);
+    return { orders, orderRejections, costs, attributes: customers.attributes, duplicateCustomerRows: customers.duplicateRows, customerRejections, customerCodes };
+  }
+
+  /** The dataset, from the other tables (`buildOthers`) and the sorted touches (`sortTouches` of `touchRows`). */
+  finish(others: BuiltOthers, touches: BuiltTouches): BuiltDataset {
     const { unions } = this;
     const index = buildIndex(others.orders.columns, others.orders.start, touches.start, this.customerCount);
     const columns: DatasetColumns = {
@@ -340,17 +357,7 @@ export class DatasetBuild {
     };
     // nothing on the way to a result reads order ids as text (see table/packed.ts)
     defineLazyStrings(columns.dictionaries, 'orderIds', unions.orderIds);
-    const report = buildReport(
-      columns,
-      this.parts,
-      others.orders,
-      touches.duplicates,
-      others.orderRejections,
-      others.customerRejections,
-      others.duplicateCustomerRows,
-      others.customerCodes,
-      this.loadedAt,
-    );
+    const report = buildReport(columns, this.parts, others, touches.duplicates, this.loadedAt);
     report.buildMs = performance.now() - this.started;
     return { columns, report };
   }
@@ -362,7 +369,7 @@ function singleCurrency(parts: readonly OrdersPart[]): string | null {
   return all.size === 1 ? [...all][0]! : null;
 }
 
-interface BuiltOrders {
+export interface BuiltOrders {
   columns: OrdersColumns;
   /** Each customer's orders: rows `start[c]` to `start[c + 1]`. */
   start: Int32Array;
@@ -610,9 +617,9 @@ function touchRows(parts: readonly TouchesPart[], customerRemaps: Int32Array[], 
 
 /**
  * The touches table from the touch rows. It needs nothing else of the build, so it may run in a helper
- * worker (hence the zone by name).
+ * worker (hence the zone by name; the rows come last, as the helper's call transfers its last argument).
  */
-export function sortTouches(rows: TouchRows, nCustomers: number, timezone: string): BuiltTouches {
+export function sortTouches(nCustomers: number, timezone: string, rows: TouchRows): BuiltTouches {
   const zone = TimeZone.get(timezone);
   const { customer, channel, campaign, sentAt, openedAt, clickedAt, group, cost } = rows;
   const n = customer.length;
@@ -855,17 +862,8 @@ function mergeReports(
   };
 }
 
-function buildReport(
-  columns: DatasetColumns,
-  parts: readonly TablePart[],
-  orders: BuiltOrders,
-  duplicateTouches: number,
-  orderRejections: BuildRejections,
-  customerRejections: BuildRejections,
-  duplicateCustomerRows: number,
-  customerCodes: Int32Array[],
-  loadedAt: number,
-): DatasetReport {
+function buildReport(columns: DatasetColumns, parts: readonly TablePart[], others: BuiltOthers, duplicateTouches: number, loadedAt: number): DatasetReport {
+  const { orders, orderRejections, customerRejections, duplicateCustomerRows, customerCodes } = others;
   const tables: Partial<Record<TableName, TableReport>> = {};
   const nCustomers = columns.dictionaries.customers.length;
   const { orders: o, touches: t, costs: c, index } = columns;
@@ -886,11 +884,12 @@ function buildReport(
     if (table === 'orders') {
       report.dateRange = orderRange;
       report.distinctCustomers = countOnes(hasOrders);
-      const purchases = sumUint8(o.isPurchase);
       const net = sumFloat64(o.revenue);
+      let purchases = 0;
       let withPurchases = 0;
       let withoutTouches = 0;
       for (let k = 0; k < nCustomers; k++) {
+        purchases += index.purchases[k]!;
         if (index.purchases[k]! > 0) withPurchases++;
         if (hasOrders[k] === 1 && hasTouches[k] === 0) withoutTouches++;
       }
