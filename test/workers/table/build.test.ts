@@ -82,6 +82,30 @@ describe('indexes', () => {
     expect(Array.from(columns.touches.channel).map((c) => columns.dictionaries.channels[c])).to.deep.equal(['push', 'email', 'sms']);
   });
 
+  it('gives each customer the range of its orders when an order is rejected and some rows have no order id', () => {
+    const { columns, report } = loadOne({
+      table: 'orders',
+      body: [
+        'order_id,customer_id,ordered_at,revenue',
+        'X,a,2024-01-01T00:00:00Z,5', // X names two customers: both lines rejected
+        'X,b,2024-01-02T00:00:00Z,5',
+        'Y,a,2024-01-03T00:00:00Z,7',
+        ',b,2024-01-04T00:00:00Z,3', // no order id: each row is an order
+        ',b,2024-01-05T00:00:00Z,-4',
+      ].join('\n'),
+    });
+    expect(columns.dictionaries.customers).to.deep.equal(['a', 'b']);
+    expect(orderRows(columns).map((r) => [r.customer, r.revenue])).to.deep.equal([
+      ['a', 7],
+      ['b', 3],
+      ['b', -4],
+    ]);
+    expect(Array.from(columns.index.orderStart)).to.deep.equal([0, 1, 3]);
+    expect(Array.from(columns.index.purchases)).to.deep.equal([1, 1]);
+    expect(report.tables.orders!.orders).to.include({ orders: 3, purchases: 2, adjustments: 1, conflictingOrders: 1 });
+    expect(report.tables.orders!.distinctCustomers).to.equal(2);
+  });
+
   it('finds the first purchase in the whole dataset, skipping adjustments, and counts purchases', () => {
     const { columns } = loadOne({ table: 'orders', body: 'customer_id,ordered_at,revenue\na,2024-01-01T00:00:00Z,-2\na,2024-02-01T00:00:00Z,5\na,2024-03-01T00:00:00Z,6\n' });
     expect(columns.index.firstPurchase[0]).to.equal(1);
@@ -147,6 +171,9 @@ describe('dataset report', () => {
       duplicates: 1,
       customersWithoutOrders: 1,
     });
+    // c1 and c3
+    expect(tables.touches!.distinctCustomers).to.equal(2);
+    expect(tables.touches!.dateRange).to.deep.equal({ min: Date.parse('2024-01-03T00:00:00Z'), max: Date.parse('2024-01-04T00:00:00Z') });
     expect(tables.touches!.warnings.join(' ')).to.contain('1 touches repeat another touch exactly');
     expect(tables.costs!.costs).to.deep.equal({ total: 109, channels: ['email', 'tv'], channelsWithoutTouches: ['tv'] });
     expect(r.columns.dictionaries.kinds).to.deep.equal(['platform']);
