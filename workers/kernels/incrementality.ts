@@ -587,7 +587,7 @@ function sortByTouch(m: number, nTouches: number): LaterAssigned {
   for (let shift = 0; nTouches - 1 >= 2 ** shift; shift += 11) {
     counts.fill(0);
     for (let x = 0; x < m; x++) counts[((fromTouch[x]! >>> shift) & 2047) + 1]!++;
-    for (let v = 1; v <= 2048; v++) counts[v]! += counts[v - 1]!;
+    runningSum(counts);
     for (let x = 0; x < m; x++) {
       const at = counts[(fromTouch[x]! >>> shift) & 2047]!++;
       toTouch[at] = fromTouch[x]!;

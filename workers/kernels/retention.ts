@@ -5,7 +5,7 @@
 import { periodLabel, periodStartDay } from '../../src/core/periods.js';
 import type { ResolvedRetention } from '../../src/core/queries.js';
 import { CELL_COMPLETE, CELL_FUTURE, CELL_INCOMPLETE, type RetentionResult } from '../../src/core/results.js';
-import { KernelContext, type DayRange } from './context.js';
+import { KernelContext, ratio, type DayRange } from './context.js';
 
 /** The cohort matrix. */
 export function retentionResult(ctx: KernelContext, p: ResolvedRetention, days: DayRange | null, mask: Uint8Array | null): RetentionResult {
@@ -103,19 +103,19 @@ export function retentionResult(ctx: KernelContext, p: ResolvedRetention, days: 
       switch (p.measure) {
         case 'customers':
           count = active[cell]!;
-          value = n > 0 ? count / n : Number.NaN;
+          value = ratio(count, n);
           break;
         case 'rolling':
           count = rolling;
-          value = n > 0 ? count / n : Number.NaN;
+          value = ratio(count, n);
           break;
         case 'revenue':
           count = revenue[cell]!;
-          value = n > 0 ? count / n : Number.NaN;
+          value = ratio(count, n);
           break;
         case 'cumulative_revenue':
           count = cumulative;
-          value = n > 0 ? count / n : Number.NaN;
+          value = ratio(count, n);
           break;
         case 'revenue_retention': {
           count = revenue[cell]!;
@@ -152,8 +152,8 @@ export function retentionResult(ctx: KernelContext, p: ResolvedRetention, days: 
         simple += v;
         cells++;
       }
-      weightedMean[g * K + k] = weight > 0 ? weighted / weight : Number.NaN;
-      simpleMean[g * K + k] = cells > 0 ? simple / cells : Number.NaN;
+      weightedMean[g * K + k] = ratio(weighted, weight);
+      simpleMean[g * K + k] = ratio(simple, cells);
       meanCells[g * K + k] = cells;
     }
   }
