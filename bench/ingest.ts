@@ -66,7 +66,9 @@ async function main(): Promise<void> {
     measuredAt: new Date().toISOString(),
   };
   mkdirSync(`${ROOT}bench/results`, { recursive: true });
-  const name = `ingest-${size}${files ? (tables.join() === 'orders,touches' ? '-files' : `-files-${tables.length}`) : ''}`;
+  // one name per set of tables, whatever their order (the default pair keeps its short name)
+  const set = [...tables].sort().join('-');
+  const name = `ingest-${size}${files ? (set === 'orders-touches' ? '-files' : `-files-${set}`) : ''}`;
   writeFileSync(`${ROOT}bench/results/${name}.json`, JSON.stringify({ summary, results }, null, 2) + '\n');
   console.log(`
 ${files ? `${tables.join(', ')} CSVs as files` : 'orders CSV'}: ${mb.toFixed(1)} MB, ${summary.rows.toLocaleString('en-US')} rows, unquoted, ${runs} runs (median, min–max)

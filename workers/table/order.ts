@@ -1,6 +1,6 @@
 /**
  * Stable ordering of float64 values by LSD radix sort on their bits: the row order used for RFM ranks
- * and n-tiles. One read for six 11-bit digits' histograms, then a scatter per digit that the keys do
+ * and n-tiles, and for the key log's numeric ids (`key-log.ts`). One read for six 11-bit digits' histograms, then a scatter per digit that the keys do
  * not all share, instead of a comparison sort: a native sort of 190k doubles takes ~27 ms on the
  * reference machine, this a few. Whole numbers below 2^16 (days, counts) take one counting sort.
  */

@@ -18,7 +18,7 @@ function order(values: number[], descending: boolean): number[] {
   return [...radixOrder(Float64Array.from(values), descending).subarray(0, values.length)];
 }
 
-describe('radixOrder (RFM ranks and n-tiles)', () => {
+describe('radixOrder (RFM ranks and n-tiles, numeric key order)', () => {
   it('orders by value, ties by row, both ways (hand-checked)', () => {
     expect(order([3, 1, 2, 1], false)).to.deep.equal([1, 3, 2, 0]);
     expect(order([3, 1, 2, 1], true)).to.deep.equal([0, 2, 1, 3]);
