@@ -9,6 +9,7 @@ import type { ChunkAck, EngineApi, WorkerInput } from '../src/core/protocol.js';
 import type { QueryRequest } from '../src/core/queries.js';
 import { resultBuffers, type QueryResult } from '../src/core/results.js';
 import { createEngineApi } from './engine.js';
+import { scopeRunsBuffers } from './kernels/incrementality.js';
 import { createParserApi, HelperPool, partBuffers, touchBuffers, type HelperLink, type ParserApi } from './ingest/helpers.js';
 
 /** The name a parsing helper is started under (the engine worker's own name is the host's choice). */
@@ -76,6 +77,10 @@ if (self.name === PARSER_NAME) {
     const touches = parser.sortTouches(nCustomers, timezone, rows);
     return transfer(touches, touchBuffers(touches));
   };
+  exposedParser.scopeRuns = (input) => {
+    const runs = parser.scopeRuns(input);
+    return transfer(runs, scopeRunsBuffers(runs));
+  };
   expose(exposedParser);
 } else {
   exposeEngine();
@@ -98,8 +103,8 @@ function exposeEngine(): void {
   };
 
   // Results are columnar and freshly allocated per query: transfer their buffers instead of copying.
-  exposed.query = (dataset: number, request: QueryRequest): QueryResult => {
-    const result = engine.query(dataset, request);
+  exposed.query = async (dataset: number, request: QueryRequest): Promise<QueryResult> => {
+    const result = await engine.query(dataset, request);
     return transfer(result, resultBuffers(result));
   };
 

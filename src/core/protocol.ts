@@ -49,6 +49,8 @@ export interface EngineStats {
   sourcesInHelpers: number;
   /** Builds whose touches table a helper sorted while this worker built the others. */
   buildsInHelpers: number;
+  /** Loads whose holdout lift scope runs a helper built while this worker answered the first queries. */
+  runsInHelpers: number;
 }
 
 /**
@@ -90,7 +92,7 @@ export interface EngineApi {
   /** A snapshot of the dataset's columns (copied when it crosses the worker boundary). */
   columns(dataset: number): DatasetColumns;
   /** Runs a query (a kernel) over the dataset; results are columnar and cross with `transfer`. */
-  query(dataset: number, request: QueryRequest): QueryResult;
+  query(dataset: number, request: QueryRequest): QueryResult | Promise<QueryResult>;
   /** Counters. */
   stats(): EngineStats;
 }

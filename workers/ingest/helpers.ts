@@ -14,6 +14,7 @@ import { CrmError } from '../../src/core/errors.js';
 import type { ResolvedDatasetOptions, SourceSpec } from '../../src/core/options.js';
 import { readBatches } from '../../src/core/http.js';
 import type { ChunkAck } from '../../src/core/protocol.js';
+import { buildScopeRuns, type ScopeRuns, type ScopeRunsInput } from '../kernels/incrementality.js';
 import { sortTouches, type BuiltTouches, type TouchRows } from '../table/build.js';
 import type { TablePart } from '../table/parts.js';
 import { SourceLoad, type SourceResult } from './source-load.js';
@@ -40,6 +41,12 @@ export interface ParserApi {
    * builds the other tables; `touchBuffers` lists what to transfer back.
    */
   sortTouches(nCustomers: number, timezone: string, rows: TouchRows): BuiltTouches;
+  /**
+   * Builds the holdout lift's scope runs of a dataset just loaded (`buildScopeRuns`, from copies of its
+   * touch columns) while the engine answers the first queries; `scopeRunsBuffers` lists what to
+   * transfer back.
+   */
+  scopeRuns(input: ScopeRunsInput): ScopeRuns;
 }
 
 /** The helper's side: sources parsed with the same `SourceLoad` the engine uses. */
@@ -100,6 +107,9 @@ export function createParserApi(): ParserApi {
     },
     sortTouches(nCustomers, timezone, rows) {
       return sortTouches(nCustomers, timezone, rows);
+    },
+    scopeRuns(input) {
+      return buildScopeRuns(input);
     },
   };
 }

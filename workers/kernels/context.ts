@@ -149,6 +149,17 @@ export class KernelContext {
     this.pending.set(id, { namespace, key, keep, steps: steps() });
   }
 
+  /**
+   * Stores a value computed elsewhere (in a helper worker, from this context's columns) as `remember`
+   * would have computed it under this namespace and key; nothing happens when one is held already.
+   */
+  provide(namespace: string, key: string, value: unknown, keep: number): void {
+    const space = this.space(namespace);
+    if (space.has(key)) return;
+    this.pending.delete(pendingId(namespace, key));
+    this.store(space, key, value, keep);
+  }
+
   /** Whether work begun ahead is left. */
   get working(): boolean {
     return this.pending.size > 0;

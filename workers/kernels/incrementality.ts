@@ -22,6 +22,7 @@
  */
 import type { ResolvedIncrementality } from '../../src/core/queries.js';
 import type { IncrementalityResult, LiftScope } from '../../src/core/results.js';
+import type { DatasetColumns } from '../../src/core/tables.js';
 import { MS_PER_DAY, MS_PER_HOUR } from '../../src/core/time.js';
 import { finish, KernelContext, ratio, type DayRange } from './context.js';
 
@@ -32,7 +33,7 @@ const Z95 = 1.959963984540054;
  * Each customer's touches split into runs by scope (all CRM, each channel, each campaign), in sent
  * order. Scope s is 0 for all CRM, 1 + channel for a channel, 1 + channels + campaign for a campaign.
  */
-interface ScopeRuns {
+export interface ScopeRuns {
   /** Runs of customer c are `start[c] .. start[c+1]`. */
   start: Int32Array;
   scope: Int32Array;
@@ -63,16 +64,54 @@ interface ScopeRuns {
   allSettled: Uint8Array;
 }
 
-function buildScopeRuns(ctx: KernelContext): ScopeRuns {
-  const { touches: t, dictionaries, index } = ctx.columns;
-  const nChannels = dictionaries.channels.length;
+/**
+ * What the scope runs are built from: the touches' columns in the touch index's order. The engine can
+ * hand these to a helper worker right after a load, which builds the runs while the engine answers the
+ * first queries (`SCOPE_RUNS`).
+ */
+export interface ScopeRunsInput {
+  nChannels: number;
+  nCampaigns: number;
+  /** Touches of customer c are `touchStart[c] .. touchStart[c+1]`. */
+  touchStart: Int32Array;
+  channel: Int32Array;
+  campaign: Int32Array;
+  group: Uint8Array;
+  day: Int32Array;
+}
+
+/** The `KernelContext` namespace of the scope runs (one per dataset, under the key ''). */
+export const SCOPE_RUNS = 'scope-runs';
+
+/** The inputs of the scope runs of a dataset, as views of its columns (copy them to send them away). */
+export function scopeRunsInput(columns: DatasetColumns): ScopeRunsInput {
+  const { touches: t, dictionaries, index } = columns;
+  return {
+    nChannels: dictionaries.channels.length,
+    nCampaigns: dictionaries.campaigns.length,
+    touchStart: index.touchStart,
+    channel: t.channel,
+    campaign: t.campaign,
+    group: t.group,
+    day: t.day,
+  };
+}
+
+/** The buffers of built scope runs, to transfer. */
+export function scopeRunsBuffers(runs: ScopeRuns): ArrayBuffer[] {
+  return [runs.start, runs.scope, runs.from, runs.firstDay, runs.firstTouch, runs.lastDay, runs.uniform, runs.channel, runs.entry, runs.settled, runs.allSettled].map((a) => a.buffer as ArrayBuffer);
+}
+
+export function buildScopeRuns(input: ScopeRunsInput): ScopeRuns {
+  const nChannels = input.nChannels;
   const campaignBase = 1 + nChannels;
-  const nScopes = campaignBase + dictionaries.campaigns.length;
-  const nCustomers = dictionaries.customers.length;
-  const touchStart = index.touchStart;
-  const tChannel = t.channel;
-  const tCampaign = t.campaign;
-  const tGroup = t.group;
+  const nScopes = campaignBase + input.nCampaigns;
+  const touchStart = input.touchStart;
+  const nCustomers = touchStart.length - 1;
+  const tChannel = input.channel;
+  const tCampaign = input.campaign;
+  const tGroup = input.group;
+  const tDay = input.day;
   // pass 1: runs per customer (distinct scopes) and entries (all CRM, channel, campaign per touch)
   const stamp = new Int32Array(nScopes).fill(-1);
   let nRuns = 0;
@@ -121,15 +160,15 @@ function buildScopeRuns(ctx: KernelContext): ScopeRuns {
       runOf[s] = r;
       scope[r] = s;
       firstTouch[r] = k;
-      firstDay[r] = t.day[k]!;
-      lastDay[r] = t.day[k]!;
+      firstDay[r] = tDay[k]!;
+      lastDay[r] = tDay[k]!;
       uniform[r] = 1;
       channel[r] = tChannel[k]!;
       fill[s] = 0;
       r++;
     } else {
       const run = runOf[s]!;
-      lastDay[run] = t.day[k]!;
+      lastDay[run] = tDay[k]!;
       if (tGroup[k] !== tGroup[firstTouch[run]!]) uniform[run] = 0;
       if (channel[run] !== tChannel[k]) channel[run] = -1;
     }
@@ -791,7 +830,7 @@ function computeAssignments(ctx: KernelContext, days: DayRange, mask: Uint8Array
 }
 
 function scopeRuns(ctx: KernelContext): ScopeRuns {
-  return ctx.remember('scope-runs', '', () => buildScopeRuns(ctx), 1);
+  return ctx.remember(SCOPE_RUNS, '', () => buildScopeRuns(scopeRunsInput(ctx.columns)), 1);
 }
 
 /** Assignments of one customer in every scope they were touched in, within the range. */

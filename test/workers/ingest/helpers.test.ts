@@ -6,6 +6,7 @@ import { nextTask } from '../../../src/core/http.js';
 import { resolveDatasetOptions } from '../../../src/core/options.js';
 import { createEngineApi } from '../../../workers/engine.js';
 import { createParserApi, Helper, HelperPool, partBuffers, touchBuffers, type HelperLink, type ParserApi } from '../../../workers/ingest/helpers.js';
+import { scopeRunsBuffers, type ScopeRuns } from '../../../workers/kernels/incrementality.js';
 import type { BuiltTouches } from '../../../workers/table/build.js';
 import { canonical, loadSources, split } from '../../support/harness.js';
 
@@ -23,6 +24,8 @@ interface FakeOptions {
   dieAtPush?: number;
   /** The helper dies when it is asked to sort a build's touches. */
   dieAtSort?: boolean;
+  /** The helper dies when it is asked to build the lift's scope runs. */
+  dieAtRuns?: boolean;
   /** Answer on a message task, as a real worker's answers arrive (default: on a timer). */
   viaMessages?: boolean;
 }
@@ -31,7 +34,7 @@ interface FakeOptions {
  * A helper "worker" in this thread: the real parser API behind a message boundary that clones like
  * postMessage (and detaches transferred buffers), answering on a later task.
  */
-function fakeLink(options: FakeOptions = {}): { link: HelperLink; calls: string[]; begun: string[] } {
+function fakeLink(options: FakeOptions = {}): { link: HelperLink; calls: string[]; begun: string[]; stopped: () => boolean } {
   const api = createParserApi();
   const calls: string[] = [];
   /** Names of the sources begun in this helper. */
@@ -52,7 +55,7 @@ function fakeLink(options: FakeOptions = {}): { link: HelperLink; calls: string[
       return new Promise((resolve, reject) => {
         later(() => {
           if (options.failToStart || dead) return; // never answers
-          if (options.dieAtPush === push || (options.dieAtSort && method === 'sortTouches')) {
+          if (options.dieAtPush === push || (options.dieAtSort && method === 'sortTouches') || (options.dieAtRuns && method === 'scopeRuns')) {
             dead = true;
             failed?.(new Error('out of memory'));
             return;
@@ -68,7 +71,9 @@ function fakeLink(options: FakeOptions = {}): { link: HelperLink; calls: string[
                   ? partBuffers((result as ReturnType<ParserApi['finish']>).parts)
                   : method === 'sortTouches'
                     ? touchBuffers(result as BuiltTouches)
-                    : [];
+                    : method === 'scopeRuns'
+                      ? scopeRunsBuffers(result as ScopeRuns)
+                      : [];
               resolve(structuredClone(result, { transfer: buffers }) as never);
             }, fail);
           } catch (error) {
@@ -85,7 +90,7 @@ function fakeLink(options: FakeOptions = {}): { link: HelperLink; calls: string[
       dead = true;
     },
   };
-  return { link, calls, begun };
+  return { link, calls, begun, stopped: () => dead };
 }
 
 /** The sources of the test load: the orders as two files (so their order in the dataset shows), touches, customers. */
@@ -360,14 +365,22 @@ describe('parsing in helper workers', () => {
 
 describe('sorting the touches table in a helper', () => {
   /** An engine that sorts a build's touches in its helper whenever one is running; `dies(k)` makes the k-th helper (0-based) die when asked to sort. */
-  function engineSortingInHelpers(dies: (k: number) => boolean = () => false): { engine: EngineApi; dataset: number; links: ReturnType<typeof fakeLink>[] } {
+  function engineSortingInHelpers(dies: (k: number) => boolean = () => false, runsDie = false): { engine: EngineApi; dataset: number; links: ReturnType<typeof fakeLink>[] } {
     const links: ReturnType<typeof fakeLink>[] = [];
     const pool = new HelperPool(() => {
-      links.push(fakeLink({ dieAtSort: dies(links.length) }));
+      links.push(fakeLink({ dieAtSort: dies(links.length), dieAtRuns: runsDie }));
       return links.at(-1)!.link;
     }, 1);
     const engine = createEngineApi({ now: () => 0, helpers: pool, helperBuildMinTouches: 1 });
     return { engine, dataset: engine.createDataset({ timezone: 'UTC' }), links };
+  }
+
+  /**
+   * Waits until the helper has built the first load's lift scope runs and is stopped (a lift query
+   * waits for them), so that the next load starts a helper of its own.
+   */
+  async function runsBuilt(engine: EngineApi, dataset: number): Promise<void> {
+    await engine.query(dataset, { kind: 'incrementality', params: {} });
   }
 
   /** Begins and ends an append of more touches (the touches file again) and the customers; returns the load uncommitted. */
@@ -400,6 +413,59 @@ describe('sorting the touches table in a helper', () => {
     expect(engine.columns(dataset).touches.count).to.equal(body().split('\n').length - 1);
   });
 
+  /** Lift queries: the default, a later range (the later entries' path), a filter, another lift window. */
+  const LIFT_QUERIES = [
+    { kind: 'incrementality', params: {} },
+    { kind: 'incrementality', params: { range: { from: '2024-03-01', to: '2024-09-30' } } },
+    { kind: 'incrementality', params: { liftWindow: '14d', filter: { attribute: 'country', values: ['US', 'DE'] } } },
+  ] as const;
+
+  async function liftResults(engine: EngineApi, dataset: number): Promise<unknown[]> {
+    const out: unknown[] = [];
+    for (const request of LIFT_QUERIES) out.push(await engine.query(dataset, request as never));
+    return out;
+  }
+
+  it('after a build in a helper, the helper builds the lift scope runs while the engine answers; the lift equals one worker\'s', async () => {
+    const expected = createEngineApi({ now: () => 0 });
+    const { dataset: expectedDataset } = loadSources(sources(), { timezone: 'UTC' }, expected);
+    const want = await liftResults(expected, expectedDataset);
+    // the data has holdouts in several scopes, so a wrong run would show
+    const first = want[0] as { holdout: Int32Array; treatment: Int32Array; name: string[] };
+    expect(first.name.length).to.be.greaterThan(3);
+    expect(first.holdout[0]).to.be.greaterThan(10);
+    expect(first.treatment[0]).to.be.greaterThan(first.holdout[0]!);
+    expect((want[1] as { holdout: Int32Array }).holdout[0]).to.be.greaterThan(0);
+
+    const { engine, dataset, links } = engineSortingInHelpers();
+    await loadAtOnce(engine, dataset);
+    expect(links[0]!.calls.filter((c) => c === 'scopeRuns').length).to.equal(1);
+    // other queries do not wait for the runs; a lift query does
+    expect(engine.query(dataset, { kind: 'kpis', params: {} }) instanceof Promise).to.equal(false);
+    const lift = engine.query(dataset, LIFT_QUERIES[0]);
+    expect(lift instanceof Promise).to.equal(true);
+    expect(await lift).to.deep.equal(want[0]);
+    expect(engine.stats().runsInHelpers).to.equal(1);
+    expect(await liftResults(engine, dataset)).to.deep.equal(want);
+    // then the helper is stopped, as idle helpers are once no source is open
+    expect(links[0]!.stopped()).to.equal(true);
+    // a second load builds its runs in a helper again, from its own data
+    await engine.commitLoad(await appendEnded(engine, dataset));
+    await expected.commitLoad(await appendEnded(expected, expectedDataset));
+    expect(await liftResults(engine, dataset)).to.deep.equal(await liftResults(expected, expectedDataset));
+    expect(engine.stats().runsInHelpers).to.equal(2);
+  });
+
+  it('a helper that dies while it builds the runs: the lift query builds them here, with the same result', async () => {
+    const expected = createEngineApi({ now: () => 0 });
+    const { dataset: expectedDataset } = loadSources(sources(), { timezone: 'UTC' }, expected);
+    const { engine, dataset, links } = engineSortingInHelpers(() => false, true);
+    await loadAtOnce(engine, dataset);
+    expect(links[0]!.calls).to.include('scopeRuns');
+    expect(await liftResults(engine, dataset)).to.deep.equal(await liftResults(expected, expectedDataset));
+    expect(engine.stats().runsInHelpers).to.equal(0);
+  });
+
   it('a load of one source builds here: no helper is started for the build alone', async () => {
     const { engine, dataset, links } = engineSortingInHelpers();
     const load = engine.beginLoad(dataset, 'replace');
@@ -416,6 +482,7 @@ describe('sorting the touches table in a helper', () => {
   it('while a helper sorts an append, the dataset answers with its data as it was, whole; then with both loads', async () => {
     const { engine, dataset } = engineSortingInHelpers();
     await loadAtOnce(engine, dataset);
+    await runsBuilt(engine, dataset);
     const before = snapshot(engine, dataset);
     const reportBefore = engine.report(dataset);
     const load = await appendEnded(engine, dataset);
@@ -438,6 +505,7 @@ describe('sorting the touches table in a helper', () => {
     it(`a load without touches (${mode}) rebuilds the kept touches from copies: the columns in use stay whole`, async () => {
       const { engine, dataset } = engineSortingInHelpers();
       await loadAtOnce(engine, dataset);
+    await runsBuilt(engine, dataset);
       const before = snapshot(engine, dataset);
       const load = engine.beginLoad(dataset, mode);
       const orders = engine.beginSource(load, { name: 'orders-3.csv', table: 'orders' });
@@ -466,6 +534,7 @@ describe('sorting the touches table in a helper', () => {
   it('two commits of one dataset in a row: the second builds on the first', async () => {
     const { engine, dataset } = engineSortingInHelpers();
     await loadAtOnce(engine, dataset);
+    await runsBuilt(engine, dataset);
     const first = await appendEnded(engine, dataset);
     const second = await appendEnded(engine, dataset);
     const committed = [engine.commitLoad(first), engine.commitLoad(second)];
@@ -478,6 +547,7 @@ describe('sorting the touches table in a helper', () => {
     // the second helper (started for the append) dies when asked to sort
     const { engine, dataset } = engineSortingInHelpers((k) => k === 1);
     await loadAtOnce(engine, dataset);
+    await runsBuilt(engine, dataset);
     const before = snapshot(engine, dataset);
     const reportBefore = engine.report(dataset);
     const load = await appendEnded(engine, dataset);
@@ -515,6 +585,7 @@ describe('sorting the touches table in a helper', () => {
   it('a load aborted while a helper sorts its touches is not applied', async () => {
     const { engine, dataset } = engineSortingInHelpers();
     await loadAtOnce(engine, dataset);
+    await runsBuilt(engine, dataset);
     const before = snapshot(engine, dataset);
     const load = await appendEnded(engine, dataset);
     const committing = Promise.resolve(engine.commitLoad(load)).then(
