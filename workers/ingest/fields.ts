@@ -46,10 +46,14 @@ export class FieldRow {
   }
 }
 
-/** Fast-path column kinds: skipped, a number parsed inline by the tokenizer, or text located only. */
+/**
+ * Fast-path column kinds: skipped, a number parsed inline by the tokenizer, text located only, or a
+ * timestamp (text whose end the tokenizer may find without reading every byte; see `CsvTokenizer`).
+ */
 export const FAST_SKIP = 0;
 export const FAST_NUMBER = 1;
 export const FAST_TEXT = 2;
+export const FAST_TIME = 3;
 
 /** Status of an inline-parsed number. */
 export const NUMBER_OK = 0;

@@ -26,6 +26,7 @@ import {
   FAST_NUMBER,
   FAST_SKIP,
   FAST_TEXT,
+  FAST_TIME,
   FastPlan,
   NUMBER_EMPTY,
   NUMBER_OK,
@@ -287,7 +288,7 @@ export abstract class TableSink implements JsonRecordSink {
     TABLE_FIELDS[this.table].forEach((field, f) => {
       const col = this.fieldColumns[f]!;
       if (col < 0) return;
-      kinds[col] = field.kind === 'money' || field.kind === 'number' ? FAST_NUMBER : FAST_TEXT;
+      kinds[col] = field.kind === 'money' || field.kind === 'number' ? FAST_NUMBER : field.kind === 'timestamp' ? FAST_TIME : FAST_TEXT;
     });
     return new FastPlan(kinds, this.ctx.options.decimal);
   }

@@ -67,6 +67,24 @@ describe('row rejections: every reason, with line, column and raw value', () => 
     expect(r[0]!.message).to.equal('line has 4 fields; the header has 6');
   });
 
+  it('a field shaped like an ISO timestamp that holds a delimiter ends at the delimiter', () => {
+    // the tokenizer takes the end of a `YYYY-MM-DDTHH:MM:SSZ` field from its shape; a delimiter inside
+    // must still split it, as the general path does
+    const r = rejectionsOf('A,c1,2024-01-05T16:3,:00Z,5,,\nB,c1,2024-01-05T16:39:00Z,5,,\nC,c1,2024-01-05T16:39:0|Z,5,,\n');
+    // (line 4: `|` is not this file's delimiter, so the field is read whole, and is no timestamp)
+    expect(r.map((x) => [x.line, x.column, x.value, x.reason])).to.deep.equal([
+      [2, 'ordered_at', '2024-01-05T16:3', 'bad-timestamp'],
+      [4, 'ordered_at', '2024-01-05T16:39:0|Z', 'bad-timestamp'],
+    ]);
+    // a timestamp last on its line (LF, CRLF, the end of the input), and with `;` or `|` as delimiter
+    for (const [delimiter, end] of [[',', '\n'], [',', '\r\n'], [';', '\r\n'], ['|', '\n'], [',', '']] as const) {
+      const body = ['order_id,customer_id,revenue,ordered_at', 'A,c1,5,2024-01-05T16:39:00Z', 'B,c2,7,2024-01-06T00:00:01Z'].join(end === '' ? '\n' : end).replaceAll(',', delimiter) + end;
+      const { columns, report } = loadOne({ table: 'orders', name: 'o.csv', body });
+      expect(report.tables.orders!.rowsRejected, JSON.stringify(end)).to.equal(0);
+      expect(Array.from(columns.orders.time)).to.deep.equal([Date.UTC(2024, 0, 5, 16, 39), Date.UTC(2024, 0, 6, 0, 0, 1)]);
+    }
+  });
+
   it('accepts a trailing delimiter (an empty extra field) on every line', () => {
     const result = loadOne({ table: 'orders', body: 'customer_id,ordered_at,revenue,\nc1,2024-01-05,5,\nc2,2024-01-05,6,\n' });
     expect(result.report.tables.orders!.rowsAccepted).to.equal(2);
