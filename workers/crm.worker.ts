@@ -9,8 +9,7 @@ import type { ChunkAck, EngineApi, WorkerInput } from '../src/core/protocol.js';
 import type { QueryRequest } from '../src/core/queries.js';
 import { resultBuffers, type QueryResult } from '../src/core/results.js';
 import { createEngineApi } from './engine.js';
-import { scopeRunsBuffers } from './kernels/incrementality.js';
-import { createParserApi, HelperPool, partBuffers, touchBuffers, type HelperLink, type ParserApi } from './ingest/helpers.js';
+import { createParserApi, HelperPool, partBuffers, type HelperLink, type ParserApi } from './ingest/helpers.js';
 
 /** The name a parsing helper is started under (the engine worker's own name is the host's choice). */
 const PARSER_NAME = 'crm-analytics-parser';
@@ -75,11 +74,11 @@ if (self.name === PARSER_NAME) {
   };
   exposedParser.sortTouches = (nCustomers: number, timezone: string, rows) => {
     const touches = parser.sortTouches(nCustomers, timezone, rows);
-    return transfer(touches, touchBuffers(touches));
+    return transfer(touches, resultBuffers(touches));
   };
   exposedParser.scopeRuns = (input) => {
     const runs = parser.scopeRuns(input);
-    return transfer(runs, scopeRunsBuffers(runs));
+    return transfer(runs, resultBuffers(runs));
   };
   expose(exposedParser);
 } else {

@@ -10,13 +10,13 @@ import type { DatasetReport, SourceReport } from '../src/core/report.js';
 import type { TableName } from '../src/core/schema.js';
 import type { DatasetColumns } from '../src/core/tables.js';
 import type { QueryRequest } from '../src/core/queries.js';
-import type { QueryResult } from '../src/core/results.js';
-import { partBuffers, viewBuffers, type Helper, type HelperPool } from './ingest/helpers.js';
+import { resultBuffers, type QueryResult } from '../src/core/results.js';
+import { partBuffers, type Helper, type HelperPool } from './ingest/helpers.js';
 import { SourceLoad, type SourceResult } from './ingest/source-load.js';
 import { KernelContext } from './kernels/context.js';
-import { SCOPE_RUNS, scopeRunsInput, type ScopeRunsInput } from './kernels/incrementality.js';
+import { provideScopeRuns, readsScopeRuns, scopeRunsInput } from './kernels/incrementality.js';
 import { runQuery } from './kernels/query.js';
-import { buildDataset, compactTouchParts, DatasetBuild, type BuiltDataset, type BuiltOthers, type BuiltTouches, type TouchRows } from './table/build.js';
+import { buildDataset, compactTouchParts, DatasetBuild, type BuiltDataset, type TouchRows } from './table/build.js';
 import type { TablePart } from './table/parts.js';
 
 interface DatasetState {
@@ -419,8 +419,7 @@ class Engine implements EngineApi {
     helper: Helper,
     dataset: DatasetState,
   ): Promise<DatasetReport> {
-    let others: BuiltOthers;
-    let touches: BuiltTouches;
+    let built: BuiltDataset;
     let sorting = false;
     try {
       const { rows, buffers } = movableRows(build.touchRows, dataset);
@@ -430,21 +429,27 @@ class Engine implements EngineApi {
         () => (sorting = false),
         () => (sorting = false),
       );
-      others = build.buildOthers();
-      touches = await sorted;
+      const others = build.buildOthers();
+      const touches = await sorted;
       this.buildsInHelpers++;
+      if (this.loads.get(load) === undefined) throw new CrmError('aborted', `Load ${load} was aborted while it was being built.`);
+      built = build.finish(others, touches);
     } catch (error) {
       // a helper still sorting (buildOthers threw) would hold up the next source given to it
       if (sorting) helper.stop();
       this.loads.delete(load); // its touch rows went to the helper: it cannot be committed again
-      this.helpers!.give(helper);
-      if (this.sources.size === 0) this.helpers!.stopIdle();
+      this.giveHelper(helper);
       throw toCrmError(error);
     }
     // given back, not stopped: `committed` has it build the scope runs next
     this.helpers!.give(helper);
-    if (this.loads.get(load) === undefined) throw new CrmError('aborted', `Load ${load} was aborted while it was being built.`);
-    return this.committed(load, parts, warnings, build.finish(others, touches));
+    return this.committed(load, parts, warnings, built);
+  }
+
+  /** Gives a helper back to the pool, and stops the idle helpers when no source is open. */
+  private giveHelper(helper: Helper): void {
+    this.helpers!.give(helper);
+    if (this.sources.size === 0) this.helpers!.stopIdle();
   }
 
   /** Applies a built load to its dataset. */
@@ -476,19 +481,10 @@ class Engine implements EngineApi {
     if (helper === null) return;
     const kernels = new KernelContext(columns);
     dataset.kernels = kernels;
-    const views = scopeRunsInput(columns);
-    const input: ScopeRunsInput = {
-      ...views,
-      touchStart: views.touchStart.slice(),
-      channel: views.channel.slice(),
-      campaign: views.campaign.slice(),
-      group: views.group.slice(),
-      day: views.day.slice(),
-    };
-    const buffers = viewBuffers([input.touchStart, input.channel, input.campaign, input.group, input.day]);
-    const runs: Promise<void> = helper.call('scopeRuns', [input], buffers).then(
+    const input = scopeRunsInput(columns, true);
+    const runs: Promise<void> = helper.call('scopeRuns', [input], resultBuffers(input)).then(
       (built) => {
-        kernels.provide(SCOPE_RUNS, '', built, 1);
+        provideScopeRuns(kernels, built);
         this.runsInHelpers++;
       },
       () => undefined,
@@ -496,8 +492,7 @@ class Engine implements EngineApi {
     dataset.runs = runs;
     void runs.then(() => {
       if (dataset.runs === runs) dataset.runs = null;
-      this.helpers!.give(helper);
-      if (this.sources.size === 0) this.helpers!.stopIdle();
+      this.giveHelper(helper);
     });
   }
 
@@ -529,13 +524,12 @@ class Engine implements EngineApi {
     const started = performance.now();
     const state = this.dataset(dataset);
     // a lift query waits for the scope runs a helper is building: they come sooner than building them here
-    if (state.runs !== null && request.kind === 'incrementality') return state.runs.then(() => this.queryNow(dataset, request, started));
-    return this.queryNow(dataset, request, started);
+    if (state.runs !== null && readsScopeRuns(request)) return state.runs.then(() => this.queryNow(this.dataset(dataset), request, started));
+    return this.queryNow(state, request, started);
   }
 
   /** Runs a query; its time counts from `started` (a lift query's wait for the helper included). */
-  private queryNow(dataset: number, request: QueryRequest, started: number): QueryResult {
-    const state = this.dataset(dataset);
+  private queryNow(state: DatasetState, request: QueryRequest, started: number): QueryResult {
     if (state.kernels === null) state.kernels = new KernelContext(state.built.columns);
     const result = runQuery(state.kernels, request);
     this.queries++;
@@ -612,12 +606,12 @@ class Engine implements EngineApi {
 function movableRows(rows: TouchRows, dataset: DatasetState): { rows: TouchRows; buffers: ArrayBuffer[] } {
   // the kept touch part holds the built columns in use (compactTouchParts); those are listed too, so
   // that this does not depend on that
-  const held = new Set([...partBuffers(dataset.parts), ...viewBuffers(Object.values(dataset.built.columns.touches))]);
+  const held = new Set([...partBuffers(dataset.parts), ...resultBuffers(dataset.built.columns.touches)]);
   const moved = { ...rows };
   for (const key of Object.keys(moved) as (keyof TouchRows)[]) {
     if (held.has(moved[key].buffer as ArrayBuffer)) (moved as Record<keyof TouchRows, ArrayBufferView>)[key] = moved[key].slice();
   }
-  return { rows: moved, buffers: viewBuffers(Object.values(moved)) };
+  return { rows: moved, buffers: resultBuffers(moved) };
 }
 
 function withSource(error: unknown, source: string): unknown {

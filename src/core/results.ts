@@ -236,7 +236,7 @@ export interface RoasResult {
 /** Any query result. */
 export type QueryResult = KpiResult | AttributionResult | IncrementalityResult | RetentionResult | RfmResult | RfmCustomersResult | RoasResult;
 
-/** Every ArrayBuffer in a result (for `transfer`). */
+/** Every ArrayBuffer under a value: a query result, built columns (for `transfer`). */
 export function resultBuffers(result: unknown, out: ArrayBuffer[] = []): ArrayBuffer[] {
   if (ArrayBuffer.isView(result)) {
     const buffer = result.buffer as ArrayBuffer;

@@ -143,22 +143,6 @@ export class CsvTokenizer {
     for (let k = 0; k < count; k++) {
       starts[k] = i;
       const kind = kinds[k];
-      if (kind === FAST_TIME && i + 20 < n && data[i + 19] === 90 && data[i + 10] === 84 && data[i + 4] === 45 && data[i + 13] === 58) {
-        // `YYYY-MM-DDTHH:MM:SSZ` followed by a delimiter or a line break ends 20 bytes on, found
-        // without reading the 13 bytes between: a delimiter among them (`,`, `;`, tab or `|`, none of
-        // the shape's own) fails the sink's ISO reader, which checks every digit, and sends the line
-        // to the general path. Measured on the 2M touches: 4-5% off their parse in Node.
-        c = data[i + 20]!;
-        if (c === delimiter || c === LF || c === CR) {
-          i += 20;
-          ends[k] = i;
-          if (k < count - 1) {
-            if (c !== delimiter) return GENERAL; // too few fields
-            i++;
-          }
-          continue;
-        }
-      }
       if (kind === FAST_NUMBER) {
         const dec = plan.decimal;
         let j = i;
@@ -208,6 +192,11 @@ export class CsvTokenizer {
         }
         i = j;
       } else {
+        // `YYYY-MM-DDTHH:MM:SSZ` is 20 bytes: the scan goes on from its end, without reading the 13
+        // bytes between. A delimiter among them (`,`, `;`, tab or `|`, none of the shape's own) fails
+        // the sink's ISO reader, which checks every one of the 20 bytes, and sends the line to the
+        // general path. Measured on the 2M touches: 4-5% off their parse in Node.
+        if (kind === FAST_TIME && i + 20 < n && data[i + 19] === 90 && data[i + 10] === 84 && data[i + 4] === 45 && data[i + 13] === 58) i += 20;
         for (; i < n; i++) {
           c = data[i]!;
           if (c === delimiter || c === LF || c === CR) break;

@@ -38,13 +38,12 @@ export interface ParserApi {
   abort(id: number): void;
   /**
    * Sorts the touches table of a build (`DatasetBuild.touchRows`, transferred here) while the engine
-   * builds the other tables; `touchBuffers` lists what to transfer back.
+   * builds the other tables; its typed arrays are transferred back (`resultBuffers`).
    */
   sortTouches(nCustomers: number, timezone: string, rows: TouchRows): BuiltTouches;
   /**
    * Builds the holdout lift's scope runs of a dataset just loaded (`buildScopeRuns`, from copies of its
-   * touch columns) while the engine answers the first queries; `scopeRunsBuffers` lists what to
-   * transfer back.
+   * touch columns) while the engine answers the first queries; their typed arrays are transferred back.
    */
   scopeRuns(input: ScopeRunsInput): ScopeRuns;
 }
@@ -112,18 +111,6 @@ export function createParserApi(): ParserApi {
       return buildScopeRuns(input);
     },
   };
-}
-
-/** The buffers of a sorted touches table, to transfer. */
-export function touchBuffers(touches: BuiltTouches): ArrayBuffer[] {
-  return viewBuffers([touches.start, ...Object.values(touches.columns)]);
-}
-
-/** The distinct buffers under the typed arrays among `values` (other values are skipped). */
-export function viewBuffers(values: readonly unknown[]): ArrayBuffer[] {
-  const found = new Set<ArrayBuffer>();
-  for (const value of values) if (ArrayBuffer.isView(value) && value.buffer instanceof ArrayBuffer) found.add(value.buffer);
-  return [...found];
 }
 
 /** The distinct buffers under a source's parts (typed-array columns, attribute codes), to transfer. */

@@ -20,7 +20,7 @@
  * without a filter a range reads the table over its days and the later entries of its days, and
  * visits only the customers with a run that is not settled (none in the benchmark's data).
  */
-import type { ResolvedIncrementality } from '../../src/core/queries.js';
+import type { QueryRequest, ResolvedIncrementality } from '../../src/core/queries.js';
 import type { IncrementalityResult, LiftScope } from '../../src/core/results.js';
 import type { DatasetColumns } from '../../src/core/tables.js';
 import { MS_PER_DAY, MS_PER_HOUR } from '../../src/core/time.js';
@@ -67,7 +67,7 @@ export interface ScopeRuns {
 /**
  * What the scope runs are built from: the touches' columns in the touch index's order. The engine can
  * hand these to a helper worker right after a load, which builds the runs while the engine answers the
- * first queries (`SCOPE_RUNS`).
+ * first queries (`provideScopeRuns`).
  */
 export interface ScopeRunsInput {
   nChannels: number;
@@ -80,26 +80,32 @@ export interface ScopeRunsInput {
   day: Int32Array;
 }
 
-/** The `KernelContext` namespace of the scope runs (one per dataset, under the key ''). */
-export const SCOPE_RUNS = 'scope-runs';
-
-/** The inputs of the scope runs of a dataset, as views of its columns (copy them to send them away). */
-export function scopeRunsInput(columns: DatasetColumns): ScopeRunsInput {
+/** The inputs of the scope runs of a dataset: views of its columns, or with `copy` copies to send away. */
+export function scopeRunsInput(columns: DatasetColumns, copy = false): ScopeRunsInput {
   const { touches: t, dictionaries, index } = columns;
+  const own = <T extends Int32Array | Uint8Array>(view: T): T => (copy ? (view.slice() as T) : view);
   return {
     nChannels: dictionaries.channels.length,
     nCampaigns: dictionaries.campaigns.length,
-    touchStart: index.touchStart,
-    channel: t.channel,
-    campaign: t.campaign,
-    group: t.group,
-    day: t.day,
+    touchStart: own(index.touchStart),
+    channel: own(t.channel),
+    campaign: own(t.campaign),
+    group: own(t.group),
+    day: own(t.day),
   };
 }
 
-/** The buffers of built scope runs, to transfer. */
-export function scopeRunsBuffers(runs: ScopeRuns): ArrayBuffer[] {
-  return [runs.start, runs.scope, runs.from, runs.firstDay, runs.firstTouch, runs.lastDay, runs.uniform, runs.channel, runs.entry, runs.settled, runs.allSettled].map((a) => a.buffer as ArrayBuffer);
+/** Whether a query reads the scope runs (a query that waits for runs a helper is building). */
+export function readsScopeRuns(request: QueryRequest): boolean {
+  return request.kind === 'incrementality';
+}
+
+/** The `KernelContext` namespace of the scope runs (one per dataset, under the key ''). */
+const SCOPE_RUNS = 'scope-runs';
+
+/** Stores scope runs built elsewhere (by a helper, from `scopeRunsInput`) as `scopeRuns` would have. */
+export function provideScopeRuns(ctx: KernelContext, runs: ScopeRuns): void {
+  ctx.provide(SCOPE_RUNS, '', runs, 1);
 }
 
 export function buildScopeRuns(input: ScopeRunsInput): ScopeRuns {

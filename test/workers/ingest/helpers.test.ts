@@ -4,10 +4,9 @@ import type { ChunkAck, EngineApi } from '../../../src/core/protocol.js';
 import { serializeError } from '../../../src/core/errors.js';
 import { nextTask } from '../../../src/core/http.js';
 import { resolveDatasetOptions } from '../../../src/core/options.js';
+import { resultBuffers } from '../../../src/core/results.js';
 import { createEngineApi } from '../../../workers/engine.js';
-import { createParserApi, Helper, HelperPool, partBuffers, touchBuffers, type HelperLink, type ParserApi } from '../../../workers/ingest/helpers.js';
-import { scopeRunsBuffers, type ScopeRuns } from '../../../workers/kernels/incrementality.js';
-import type { BuiltTouches } from '../../../workers/table/build.js';
+import { createParserApi, Helper, HelperPool, partBuffers, type HelperLink, type ParserApi } from '../../../workers/ingest/helpers.js';
 import { canonical, loadSources, split } from '../../support/harness.js';
 
 const encoder = new TextEncoder();
@@ -69,11 +68,9 @@ function fakeLink(options: FakeOptions = {}): { link: HelperLink; calls: string[
               const buffers =
                 method === 'finish'
                   ? partBuffers((result as ReturnType<ParserApi['finish']>).parts)
-                  : method === 'sortTouches'
-                    ? touchBuffers(result as BuiltTouches)
-                    : method === 'scopeRuns'
-                      ? scopeRunsBuffers(result as ScopeRuns)
-                      : [];
+                  : method === 'sortTouches' || method === 'scopeRuns'
+                    ? resultBuffers(result)
+                    : [];
               resolve(structuredClone(result, { transfer: buffers }) as never);
             }, fail);
           } catch (error) {
@@ -505,7 +502,7 @@ describe('sorting the touches table in a helper', () => {
     it(`a load without touches (${mode}) rebuilds the kept touches from copies: the columns in use stay whole`, async () => {
       const { engine, dataset } = engineSortingInHelpers();
       await loadAtOnce(engine, dataset);
-    await runsBuilt(engine, dataset);
+      await runsBuilt(engine, dataset);
       const before = snapshot(engine, dataset);
       const load = engine.beginLoad(dataset, mode);
       const orders = engine.beginSource(load, { name: 'orders-3.csv', table: 'orders' });
