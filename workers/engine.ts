@@ -4,7 +4,7 @@
  */
 import { CrmError, toCrmError } from '../src/core/errors.js';
 import { resolveDatasetOptions, type DatasetOptions, type ResolvedDatasetOptions, type SourceSpec } from '../src/core/options.js';
-import { nextTask, openDownload, readBatches, type FetchFunction } from '../src/core/http.js';
+import { nextTask, openDownload, ownBytes, readBatches, type FetchFunction } from '../src/core/http.js';
 import type { ChunkAck, EngineApi, EngineStats, LoadMode, WorkerInput } from '../src/core/protocol.js';
 import type { DatasetReport, SourceReport } from '../src/core/report.js';
 import type { TableName } from '../src/core/schema.js';
@@ -230,7 +230,7 @@ class Engine implements EngineApi {
         return state.source.ack;
       }
       // the chunk is the worker's own (transferred in, or a fresh batch): pass it on without a copy
-      const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+      const owned = ownBytes(bytes);
       return await remote.helper.call('push', [id, owned], [owned.buffer]);
     } catch (error) {
       this.failSource(id, state);

@@ -6,6 +6,7 @@
  */
 import { resolveWorkerUrl, startKitWorker } from './kit-worker.js';
 import { CrmError, toCrmError } from '../core/errors.js';
+import { ownBytes } from '../core/http.js';
 import { resolveDatasetOptions, type DatasetOptions, type SourceEncoding, type SourceFormat, type SourceSpec } from '../core/options.js';
 import type { ChunkAck, EngineStats, LoadMode, WorkerInput } from '../core/protocol.js';
 import type { DatasetReport, LoadProgress, SourceReport } from '../core/report.js';
@@ -286,6 +287,7 @@ export class CrmEngine {
     const running = new Set<Promise<void>>();
     let failure: unknown = null;
     const largest = largestSource(planned.map((p) => p.source));
+    const parallel = largest >= 0 ? MARKED_PARALLEL_SOURCES : PARALLEL_SOURCES;
     try {
       for (let k = 0; k < planned.length && failure === null; k++) {
         const { table, source } = planned[k]!;
@@ -310,7 +312,7 @@ export class CrmEngine {
           },
         );
         running.add(task);
-        while (running.size >= (largest >= 0 ? MARKED_PARALLEL_SOURCES : PARALLEL_SOURCES)) await Promise.race(running);
+        while (running.size >= parallel) await Promise.race(running);
       }
       await Promise.all(running);
       if (failure !== null) throw failure;
@@ -395,7 +397,7 @@ export class CrmEngine {
     let previous: Promise<void> = Promise.resolve();
     for await (const chunk of chunks) {
       if (signal.aborted) throw new CrmError('aborted', 'The load was cancelled.');
-      const owned = chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength ? chunk : chunk.slice();
+      const owned = ownBytes(chunk);
       const buffer = owned.buffer as ArrayBuffer;
       sentTotal += owned.length;
       const upTo = sentTotal;

@@ -105,12 +105,13 @@ function sizeBeforeReading(source: DataSource): number | null {
   return null;
 }
 
-/** Opens a source for reading on the main thread. Downloads start here; errors are `CrmError`s. */
+/**
+ * Opens a source the worker cannot read itself (`workerInput` gave null: records, bytes, streams, URLs
+ * through a `fetcher`) for reading on the main thread. Downloads start here; errors are `CrmError`s.
+ */
 export async function openSource(source: DataSource, ctx: OpenContext): Promise<OpenedSource> {
   const name = sourceName(source, ctx.baseUrl);
   if (typeof source === 'string' || source instanceof URL) return openUrl(String(source), undefined, name, ctx);
-  // the client hands every Blob to the worker (`workerInput`); this reads one for other callers
-  if (source instanceof Blob) return { name, size: source.size, format: null, chunks: readBatches(source.stream(), { signal: ctx.signal, name }) };
   if (isRecordArray(source)) return { name, size: null, format: 'ndjson', chunks: encodeRecords(source, ctx.signal) };
   if (source instanceof ArrayBuffer || source instanceof Uint8Array) {
     const bytes = source instanceof Uint8Array ? source : new Uint8Array(source);

@@ -114,7 +114,7 @@ export async function* readBatches(
       if (signal.aborted) throw new CrmError('aborted', 'The load was cancelled.');
       const { done, value } = options.idleTimeoutMs === undefined ? await reader.read() : await readWithin(reader, options.idleTimeoutMs, name);
       if (done) break;
-      if (options.ownChunks === true && value.length >= BATCH_BYTES / 2 && value.length <= 2 * BATCH_BYTES && value.byteOffset === 0 && value.byteLength === value.buffer.byteLength) {
+      if (options.ownChunks === true && value.length >= BATCH_BYTES / 2 && value.length <= 2 * BATCH_BYTES && spansBuffer(value)) {
         if (used > 0) {
           yield batch.slice(0, used);
           used = 0;
@@ -197,6 +197,16 @@ async function readWithin(
  * A `RequestInit` that can cross to a worker: headers as pairs, no signal (the worker makes its own),
  * no `window`. Bodies other than strings are dropped (data downloads are GETs).
  */
+/** Whether bytes span their whole buffer, which can then be transferred (or kept) without a copy. */
+function spansBuffer(bytes: Uint8Array): boolean {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+}
+
+/** The bytes themselves when they span their whole buffer, else a copy that does. */
+export function ownBytes(bytes: Uint8Array): Uint8Array {
+  return spansBuffer(bytes) ? bytes : bytes.slice();
+}
+
 export function cloneableInit(init: RequestInit | undefined): RequestInit {
   if (init === undefined) return {};
   const { signal, headers, body, window, ...rest } = init as RequestInit & { window?: unknown };

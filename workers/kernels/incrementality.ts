@@ -239,10 +239,7 @@ interface SettledUnits {
   /** Lowest channel of the runs starting on each day, per scope (`days × nScopes`), or `NO_CHANNEL`. */
   lowestChannel: Int32Array;
   /** Unit u: the touch's time, the time to the customer's next order, and those orders. */
-  time: Float64Array;
-  gap: Float64Array;
-  firstOrder: Int32Array;
-  endOrder: Int32Array;
+  rows: OutcomeRows;
   /** Slots (row × 2·nScopes + cell) of unit u are `slot[slotStart[u] .. slotStart[u+1]]`. */
   slotStart: Int32Array;
   slot: Int32Array;
@@ -336,10 +333,7 @@ function buildSettledUnits(ctx: KernelContext, runs: ScopeRuns, nScopes: number)
     days,
     count,
     lowestChannel,
-    time: time.slice(0, u + 1),
-    gap: gap.slice(0, u + 1),
-    firstOrder: firstOrder.slice(0, u + 1),
-    endOrder: endOrder.slice(0, u + 1),
+    rows: { time: time.slice(0, u + 1), gap: gap.slice(0, u + 1), firstOrder: firstOrder.slice(0, u + 1), endOrder: endOrder.slice(0, u + 1) },
     slotStart: slotStart.slice(0, u + 2),
     slot: slot.slice(0, n),
   };
@@ -349,7 +343,7 @@ function buildFirstTouchTable(ctx: KernelContext, units: SettledUnits, lift: num
   const { slotStart, slot, count } = units;
   const acc = outcomeSums(new Float64Array(count.length), new Int32Array(count.length), slot.length);
   // two passes, as var_samp: the sums, then each non-zero outcome's deviation from its slot's mean
-  addRowOutcomes(ctx.columns.orders, rowsOf(units), slotStart, slot, lift, acc);
+  addRowOutcomes(ctx.columns.orders, units.rows, slotStart, slot, lift, acc);
   return { units, converted: acc.converted, sum: acc.sum, m2: squaredDeviations(acc, cellMeans(acc.sum, count), count) };
 }
 
@@ -650,12 +644,8 @@ function sortByTouch(m: number, nTouches: number): LaterAssigned {
  * inside it).
  */
 interface Assignments {
-  /** Assignment a (a customer and a time): the time, and the customer's orders from the first at or after it. */
-  time: Float64Array;
-  firstOrder: Int32Array;
-  endOrder: Int32Array;
-  /** Time from the assignment to that first order (+∞ without one): no outcome when the window is shorter. */
-  gap: Float64Array;
+  /** Assignment a (a customer and a time): the time, the time to the customer's first order at or after it, and their orders from that one. */
+  rows: OutcomeRows;
   /** Cells (group × nScopes + scope) of assignment a are `rowCell[rowStart[a] .. rowStart[a+1]]`, in run order. */
   rowStart: Int32Array;
   rowCell: Int32Array;
@@ -818,10 +808,7 @@ function computeAssignments(ctx: KernelContext, days: DayRange, mask: Uint8Array
   const n = scan.assignments;
   scratchRowStart[n] = scan.rows;
   return {
-    time: scratchTime.slice(0, n),
-    firstOrder: scratchFirst.slice(0, n),
-    endOrder: scratchEnd.slice(0, n),
-    gap: scratchGap.slice(0, n),
+    rows: { time: scratchTime.slice(0, n), gap: scratchGap.slice(0, n), firstOrder: scratchFirst.slice(0, n), endOrder: scratchEnd.slice(0, n) },
     rowStart: scratchRowStart.slice(0, n + 1),
     rowCell: scratchCell.slice(0, scan.rows),
     count: scan.count,
@@ -872,7 +859,7 @@ function assignCustomer(s: AssignScan, c: number): void {
     } else {
       if (lastDay[r]! < fromDay || (useLater && settled[r] === 1)) continue;
       // a customer's touches are in sent order, so their days ascend
-      if (first < 0) first = lowerBound(s.tDay, s.touchStart[c]!, s.touchStart[c + 1]!, s.fromDay);
+      if (first < 0) first = lowerBound(tDay, s.touchStart[c]!, s.touchStart[c + 1]!, fromDay);
       // all CRM's run has every touch of the customer; a run's entries ascend, so others search
       e = runScope[r] === 0 ? from[r]! + first - s.touchStart[c]! : lowerBound(entry, from[r]!, from[r + 1]!, first);
       k = entry[e]!;
@@ -944,7 +931,7 @@ function computeLiftSums(ctx: KernelContext, a: Assignments, lift: number, days:
   const acc = outcomeSums(sum, converted, rowCell.length + nLater);
   // an assignment with no order inside the lift window adds nothing but zeros to its cells, whose
   // share of the variance is added below
-  addRowOutcomes(o, rowsOf(a), rowStart, rowCell, lift, acc);
+  addRowOutcomes(o, a.rows, rowStart, rowCell, lift, acc);
   if (a.later !== null) {
     // the later entries assigned in the range: those followed by an order inside the window
     const gapHours = a.later.gapHours;
@@ -991,7 +978,13 @@ function computeLiftSums(ctx: KernelContext, a: Assignments, lift: number, days:
   return { count, sum, converted, m2, excluded: a.excluded, present, scopeChannel, cost: a.cost };
 }
 
-/** Rows that each add one outcome to some cells: the settled units of the first-touch table, a range's assignments. */
+/**
+ * Rows that each add one outcome to some cells: the settled units of the first-touch table, a range's
+ * assignments. Both hold theirs in an object of this one shape (built in one place each, with the keys
+ * in this order), so that `addRowOutcomes` sees one shape from both callers: given the units and the
+ * assignments themselves, the first lift query of a new range took 120–159 ms in Node against 80–126
+ * ms with one shape.
+ */
 interface OutcomeRows {
   /** When each row's lift window opens. */
   time: Float64Array;
@@ -1002,14 +995,6 @@ interface OutcomeRows {
   endOrder: Int32Array;
 }
 
-/**
- * The rows of units or assignments as one object shape, so that `addRowOutcomes` sees one shape from
- * both callers. Given the two objects themselves, the first lift query of a new range took 120–159 ms
- * in Node against 92–94 ms with two loops of their own; with one shape, 80–126 ms.
- */
-function rowsOf({ time, gap, firstOrder, endOrder }: OutcomeRows): OutcomeRows {
-  return { time, gap, firstOrder, endOrder };
-}
 
 /**
  * Adds each row's outcome (its customer's purchases in `[time, time + lift)`) to the cells

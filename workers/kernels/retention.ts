@@ -99,31 +99,24 @@ export function retentionResult(ctx: KernelContext, p: ResolvedRetention, days: 
       rolling += rollingDiff[row * (K + 1) + k]!;
       cumulative += revenue[cell]!;
       let count: number;
-      let value: number;
       switch (p.measure) {
         case 'customers':
           count = active[cell]!;
-          value = ratio(count, n);
           break;
         case 'rolling':
           count = rolling;
-          value = ratio(count, n);
           break;
         case 'revenue':
+        case 'revenue_retention':
           count = revenue[cell]!;
-          value = ratio(count, n);
           break;
         case 'cumulative_revenue':
           count = cumulative;
-          value = ratio(count, n);
           break;
-        case 'revenue_retention': {
-          count = revenue[cell]!;
-          const base = revenue[row * K]!;
-          value = n > 0 && base !== 0 ? count / base : Number.NaN;
-          break;
-        }
       }
+      // per customer of the cohort; revenue retention against the cohort's first period instead
+      const base = revenue[row * K]!;
+      let value = p.measure !== 'revenue_retention' ? ratio(count, n) : n > 0 && base !== 0 ? count / base : Number.NaN;
       if (status[cell] === CELL_FUTURE) {
         value = Number.NaN;
         count = Number.NaN;

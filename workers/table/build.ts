@@ -164,12 +164,6 @@ function nonEmptyRanges(start: Int32Array): Uint8Array {
   return flags;
 }
 
-function countOnes(flags: Uint8Array): number {
-  let n = 0;
-  for (let i = 0; i < flags.length; i++) n += flags[i]!;
-  return n;
-}
-
 /** How many rows have each code (codes are 0 to `domain` - 1). */
 function countCodes(codes: Int32Array, domain: number): Int32Array {
   const counts = new Int32Array(domain);
@@ -177,6 +171,7 @@ function countCodes(codes: Int32Array, domain: number): Int32Array {
   return counts;
 }
 
+/** The sum of bytes: the count of ones among 0/1 flags. */
 function sumUint8(values: Uint8Array): number {
   let sum = 0;
   for (let i = 0; i < values.length; i++) sum += values[i]!;
@@ -883,7 +878,7 @@ function buildReport(columns: DatasetColumns, parts: readonly TablePart[], other
     const report: TableReport = { ...base, dateRange: null, distinctCustomers: 0 };
     if (table === 'orders') {
       report.dateRange = orderRange;
-      report.distinctCustomers = countOnes(hasOrders);
+      report.distinctCustomers = sumUint8(hasOrders);
       const net = sumFloat64(o.revenue);
       let purchases = 0;
       let withPurchases = 0;
@@ -906,7 +901,7 @@ function buildReport(columns: DatasetColumns, parts: readonly TablePart[], other
       };
     } else if (table === 'touches') {
       report.dateRange = touchRange;
-      report.distinctCustomers = countOnes(hasTouches);
+      report.distinctCustomers = sumUint8(hasTouches);
       const holdout = sumUint8(t.group);
       let withoutOrders = 0;
       for (let k = 0; k < nCustomers; k++) if (hasTouches[k] === 1 && hasOrders[k] === 0) withoutOrders++;

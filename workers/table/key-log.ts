@@ -462,7 +462,7 @@ function keyCodes(
     count: total,
     invalidUtf8,
     decode(encoding: SourceEncoding): string[] {
-      return unpackKeys({ bytes: text, offsets }, ascii ? 'utf-8' : encoding, ascii);
+      return unpackKeys({ bytes: text, offsets }, encoding, ascii);
     },
     pack(encoding: SourceEncoding): PackedKeys {
       return ascii || encoding === 'utf-8' ? { bytes: text, offsets } : packKeys(this.decode(encoding));
