@@ -33,8 +33,9 @@ export interface EngineStats {
   datasets: number;
   openLoads: number;
   openSources: number;
-  /** Bytes received by `pushChunk` since the engine started. */
+  /** Bytes of the sources read since the engine started: chunks pushed here, and files a helper read. */
   bytesReceived: number;
+  /** Chunks that reached this worker (`pushChunk`); a file read in a helper sends none. */
   chunksReceived: number;
   /** Queries answered, and the worker time of the latest one in ms (kernels and caches, not transfer). */
   queries: number;

@@ -220,14 +220,22 @@ export function refAttribution(data: RefData, params: AttributionParams): Map<st
   return out;
 }
 
-/** Order of two orders at the same time (the engine's canonical tie order: order id, then amounts). */
+/**
+ * Order of two orders at the same time (metrics.md: order id by code point, orders without id last,
+ * then revenue, then margin, a missing margin last; the reference has no discounts).
+ */
 function precedes(a: RefOrder, b: RefOrder): boolean {
   if (a.id !== b.id) {
     if (a.id === null) return false;
     if (b.id === null) return true;
-    return a.id < b.id;
+    const x = Array.from(a.id, (c) => c.codePointAt(0)!);
+    const y = Array.from(b.id, (c) => c.codePointAt(0)!);
+    for (let k = 0; k < Math.min(x.length, y.length); k++) if (x[k] !== y[k]) return x[k]! < y[k]!;
+    return x.length < y.length;
   }
-  return a.revenue < b.revenue;
+  if (a.revenue !== b.revenue) return a.revenue < b.revenue;
+  if (a.margin === b.margin || a.margin === null) return false;
+  return b.margin === null || a.margin < b.margin;
 }
 
 /** KPIs of a range. */

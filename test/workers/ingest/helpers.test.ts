@@ -310,6 +310,10 @@ describe('parsing in helper workers', () => {
     expect(events.indexOf('helper read'), events.join(', ')).to.be.greaterThan(-1);
     expect(events.indexOf('helper read'), events.join(', ')).to.be.lessThan(events.lastIndexOf('orders batch'));
     expect(calls.filter((c) => c === 'push'), 'no batch forwarded').to.deep.equal([]);
+    // both files' bytes count as read; only the batches parsed here count as chunks received
+    expect(engine.stats().bytesReceived).to.equal(orders.size + touchesFile.size);
+    expect(engine.stats().chunksReceived).to.equal(events.filter((e) => e === 'orders batch').length);
+    expect(engine.stats().chunksReceived).to.be.greaterThan(1);
     // the last progress is the whole file, as when this worker reads it
     const rows = engine.columns(dataset).touches.count;
     expect(touchesProgress.at(-1)).to.deep.equal({ bytes: touchesFile.size, rows, total: touchesFile.size });
