@@ -30,6 +30,17 @@ export interface EventIndex {
   channel: Int32Array;
 }
 
+/** Each order's last event at or before it, in a basis's event index (`KernelContext.lastEventAtOrder`). */
+export interface LastEvents {
+  /** The entry of that event, or the customer's first entry − 1 when there is none. */
+  entry: Int32Array;
+  /**
+   * The event's time; −∞ when there is none or the order is not a purchase. A purchase whose last event
+   * is older than the longest window has no eligible touch: attribution skips it on this alone.
+   */
+  time: Float64Array;
+}
+
 /** Local days of each customer's treatment touches, ascending (for "recipients in range"). */
 export interface TreatmentDays {
   /** Days of customer c are entries `start[c] .. start[c+1]`. */
@@ -82,7 +93,7 @@ export class KernelContext {
   private readonly masks = new Map<string, Uint8Array>();
   private readonly stages = new Map<number, Int8Array>();
   private readonly events = new Map<Basis, EventIndex>();
-  private readonly lastEvents = new Map<Basis, Int32Array>();
+  private readonly lastEvents = new Map<Basis, LastEvents>();
   private readonly orderPeriodCache = new Map<string, Int32Array>();
   private treatment: TreatmentDays | null = null;
   private paid: Int32Array | null = null;
@@ -372,29 +383,32 @@ export class KernelContext {
   }
 
   /**
-   * For every order, the entry of the event index (of a basis) of its customer's last event at or
-   * before the order time, or the customer's first entry − 1 when there is none (cached per basis).
-   * Attribution then walks back from there for each new window instead of walking every customer's
-   * events up to each purchase again.
+   * For every order, its customer's last event at or before the order time in the event index of a
+   * basis (cached per basis). Attribution then walks back from there for each new window instead of
+   * walking every customer's events up to each purchase again.
    */
-  lastEventAtOrder(basis: Basis): Int32Array {
+  lastEventAtOrder(basis: Basis): LastEvents {
     let last = this.lastEvents.get(basis);
     if (last !== undefined) return last;
     const o = this.columns.orders;
     const events = this.eventIndex(basis);
     const orderStart = this.columns.index.orderStart;
     const nCustomers = this.columns.dictionaries.customers.length;
-    last = new Int32Array(o.count);
+    const entry = new Int32Array(o.count);
+    const lastTime = new Float64Array(o.count);
     const time = events.time;
     for (let c = 0; c < nCustomers; c++) {
+      const ea = events.start[c]!;
       const eb = events.start[c + 1]!;
-      let hi = events.start[c]!;
+      let hi = ea;
       for (let i = orderStart[c]!; i < orderStart[c + 1]!; i++) {
         const at = o.time[i]!;
         while (hi < eb && time[hi]! <= at) hi++;
-        last[i] = hi - 1;
+        entry[i] = hi - 1;
+        lastTime[i] = hi > ea && o.isPurchase[i] === 1 ? time[hi - 1]! : Number.NEGATIVE_INFINITY;
       }
     }
+    last = { entry, time: lastTime };
     this.lastEvents.set(basis, last);
     return last;
   }
@@ -408,41 +422,44 @@ export class KernelContext {
     if (index !== undefined) return index;
     const t = this.columns.touches;
     const times = basis === 'send' ? t.sentAt : basis === 'open' ? t.openedAt : t.clickedAt;
+    const { group, channel: touchChannel, campaign } = t;
+    const touchStart = this.columns.index.touchStart;
     const nCustomers = this.columns.dictionaries.customers.length;
-    const start = new Int32Array(nCustomers + 1);
     let n = 0;
-    for (let i = 0; i < t.count; i++) {
-      if (t.group[i] === 0 && !Number.isNaN(times[i]!)) {
-        start[t.customer[i]! + 1]!++;
-        n++;
-      }
-    }
-    for (let c = 0; c < nCustomers; c++) start[c + 1]! += start[c]!;
-    const fill = start.slice(0, nCustomers);
+    for (let i = 0; i < t.count; i++) if (group[i] === 0 && times[i] === times[i]) n++;
+    const start = new Int32Array(nCustomers + 1);
     const touch = new Int32Array(n);
-    for (let i = 0; i < t.count; i++) {
-      if (t.group[i] === 0 && !Number.isNaN(times[i]!)) touch[fill[t.customer[i]!]!++] = i;
-    }
-    const before = (a: number, b: number): boolean =>
-      times[a]! < times[b]! || (times[a] === times[b] && (t.channel[a]! < t.channel[b]! || (t.channel[a] === t.channel[b] && t.campaign[a]! < t.campaign[b]!)));
-    // touches are stored by sent time, so for send (and mostly for open and click) each customer's
-    // run is already in order; insertion sort fixes the rest
-    for (let c = 0; c < nCustomers; c++) {
-      for (let i = start[c]! + 1; i < start[c + 1]!; i++) {
-        const v = touch[i]!;
-        let j = i - 1;
-        while (j >= start[c]! && before(v, touch[j]!)) {
-          touch[j + 1] = touch[j]!;
-          j--;
-        }
-        touch[j + 1] = v;
-      }
-    }
     const time = new Float64Array(n);
     const channel = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      time[i] = times[touch[i]!]!;
-      channel[i] = t.channel[touch[i]!]!;
+    // Touches are stored by customer (`touchStart`), then sent time, channel and campaign: one pass in
+    // that order lists each customer's entries, for send already in event order, and for open and click
+    // mostly; an entry out of that order is moved back into place. (A counting sort by customer, then a
+    // sort check and a gather, each a pass of its own, took twice as long: 88 against 41-46 ms for the
+    // first index at 1m in Node 20.)
+    const before = (a: number, b: number): boolean =>
+      times[a]! < times[b]! || (times[a] === times[b] && (touchChannel[a]! < touchChannel[b]! || (touchChannel[a] === touchChannel[b] && campaign[a]! < campaign[b]!)));
+    let k = 0;
+    for (let c = 0; c < nCustomers; c++) {
+      const first = k;
+      for (let i = touchStart[c]!; i < touchStart[c + 1]!; i++) {
+        const at = times[i]!;
+        if (group[i] !== 0 || at !== at) continue;
+        let j = k;
+        // later than the entry before it: in place without the full comparison
+        if (j > first && at <= time[j - 1]!) {
+          while (j > first && before(i, touch[j - 1]!)) {
+            touch[j] = touch[j - 1]!;
+            time[j] = time[j - 1]!;
+            channel[j] = channel[j - 1]!;
+            j--;
+          }
+        }
+        touch[j] = i;
+        time[j] = at;
+        channel[j] = touchChannel[i]!;
+        k++;
+      }
+      start[c + 1] = k;
     }
     index = { start, touch, time, channel };
     this.events.set(basis, index);
