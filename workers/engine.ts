@@ -89,6 +89,14 @@ const HELPER_BUILD_MIN_TOUCHES = 100_000;
  */
 const AHEAD_SLICE_MS = 8;
 
+/**
+ * Work ahead waits until no query has run for this long: while queries keep coming (a user stepping
+ * through windows, a dashboard's first render) they get the thread to themselves. Slices between such
+ * queries slowed them, not only delayed them: in the benchmark at 1m the 20 window changes after the
+ * holdout lift took 55 ms at p95 with slices between them and 41 ms without (three runs each).
+ */
+const AHEAD_IDLE_MS = 50;
+
 /** What the engine needs from its environment. */
 export interface EngineEnvironment {
   /** Clock for `loadedAt`. Default `Date.now`. */
@@ -127,6 +135,8 @@ class Engine implements EngineApi {
   private bytesReceived = 0;
   private queries = 0;
   private lastQueryMs = Number.NaN;
+  /** When the last query ended (`performance.now()`), for `AHEAD_IDLE_MS`. */
+  private lastQueryEnd = Number.NEGATIVE_INFINITY;
   /** Kernel contexts with work begun ahead of need, stepped between queries (`workAhead`). */
   private readonly ahead = new Set<KernelContext>();
   private chunksReceived = 0;
@@ -533,15 +543,17 @@ class Engine implements EngineApi {
     if (state.kernels === null) state.kernels = new KernelContext(state.built.columns);
     const result = runQuery(state.kernels, request);
     this.queries++;
-    this.lastQueryMs = performance.now() - started;
+    this.lastQueryEnd = performance.now();
+    this.lastQueryMs = this.lastQueryEnd - started;
     if (state.kernels.working) this.workAhead(state.kernels);
     return result;
   }
 
   /**
    * Runs a kernel context's work begun ahead (`KernelContext.prepare`) in slices of `AHEAD_SLICE_MS`,
-   * each on a task of its own, so that a query arriving meanwhile waits at most one slice. Stops when
-   * the work is done or the context is no longer a dataset's (rebuilt or dropped).
+   * each on a task of its own, so that a query arriving meanwhile waits at most one slice, and only once
+   * no query has run for `AHEAD_IDLE_MS`. Stops when the work is done or the context is no longer a
+   * dataset's (rebuilt or dropped).
    */
   private workAhead(ctx: KernelContext): void {
     if (this.ahead.has(ctx)) return;
@@ -549,8 +561,17 @@ class Engine implements EngineApi {
     const slice = (): void => {
       let current = false;
       for (const state of this.datasets.values()) if (state.kernels === ctx) current = true;
+      if (!current) {
+        this.ahead.delete(ctx);
+        return;
+      }
+      const quiet = this.lastQueryEnd + AHEAD_IDLE_MS - performance.now();
+      if (quiet > 0) {
+        setTimeout(slice, quiet);
+        return;
+      }
       const deadline = performance.now() + AHEAD_SLICE_MS;
-      if (current && ctx.work(() => performance.now() < deadline)) void nextTask().then(slice);
+      if (ctx.work(() => performance.now() < deadline)) void nextTask().then(slice);
       else this.ahead.delete(ctx);
     };
     void nextTask().then(slice);

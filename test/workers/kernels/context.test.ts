@@ -63,14 +63,22 @@ describe('work ahead of need (KernelContext.prepare)', () => {
     expect(ctx.remember('space', 'key', () => 7, 1)).to.equal(7);
   });
 
-  it("the engine builds the holdout lift's later entries between queries, and a range after the first touch uses them", async () => {
+  it("the engine builds the holdout lift's later entries once queries pause, and a range after the first touch uses them", async () => {
     const engine = createEngineApi({ now: () => 0 });
     const { dataset } = loadSources([{ table: 'orders', body: orders }, { table: 'touches', body: touches }], {}, engine);
     const lift = (params: object): IncrementalityResult => engine.query(dataset, { kind: 'incrementality', params: { minHoldout: 1, ...params } }) as IncrementalityResult;
     const whole = lift({});
     expect(engine.stats().workingAhead, 'a query over the whole range begins them').to.equal(true);
-    for (let i = 0; i < 50 && engine.stats().workingAhead; i++) await new Promise((resolve) => setTimeout(resolve, 0));
-    expect(engine.stats().workingAhead, 'done between queries').to.equal(false);
+    // one slice would finish this little work; it waits while queries keep coming (50 ms without one)
+    const waitMs = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+    for (let i = 0; i < 4; i++) {
+      await waitMs(10);
+      engine.query(dataset, { kind: 'kpis', params: {} });
+    }
+    expect(engine.stats().workingAhead, 'not begun while queries come 10 ms apart').to.equal(true);
+    const deadline = performance.now() + 2000;
+    while (engine.stats().workingAhead && performance.now() < deadline) await waitMs(5);
+    expect(engine.stats().workingAhead, 'done once no query came for a while').to.equal(false);
     // a and b are assigned at their touch of the 15th; a's order of the 20th is inside its 14 days
     const later = lift({ range: { from: '2024-04-10', to: '2024-04-30' } });
     expect([whole.treatment[0], whole.holdout[0], whole.revenueTreatment[0], whole.revenueHoldout[0]]).to.deep.equal([1, 1, 100, 0]);
