@@ -49,7 +49,7 @@ function startHelper(): HelperLink {
   return {
     call(method, args, buffers) {
       const fn = remote[method] as unknown as (...a: unknown[]) => Promise<never>;
-      if (buffers === undefined) return fn(...args);
+      if (buffers === undefined || buffers.length === 0) return fn(...args);
       // the transferred buffers belong to the last argument (the chunk of `push`, the rows of `sortTouches`)
       const last = args.length - 1;
       return fn(...args.slice(0, last), transfer(args[last], buffers));
@@ -72,12 +72,23 @@ if (self.name === PARSER_NAME) {
     const result = parser.finish(id);
     return transfer(result, partBuffers(result.parts));
   };
-  exposedParser.sortTouches = (nCustomers: number, timezone: string, rows) => {
-    const touches = parser.sortTouches(nCustomers, timezone, rows);
+  exposedParser.sortTouches = (nCustomers: number, timezone: string, scopes, rows) => {
+    const touches = parser.sortTouches(nCustomers, timezone, scopes, rows);
+    // the scope runs are built on the next task, once the table is on its way back; should that fail,
+    // `scopeRuns` tries again and the engine gets its error (and builds them itself)
+    if (scopes !== null) {
+      setTimeout(() => {
+        try {
+          parser.prepareScopeRuns();
+        } catch {
+          // reported by `scopeRuns`
+        }
+      }, 0);
+    }
     return transfer(touches, resultBuffers(touches));
   };
-  exposedParser.scopeRuns = (input) => {
-    const runs = parser.scopeRuns(input);
+  exposedParser.scopeRuns = () => {
+    const runs = parser.scopeRuns();
     return transfer(runs, resultBuffers(runs));
   };
   expose(exposedParser);

@@ -14,7 +14,7 @@ import { resultBuffers, type QueryResult } from '../src/core/results.js';
 import { partBuffers, type Helper, type HelperPool } from './ingest/helpers.js';
 import { SourceLoad, type SourceResult } from './ingest/source-load.js';
 import { KernelContext } from './kernels/context.js';
-import { provideScopeRuns, readsScopeRuns, scopeRunsInput } from './kernels/incrementality.js';
+import { provideScopeRuns, readsScopeRuns } from './kernels/incrementality.js';
 import { runQuery } from './kernels/query.js';
 import { buildDataset, compactTouchParts, DatasetBuild, type BuiltDataset, type TouchRows } from './table/build.js';
 import type { TablePart } from './table/parts.js';
@@ -433,7 +433,8 @@ class Engine implements EngineApi {
     let sorting = false;
     try {
       const { rows, buffers } = movableRows(build.touchRows, dataset);
-      const sorted = helper.call('sortTouches', [build.customerCount, build.timezone, rows], buffers);
+      // the helper keeps what the holdout lift's scope runs need and builds them next (`runsInHelper`)
+      const sorted = helper.call('sortTouches', [build.customerCount, build.timezone, build.scopeCounts, rows], buffers);
       sorting = true;
       sorted.then(
         () => (sorting = false),
@@ -451,9 +452,8 @@ class Engine implements EngineApi {
       this.giveHelper(helper);
       throw toCrmError(error);
     }
-    // given back, not stopped: `committed` has it build the scope runs next
-    this.helpers!.give(helper);
-    return this.committed(load, parts, warnings, built);
+    // kept: `committed` asks it for the scope runs it is building
+    return this.committed(load, parts, warnings, built, helper);
   }
 
   /** Gives a helper back to the pool, and stops the idle helpers when no source is open. */
@@ -462,8 +462,8 @@ class Engine implements EngineApi {
     if (this.sources.size === 0) this.helpers!.stopIdle();
   }
 
-  /** Applies a built load to its dataset. */
-  private committed(load: number, parts: TablePart[], warnings: string[], built: BuiltDataset): DatasetReport {
+  /** Applies a built load to its dataset; `helper` sorted its touches and builds its scope runs. */
+  private committed(load: number, parts: TablePart[], warnings: string[], built: BuiltDataset, helper: Helper | null = null): DatasetReport {
     const state = this.load(load);
     const dataset = this.dataset(state.dataset);
     this.loads.delete(load);
@@ -472,27 +472,23 @@ class Engine implements EngineApi {
     dataset.warnings = warnings;
     dataset.kernels = null;
     dataset.runs = null;
-    this.runsInHelper(dataset);
+    if (helper !== null) this.runsInHelper(dataset, helper);
     if (this.sources.size === 0) this.helpers?.stopIdle();
     return this.report(state.dataset);
   }
 
   /**
-   * Has an idle helper build the holdout lift's scope runs of a dataset just built (0.3-0.5 s at 1m)
-   * while this worker answers the first queries, so that the first lift query finds them made. The
-   * helper gets copies of five touch columns (about 27 MB at 1m) and hands the runs back transferred;
-   * it is stopped afterwards like any idle helper. A helper that fails leaves the lift query to build
-   * them here, as it does without a helper.
+   * Takes the holdout lift's scope runs of a dataset just built from the helper that sorted its
+   * touches. It kept copies of the touch columns they need (about 27 MB at 1m) and began building them
+   * (0.3-0.5 s at 1m) once it had sent the table back, so they are under way while this worker finishes
+   * the build and answers the first queries. The runs come back transferred; the helper is then given
+   * back, to be stopped like any idle helper. A helper that fails leaves the lift query to build them
+   * here, as it does without a helper.
    */
-  private runsInHelper(dataset: DatasetState): void {
-    const columns = dataset.built.columns;
-    if (columns.touches.count < this.helperBuildMinTouches) return;
-    const helper = this.helpers?.takeIdle(true) ?? null;
-    if (helper === null) return;
-    const kernels = new KernelContext(columns);
+  private runsInHelper(dataset: DatasetState, helper: Helper): void {
+    const kernels = new KernelContext(dataset.built.columns);
     dataset.kernels = kernels;
-    const input = scopeRunsInput(columns, true);
-    const runs: Promise<void> = helper.call('scopeRuns', [input], resultBuffers(input)).then(
+    const runs: Promise<void> = helper.call('scopeRuns', []).then(
       (built) => {
         provideScopeRuns(kernels, built);
         this.runsInHelpers++;

@@ -22,7 +22,7 @@
  */
 import type { QueryRequest, ResolvedIncrementality } from '../../src/core/queries.js';
 import type { IncrementalityResult, LiftScope } from '../../src/core/results.js';
-import type { DatasetColumns } from '../../src/core/tables.js';
+import type { DatasetColumns, TouchesColumns } from '../../src/core/tables.js';
 import { MS_PER_DAY, MS_PER_HOUR } from '../../src/core/time.js';
 import { finish, KernelContext, ratio, type DayRange } from './context.js';
 
@@ -65,9 +65,9 @@ export interface ScopeRuns {
 }
 
 /**
- * What the scope runs are built from: the touches' columns in the touch index's order. The engine can
- * hand these to a helper worker right after a load, which builds the runs while the engine answers the
- * first queries (`provideScopeRuns`).
+ * What the scope runs are built from: the touches' columns in the touch index's order. The helper that
+ * sorts a build's touches keeps copies of these and builds the runs while the engine finishes the build
+ * and answers the first queries (`provideScopeRuns`).
  */
 export interface ScopeRunsInput {
   nChannels: number;
@@ -80,18 +80,32 @@ export interface ScopeRunsInput {
   day: Int32Array;
 }
 
-/** The inputs of the scope runs of a dataset: views of its columns, or with `copy` copies to send away. */
-export function scopeRunsInput(columns: DatasetColumns, copy = false): ScopeRunsInput {
-  const { touches: t, dictionaries, index } = columns;
+/** How many channels and campaigns the scopes of a dataset's runs span (its dictionaries' sizes). */
+export interface ScopeCounts {
+  nChannels: number;
+  nCampaigns: number;
+}
+
+/** The inputs of the scope runs of a dataset: views of its columns. */
+export function scopeRunsInput(columns: DatasetColumns): ScopeRunsInput {
+  const { dictionaries, index } = columns;
+  return scopeRunsInputOf(columns.touches, index.touchStart, { nChannels: dictionaries.channels.length, nCampaigns: dictionaries.campaigns.length }, false);
+}
+
+/**
+ * The inputs of the scope runs from a touches table and its per-customer ranges: views, or with `copy`
+ * copies to keep once the table is sent away (the helper that sorted the table keeps them).
+ */
+export function scopeRunsInputOf(touches: TouchesColumns, touchStart: Int32Array, counts: ScopeCounts, copy: boolean): ScopeRunsInput {
   const own = <T extends Int32Array | Uint8Array>(view: T): T => (copy ? (view.slice() as T) : view);
   return {
-    nChannels: dictionaries.channels.length,
-    nCampaigns: dictionaries.campaigns.length,
-    touchStart: own(index.touchStart),
-    channel: own(t.channel),
-    campaign: own(t.campaign),
-    group: own(t.group),
-    day: own(t.day),
+    nChannels: counts.nChannels,
+    nCampaigns: counts.nCampaigns,
+    touchStart: own(touchStart),
+    channel: own(touches.channel),
+    campaign: own(touches.campaign),
+    group: own(touches.group),
+    day: own(touches.day),
   };
 }
 

@@ -306,6 +306,11 @@ export class DatasetBuild {
     return this.unions.customers.length;
   }
 
+  /** The dataset's channels and campaigns, for the scope runs of the sorted touches (`ParserApi.sortTouches`). */
+  get scopeCounts(): { nChannels: number; nCampaigns: number } {
+    return { nChannels: this.unions.channels.length, nCampaigns: this.unions.campaigns.length };
+  }
+
   /** The dataset's time zone (by name, for `sortTouches` in another worker). */
   get timezone(): string {
     return this.zone.name;

@@ -7,6 +7,8 @@ import { resolveDatasetOptions } from '../../../src/core/options.js';
 import { resultBuffers } from '../../../src/core/results.js';
 import { createEngineApi } from '../../../workers/engine.js';
 import { createParserApi, Helper, HelperPool, partBuffers, type HelperLink, type ParserApi } from '../../../workers/ingest/helpers.js';
+import { buildScopeRuns, scopeRunsInputOf } from '../../../workers/kernels/incrementality.js';
+import type { TouchRows } from '../../../workers/table/build.js';
 import { canonical, loadSources, split } from '../../support/harness.js';
 
 const encoder = new TextEncoder();
@@ -33,9 +35,11 @@ interface FakeOptions {
  * A helper "worker" in this thread: the real parser API behind a message boundary that clones like
  * postMessage (and detaches transferred buffers), answering on a later task.
  */
-function fakeLink(options: FakeOptions = {}): { link: HelperLink; calls: string[]; begun: string[]; stopped: () => boolean } {
+function fakeLink(options: FakeOptions = {}): { link: HelperLink; calls: string[]; args: Map<string, unknown[]>; begun: string[]; stopped: () => boolean } {
   const api = createParserApi();
   const calls: string[] = [];
+  /** The arguments of the last call of each method. */
+  const args = new Map<string, unknown[]>();
   /** Names of the sources begun in this helper. */
   const begun: string[] = [];
   let failed: ((error: Error) => void) | null = null;
@@ -46,11 +50,12 @@ function fakeLink(options: FakeOptions = {}): { link: HelperLink; calls: string[
     else setTimeout(answer, 0);
   };
   const link: HelperLink = {
-    call(method, args, transfer) {
+    call(method, callArgs, transfer) {
       calls.push(method);
-      if (method === 'begin') begun.push((args[1] as { name: string }).name);
+      args.set(method, callArgs);
+      if (method === 'begin') begun.push((callArgs[1] as { name: string }).name);
       const push = method === 'push' ? ++pushes : 0;
-      const sent = structuredClone(args, { transfer: transfer ?? [] }) as unknown[];
+      const sent = structuredClone(callArgs, { transfer: transfer ?? [] }) as unknown[];
       return new Promise((resolve, reject) => {
         later(() => {
           if (options.failToStart || dead) return; // never answers
@@ -72,6 +77,8 @@ function fakeLink(options: FakeOptions = {}): { link: HelperLink; calls: string[
                     ? resultBuffers(result)
                     : [];
               resolve(structuredClone(result, { transfer: buffers }) as never);
+              // as the worker does: the scope runs begin on the task after the sorted table is sent
+              if (method === 'sortTouches') setTimeout(() => api.prepareScopeRuns(), 0);
             }, fail);
           } catch (error) {
             fail(error);
@@ -87,7 +94,7 @@ function fakeLink(options: FakeOptions = {}): { link: HelperLink; calls: string[
       dead = true;
     },
   };
-  return { link, calls, begun, stopped: () => dead };
+  return { link, calls, args, begun, stopped: () => dead };
 }
 
 /** The sources of the test load: the orders as two files (so their order in the dataset shows), touches, customers. */
@@ -272,6 +279,30 @@ describe('parsing in helper workers', () => {
     for (const buffer of buffers) expect(expected.has(buffer)).to.equal(true);
   });
 
+  it('a helper gives scope runs only for the last table it sorted with scope counts, once', () => {
+    const api = createParserApi();
+    const rows = (): TouchRows => ({
+      customer: Int32Array.of(1, 0, 1),
+      channel: Int32Array.of(0, 1, 0),
+      campaign: Int32Array.of(-1, 0, 0),
+      sentAt: Float64Array.of(Date.UTC(2024, 0, 3), Date.UTC(2024, 0, 2), Date.UTC(2024, 0, 1)),
+      openedAt: new Float64Array(3).fill(Number.NaN),
+      clickedAt: new Float64Array(3).fill(Number.NaN),
+      group: Uint8Array.of(0, 1, 0),
+      cost: new Float64Array(3).fill(Number.NaN),
+    });
+    const noRuns = /No touches table was sorted with scope counts/;
+    expect(() => api.scopeRuns()).to.throw(noRuns);
+    api.sortTouches(2, 'UTC', null, rows());
+    expect(() => api.scopeRuns(), 'sorted without counts').to.throw(noRuns);
+    const sorted = api.sortTouches(2, 'UTC', { nChannels: 2, nCampaigns: 1 }, rows());
+    const expected = buildScopeRuns(scopeRunsInputOf(sorted.columns, sorted.start, { nChannels: 2, nCampaigns: 1 }, false));
+    // customer 0: all CRM, channel 1, campaign 0; customer 1: all CRM, channel 0, campaign 0
+    expect(Array.from(expected.scope)).to.deep.equal([0, 2, 3, 0, 1, 3]);
+    expect(api.scopeRuns()).to.deep.equal(expected);
+    expect(() => api.scopeRuns(), 'given once').to.throw(noRuns);
+  });
+
   it('a dropped file for a helper is read there, at once, without its bytes passing through this worker', async () => {
     // the file parsed here lets go of the worker between batches (a Blob's batches arrive as resolved
     // promises), so the helper's read begins while it is parsed, not after its last batch
@@ -427,7 +458,7 @@ describe('sorting the touches table in a helper', () => {
     return out;
   }
 
-  it('after a build in a helper, the helper builds the lift scope runs while the engine answers; the lift equals one worker\'s', async () => {
+  it('the helper that sorted the touches builds the lift scope runs from its own copies while the engine answers; the lift equals one worker\'s', async () => {
     const expected = createEngineApi({ now: () => 0 });
     const { dataset: expectedDataset } = loadSources(sources(), { timezone: 'UTC' }, expected);
     const want = await liftResults(expected, expectedDataset);
@@ -441,6 +472,8 @@ describe('sorting the touches table in a helper', () => {
     const { engine, dataset, links } = engineSortingInHelpers();
     await loadAtOnce(engine, dataset);
     expect(links[0]!.calls.filter((c) => c === 'scopeRuns').length).to.equal(1);
+    // the helper that sorted the touches builds the runs from its own copies: nothing is sent for them
+    expect(links[0]!.args.get('scopeRuns')).to.deep.equal([]);
     // other queries do not wait for the runs; a lift query does
     expect(engine.query(dataset, { kind: 'kpis', params: {} }) instanceof Promise).to.equal(false);
     const lift = engine.query(dataset, LIFT_QUERIES[0]);
