@@ -408,17 +408,10 @@ export function attributionResult(
 }
 
 /** What `addOrders` adds to: the sums of an attribution result. */
-interface AttributionSums {
-  revenue: Float64Array;
-  margin: Float64Array;
-  purchases: Float64Array;
-  nonCrmRevenue: Float64Array;
-  nonCrmMargin: Float64Array;
-  nonCrmPurchases: Float64Array;
-  netRevenue: Float64Array;
-  purchaseRevenue: Float64Array;
-  purchaseCount: Float64Array;
-}
+type AttributionSums = Pick<
+  AttributionResult,
+  'revenue' | 'margin' | 'purchases' | 'nonCrmRevenue' | 'nonCrmMargin' | 'nonCrmPurchases' | 'netRevenue' | 'purchaseRevenue' | 'purchaseCount'
+>;
 
 /**
  * Adds the orders of a day range (and of the customers in `mask`) to the sums: each credit to its
