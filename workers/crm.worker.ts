@@ -9,7 +9,7 @@ import type { ChunkAck, EngineApi, WorkerInput } from '../src/core/protocol.js';
 import type { QueryRequest } from '../src/core/queries.js';
 import { resultBuffers, type QueryResult } from '../src/core/results.js';
 import { createEngineApi } from './engine.js';
-import { createParserApi, HelperPool, partBuffers, type HelperLink, type ParserApi } from './ingest/helpers.js';
+import { callTransferring, createParserApi, HelperPool, partBuffers, type HelperLink, type ParserApi } from './ingest/helpers.js';
 
 /** The name a parsing helper is started under (the engine worker's own name is the host's choice). */
 const PARSER_NAME = 'crm-analytics-parser';
@@ -48,11 +48,8 @@ function startHelper(): HelperLink {
   worker.addEventListener('messageerror', () => fail(new Error('a message could not be read')));
   return {
     call(method, args, buffers) {
-      const fn = remote[method] as unknown as (...a: unknown[]) => Promise<never>;
-      if (buffers === undefined || buffers.length === 0) return fn(...args);
       // the transferred buffers belong to the last argument (the chunk of `push`, the rows of `sortTouches`)
-      const last = args.length - 1;
-      return fn(...args.slice(0, last), transfer(args[last], buffers));
+      return callTransferring(remote[method] as unknown as (...a: unknown[]) => Promise<never>, args, buffers, transfer);
     },
     onFailure(listener) {
       failed = listener;

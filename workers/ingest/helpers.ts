@@ -155,6 +155,17 @@ export function partBuffers(parts: readonly TablePart[]): ArrayBuffer[] {
   return [...found];
 }
 
+/**
+ * Calls `fn` with `args`, the buffers to transfer registered with the last argument through `attach`
+ * (comlink's `transfer`, which keys them by that argument in a WeakMap). A call with no buffers, or
+ * with no argument to key them by, is made plainly: comlink throws on `transfer(undefined, ...)`.
+ */
+export function callTransferring<R>(fn: (...args: unknown[]) => R, args: readonly unknown[], buffers: Transferable[] | undefined, attach: <T>(value: T, buffers: Transferable[]) => T): R {
+  if (buffers === undefined || buffers.length === 0 || args.length === 0) return fn(...args);
+  const last = args.length - 1;
+  return fn(...args.slice(0, last), attach(args[last], buffers));
+}
+
 /** A started helper worker as the engine sees it; `crm.worker.ts` builds it with comlink. */
 export interface HelperLink {
   call<K extends keyof ParserApi>(method: K, args: Parameters<ParserApi[K]>, transfer?: Transferable[]): Promise<ReturnType<ParserApi[K]>>;

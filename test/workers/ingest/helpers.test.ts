@@ -6,7 +6,8 @@ import { nextTask } from '../../../src/core/http.js';
 import { resolveDatasetOptions } from '../../../src/core/options.js';
 import { resultBuffers } from '../../../src/core/results.js';
 import { createEngineApi } from '../../../workers/engine.js';
-import { createParserApi, Helper, HelperPool, partBuffers, type HelperLink, type ParserApi } from '../../../workers/ingest/helpers.js';
+import { transfer } from 'comlink';
+import { callTransferring, createParserApi, Helper, HelperPool, partBuffers, type HelperLink, type ParserApi } from '../../../workers/ingest/helpers.js';
 import { buildScopeRuns, scopeRunsInputOf } from '../../../workers/kernels/incrementality.js';
 import type { TouchRows } from '../../../workers/table/build.js';
 import { canonical, loadSources, split } from '../../support/harness.js';
@@ -277,6 +278,22 @@ describe('parsing in helper workers', () => {
     const expected = new Set([part.customer.buffer, part.line.buffer, ...part.attributes.map((a) => a.codes.buffer)]);
     expect(buffers.length).to.equal(expected.size);
     for (const buffer of buffers) expect(expected.has(buffer)).to.equal(true);
+  });
+
+  it('the link calls plainly when there is nothing to transfer, and registers the buffers with the last argument otherwise', () => {
+    const seen: unknown[][] = [];
+    const fn = (...args: unknown[]): number => {
+      seen.push(args);
+      return args.length;
+    };
+    // what the link used to do for a call without arguments (the scope runs): comlink cannot key it
+    expect(() => transfer(undefined, [])).to.throw(TypeError);
+    expect(callTransferring(fn, [], [], transfer)).to.equal(0);
+    expect(callTransferring(fn, [], undefined, transfer)).to.equal(0);
+    const rows = { customer: new Int32Array(4) };
+    expect(callTransferring(fn, [2, 'UTC', null, rows], [rows.customer.buffer], transfer)).to.equal(4);
+    expect(seen[2]).to.deep.equal([2, 'UTC', null, rows]);
+    expect(seen[2]![3]).to.equal(rows);
   });
 
   it('a helper gives scope runs only for the last table it sorted with scope counts, once', () => {
