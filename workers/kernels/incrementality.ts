@@ -69,9 +69,7 @@ export interface ScopeRuns {
  * sorts a build's touches keeps copies of these and builds the runs while the engine finishes the build
  * and answers the first queries (`provideScopeRuns`).
  */
-export interface ScopeRunsInput {
-  nChannels: number;
-  nCampaigns: number;
+export interface ScopeRunsInput extends ScopeCounts {
   /** Touches of customer c are `touchStart[c] .. touchStart[c+1]`. */
   touchStart: Int32Array;
   channel: Int32Array;
