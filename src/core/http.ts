@@ -193,10 +193,6 @@ async function readWithin(
   }
 }
 
-/**
- * A `RequestInit` that can cross to a worker: headers as pairs, no signal (the worker makes its own),
- * no `window`. Bodies other than strings are dropped (data downloads are GETs).
- */
 /** Whether bytes span their whole buffer, which can then be transferred (or kept) without a copy. */
 function spansBuffer(bytes: Uint8Array): boolean {
   return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
@@ -207,6 +203,10 @@ export function ownBytes(bytes: Uint8Array): Uint8Array {
   return spansBuffer(bytes) ? bytes : bytes.slice();
 }
 
+/**
+ * A `RequestInit` that can cross to a worker: headers as pairs, no signal (the worker makes its own),
+ * no `window`. Bodies other than strings are dropped (data downloads are GETs).
+ */
 export function cloneableInit(init: RequestInit | undefined): RequestInit {
   if (init === undefined) return {};
   const { signal, headers, body, window, ...rest } = init as RequestInit & { window?: unknown };
