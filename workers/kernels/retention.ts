@@ -114,9 +114,9 @@ export function retentionResult(ctx: KernelContext, p: ResolvedRetention, days: 
           count = cumulative;
           break;
       }
-      // per customer of the cohort; revenue retention against the cohort's first period instead
-      const base = revenue[row * K]!;
-      let value = p.measure !== 'revenue_retention' ? ratio(count, n) : n > 0 && base !== 0 ? count / base : Number.NaN;
+      // per customer of the cohort; revenue retention against the cohort's first period instead (a
+      // cohort without customers has no revenue either)
+      let value = ratio(count, p.measure === 'revenue_retention' ? revenue[row * K]! : n);
       if (status[cell] === CELL_FUTURE) {
         value = Number.NaN;
         count = Number.NaN;
