@@ -493,7 +493,6 @@ function buildOrders(
     }
     if (b - a > 1) lineItemRows += b - a;
     const p = next[c]!++;
-    cCustomer[p] = c;
     cTime[p] = t;
     cRevenue[p] = rev;
     cMargin[p] = mar;
@@ -505,7 +504,6 @@ function buildOrders(
     if (order[i]! >= 0) continue;
     const c = customer[i]!;
     const p = next[c]!++;
-    cCustomer[p] = c;
     cTime[p] = time[i]!;
     cRevenue[p] = revenue[i]!;
     cMargin[p] = margin[i]!;
@@ -524,8 +522,10 @@ function buildOrders(
     const b = start[c + 1]!;
     let sorted = true;
     for (let i = a + 1; i < b && sorted; i++) if (orderWithin(i - 1, i) > 0) sorted = false;
-    if (!sorted) permuteRows([columns.customer, columns.time, columns.revenue, columns.margin, columns.discount, columns.lines, columns.orderId], a, b, orderWithin);
+    if (!sorted) permuteRows([columns.time, columns.revenue, columns.margin, columns.discount, columns.lines, columns.orderId], a, b, orderWithin);
   }
+  // constant within each customer's range, as for the touches
+  fillRanges(start, cCustomer);
   zone.daysOf(cTime, columns.day);
   let lastCustomer = -1;
   let lastPurchase = Number.NaN;
