@@ -130,8 +130,9 @@ async function loadAtOnce(engine: EngineApi, dataset: number, largest?: number):
 
 /** Columns and table reports (each source's parse time aside, which is a measurement). */
 function snapshot(engine: EngineApi, dataset: number): unknown {
-  const untimed = (tables: unknown): unknown => JSON.parse(JSON.stringify(tables, (key, value: unknown) => (key === 'parseMs' ? undefined : value)));
-  return { columns: canonical(engine.columns(dataset)), tables: untimed(engine.report(dataset).tables) };
+  // the whole report (tables, customers, date range, warnings), without its timings
+  const untimed = (report: unknown): unknown => JSON.parse(JSON.stringify(report, (key, value: unknown) => (key === 'parseMs' || key === 'buildMs' ? undefined : value)));
+  return { columns: canonical(engine.columns(dataset)), report: untimed(engine.report(dataset)) };
 }
 
 function reference(): unknown {
