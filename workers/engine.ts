@@ -16,12 +16,18 @@ import { SourceLoad, type SourceResult } from './ingest/source-load.js';
 import { KernelContext } from './kernels/context.js';
 import { provideScopeRuns, readsScopeRuns } from './kernels/incrementality.js';
 import { runQuery } from './kernels/query.js';
-import { buildDataset, compactTouchParts, DatasetBuild, type BuiltDataset, type TouchRows } from './table/build.js';
+import { buildDataset, DatasetBuild, touchPartsOf, type BuiltDataset, type TouchRows } from './table/build.js';
 import type { TablePart } from './table/parts.js';
 
 interface DatasetState {
   options: ResolvedDatasetOptions;
+  /**
+   * The parts the dataset was built from, for a later load to rebuild with; read through `partsOf`.
+   * The touch parts are not among them after a commit: `touchReports` keeps their reports, and
+   * `partsOf` makes them from the built touches when a later load first needs them (`touchPartsOf`).
+   */
   parts: TablePart[];
+  touchReports: SourceReport[] | null;
   built: BuiltDataset;
   warnings: string[];
   /** Kernel caches of the built data, made on the first query. */
@@ -160,7 +166,7 @@ class Engine implements EngineApi {
   createDataset(options: DatasetOptions): number {
     const resolved = resolveDatasetOptions(options);
     const id = this.nextId++;
-    this.datasets.set(id, { options: resolved, parts: [], built: buildDataset([], resolved, this.now()), warnings: [], kernels: null, committing: null, runs: null });
+    this.datasets.set(id, { options: resolved, parts: [], touchReports: null, built: buildDataset([], resolved, this.now()), warnings: [], kernels: null, committing: null, runs: null });
     return id;
   }
 
@@ -397,7 +403,9 @@ class Engine implements EngineApi {
     const dataset = this.dataset(state.dataset);
     // a commit that waits on a helper has not replaced the parts yet: build on what it leaves
     if (dataset.committing !== null) return dataset.committing.then(() => this.commitLoad(load));
-    const kept = state.mode === 'append' ? dataset.parts : dataset.parts.filter((p) => !state.tables.has(p.table));
+    // the kept touch parts are made only when the touches are kept
+    const all = state.mode === 'append' || !state.tables.has('touches') ? partsOf(dataset) : dataset.parts;
+    const kept = state.mode === 'append' ? all : all.filter((p) => !state.tables.has(p.table));
     const ended = [...state.ended].sort((a, b) => a[0] - b[0]).map((entry) => entry[1]);
     const parts = [...kept, ...ended.flatMap((e) => e.parts)];
     const warnings = ended.flatMap((e) => e.warnings);
@@ -469,7 +477,9 @@ class Engine implements EngineApi {
     const state = this.load(load);
     const dataset = this.dataset(state.dataset);
     this.loads.delete(load);
-    dataset.parts = compactTouchParts(parts, built.columns);
+    // the touch parts' rows are the built touches now (some were moved to a helper): only their reports are kept
+    dataset.parts = parts.filter((p) => p.table !== 'touches');
+    dataset.touchReports = parts.flatMap((p) => (p.table === 'touches' ? [p.report] : []));
     dataset.built = built;
     dataset.warnings = warnings;
     dataset.kernels = null;
@@ -623,14 +633,23 @@ class Engine implements EngineApi {
  * failed or aborted build leaves the dataset whole; the others are this load's own and move.
  */
 function movableRows(rows: TouchRows, dataset: DatasetState): { rows: TouchRows; buffers: ArrayBuffer[] } {
-  // the kept touch part holds the built columns in use (compactTouchParts); those are listed too, so
-  // that this does not depend on that
+  // the kept touch part, once made (touchPartsOf), holds the built columns in use: those are listed
+  // apart, so that this does not make it
   const held = new Set([...partBuffers(dataset.parts), ...resultBuffers(dataset.built.columns.touches)]);
   const moved = { ...rows };
   for (const key of Object.keys(moved) as (keyof TouchRows)[]) {
     if (held.has(moved[key].buffer as ArrayBuffer)) (moved as Record<keyof TouchRows, ArrayBufferView>)[key] = moved[key].slice();
   }
   return { rows: moved, buffers: resultBuffers(moved) };
+}
+
+/** The dataset's parts, with its touch parts made from the built touches the first time they are asked for. */
+function partsOf(dataset: DatasetState): TablePart[] {
+  if (dataset.touchReports !== null) {
+    dataset.parts = [...dataset.parts, ...touchPartsOf(dataset.touchReports, dataset.built.columns)];
+    dataset.touchReports = null;
+  }
+  return dataset.parts;
 }
 
 function withSource(error: unknown, source: string): unknown {
