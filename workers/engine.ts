@@ -22,9 +22,10 @@ import type { TablePart } from './table/parts.js';
 interface DatasetState {
   options: ResolvedDatasetOptions;
   /**
-   * The parts the dataset was built from, for a later load to rebuild with; read through `partsOf`.
-   * The touch parts are not among them after a commit: `touchReports` keeps their reports, and
-   * `partsOf` makes them from the built touches when a later load first needs them (`touchPartsOf`).
+   * The parts the dataset was built from, for a later load to rebuild with. While `touchReports` is
+   * set, the touch parts are not among them: it keeps their reports, and `partsOf` makes the parts
+   * from the built touches when a later load first needs them (`touchPartsOf`). A load that replaces
+   * the touches reads `parts` as it is, without them.
    */
   parts: TablePart[];
   touchReports: SourceReport[] | null;

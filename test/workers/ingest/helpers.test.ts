@@ -622,6 +622,31 @@ describe('sorting the touches table in a helper', () => {
     expect(snapshot(engine, dataset)).to.deep.equal(await referenceWithAppends(1));
   });
 
+  it('a failed load that replaces the touches leaves the kept touches to be made from the data in use', async () => {
+    // the dataset keeps only its touch parts' reports until a later load needs the parts; a replace of
+    // the touches whose sort fails (the second helper dies) must leave them describing the data in use
+    const { engine, dataset } = engineSortingInHelpers((k) => k === 1);
+    await loadAtOnce(engine, dataset);
+    await runsBuilt(engine, dataset);
+    const before = snapshot(engine, dataset);
+    // two sources, as appendEnded: the second parses in the helper that then sorts
+    const load = engine.beginLoad(dataset, 'replace');
+    const touches = engine.beginSource(load, { name: 'other-touches.csv', table: 'touches' });
+    const customers = engine.beginSource(load, { name: 'customers.csv', table: 'customers' });
+    await Promise.all([engine.pushChunk(touches, csv('touches')), engine.pushChunk(customers, csv('customers'))]);
+    await engine.endSource(customers);
+    await engine.endSource(touches);
+    const failed = await Promise.resolve(engine.commitLoad(load)).then(
+      () => 'committed',
+      (error: Error) => error.message,
+    );
+    expect(failed).to.equal('The parsing helper worker stopped: out of memory.');
+    expect(snapshot(engine, dataset)).to.deep.equal(before);
+    // the append rebuilds from the first load's touches (its helper is the third, which does not die)
+    await engine.commitLoad(await appendEnded(engine, dataset));
+    expect(snapshot(engine, dataset)).to.deep.equal(await referenceWithAppends(1));
+  });
+
   it('stopping a helper rejects the calls still waiting on it', async () => {
     // a helper that never answers (as one still starting)
     const helper = new Helper(fakeLink({ failToStart: true }).link, 60_000);
