@@ -433,9 +433,12 @@ describe('sorting the touches table in a helper', () => {
     await engine.query(dataset, { kind: 'incrementality', params: {} });
   }
 
-  /** Begins and ends an append of more touches (the touches file again) and the customers; returns the load uncommitted. */
-  async function appendEnded(engine: EngineApi, dataset: number): Promise<number> {
-    const load = engine.beginLoad(dataset, 'append');
+  /**
+   * Begins and ends an append (or a load in `mode`) of more touches (the touches file again) and the
+   * customers; returns the load uncommitted. The second source parses in a helper, which then sorts.
+   */
+  async function appendEnded(engine: EngineApi, dataset: number, mode: 'append' | 'replace' = 'append'): Promise<number> {
+    const load = engine.beginLoad(dataset, mode);
     const touches = engine.beginSource(load, { name: 'more-touches.csv', table: 'touches' });
     const customers = engine.beginSource(load, { name: 'customers.csv', table: 'customers' });
     await Promise.all([engine.pushChunk(touches, csv('touches')), engine.pushChunk(customers, csv('customers'))]);
@@ -629,13 +632,7 @@ describe('sorting the touches table in a helper', () => {
     await loadAtOnce(engine, dataset);
     await runsBuilt(engine, dataset);
     const before = snapshot(engine, dataset);
-    // two sources, as appendEnded: the second parses in the helper that then sorts
-    const load = engine.beginLoad(dataset, 'replace');
-    const touches = engine.beginSource(load, { name: 'other-touches.csv', table: 'touches' });
-    const customers = engine.beginSource(load, { name: 'customers.csv', table: 'customers' });
-    await Promise.all([engine.pushChunk(touches, csv('touches')), engine.pushChunk(customers, csv('customers'))]);
-    await engine.endSource(customers);
-    await engine.endSource(touches);
+    const load = await appendEnded(engine, dataset, 'replace');
     const failed = await Promise.resolve(engine.commitLoad(load)).then(
       () => 'committed',
       (error: Error) => error.message,
