@@ -434,16 +434,17 @@ describe('sorting the touches table in a helper', () => {
   }
 
   /**
-   * Begins and ends an append (or a load in `mode`) of more touches (the touches file again) and the
-   * customers; returns the load uncommitted. The second source parses in a helper, which then sorts.
+   * Begins and ends an append (or a load in `mode`) of more touches (the touches file again, or with
+   * `table` another orders file) and the customers; returns the load uncommitted. The second source
+   * parses in a helper, which then sorts.
    */
-  async function appendEnded(engine: EngineApi, dataset: number, mode: 'append' | 'replace' = 'append'): Promise<number> {
+  async function appendEnded(engine: EngineApi, dataset: number, mode: 'append' | 'replace' = 'append', table: 'touches' | 'orders' = 'touches'): Promise<number> {
     const load = engine.beginLoad(dataset, mode);
-    const touches = engine.beginSource(load, { name: 'more-touches.csv', table: 'touches' });
+    const first = engine.beginSource(load, { name: table === 'touches' ? 'more-touches.csv' : 'orders-3.csv', table });
     const customers = engine.beginSource(load, { name: 'customers.csv', table: 'customers' });
-    await Promise.all([engine.pushChunk(touches, csv('touches')), engine.pushChunk(customers, csv('customers'))]);
+    await Promise.all([engine.pushChunk(first, csv(table)), engine.pushChunk(customers, csv('customers'))]);
     await engine.endSource(customers);
-    await engine.endSource(touches);
+    await engine.endSource(first);
     return load;
   }
 
@@ -562,12 +563,7 @@ describe('sorting the touches table in a helper', () => {
       await loadAtOnce(engine, dataset);
       await runsBuilt(engine, dataset);
       const before = snapshot(engine, dataset);
-      const load = engine.beginLoad(dataset, mode);
-      const orders = engine.beginSource(load, { name: 'orders-3.csv', table: 'orders' });
-      const customers = engine.beginSource(load, { name: 'customers.csv', table: 'customers' });
-      await Promise.all([engine.pushChunk(orders, csv('orders')), engine.pushChunk(customers, csv('customers'))]);
-      await engine.endSource(customers);
-      await engine.endSource(orders);
+      const load = await appendEnded(engine, dataset, mode, 'orders');
       const touches = engine.columns(dataset).touches;
       const committing = engine.commitLoad(load);
       expect(committing instanceof Promise, 'the build waits on the helper').to.equal(true);
