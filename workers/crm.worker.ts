@@ -71,17 +71,6 @@ if (self.name === PARSER_NAME) {
   };
   exposedParser.sortTouches = (nCustomers: number, timezone: string, scopes, rows) => {
     const touches = parser.sortTouches(nCustomers, timezone, scopes, rows);
-    // the scope runs are built on the next task, once the table is on its way back; should that fail,
-    // `scopeRuns` tries again and the engine gets its error (and builds them itself)
-    if (scopes !== null) {
-      setTimeout(() => {
-        try {
-          parser.prepareScopeRuns();
-        } catch {
-          // reported by `scopeRuns`
-        }
-      }, 0);
-    }
     return transfer(touches, resultBuffers(touches));
   };
   exposedParser.scopeRuns = () => {

@@ -441,24 +441,21 @@ class Engine implements EngineApi {
     dataset: DatasetState,
   ): Promise<DatasetReport> {
     let built: BuiltDataset;
-    let sorting = false;
+    let sent = false;
     try {
       const { rows, buffers } = movableRows(build.touchRows, dataset);
       // the helper keeps what the holdout lift's scope runs need and builds them next (`runsInHelper`)
       const sorted = helper.call('sortTouches', [build.customerCount, build.timezone, build.scopeCounts, rows], buffers);
-      sorting = true;
-      sorted.then(
-        () => (sorting = false),
-        () => (sorting = false),
-      );
+      sent = true;
       const others = build.buildOthers();
       const touches = await sorted;
       this.buildsInHelpers++;
       if (this.loads.get(load) === undefined) throw new CrmError('aborted', `Load ${load} was aborted while it was being built.`);
       built = build.finish(others, touches);
     } catch (error) {
-      // a helper still sorting (buildOthers threw) would hold up the next source given to it
-      if (sorting) helper.stop();
+      // a helper sent the rows is still sorting them (buildOthers threw) or building their scope runs
+      // (the load was aborted, or the finish threw): either would hold up the next source given to it
+      if (sent) helper.stop();
       this.loads.delete(load); // its touch rows went to the helper: it cannot be committed again
       this.giveHelper(helper);
       throw toCrmError(error);
@@ -470,7 +467,12 @@ class Engine implements EngineApi {
   /** Gives a helper back to the pool, and stops the idle helpers when no source is open. */
   private giveHelper(helper: Helper): void {
     this.helpers!.give(helper);
-    if (this.sources.size === 0) this.helpers!.stopIdle();
+    this.stopIdleHelpers();
+  }
+
+  /** Stops the idle helpers once no source is open: a load starts them again as it needs them. */
+  private stopIdleHelpers(): void {
+    if (this.sources.size === 0) this.helpers?.stopIdle();
   }
 
   /** Applies a built load to its dataset; `helper` sorted its touches and builds its scope runs. */
@@ -486,7 +488,7 @@ class Engine implements EngineApi {
     dataset.kernels = null;
     dataset.runs = null;
     if (helper !== null) this.runsInHelper(dataset, helper);
-    if (this.sources.size === 0) this.helpers?.stopIdle();
+    this.stopIdleHelpers();
     return this.report(state.dataset);
   }
 
@@ -526,7 +528,7 @@ class Engine implements EngineApi {
       this.sources.delete(source);
     }
     this.loads.delete(load);
-    if (this.sources.size === 0) this.helpers?.stopIdle();
+    this.stopIdleHelpers();
   }
 
   report(dataset: number): DatasetReport {

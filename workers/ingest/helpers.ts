@@ -44,14 +44,11 @@ export interface ParserApi {
    */
   sortTouches(nCustomers: number, timezone: string, scopes: ScopeCounts | null, rows: TouchRows): BuiltTouches;
   /**
-   * Builds the scope runs of the last table sorted with `scopes` now, if not built yet: the worker calls
-   * it on the task after answering `sortTouches`, so the runs are under way while the engine finishes
-   * the build and answers the first queries.
-   */
-  prepareScopeRuns(): void;
-  /**
-   * The holdout lift's scope runs of the last table sorted with `scopes` (built now if `prepareScopeRuns`
-   * has not run); their typed arrays are transferred back, and the helper keeps nothing of them.
+   * The holdout lift's scope runs of the last table sorted with `scopes`. The helper begins them on the
+   * task after it answers `sortTouches`, so they are under way while the engine finishes the build and
+   * answers the first queries; asked for sooner, or after that build failed, they are built now (and
+   * a failure is reported here). Their typed arrays are transferred back, and the helper keeps nothing
+   * of them.
    */
   scopeRuns(): ScopeRuns;
 }
@@ -125,9 +122,18 @@ export function createParserApi(): ParserApi {
       // copies: the table itself goes back to the engine (about 27 MB at 1m, 10 ms)
       runsInput = scopes === null ? null : scopeRunsInputOf(sorted.columns, sorted.start, scopes, true);
       runs = null;
+      // on the next task, once the sorted table is on its way back
+      if (scopes !== null) {
+        setTimeout(() => {
+          try {
+            prepareScopeRuns();
+          } catch {
+            // reported by `scopeRuns`, which tries again
+          }
+        }, 0);
+      }
       return sorted;
     },
-    prepareScopeRuns,
     scopeRuns() {
       prepareScopeRuns();
       const built = runs;

@@ -78,8 +78,6 @@ function fakeLink(options: FakeOptions = {}): { link: HelperLink; calls: string[
                     ? resultBuffers(result)
                     : [];
               resolve(structuredClone(result, { transfer: buffers }) as never);
-              // as the worker does: the scope runs begin on the task after the sorted table is sent
-              if (method === 'sortTouches') setTimeout(() => api.prepareScopeRuns(), 0);
             }, fail);
           } catch (error) {
             fail(error);
