@@ -22,7 +22,7 @@
  */
 import type { QueryRequest, ResolvedIncrementality } from '../../src/core/queries.js';
 import type { IncrementalityResult, LiftScope } from '../../src/core/results.js';
-import type { DatasetColumns, TouchesColumns } from '../../src/core/tables.js';
+import type { TouchesColumns } from '../../src/core/tables.js';
 import { MS_PER_DAY, MS_PER_HOUR } from '../../src/core/time.js';
 import { finish, KernelContext, ratio, type DayRange } from './context.js';
 
@@ -84,12 +84,6 @@ export interface ScopeCounts {
   nCampaigns: number;
 }
 
-/** The inputs of the scope runs of a dataset: views of its columns. */
-export function scopeRunsInput(columns: DatasetColumns): ScopeRunsInput {
-  const { dictionaries, index } = columns;
-  return scopeRunsInputOf(columns.touches, index.touchStart, { nChannels: dictionaries.channels.length, nCampaigns: dictionaries.campaigns.length }, false);
-}
-
 /**
  * The inputs of the scope runs from a touches table and its per-customer ranges: views, or with `copy`
  * copies to keep once the table is sent away (the helper that sorted the table keeps them).
@@ -115,7 +109,7 @@ export function readsScopeRuns(request: QueryRequest): boolean {
 /** The `KernelContext` namespace of the scope runs (one per dataset, under the key ''). */
 const SCOPE_RUNS = 'scope-runs';
 
-/** Stores scope runs built elsewhere (by a helper, from `scopeRunsInput`) as `scopeRuns` would have. */
+/** Stores scope runs built elsewhere (by a helper, from `scopeRunsInputOf`) as `scopeRuns` would have. */
 export function provideScopeRuns(ctx: KernelContext, runs: ScopeRuns): void {
   ctx.provide(SCOPE_RUNS, '', runs, 1);
 }
@@ -345,7 +339,7 @@ function buildSettledUnits(ctx: KernelContext, runs: ScopeRuns, nScopes: number)
     days,
     count,
     lowestChannel,
-    rows: { time: time.slice(0, u + 1), gap: gap.slice(0, u + 1), firstOrder: firstOrder.slice(0, u + 1), endOrder: endOrder.slice(0, u + 1) },
+    rows: outcomeRows(time, gap, firstOrder, endOrder, u + 1),
     slotStart: slotStart.slice(0, u + 2),
     slot: slot.slice(0, n),
   };
@@ -820,7 +814,7 @@ function computeAssignments(ctx: KernelContext, days: DayRange, mask: Uint8Array
   const n = scan.assignments;
   scratchRowStart[n] = scan.rows;
   return {
-    rows: { time: scratchTime.slice(0, n), gap: scratchGap.slice(0, n), firstOrder: scratchFirst.slice(0, n), endOrder: scratchEnd.slice(0, n) },
+    rows: outcomeRows(scratchTime, scratchGap, scratchFirst, scratchEnd, n),
     rowStart: scratchRowStart.slice(0, n + 1),
     rowCell: scratchCell.slice(0, scan.rows),
     count: scan.count,
@@ -834,8 +828,11 @@ function computeAssignments(ctx: KernelContext, days: DayRange, mask: Uint8Array
   };
 }
 
+/** The dataset's scope runs, built from views of its columns on first use. */
 function scopeRuns(ctx: KernelContext): ScopeRuns {
-  return ctx.remember(SCOPE_RUNS, '', () => buildScopeRuns(scopeRunsInput(ctx.columns)), 1);
+  const { touches, index, dictionaries } = ctx.columns;
+  const counts = { nChannels: dictionaries.channels.length, nCampaigns: dictionaries.campaigns.length };
+  return ctx.remember(SCOPE_RUNS, '', () => buildScopeRuns(scopeRunsInputOf(touches, index.touchStart, counts, false)), 1);
 }
 
 /** Assignments of one customer in every scope they were touched in, within the range. */
@@ -992,10 +989,9 @@ function computeLiftSums(ctx: KernelContext, a: Assignments, lift: number, days:
 
 /**
  * Rows that each add one outcome to some cells: the settled units of the first-touch table, a range's
- * assignments. Both hold theirs in an object of this one shape (built in one place each, with the keys
- * in this order), so that `addRowOutcomes` sees one shape from both callers: given the units and the
- * assignments themselves, the first lift query of a new range took 120–159 ms in Node against 80–126
- * ms with one shape.
+ * assignments. Both make theirs with `outcomeRows`, so that `addRowOutcomes` sees one shape from both
+ * callers: given the units and the assignments themselves, the first lift query of a new range took
+ * 120–159 ms in Node against 80–126 ms with one shape.
  */
 interface OutcomeRows {
   /** When each row's lift window opens. */
@@ -1007,6 +1003,10 @@ interface OutcomeRows {
   endOrder: Int32Array;
 }
 
+/** The first `n` rows of the four columns, as one `OutcomeRows` (the one place its shape is made). */
+function outcomeRows(time: Float64Array, gap: Float64Array, firstOrder: Int32Array, endOrder: Int32Array, n: number): OutcomeRows {
+  return { time: time.slice(0, n), gap: gap.slice(0, n), firstOrder: firstOrder.slice(0, n), endOrder: endOrder.slice(0, n) };
+}
 
 /**
  * Adds each row's outcome (its customer's purchases in `[time, time + lift)`) to the cells
