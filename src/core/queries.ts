@@ -165,7 +165,10 @@ export function parseDuration(value: Duration, what: string): number {
     if (Number.isFinite(value) && value >= 0) return value;
   } else {
     const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|min|m|h|d|w)\s*$/.exec(value);
-    if (m !== null) return Number(m[1]) * UNITS[m[2]!]!;
+    // finite, as a number must be: attribution leaves out an order whose last touch (-Infinity for a
+    // refund or adjustment) is older than its time less the longest window, which an endless window is not
+    const ms = m === null ? Number.NaN : Number(m[1]) * UNITS[m[2]!]!;
+    if (Number.isFinite(ms)) return ms;
   }
   throw new CrmError('bad-option', `${what} must be a duration such as "5d", "24h" or "30m", not "${String(value)}".`);
 }
