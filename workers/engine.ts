@@ -101,8 +101,9 @@ const AHEAD_SLICE_MS = 8;
  * through windows, a dashboard's first render) they get the thread to themselves. Slices between such
  * queries slowed them, not only delayed them: in three interleaved pairs of benchmark runs at 1m, the
  * queries after the holdout lift took, cold, retention 25-26 ms without slices against 35-38 with,
- * RFM 107-116 against 122-208, ROAS 34-36 against 41-54. The price: queries sent back to back with no
- * pause (a benchmark) leave the work to the query that needs it (a lift range change, about 380 ms).
+ * RFM 107-116 against 122-208, ROAS 34-36 against 41-54. Queries sent back to back with no pause (a
+ * benchmark) find the work not done; a query that would use it does without (a lift range change
+ * searches the runs its later entries would have indexed).
  */
 const AHEAD_IDLE_MS = 50;
 

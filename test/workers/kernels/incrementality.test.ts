@@ -1,4 +1,8 @@
 import { expect } from '@open-wc/testing';
+import type { IncrementalityResult } from '../../../src/core/results.js';
+import { KernelContext } from '../../../workers/kernels/context.js';
+import { runQuery } from '../../../workers/kernels/query.js';
+import { loadSources, type HarnessSource } from '../../support/harness.js';
 import { fixture } from '../../support/kernels.js';
 
 // Email campaign "spring": treatment t1..t4, holdout h1..h3, and m1 in both groups. t1 also got an SMS.
@@ -148,6 +152,8 @@ describe('holdout incrementality (metrics.md section 4)', () => {
       filter?: boolean;
       /** The campaign also goes out by SMS with each email: its runs mix channels, so they are not settled. */
       sms?: boolean;
+      /** The later entries are made first (a query over the whole range, then the work it began ahead). */
+      ahead?: boolean;
     }
     function bigAmounts(steer: Steer) {
       const touchRows = ['customer_id,channel,campaign,sent_at,group,cost'];
@@ -168,17 +174,27 @@ describe('holdout incrementality (metrics.md section 4)', () => {
         orderRows.push('decoy,2024-06-02T11:00:00Z,500000000');
         customerRows.push('decoy,basic');
       }
-      return fixture({ orders: orderRows.join('\n'), touches: touchRows.join('\n'), costs: 'date,channel,campaign,amount\n', customers: customerRows.join('\n') }).query({
+      const tables = { orders: orderRows.join('\n'), touches: touchRows.join('\n'), costs: 'date,channel,campaign,amount\n', customers: customerRows.join('\n') };
+      const { columns } = loadSources(Object.entries(tables).map(([table, body]) => ({ table: table as HarnessSource['table'], body })));
+      const ctx = new KernelContext(columns);
+      if (steer.ahead === true) {
+        runQuery(ctx, { kind: 'incrementality', params: { minHoldout: 2 } });
+        expect(ctx.work(() => true), 'the later entries are made').to.equal(false);
+      }
+      return runQuery(ctx, {
         kind: 'incrementality',
         params: { minHoldout: 2, range: { from: '2024-06-01', to: '2024-06-30' }, ...(steer.filter === true ? { filter: { attribute: 'plan', values: ['pro'] } } : {}) },
-      });
+      }) as IncrementalityResult;
     }
     const paths: Record<string, { steer: Steer; scopes: string[] }> = {
       // every run began on May 1st: each is assigned at its later entry on its June day (no filter)
-      'later entries': { steer: { begunBefore: () => true }, scopes: ['all', 'email', 'big'] },
+      'later entries': { steer: { begunBefore: () => true, ahead: true }, scopes: ['all', 'email', 'big'] },
       // the even-numbered customers' runs began in May, the others' in June: each cell merges the
       // first-touch table's runs with the later entries' outcomes
-      'first-touch table merged with later entries': { steer: { begunBefore: (i) => i % 2 === 0 }, scopes: ['all', 'email', 'big'] },
+      'first-touch table merged with later entries': { steer: { begunBefore: (i) => i % 2 === 0, ahead: true }, scopes: ['all', 'email', 'big'] },
+      // the same two before the later entries are made: the runs begun in May are searched
+      'scan of the runs begun before the range, later entries not made yet': { steer: { begunBefore: () => true }, scopes: ['all', 'email', 'big'] },
+      'first-touch table merged with the scan, later entries not made yet': { steer: { begunBefore: (i) => i % 2 === 0 }, scopes: ['all', 'email', 'big'] },
       // a filter reads every run per range: the runs start in the range...
       'scan with a filter, runs starting in the range': { steer: { filter: true }, scopes: ['all', 'email', 'big'] },
       // ... or began before it
