@@ -16,16 +16,24 @@ export interface KernelsRun {
   rows: Record<string, number>;
   cold: TimedQuery[];
   changes: Record<string, TimedQuery[]>;
+  /**
+   * The pause between the cold queries and the first change (null: none, back to back): until the
+   * engine's work begun ahead was done, as a reader looks at the widgets before changing one.
+   */
+  pauseMs: number | null;
   longTasks: number[];
 }
 
 declare global {
   interface Window {
-    runKernels(urls: Record<string, string>, cold: QueryRequest[], changes: Record<string, QueryRequest[]>): Promise<KernelsRun>;
+    runKernels(urls: Record<string, string>, cold: QueryRequest[], changes: Record<string, QueryRequest[]>, pause: boolean): Promise<KernelsRun>;
   }
 }
 
-window.runKernels = async (urls, cold, changes): Promise<KernelsRun> => {
+/** Longest reading pause: work ahead still going after it is left to the queries. */
+const MAX_PAUSE_MS = 5000;
+
+window.runKernels = async (urls, cold, changes, pause): Promise<KernelsRun> => {
   const longTasks: number[] = [];
   const observer = new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) longTasks.push(Math.round(entry.duration));
@@ -45,6 +53,12 @@ window.runKernels = async (urls, cold, changes): Promise<KernelsRun> => {
   };
   const coldTimes: TimedQuery[] = [];
   for (const request of cold) coldTimes.push(await timed(request));
+  let pauseMs: number | null = null;
+  if (pause) {
+    const t = performance.now();
+    while ((await engine.diagnostics()).workingAhead && performance.now() - t < MAX_PAUSE_MS) await new Promise((resolve) => setTimeout(resolve, 50));
+    pauseMs = performance.now() - t;
+  }
   const changeTimes: Record<string, TimedQuery[]> = {};
   for (const [kind, requests] of Object.entries(changes)) {
     changeTimes[kind] = [];
@@ -57,6 +71,7 @@ window.runKernels = async (urls, cold, changes): Promise<KernelsRun> => {
     rows: Object.fromEntries(Object.entries(report.tables).map(([table, t]) => [table, t?.rowsAccepted ?? 0])),
     cold: coldTimes,
     changes: changeTimes,
+    pauseMs,
     longTasks,
   };
 };
