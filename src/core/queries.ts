@@ -165,8 +165,7 @@ export function parseDuration(value: Duration, what: string): number {
     if (Number.isFinite(value) && value >= 0) return value;
   } else {
     const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|min|m|h|d|w)\s*$/.exec(value);
-    // finite, as a number must be: attribution leaves out an order whose last touch (-Infinity for a
-    // refund or adjustment) is older than its time less the longest window, which an endless window is not
+    // finite, as a number must be (a 310-digit count of days is not)
     const ms = m === null ? Number.NaN : Number(m[1]) * UNITS[m[2]!]!;
     if (Number.isFinite(ms)) return ms;
   }

@@ -2,20 +2,24 @@
 import type { DatasetOptions } from '../../src/core/options.js';
 import type { QueryRequest } from '../../src/core/queries.js';
 import type { AttributionResult, QueryResult } from '../../src/core/results.js';
+import type { DatasetColumns } from '../../src/core/tables.js';
 import type { HarnessSource } from './harness.js';
 import { loadSources } from './harness.js';
 
 /** A loaded dataset and a query function. */
 export interface KernelFixture {
   query<K extends QueryRequest['kind']>(request: Extract<QueryRequest, { kind: K }>): Extract<QueryResult, { kind: K }>;
+  /** The dataset's columns, for a test that runs kernels on a context of its own. */
+  columns: DatasetColumns;
 }
 
 /** Loads CSV text per table and returns a query function. */
 export function fixture(tables: Partial<Record<'orders' | 'touches' | 'costs' | 'customers', string>>, options: DatasetOptions = {}): KernelFixture {
   const sources: HarnessSource[] = Object.entries(tables).map(([table, body]) => ({ table: table as HarnessSource['table'], name: `${table}.csv`, body }));
-  const { engine, dataset } = loadSources(sources, options);
+  const { engine, dataset, columns } = loadSources(sources, options);
   return {
     query: (request) => engine.query(dataset, request) as never,
+    columns,
   };
 }
 

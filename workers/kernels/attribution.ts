@@ -110,7 +110,7 @@ interface WindowScan {
   customer: Int32Array;
   /** Per order: the customer's last event entry at or before the order (`KernelContext.lastEventAtOrder`). */
   lastEvent: Int32Array;
-  /** Per order: that event's time, −∞ for none or for an order that is not a purchase. */
+  /** Per order: that event's time, NaN for none or for an order that is not a purchase. */
   lastTime: Float64Array;
   eventStart: Int32Array;
   eventTime: Float64Array;
@@ -162,7 +162,7 @@ function findEligible(ctx: KernelContext, p: ResolvedAttribution): Eligibility {
   for (let i = 0; i < count; i++) {
     start[i] = n;
     const at = orderTime[i]!;
-    if (lastTime[i]! < at - maxWindow) continue;
+    if (!(lastTime[i]! >= at - maxWindow)) continue;
     const hi = lastEvent[i]! + 1;
     const lo = windowStart(eventTime, eventStart[customer[i]!]!, hi, at - maxWindow);
     if (n + (hi - lo) > scratchTouch.length) growScratch(n + (hi - lo));
@@ -213,7 +213,7 @@ function findSingle(scan: WindowScan, last: boolean, start: Int32Array, found: I
     start[i] = n;
     const at = orderTime[i]!;
     const earliest = at - maxWindow;
-    if (lastTime[i]! < earliest) continue;
+    if (!(lastTime[i]! >= earliest)) continue;
     const ea = eventStart[customer[i]!]!;
     const hi = lastEvent[i]! + 1;
     if (last) {

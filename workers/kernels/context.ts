@@ -35,8 +35,9 @@ export interface LastEvents {
   /** The entry of that event, or the customer's first entry − 1 when there is none. */
   entry: Int32Array;
   /**
-   * The event's time; −∞ when there is none or the order is not a purchase. A purchase whose last event
-   * is older than the longest window has no eligible touch: attribution skips it on this alone.
+   * The event's time; NaN when there is none or the order is not a purchase, so that no comparison with
+   * a window's start holds, however long the window. A purchase whose last event is older than the
+   * longest window has no eligible touch: attribution skips it on this alone.
    */
   time: Float64Array;
 }
@@ -409,7 +410,7 @@ export class KernelContext {
         const at = o.time[i]!;
         while (hi < eb && time[hi]! <= at) hi++;
         entry[i] = hi - 1;
-        lastTime[i] = hi > ea && o.isPurchase[i] === 1 ? time[hi - 1]! : Number.NEGATIVE_INFINITY;
+        lastTime[i] = hi > ea && o.isPurchase[i] === 1 ? time[hi - 1]! : Number.NaN;
       }
     }
     last = { entry, time: lastTime };

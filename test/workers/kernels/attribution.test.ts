@@ -1,4 +1,7 @@
 import { expect } from '@open-wc/testing';
+import { resolveAttribution } from '../../../src/core/queries.js';
+import { creditsFor } from '../../../workers/kernels/attribution.js';
+import { KernelContext } from '../../../workers/kernels/context.js';
 import { fixture, revenueByKey, round, total } from '../../support/kernels.js';
 
 // Customer a: three treatment touches and a holdout record before a purchase of 100 (margin 40) on
@@ -118,6 +121,17 @@ describe('attribution: basis and windows', () => {
     expect(total(r.purchaseCount)).to.equal(4);
     expect(total(r.nonCrmRevenue)).to.equal(50);
     expect(total(r.revenue)).to.equal(200);
+  });
+
+  it('credits no adjustment even under an endless window (which the option parser never gives)', () => {
+    const ctx = new KernelContext(fixture({ orders, touches }).columns);
+    for (const model of ['last_touch', 'linear'] as const) {
+      const credits = creditsFor(ctx, { ...resolveAttribution({ model }), defaultWindow: Number.POSITIVE_INFINITY });
+      const credited = (i: number): number => credits.start[i + 1]! - credits.start[i]!;
+      // rows in time order per customer: a's p1, r1, p2, then b's p3, c's p4; every purchase has a touch
+      // before it now (a's p2 too), the refund r1 none
+      expect([0, 1, 2, 3, 4].map(credited), model).to.deep.equal(model === 'last_touch' ? [1, 0, 1, 1, 1] : [3, 0, 3, 1, 2]);
+    }
   });
 });
 
