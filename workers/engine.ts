@@ -107,6 +107,12 @@ const AHEAD_SLICE_MS = 8;
  */
 const AHEAD_IDLE_MS = 50;
 
+/**
+ * Longest wait of lift queries for the scope runs a helper builds (0.3-0.5 s at 1m, about 1.7 s at 5m
+ * on the reference machine): a helper that hangs is stopped, and the lift builds them itself.
+ */
+const HELPER_RUNS_TIMEOUT_MS = 20_000;
+
 /** What the engine needs from its environment. */
 export interface EngineEnvironment {
   /** Clock for `loadedAt`. Default `Date.now`. */
@@ -120,6 +126,10 @@ export interface EngineEnvironment {
   helpers?: HelperPool;
   /** Fewest touches for which a build sorts them in a helper. Default `HELPER_BUILD_MIN_TOUCHES`. */
   helperBuildMinTouches?: number;
+  /** How long no query must have run before work ahead goes on. Default `AHEAD_IDLE_MS`. */
+  aheadIdleMs?: number;
+  /** How long lift queries wait for a helper's scope runs before it is stopped. Default `HELPER_RUNS_TIMEOUT_MS`. */
+  helperRunsTimeoutMs?: number;
 }
 
 /** The engine without helper workers: every source parses here, so chunks and ends answer at once. */
@@ -134,7 +144,7 @@ export interface LocalEngineApi extends EngineApi {
 export function createEngineApi(environment?: Omit<EngineEnvironment, 'helpers'>): LocalEngineApi;
 export function createEngineApi(environment: EngineEnvironment): EngineApi;
 export function createEngineApi(environment: EngineEnvironment = {}): EngineApi {
-  return new Engine(environment.now ?? (() => Date.now()), environment.fetch ?? null, environment.helpers ?? null, environment.helperBuildMinTouches ?? HELPER_BUILD_MIN_TOUCHES);
+  return new Engine(environment);
 }
 
 class Engine implements EngineApi {
@@ -145,7 +155,7 @@ class Engine implements EngineApi {
   private bytesReceived = 0;
   private queries = 0;
   private lastQueryMs = Number.NaN;
-  /** When the last query ended (`performance.now()`), for `AHEAD_IDLE_MS`. */
+  /** When the last query ended (`performance.now()`), for `aheadIdleMs`. */
   private lastQueryEnd = Number.NEGATIVE_INFINITY;
   /** Kernel contexts with work begun ahead of need, stepped between queries (`workAhead`). */
   private readonly ahead = new Set<KernelContext>();
@@ -157,12 +167,16 @@ class Engine implements EngineApi {
   private buildsInHelpers = 0;
   private runsInHelpers = 0;
   private readonly helperBuildMinTouches: number;
+  private readonly aheadIdleMs: number;
+  private readonly helperRunsTimeoutMs: number;
 
-  constructor(now: () => number, fetch: FetchFunction | null, helpers: HelperPool | null, helperBuildMinTouches: number) {
-    this.now = now;
-    this.fetch = fetch;
-    this.helpers = helpers;
-    this.helperBuildMinTouches = helperBuildMinTouches;
+  constructor(environment: EngineEnvironment) {
+    this.now = environment.now ?? (() => Date.now());
+    this.fetch = environment.fetch ?? null;
+    this.helpers = environment.helpers ?? null;
+    this.helperBuildMinTouches = environment.helperBuildMinTouches ?? HELPER_BUILD_MIN_TOUCHES;
+    this.aheadIdleMs = environment.aheadIdleMs ?? AHEAD_IDLE_MS;
+    this.helperRunsTimeoutMs = environment.helperRunsTimeoutMs ?? HELPER_RUNS_TIMEOUT_MS;
   }
 
   createDataset(options: DatasetOptions): number {
@@ -498,12 +512,14 @@ class Engine implements EngineApi {
    * touches. It kept copies of the touch columns they need (about 27 MB at 1m) and began building them
    * (0.3-0.5 s at 1m) once it had sent the table back, so they are under way while this worker finishes
    * the build and answers the first queries. The runs come back transferred; the helper is then given
-   * back, to be stopped like any idle helper. A helper that fails leaves the lift query to build them
-   * here, as it does without a helper.
+   * back, to be stopped like any idle helper. A helper that fails, or has not answered within
+   * `helperRunsTimeoutMs` (it is then stopped), leaves the lift query to build them here, as it does
+   * without a helper.
    */
   private runsInHelper(dataset: DatasetState, helper: Helper): void {
     const kernels = new KernelContext(dataset.built.columns);
     dataset.kernels = kernels;
+    const timer = setTimeout(() => helper.stop(), this.helperRunsTimeoutMs);
     const runs: Promise<void> = helper.call('scopeRuns', []).then(
       (built) => {
         provideScopeRuns(kernels, built);
@@ -513,6 +529,7 @@ class Engine implements EngineApi {
     );
     dataset.runs = runs;
     void runs.then(() => {
+      clearTimeout(timer);
       if (dataset.runs === runs) dataset.runs = null;
       this.giveHelper(helper);
     });
@@ -564,7 +581,7 @@ class Engine implements EngineApi {
   /**
    * Runs a kernel context's work begun ahead (`KernelContext.prepare`) in slices of `AHEAD_SLICE_MS`,
    * each on a task of its own, so that a query arriving meanwhile waits at most one slice, and only once
-   * no query has run for `AHEAD_IDLE_MS`. Stops when the work is done or the context is no longer a
+   * no query has run for `aheadIdleMs`. Stops when the work is done or the context is no longer a
    * dataset's (rebuilt or dropped).
    */
   private workAhead(ctx: KernelContext): void {
@@ -577,7 +594,7 @@ class Engine implements EngineApi {
         this.ahead.delete(ctx);
         return;
       }
-      const quiet = this.lastQueryEnd + AHEAD_IDLE_MS - performance.now();
+      const quiet = this.lastQueryEnd + this.aheadIdleMs - performance.now();
       if (quiet > 0) {
         setTimeout(slice, quiet);
         return;

@@ -41,8 +41,9 @@ export interface EngineStats {
   queries: number;
   lastQueryMs: number;
   /**
-   * Whether the engine is building, between queries, an index a later query may need (the holdout
-   * lift's later entries, begun by a query over the whole range); a query that needs it finishes it.
+   * Whether the engine is building, between queries, an index a later query may use (the holdout
+   * lift's later entries, begun by a lift query without a filter); a query that finds it not made does
+   * without it.
    */
   workingAhead: boolean;
   /** Helper workers started to parse sources on another core, and the sources they parsed. */

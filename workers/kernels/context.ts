@@ -100,8 +100,10 @@ export class KernelContext {
   private paid: Int32Array | null = null;
   /** Caches of kernels (attribution credits, RFM tables, ...) by namespace, keyed by their parameters; small and LRU. */
   private readonly memo = new Map<string, Map<string, unknown>>();
-  /** Work begun ahead of need (`prepare`), by namespace and key; stepped by `work`, finished by `remember`. */
+  /** Work begun ahead of need (`prepare`), by namespace and key; stepped by `work`, or finished by `remember` when asked for. */
   private readonly pending = new Map<string, Pending>();
+  /** Work begun ahead that threw: not begun again (`prepare`). */
+  private readonly failed = new Set<string>();
 
   constructor(columns: DatasetColumns) {
     this.columns = columns;
@@ -152,12 +154,13 @@ export class KernelContext {
   /**
    * Begins, ahead of need, a value `remember` would compute under this namespace and key: `steps`
    * yields between slices of the work, which `work` runs while the worker has no query to answer; a
-   * query that needs the value first finishes it at once. The generator must compute exactly what
-   * `remember`'s `compute` would. Nothing happens when the value is held or already begun.
+   * `remember` of the value before then finishes it at once (a query may instead `peek` and do without).
+   * The generator must compute exactly what `remember`'s `compute` would. Nothing happens when the value
+   * is held, already begun, or failed before.
    */
   prepare(namespace: string, key: string, steps: () => Generator<void, unknown, void>, keep: number): void {
     const id = pendingId(namespace, key);
-    if (this.pending.has(id) || this.memo.get(namespace)?.has(key) === true) return;
+    if (this.pending.has(id) || this.failed.has(id) || this.memo.get(namespace)?.has(key) === true) return;
     this.pending.set(id, { namespace, key, keep, steps: steps() });
   }
 
@@ -179,7 +182,8 @@ export class KernelContext {
 
   /**
    * Runs work begun ahead, one slice after another, while `more()` says so; returns whether any is
-   * left. Work that fails is dropped: the query that needs its value computes it and reports the error.
+   * left. Work that fails is dropped and not begun again: a `remember` of its value computes it and
+   * reports the error.
    */
   work(more: () => boolean): boolean {
     for (const [id, job] of this.pending) {
@@ -189,6 +193,7 @@ export class KernelContext {
           step = job.steps.next();
         } catch {
           this.pending.delete(id);
+          this.failed.add(id);
           break;
         }
         if (step.done === true) {

@@ -21,9 +21,8 @@
  * visits only the customers with a run that is not settled (none in the benchmark's data).
  *
  * The later entries are made ahead, while no query comes. A range query that finds them not made yet
- * does not make them (about 300 ms at 1m): it searches the runs begun before the range instead, as a
- * filter does, which cost 32-62 ms at 1m against 32-68 ms with the entries in Node (the entries save
- * most on short ranges late in the data).
+ * does not make them (300-480 ms in Chromium at 1m): it searches the runs begun before the range
+ * instead, as a filter does (50-105 ms there, against 32-46 ms with the entries).
  */
 import type { QueryRequest, ResolvedIncrementality } from '../../src/core/queries.js';
 import type { IncrementalityResult, LiftScope } from '../../src/core/results.js';
@@ -763,8 +762,7 @@ function computeAssignments(ctx: KernelContext, days: DayRange, mask: Uint8Array
   const useTable = mask === null && firstTouchTableFits(runs, nScopes);
   // the later entries serve ranges that begin after the first touch; any query without a filter begins
   // them, and the engine builds them while it has no query to answer. A range that finds them not made
-  // searches the runs begun before it instead: waiting for them cost the first range change of the
-  // kernels benchmark 300-480 ms (its queries come back to back), the search costs 30-60 ms
+  // searches the runs begun before it instead (the header says what each costs)
   const laterSteps = (): Generator<void, LaterEntries | null, void> => laterEntriesSteps(ctx, runs, nScopes);
   const needsLater = useTable && days.fromDay > runs.minFirstDay;
   const later = needsLater ? (ctx.peek<LaterEntries | null>('lift-later', '') ?? null) : null;

@@ -28,6 +28,8 @@ interface FakeOptions {
   dieAtSort?: boolean;
   /** The helper dies when it is asked to build the lift's scope runs. */
   dieAtRuns?: boolean;
+  /** The helper never answers when it is asked to build the lift's scope runs, and does not die. */
+  hangAtRuns?: boolean;
   /** Answer on a message task, as a real worker's answers arrive (default: on a timer). */
   viaMessages?: boolean;
 }
@@ -59,7 +61,7 @@ function fakeLink(options: FakeOptions = {}): { link: HelperLink; calls: string[
       const sent = structuredClone(callArgs, { transfer: transfer ?? [] }) as unknown[];
       return new Promise((resolve, reject) => {
         later(() => {
-          if (options.failToStart || dead) return; // never answers
+          if (options.failToStart || dead || (options.hangAtRuns && method === 'scopeRuns')) return; // never answers
           if (options.dieAtPush === push || (options.dieAtSort && method === 'sortTouches') || (options.dieAtRuns && method === 'scopeRuns')) {
             dead = true;
             failed?.(new Error('out of memory'));
@@ -412,14 +414,21 @@ describe('parsing in helper workers', () => {
 });
 
 describe('sorting the touches table in a helper', () => {
-  /** An engine that sorts a build's touches in its helper whenever one is running; `dies(k)` makes the k-th helper (0-based) die when asked to sort. */
-  function engineSortingInHelpers(dies: (k: number) => boolean = () => false, runsDie = false): { engine: EngineApi; dataset: number; links: ReturnType<typeof fakeLink>[] } {
+  /**
+   * An engine that sorts a build's touches in its helper whenever one is running; `dies(k)` makes the
+   * k-th helper (0-based) die when asked to sort; `runs` makes them die or hang when asked for the scope
+   * runs (a hang waits out a 100 ms timeout).
+   */
+  function engineSortingInHelpers(
+    dies: (k: number) => boolean = () => false,
+    runs: 'answer' | 'die' | 'hang' = 'answer',
+  ): { engine: EngineApi; dataset: number; links: ReturnType<typeof fakeLink>[] } {
     const links: ReturnType<typeof fakeLink>[] = [];
     const pool = new HelperPool(() => {
-      links.push(fakeLink({ dieAtSort: dies(links.length), dieAtRuns: runsDie }));
+      links.push(fakeLink({ dieAtSort: dies(links.length), dieAtRuns: runs === 'die', hangAtRuns: runs === 'hang' }));
       return links.at(-1)!.link;
     }, 1);
-    const engine = createEngineApi({ now: () => 0, helpers: pool, helperBuildMinTouches: 1 });
+    const engine = createEngineApi({ now: () => 0, helpers: pool, helperBuildMinTouches: 1, ...(runs === 'hang' ? { helperRunsTimeoutMs: 100 } : {}) });
     return { engine, dataset: engine.createDataset({ timezone: 'UTC' }), links };
   }
 
@@ -465,7 +474,10 @@ describe('sorting the touches table in a helper', () => {
     expect(engine.columns(dataset).touches.count).to.equal(body().split('\n').length - 1);
   });
 
-  /** Lift queries: the default, a later range (the later entries' path), a filter, another lift window. */
+  /**
+   * Lift queries: the default, a later range (back to back, so it searches the runs begun before it:
+   * the later entries are not made yet), a filter, another lift window.
+   */
   const LIFT_QUERIES = [
     { kind: 'incrementality', params: {} },
     { kind: 'incrementality', params: { range: { from: '2024-03-01', to: '2024-09-30' } } },
@@ -510,15 +522,18 @@ describe('sorting the touches table in a helper', () => {
     expect(engine.stats().runsInHelpers).to.equal(2);
   });
 
-  it('a helper that dies while it builds the runs: the lift query builds them here, with the same result', async () => {
-    const expected = createEngineApi({ now: () => 0 });
-    const { dataset: expectedDataset } = loadSources(sources(), { timezone: 'UTC' }, expected);
-    const { engine, dataset, links } = engineSortingInHelpers(() => false, true);
-    await loadAtOnce(engine, dataset);
-    expect(links[0]!.calls).to.include('scopeRuns');
-    expect(await liftResults(engine, dataset)).to.deep.equal(await liftResults(expected, expectedDataset));
-    expect(engine.stats().runsInHelpers).to.equal(0);
-  });
+  for (const runs of ['die', 'hang'] as const) {
+    it(`a helper that ${runs === 'die' ? 'dies' : 'hangs'} while it builds the runs: the lift query builds them here, with the same result`, async () => {
+      const expected = createEngineApi({ now: () => 0 });
+      const { dataset: expectedDataset } = loadSources(sources(), { timezone: 'UTC' }, expected);
+      const { engine, dataset, links } = engineSortingInHelpers(() => false, runs);
+      await loadAtOnce(engine, dataset);
+      expect(links[0]!.calls).to.include('scopeRuns');
+      expect(await liftResults(engine, dataset)).to.deep.equal(await liftResults(expected, expectedDataset));
+      expect(engine.stats().runsInHelpers).to.equal(0);
+      expect(links[0]!.stopped(), 'the helper is stopped').to.equal(true);
+    });
+  }
 
   it('a load of one source builds here: no helper is started for the build alone', async () => {
     const { engine, dataset, links } = engineSortingInHelpers();
