@@ -420,8 +420,8 @@ class Engine implements EngineApi {
     // a commit that waits on a helper has not replaced the parts yet: build on what it leaves
     if (dataset.committing !== null) return dataset.committing.then(() => this.commitLoad(load));
     // the kept touch parts are made only when the touches are kept
-    const all = state.mode === 'append' || !state.tables.has('touches') ? partsOf(dataset) : dataset.parts;
-    const kept = state.mode === 'append' ? all : all.filter((p) => !state.tables.has(p.table));
+    const base = state.mode === 'replace' && state.tables.has('touches') ? dataset.parts : partsOf(dataset);
+    const kept = state.mode === 'append' ? base : base.filter((p) => !state.tables.has(p.table));
     const ended = [...state.ended].sort((a, b) => a[0] - b[0]).map((entry) => entry[1]);
     const parts = [...kept, ...ended.flatMap((e) => e.parts)];
     const warnings = ended.flatMap((e) => e.warnings);

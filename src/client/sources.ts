@@ -112,6 +112,7 @@ function sizeBeforeReading(source: DataSource): number | null {
 export async function openSource(source: DataSource, ctx: OpenContext): Promise<OpenedSource> {
   const name = sourceName(source, ctx.baseUrl);
   if (typeof source === 'string' || source instanceof URL) return openUrl(String(source), undefined, name, ctx);
+  if (source instanceof Blob) throw new CrmError('internal', `${name} is a Blob, which the worker reads itself: it should not be read on the page.`);
   if (isRecordArray(source)) return { name, size: null, format: 'ndjson', chunks: encodeRecords(source, ctx.signal) };
   if (source instanceof ArrayBuffer || source instanceof Uint8Array) {
     const bytes = source instanceof Uint8Array ? source : new Uint8Array(source);

@@ -14,8 +14,8 @@ import { CrmError } from '../../src/core/errors.js';
 import type { ResolvedDatasetOptions, SourceSpec } from '../../src/core/options.js';
 import { readBatches } from '../../src/core/http.js';
 import type { ChunkAck } from '../../src/core/protocol.js';
-import { buildScopeRuns, scopeRunsInputOf, type ScopeCounts, type ScopeRuns, type ScopeRunsInput } from '../kernels/incrementality.js';
-import { sortTouches, type BuiltTouches, type TouchRows } from '../table/build.js';
+import { buildScopeRuns, scopeRunsInputOf, type ScopeRuns, type ScopeRunsInput } from '../kernels/incrementality.js';
+import { sortTouches, type BuiltTouches, type ScopeCounts, type TouchRows } from '../table/build.js';
 import type { TablePart } from '../table/parts.js';
 import { SourceLoad, type SourceResult } from './source-load.js';
 
@@ -163,11 +163,11 @@ export function partBuffers(parts: readonly TablePart[]): ArrayBuffer[] {
 
 /**
  * Calls `fn` with `args`, the buffers to transfer registered with the last argument through `attach`
- * (comlink's `transfer`, which keys them by that argument in a WeakMap). A call with no buffers, or
- * with no argument to key them by, is made plainly: comlink throws on `transfer(undefined, ...)`.
+ * (comlink's `transfer`, which keys them by that argument in a WeakMap). A call with no buffers (the
+ * scope runs' call has no argument to key them by) is made plainly.
  */
 export function callTransferring<R>(fn: (...args: unknown[]) => R, args: readonly unknown[], buffers: Transferable[] | undefined, attach: <T>(value: T, buffers: Transferable[]) => T): R {
-  if (buffers === undefined || buffers.length === 0 || args.length === 0) return fn(...args);
+  if (buffers === undefined || buffers.length === 0) return fn(...args);
   const last = args.length - 1;
   return fn(...args.slice(0, last), attach(args[last], buffers));
 }

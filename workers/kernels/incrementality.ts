@@ -28,6 +28,7 @@ import type { QueryRequest, ResolvedIncrementality } from '../../src/core/querie
 import type { IncrementalityResult, LiftScope } from '../../src/core/results.js';
 import type { TouchesColumns } from '../../src/core/tables.js';
 import { MS_PER_DAY, MS_PER_HOUR } from '../../src/core/time.js';
+import type { ScopeCounts } from '../table/build.js';
 import { KernelContext, ratio, type DayRange } from './context.js';
 
 /** The two-sided 95% quantile of the standard normal distribution. */
@@ -80,12 +81,6 @@ export interface ScopeRunsInput extends ScopeCounts {
   campaign: Int32Array;
   group: Uint8Array;
   day: Int32Array;
-}
-
-/** How many channels and campaigns the scopes of a dataset's runs span (its dictionaries' sizes). */
-export interface ScopeCounts {
-  nChannels: number;
-  nCampaigns: number;
 }
 
 /**

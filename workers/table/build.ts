@@ -184,6 +184,12 @@ function sumFloat64(values: Float64Array): number {
   return sum;
 }
 
+/** How many channels and campaigns the scopes of a dataset's lift runs span (its dictionaries' sizes). */
+export interface ScopeCounts {
+  nChannels: number;
+  nCampaigns: number;
+}
+
 /** Normalisation rejections (line-item conflicts, duplicate customers) of one table. */
 export interface BuildRejections {
   count: number;
@@ -305,7 +311,7 @@ export class DatasetBuild {
   }
 
   /** The dataset's channels and campaigns, for the scope runs of the sorted touches (`ParserApi.sortTouches`). */
-  get scopeCounts(): { nChannels: number; nCampaigns: number } {
+  get scopeCounts(): ScopeCounts {
     return { nChannels: this.unions.channels.length, nCampaigns: this.unions.campaigns.length };
   }
 

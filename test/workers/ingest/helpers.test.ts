@@ -287,8 +287,6 @@ describe('parsing in helper workers', () => {
       seen.push(args);
       return args.length;
     };
-    // what the link used to do for a call without arguments (the scope runs): comlink cannot key it
-    expect(() => transfer(undefined, [])).to.throw(TypeError);
     expect(callTransferring(fn, [], [], transfer)).to.equal(0);
     expect(callTransferring(fn, [], undefined, transfer)).to.equal(0);
     const rows = { customer: new Int32Array(4) };
