@@ -1,6 +1,5 @@
 import { expect } from '@open-wc/testing';
 import { displayUrl, parseDateFormat, resolveDatasetOptions } from '../../src/core/options.js';
-import { parseDuration } from '../../src/core/queries.js';
 
 function fails(fn: () => unknown): Record<string, unknown> {
   try {
@@ -31,15 +30,6 @@ describe('dataset options', () => {
     expect(fails(() => resolveDatasetOptions({ decimal: ';' as '.' })).code).to.equal('bad-option');
     expect(fails(() => resolveDatasetOptions({ columns: { sales: {} } as never })).message).to.contain('unknown table "sales"');
     expect(fails(() => resolveDatasetOptions({ columns: { orders: { amount: 'x' } } })).message).to.contain('unknown field "amount"');
-  });
-
-  it('reads durations, and rejects ones that are not finite whether written as numbers or text', () => {
-    expect(parseDuration('5d', 'window')).to.equal(5 * 86_400_000);
-    expect(parseDuration(' 1.5 h ', 'window')).to.equal(5_400_000);
-    expect(parseDuration(0, 'window')).to.equal(0);
-    expect(fails(() => parseDuration(Number.POSITIVE_INFINITY, 'window')).code).to.equal('bad-option');
-    const endless = `1${'0'.repeat(310)}d`;
-    expect(fails(() => parseDuration(endless, 'window')).message).to.contain('window must be a duration such as "5d"');
   });
 
   it('upper-cases the currency and adds it to its own rates', () => {

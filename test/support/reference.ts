@@ -221,8 +221,9 @@ export function refAttribution(data: RefData, params: AttributionParams): Map<st
 }
 
 /**
- * Order of two orders at the same time (metrics.md: order id by code point, orders without id last,
- * then revenue, then margin, a missing margin last; the reference has no discounts).
+ * Order of two orders at the same time (the build's canonical order, `workers/table/build.ts`: order id
+ * by code point, orders without id last, then revenue, then margin, a missing margin last; the
+ * reference has no discounts).
  */
 function precedes(a: RefOrder, b: RefOrder): boolean {
   if (a.id !== b.id) {

@@ -2,7 +2,6 @@ import { expect } from '@open-wc/testing';
 import type { IncrementalityResult } from '../../../src/core/results.js';
 import { KernelContext } from '../../../workers/kernels/context.js';
 import { runQuery } from '../../../workers/kernels/query.js';
-import { loadSources, type HarnessSource } from '../../support/harness.js';
 import { fixture } from '../../support/kernels.js';
 
 // Email campaign "spring": treatment t1..t4, holdout h1..h3, and m1 in both groups. t1 also got an SMS.
@@ -174,8 +173,7 @@ describe('holdout incrementality (metrics.md section 4)', () => {
         orderRows.push('decoy,2024-06-02T11:00:00Z,500000000');
         customerRows.push('decoy,basic');
       }
-      const tables = { orders: orderRows.join('\n'), touches: touchRows.join('\n'), costs: 'date,channel,campaign,amount\n', customers: customerRows.join('\n') };
-      const { columns } = loadSources(Object.entries(tables).map(([table, body]) => ({ table: table as HarnessSource['table'], body })));
+      const { columns } = fixture({ orders: orderRows.join('\n'), touches: touchRows.join('\n'), costs: 'date,channel,campaign,amount\n', customers: customerRows.join('\n') });
       const ctx = new KernelContext(columns);
       if (steer.ahead === true) {
         runQuery(ctx, { kind: 'incrementality', params: { minHoldout: 2 } });
