@@ -621,7 +621,12 @@ function keepLaterOfDay(later: LaterEntries, scan: AssignScan, j0: number, j1: n
   return m;
 }
 
-/** Radix sort (11 bits a pass, stable) of the first m scratch (touch, cell) pairs by touch; copies out. */
+/**
+ * Radix sort (11 bits a pass, stable) of the first m scratch (touch, cell) pairs by touch; copies out.
+ * Each pass is two calls: V8 optimises such short functions whole, where the loops written inline (with
+ * a destructuring swap between passes) ran unoptimised or were thrown away for a range's first two or
+ * three sorts (11–67 against 4–8 ms for 230k pairs in Chromium's worker).
+ */
 function sortByTouch(m: number, nTouches: number): LaterAssigned {
   let fromTouch = scratchLaterTouch[0]!;
   let fromCell = scratchLaterCell[0]!;
@@ -629,18 +634,33 @@ function sortByTouch(m: number, nTouches: number): LaterAssigned {
   let toCell = scratchLaterCell[1]!;
   const counts = new Int32Array(2049);
   for (let shift = 0; nTouches - 1 >= 2 ** shift; shift += 11) {
-    counts.fill(0);
-    for (let x = 0; x < m; x++) counts[((fromTouch[x]! >>> shift) & 2047) + 1]!++;
-    runningSum(counts);
-    for (let x = 0; x < m; x++) {
-      const at = counts[(fromTouch[x]! >>> shift) & 2047]!++;
-      toTouch[at] = fromTouch[x]!;
-      toCell[at] = fromCell[x]!;
-    }
-    [fromTouch, toTouch] = [toTouch, fromTouch];
-    [fromCell, toCell] = [toCell, fromCell];
+    touchDigitStarts(fromTouch, m, shift, counts);
+    scatterByTouchDigit(fromTouch, fromCell, toTouch, toCell, m, shift, counts);
+    const touch = fromTouch;
+    fromTouch = toTouch;
+    toTouch = touch;
+    const cell = fromCell;
+    fromCell = toCell;
+    toCell = cell;
   }
   return { touch: fromTouch.slice(0, m), cell: fromCell.slice(0, m) };
+}
+
+/** Where each 11-bit digit of the touches at `shift` begins in the sorted order: `counts[d]`. */
+function touchDigitStarts(touch: Int32Array, m: number, shift: number, counts: Int32Array): void {
+  counts.fill(0);
+  for (let x = 0; x < m; x++) counts[((touch[x]! >>> shift) & 2047) + 1]!++;
+  runningSum(counts);
+}
+
+/** One stable scatter of the pairs by their touch's digit at `shift`, from the digits' starts. */
+function scatterByTouchDigit(fromTouch: Int32Array, fromCell: Uint16Array, toTouch: Int32Array, toCell: Uint16Array, m: number, shift: number, counts: Int32Array): void {
+  for (let x = 0; x < m; x++) {
+    const k = fromTouch[x]!;
+    const at = counts[(k >>> shift) & 2047]!++;
+    toTouch[at] = k;
+    toCell[at] = fromCell[x]!;
+  }
 }
 
 /**
@@ -942,35 +962,19 @@ function computeLiftSums(ctx: KernelContext, a: Assignments, lift: number, days:
   addRowOutcomes(o, a.rows, rowStart, rowCell, lift, acc);
   if (a.later !== null) {
     // the later entries assigned in the range: those followed by an order inside the window
-    const gapHours = a.later.gapHours;
-    const { touch, cell: laterCell } = a.laterAssigned;
-    const { sentAt: tSent, customer: tCustomer } = ctx.columns.touches;
-    const orderStart = ctx.columns.index.orderStart;
-    let lastTouch = -1;
-    let lastCustomer = -1;
-    let i = 0;
-    let revenue = 0;
-    let bought = 0;
-    for (let x = 0; x < nLater; x++) {
-      const k = touch[x]!;
-      if (gapHours[k]! * MS_PER_HOUR >= lift) continue;
-      if (k !== lastTouch) {
-        // the scopes an entry assigns share its outcome
-        lastTouch = k;
-        const time = tSent[k]!;
-        const c = tCustomer[k]!;
-        const end = orderStart[c + 1]!;
-        // entries are in touch order, so by customer and time: a customer's search goes on from the last
-        if (c !== lastCustomer) {
-          lastCustomer = c;
-          i = orderStart[c]!;
-        }
-        while (i < end && orderTime[i]! < time) i++;
-        revenue = windowOutcome(orderTime, orderRevenue, isPurchase, i, end, time + lift);
-        bought = outcomeBought;
-      }
-      addOutcome(acc, laterCell[x]!, revenue, bought);
-    }
+    const w: LaterOutcomes = {
+      gapHours: a.later.gapHours,
+      touch: a.laterAssigned.touch,
+      cell: a.laterAssigned.cell,
+      tSent: ctx.columns.touches.sentAt,
+      tCustomer: ctx.columns.touches.customer,
+      orderStart: ctx.columns.index.orderStart,
+      orderTime,
+      orderRevenue,
+      isPurchase,
+      lift,
+    };
+    for (let x = 0; x < nLater; x += OUTCOME_BLOCK) addLaterOutcomes(w, acc, x, Math.min(nLater, x + OUTCOME_BLOCK));
   }
   // the variance from deviations around each cell's mean (as var_samp), for the assignments' rows; the
   // table's runs from their own squared deviations, moved to the cell's mean: M2 + n·(mean − cell mean)²
@@ -984,6 +988,59 @@ function computeLiftSums(ctx: KernelContext, a: Assignments, lift: number, days:
     }
   }
   return { count, sum, converted, m2, excluded: a.excluded, present, scopeChannel, cost: a.cost };
+}
+
+/**
+ * Rows a call to `addRowOutcomes` or `addLaterOutcomes` reads: V8 optimises such a call whole after a
+ * few, where one loop over a million rows ran compiled on the fly (OSR) or unoptimised for most of a
+ * range's or a lift window's first query.
+ */
+const OUTCOME_BLOCK = 4096;
+
+/** What the later entries' outcomes read. */
+interface LaterOutcomes {
+  gapHours: Uint16Array;
+  touch: Int32Array;
+  cell: Uint16Array;
+  tSent: Float64Array;
+  tCustomer: Int32Array;
+  orderStart: Int32Array;
+  orderTime: Float64Array;
+  orderRevenue: Float64Array;
+  isPurchase: Uint8Array;
+  lift: number;
+}
+
+/**
+ * Adds the outcomes of the later entries `x0 .. x1` (in touch order) that are followed by an order
+ * inside the lift window; the entries of one touch share its outcome.
+ */
+function addLaterOutcomes(w: LaterOutcomes, acc: OutcomeSums, x0: number, x1: number): void {
+  const { gapHours, touch, cell, tSent, tCustomer, orderStart, orderTime, orderRevenue, isPurchase, lift } = w;
+  let lastTouch = -1;
+  let lastCustomer = -1;
+  let i = 0;
+  let revenue = 0;
+  let bought = 0;
+  for (let x = x0; x < x1; x++) {
+    const k = touch[x]!;
+    if (gapHours[k]! * MS_PER_HOUR >= lift) continue;
+    if (k !== lastTouch) {
+      lastTouch = k;
+      const time = tSent[k]!;
+      const c = tCustomer[k]!;
+      const end = orderStart[c + 1]!;
+      // entries are in touch order, so by customer and time: a customer's search goes on from the last
+      if (c !== lastCustomer) {
+        lastCustomer = c;
+        i = orderStart[c]!;
+      }
+      while (i < end && orderTime[i]! < time) i++;
+      revenue = windowOutcome(orderTime, orderRevenue, isPurchase, i, end, time + lift);
+      bought = outcomeBought;
+    }
+    addOutcome(acc, cell[x]!, revenue, bought);
+  }
 }
 
 /**
@@ -1012,11 +1069,17 @@ function outcomeRows(time: Float64Array, gap: Float64Array, firstOrder: Int32Arr
  * `cells[start[x] .. start[x+1])`; rows whose first order is not inside the window are skipped.
  */
 function addRowOutcomes(o: KernelContext['columns']['orders'], rows: OutcomeRows, start: Int32Array, cells: Int32Array, lift: number, acc: OutcomeSums): void {
+  const n = rows.time.length;
+  for (let x = 0; x < n; x += OUTCOME_BLOCK) addRowOutcomesOf(o, rows, start, cells, lift, acc, x, Math.min(n, x + OUTCOME_BLOCK));
+}
+
+/** `addRowOutcomes` of the rows `x0 .. x1`. */
+function addRowOutcomesOf(o: KernelContext['columns']['orders'], rows: OutcomeRows, start: Int32Array, cells: Int32Array, lift: number, acc: OutcomeSums, x0: number, x1: number): void {
   const { time, gap, firstOrder, endOrder } = rows;
   const orderTime = o.time;
   const orderRevenue = o.revenue;
   const isPurchase = o.isPurchase;
-  for (let x = 0; x < time.length; x++) {
+  for (let x = x0; x < x1; x++) {
     if (gap[x]! >= lift) continue;
     const revenue = windowOutcome(orderTime, orderRevenue, isPurchase, firstOrder[x]!, endOrder[x]!, time[x]! + lift);
     const bought = outcomeBought;
