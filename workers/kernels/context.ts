@@ -36,8 +36,8 @@ export interface LastEvents {
   entry: Int32Array;
   /**
    * The event's time; NaN when there is none or the order is not a purchase, so that no comparison with
-   * a window's start holds, however long the window. A purchase whose last event is older than the
-   * longest window has no eligible touch: attribution skips it on this alone.
+   * the start of an attribution lookback holds, however long it is. A purchase whose last event is
+   * older than the longest lookback has no eligible touch: attribution skips it on this alone.
    */
   time: Float64Array;
 }
