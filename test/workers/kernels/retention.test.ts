@@ -77,6 +77,26 @@ describe('cohort retention (metrics.md section 5)', () => {
     ].map((row) => row.map((v) => (v === null ? null : Math.round(v * 1e9) / 1e9))));
   });
 
+  it("revenue retention has no value when the cohort's first-period net revenue is 0", () => {
+    // x and y refund their first purchases within January: the cohort's offset 0 nets to 0, so no
+    // offset has a share of it, while revenue per customer still reads 0 and then 30 / 2
+    const zero = fixture({
+      orders: [
+        'customer_id,ordered_at,revenue',
+        'x,2024-01-10T10:00:00Z,50',
+        'x,2024-01-20T10:00:00Z,-50',
+        'x,2024-02-10T10:00:00Z,30',
+        'y,2024-01-15T10:00:00Z,20',
+        'y,2024-01-16T10:00:00Z,-20',
+      ].join('\n'),
+    });
+    const run = (measure: string) => zero.query({ kind: 'retention', params: { measure: measure as never, offsets: 3, range: { from: '2024-01-01', to: '2024-03-31' } } });
+    // the February and March cohorts of the range have no customers, so no values
+    const empty = [null, null, null];
+    expect(rows(run('revenue'))).to.deep.equal([[0, 15, null], empty, empty]);
+    expect(rows(run('revenue_retention'))).to.deep.equal([[null, null, null], empty, empty]);
+  });
+
   it('marks cells incomplete at the last order and future after it', () => {
     const r = retention('customers');
     // last order 2024-04-05: April is incomplete, May and later are future
