@@ -29,7 +29,7 @@ export function runQuery(ctx: KernelContext, request: QueryRequest): QueryResult
     case 'attribution':
       return attributionResult(ctx, resolveAttribution(request.params, 'month'), days, mask);
     case 'kpis':
-      return kpiResult(ctx, resolveAttribution(request.params, 'month'), days, mask);
+      return kpiResult(ctx, resolveAttribution(request.params, 'month'), days, mask, maskKey);
     case 'roas':
       return roasResult(ctx, resolveAttribution(request.params, 'week'), request.params?.byCampaign === true, days, mask, maskKey);
     case 'incrementality':

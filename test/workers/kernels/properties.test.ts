@@ -229,17 +229,24 @@ describe('kernels equal the naive reference on random datasets', function () {
     );
   });
 
-  it('KPIs', () => {
+  it('KPIs (asked first, and after the same range under other credits)', () => {
     fc.assert(
-      fc.property(dataset, attributionParams, (data, params) => {
-        const result = engineFor(data)({ kind: 'kpis', params } as never) as Extract<QueryResult, { kind: 'kpis' }>;
+      fc.property(dataset, attributionParams, attributionParams, (data, params, before) => {
+        const fresh = engineFor(data)({ kind: 'kpis', params } as never) as Extract<QueryResult, { kind: 'kpis' }>;
+        // the same range and filter under another model, basis and window first: the second query
+        // starts from what the first kept of the range (the kernel's KpiScope)
+        const warm = engineFor(data);
+        warm({ kind: 'kpis', params: { ...before, range: params.range, filter: params.filter } } as never);
+        const after = warm({ kind: 'kpis', params } as never) as Extract<QueryResult, { kind: 'kpis' }>;
         const range = rangeOf(data, params.range);
         const periods = [['current', params.range], ['previous', range === null ? undefined : previousRange(range)]] as const;
         for (const [period, r] of periods) {
           if (period === 'previous' && r === undefined) continue;
           for (const [key, value] of Object.entries(refKpis(data, { ...params, range: r }))) {
-            const got = result[period][key as keyof typeof result.current];
-            expect(close(got, value), `${period} ${key}: ${got} vs ${value}`).to.equal(true);
+            for (const [label, result] of [['first', fresh], ['after', after]] as const) {
+              const got = result[period][key as keyof typeof result.current];
+              expect(close(got, value), `${label}: ${period} ${key}: ${got} vs ${value}`).to.equal(true);
+            }
           }
         }
       }),
