@@ -85,6 +85,47 @@ describe('KPIs (metrics.md section 3)', () => {
     expect([wide.current.crmRevenue, wide.current.crmMargin]).to.deep.equal([250, 68]);
   });
 
+  it("gives the same KPIs from a range's kept scope as from a first walk, over several blocks of customers", () => {
+    // 5,000 customers (the kernel walks and re-sums them 2,048 at a time), each sent an email on 1 March
+    // at 10:00 and buying 1, 3 or 12 days later: 1,667 a day later for 10.01 (i % 3 = 0), 1,667 three
+    // days later for 20.07, 1,666 twelve days later for 30.13 (amounts whose float sums depend on their
+    // order, so the exact comparison below also pins the order of the sums). Odd customers also bought
+    // in February (the previous range of March), before any touch.
+    const n = 5000;
+    const touchRows = ['customer_id,channel,sent_at'];
+    const orderRows = ['order_id,customer_id,ordered_at,revenue,margin'];
+    const kinds = [
+      { day: '02', amount: 10.01, margin: 1.3 },
+      { day: '04', amount: 20.07, margin: 2.7 },
+      { day: '13', amount: 30.13, margin: 3.9 },
+    ];
+    for (let i = 0; i < n; i++) {
+      const id = `c${String(i).padStart(5, '0')}`;
+      const { day, amount, margin } = kinds[i % 3]!;
+      touchRows.push(`${id},email,2024-03-01T10:00:00Z`);
+      orderRows.push(`o${i},${id},2024-03-${day}T09:00:00Z,${amount},${margin}`);
+      if (i % 2 === 1) orderRows.push(`f${i},${id},2024-02-10T09:00:00Z,5,1`);
+    }
+    const data = { orders: orderRows.join('\n'), touches: touchRows.join('\n') };
+    const range = { from: '2024-03-01', to: '2024-03-31' };
+    const shared = fixture(data);
+    // the first query walks; the next ones re-sum over the scope it kept
+    for (const [window, converted, revenue, margin] of [
+      ['5d', 3334, 1667 * 10.01 + 1667 * 20.07, 1667 * 1.3 + 1667 * 2.7],
+      ['1d', 1667, 1667 * 10.01, 1667 * 1.3],
+      ['20d', 5000, 1667 * 10.01 + 1667 * 20.07 + 1666 * 30.13, 1667 * 1.3 + 1667 * 2.7 + 1666 * 3.9],
+      ['5d', 3334, 1667 * 10.01 + 1667 * 20.07, 1667 * 1.3 + 1667 * 2.7],
+    ] as const) {
+      const kept = shared.query({ kind: 'kpis', params: { range, window } });
+      expect(kept.current.convertedRecipients, window).to.equal(converted);
+      expect(kept.current.crmRevenue, window).to.be.closeTo(revenue, 1e-6);
+      expect(kept.current.crmMargin, window).to.be.closeTo(margin, 1e-6);
+      expect([kept.current.recipients, kept.current.purchases, kept.previous.purchases, kept.previous.crmRevenue, kept.previous.recipients], window).to.deep.equal([5000, 5000, 2500, 0, 0]);
+      // bit for bit what a dataset asked for the first time gives
+      expect(JSON.stringify(kept), window).to.equal(JSON.stringify(fixture(data).query({ kind: 'kpis', params: { range, window } })));
+    }
+  });
+
   it('answers an empty dataset with zeros and empty ranges', () => {
     const r = fixture({ orders: 'customer_id,ordered_at,revenue\n' }).query({ kind: 'kpis' });
     expect(r.range).to.deep.equal({ from: null, to: null });
