@@ -37,34 +37,23 @@ const CONVERTED_RECIPIENTS = 8;
 const FIELDS = 9;
 
 /**
- * The sums of the range and of the equal-length range just before it. The first query of a range and
- * filter walks every customer's orders and treatment-touch days once (`walkKpis`) and keeps, as its
- * `KpiScope`, what does not depend on the attribution parameters; a later change of window or model
- * only sums CRM revenue, margin and converted recipients again, over the customers with a purchase in
- * the ranges (`addCredited`). At 1m in Chromium's worker the walk took 12–25 ms of a window change;
- * `npm run bench:kernels`' KPIs changes went from a p50 of 14–15 ms to 6 ms with the scope kept.
+ * The sums of the range and of the equal-length range just before it. What does not depend on the
+ * attribution parameters comes from the range and filter's `KpiScope`, made by one walk of every
+ * customer's orders and treatment-touch days (`kpiScope`) and kept; CRM revenue, margin and converted
+ * recipients are then summed over the customers with a purchase in the ranges (`addCredited`), so a
+ * change of window or model costs that pass alone. At 1m in Chromium's worker the walk took 12–25 ms
+ * of a window change; `npm run bench:kernels`' KPIs changes went from a p50 of 14–15 ms to 6 ms with
+ * the scope kept.
  */
 function kpiSums(ctx: KernelContext, p: ResolvedAttribution, days: DayRange | null, mask: Uint8Array | null, maskKey: string): Float64Array {
-  if (days === null || ctx.firstDay === null) return new Float64Array(2 * FIELDS);
-  const previousFrom = days.fromDay - (days.toDay - days.fromDay + 1);
-  // both ranges wholly outside the data need no pass: every sum would stay zero
-  if (days.toDay < ctx.firstDay || previousFrom > ctx.lastDay!) return new Float64Array(2 * FIELDS);
+  const previousFrom = days === null ? 0 : days.fromDay - (days.toDay - days.fromDay + 1);
+  // no range, or both ranges wholly outside the data, need no pass: every sum would stay zero
+  if (days === null || ctx.firstDay === null || days.toDay < ctx.firstDay || previousFrom > ctx.lastDay!) return new Float64Array(2 * FIELDS);
+  const scope = ctx.remember('kpi-scope', `${days.fromDay}|${days.toDay}|${maskKey}`, () => kpiScope(ctx, days, mask), 4);
   // a purchase's credit weights sum to 1 under every model (metrics.md section 3), so its CRM revenue
   // is its whole revenue when it has credit at all: the KPIs need only which purchases have, which
   // does not depend on the model (a model change computes no credits for them)
   const start = creditedStart(ctx, p);
-  let walked: Float64Array | null = null;
-  const scope = ctx.remember(
-    'kpi-scope',
-    `${days.fromDay}|${days.toDay}|${maskKey}`,
-    () => {
-      const walk = walkKpis(ctx, days, mask, start);
-      walked = walk.sums;
-      return walk.scope;
-    },
-    4,
-  );
-  if (walked !== null) return walked;
   const sums = scope.fixed.slice();
   const { revenue, margin } = ctx.columns.orders;
   for (const range of [CURRENT, PREVIOUS]) {
@@ -73,8 +62,6 @@ function kpiSums(ctx: KernelContext, p: ResolvedAttribution, days: DayRange | nu
     const runs = scope.runs[range]!;
     const recipient = scope.recipient[range]!;
     let converted = 0;
-    // in blocks, one call each: V8 optimises a short function called often sooner than one long loop
-    // run once per query (see the holdout lift's OUTCOME_BLOCK)
     for (let r = 0; r < recipient.length; r += KPI_BLOCK) {
       converted += addCredited(money, runs, recipient, r, Math.min(r + KPI_BLOCK, recipient.length), start, revenue, margin);
     }
@@ -98,7 +85,10 @@ interface KpiScope {
   recipient: Uint8Array[];
 }
 
-/** Customers per call of the walk and of the credited pass. */
+/**
+ * Customers per call of the walk and of the credited pass: V8 optimises a short function called often
+ * sooner than one long loop run once per query (see the holdout lift's OUTCOME_BLOCK).
+ */
 const KPI_BLOCK = 2048;
 
 /** Grow-only scratch for the scope's runs (fresh big arrays are page-fault bound). */
@@ -109,12 +99,10 @@ let scratchRecipient: Uint8Array[] = [new Uint8Array(0), new Uint8Array(0)];
 interface KpiWalk {
   day: Int32Array;
   revenue: Float64Array;
-  margin: Float64Array;
   isPurchase: Uint8Array;
   orderStart: Int32Array;
   tStart: Int32Array;
   tDay: Int32Array;
-  start: Int32Array;
   mask: Uint8Array | null;
   previousFrom: number;
   fromDay: number;
@@ -127,11 +115,10 @@ interface KpiWalk {
 }
 
 /**
- * Every sum of the range and of the one before it, in one walk (each customer's orders and
- * treatment-touch days are in time order, so the two ranges are adjacent runs of each), and the scope
- * a later change of the credits starts from.
+ * The scope of a range and the one before it, in one walk (each customer's orders and treatment-touch
+ * days are in time order, so the two ranges are adjacent runs of each).
  */
-function walkKpis(ctx: KernelContext, days: DayRange, mask: Uint8Array | null, start: Int32Array): { sums: Float64Array; scope: KpiScope } {
+function kpiScope(ctx: KernelContext, days: DayRange, mask: Uint8Array | null): KpiScope {
   const { orders: o, dictionaries, index } = ctx.columns;
   const treatment = ctx.treatmentDays();
   const nCustomers = dictionaries.customers.length;
@@ -142,12 +129,10 @@ function walkKpis(ctx: KernelContext, days: DayRange, mask: Uint8Array | null, s
   const w: KpiWalk = {
     day: o.day,
     revenue: o.revenue,
-    margin: o.margin,
     isPurchase: o.isPurchase,
     orderStart: index.orderStart,
     tStart: treatment.start,
     tDay: treatment.day,
-    start,
     mask,
     previousFrom: days.fromDay - (days.toDay - days.fromDay + 1),
     fromDay: days.fromDay,
@@ -157,29 +142,26 @@ function walkKpis(ctx: KernelContext, days: DayRange, mask: Uint8Array | null, s
     recipient: scratchRecipient,
     count: new Int32Array(2),
   };
-  // in blocks of customers, one call each (see KPI_BLOCK)
   for (let c = 0; c < nCustomers; c += KPI_BLOCK) walkKpiCustomers(w, c, Math.min(c + KPI_BLOCK, nCustomers));
-  const fixed = w.sums.slice();
-  for (const base of [0, FIELDS]) fixed[base + CRM_REVENUE] = fixed[base + CRM_MARGIN] = fixed[base + CONVERTED_RECIPIENTS] = 0;
-  const runs = [CURRENT, PREVIOUS].map((r) => w.runs[r]!.slice(0, 2 * w.count[r]!));
-  const recipient = [CURRENT, PREVIOUS].map((r) => w.recipient[r]!.slice(0, w.count[r]!));
-  return { sums: w.sums, scope: { fixed, runs, recipient } };
+  return {
+    fixed: w.sums,
+    runs: [CURRENT, PREVIOUS].map((r) => w.runs[r]!.slice(0, 2 * w.count[r]!)),
+    recipient: [CURRENT, PREVIOUS].map((r) => w.recipient[r]!.slice(0, w.count[r]!)),
+  };
 }
 
-/** The walk of customers `c0 .. c1` (see `walkKpis`). */
+/** The walk of customers `c0 .. c1` (see `kpiScope`). */
 function walkKpiCustomers(w: KpiWalk, c0: number, c1: number): void {
-  const { day, revenue, margin, isPurchase, orderStart, tStart, tDay, start, mask, previousFrom, fromDay, toDay, sums, count } = w;
+  const { day, revenue, isPurchase, orderStart, tStart, tDay, mask, previousFrom, fromDay, toDay, sums, count } = w;
   const currentRuns = w.runs[CURRENT]!;
   const previousRuns = w.runs[PREVIOUS]!;
   const currentRecipient = w.recipient[CURRENT]!;
   const previousRecipient = w.recipient[PREVIOUS]!;
   for (let c = c0; c < c1; c++) {
     if (mask !== null && mask[c] === 0) continue;
-    // purchases and whether one had CRM credit, per range (previous, then current)
+    // purchases per range (previous, then current)
     let boughtBefore = 0;
     let bought = 0;
-    let convertedBefore = false;
-    let converted = false;
     const ob = orderStart[c + 1]!;
     let i = orderStart[c]!;
     while (i < ob && day[i]! < previousFrom) i++;
@@ -196,12 +178,6 @@ function walkKpiCustomers(w: KpiWalk, c0: number, c1: number): void {
       sums[base + PURCHASE_REVENUE]! += rev;
       if (current) bought++;
       else boughtBefore++;
-      if (start[i] === start[i + 1]) continue;
-      if (current) converted = true;
-      else convertedBefore = true;
-      sums[base + CRM_REVENUE]! += rev;
-      const mar = margin[i]!;
-      if (mar === mar) sums[base + CRM_MARGIN]! += mar;
     }
     if (bought >= 1) sums[CUSTOMERS]!++;
     if (bought >= 2) sums[REPEAT_CUSTOMERS]!++;
@@ -216,15 +192,13 @@ function walkKpiCustomers(w: KpiWalk, c0: number, c1: number): void {
     if (k < tb && tDay[k]! < fromDay) {
       recipientBefore = 1;
       sums[FIELDS + RECIPIENTS]!++;
-      if (convertedBefore) sums[FIELDS + CONVERTED_RECIPIENTS]!++;
       while (k < tb && tDay[k]! < fromDay) k++;
     }
     if (k < tb && tDay[k]! <= toDay) {
       recipient = 1;
       sums[RECIPIENTS]!++;
-      if (converted) sums[CONVERTED_RECIPIENTS]!++;
     }
-    // the runs a later change of the credits sums over: customers with a purchase in the range
+    // the runs the credited sums go over: customers with a purchase in the range
     if (boughtBefore > 0) {
       const n = count[PREVIOUS]!++;
       previousRuns[2 * n] = previousStart;
@@ -242,8 +216,8 @@ function walkKpiCustomers(w: KpiWalk, c0: number, c1: number): void {
 
 /**
  * Adds the revenue and margin of the purchases with credit in runs `from..to` to `money` ([revenue,
- * margin], one purchase after the other, in the walk's order); returns how many of those runs' customers
- * are recipients with such a purchase.
+ * margin], one purchase after the other, customer by customer in time order); returns how many of
+ * those runs' customers are recipients with such a purchase.
  */
 function addCredited(
   money: Float64Array,
