@@ -12,27 +12,11 @@ import rfmSql from '../../sql/rfm.sql?raw';
 import roasSql from '../../sql/roas.sql?raw';
 import type { ParseRun } from './parse.worker.js';
 import type { ArqueroRun } from './arquero.worker.js';
+import { duckOrdersTable, RESULTS, TIMEZONE, warmRequests } from '../lib/results.js';
 
 const PACK: Record<string, string> = { 'kpis.sql': kpisSql, 'attribution.sql': attributionSql, 'incrementality.sql': incrementalitySql, 'retention.sql': retentionSql, 'rfm.sql': rfmSql, 'roas.sql': roasSql };
 const TABLES = ['orders', 'touches', 'costs', 'customers'] as const;
 type Table = (typeof TABLES)[number];
-const TIMEZONE = 'UTC';
-
-/** The results every engine computes (performance.md), by name. */
-export const RESULTS: Record<string, QueryRequest> = {
-  kpis: { kind: 'kpis', params: {} },
-  'revenue and attribution by channel × month': { kind: 'attribution', params: { model: 'last_touch', window: '5d', period: 'month', dimension: 'channel' } },
-  'holdout lift per channel': { kind: 'incrementality', params: {} },
-  'monthly cohort retention': { kind: 'retention', params: { period: 'month', measure: 'customers' } },
-  'RFM percentile 5 × 5': { kind: 'rfm', params: { bins: 5, scoring: 'percentile' } },
-  'weekly ROAS per channel': { kind: 'roas', params: { period: 'week' } },
-};
-
-/** Parameter changes for the warm runs: attribution windows (each new to every cache). */
-export function warmRequests(count: number): QueryRequest[] {
-  return Array.from({ length: count }, (_, i) => ({ kind: 'attribution', params: { model: 'last_touch', window: `${i + 1}d`, period: 'month', dimension: 'channel' } }));
-}
-
 export interface EngineRun {
   engine: string;
   /** Worker start (DuckDB: instantiate), not part of the comparison. */
@@ -171,11 +155,7 @@ async function duck(bytes: Record<Table, ArrayBuffer>, warm: number, extensions:
   const startMs = performance.now() - t;
   t = performance.now();
   for (const table of TABLES) await db.registerFileBuffer(`${table}.csv`, new Uint8Array(bytes[table].slice(0)));
-  // the sample's orders are line items without revenue or margin columns: the pack computes them
-  await conn.query(`CREATE TABLE orders AS SELECT order_id, customer_id, ordered_at, CAST(NULL AS DOUBLE) AS revenue, quantity, unit_price,
-    CAST(NULL AS DOUBLE) AS margin, cost, discount FROM read_csv('orders.csv', header = true, columns = {'order_id': 'VARCHAR',
-    'customer_id': 'VARCHAR', 'ordered_at': 'TIMESTAMPTZ', 'sku': 'VARCHAR', 'quantity': 'DOUBLE', 'unit_price': 'DOUBLE',
-    'discount': 'DOUBLE', 'cost': 'DOUBLE'})`);
+  await conn.query(duckOrdersTable('orders.csv'));
   for (const statement of sqlLoadTables((table) => `${table}.csv`).slice(1)) await conn.query(statement);
   for (const statement of sqlStatements(setupSql)) await conn.query(statement);
   const ingestMs = performance.now() - t;
