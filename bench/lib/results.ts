@@ -15,6 +15,13 @@ export const RESULTS: Record<string, QueryRequest> = {
   'weekly ROAS per channel': { kind: 'roas', params: { period: 'week' } },
 };
 
+/** The orders-only pipeline's results (performance.md: parse + monthly revenue + cohort matrix + RFM grid). */
+export const ORDERS_ONLY: Record<string, QueryRequest> = {
+  'monthly revenue': { kind: 'attribution', params: { period: 'month' } },
+  'monthly cohort retention': { kind: 'retention', params: { period: 'month', measure: 'customers' } },
+  'RFM percentile 5 × 5': { kind: 'rfm', params: { bins: 5, scoring: 'percentile' } },
+};
+
 /** Parameter changes for the warm runs: attribution windows (each new to every cache). */
 export function warmRequests(count: number): QueryRequest[] {
   return Array.from({ length: count }, (_, i) => ({ kind: 'attribution', params: { model: 'last_touch', window: `${i + 1}d`, period: 'month', dimension: 'channel' } }));

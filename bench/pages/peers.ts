@@ -12,7 +12,7 @@ import rfmSql from '../../sql/rfm.sql?raw';
 import roasSql from '../../sql/roas.sql?raw';
 import type { ParseRun } from './parse.worker.js';
 import type { ArqueroRun } from './arquero.worker.js';
-import { duckOrdersTable, RESULTS, TIMEZONE, warmRequests } from '../lib/results.js';
+import { duckOrdersTable, ORDERS_ONLY, RESULTS, TIMEZONE, warmRequests } from '../lib/results.js';
 
 const PACK: Record<string, string> = { 'kpis.sql': kpisSql, 'attribution.sql': attributionSql, 'incrementality.sql': incrementalitySql, 'retention.sql': retentionSql, 'rfm.sql': rfmSql, 'roas.sql': roasSql };
 const TABLES = ['orders', 'touches', 'costs', 'customers'] as const;
@@ -203,9 +203,7 @@ async function ourOrders(bytes: ArrayBuffer): Promise<{ parse: { ms: number; row
   const blob = new Blob([bytes]);
   const t = performance.now();
   const { sources } = await engine.load({ orders: blob });
-  await engine.query({ kind: 'attribution', params: { period: 'month' } });
-  await engine.query({ kind: 'retention', params: { period: 'month', measure: 'customers' } });
-  await engine.query({ kind: 'rfm', params: { bins: 5, scoring: 'percentile' } });
+  for (const request of Object.values(ORDERS_ONLY)) await engine.query(request as never);
   const totalMs = performance.now() - t;
   const kpis = await engine.query({ kind: 'kpis', params: {} });
   engine.dispose();
