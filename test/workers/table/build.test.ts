@@ -43,6 +43,98 @@ describe('order normalisation (metrics.md section 2)', () => {
     expect(r.report.tables.orders!.orders!.lineItemRows).to.equal(0);
   });
 
+  // An order of more than 32 lines is sorted by Array#sort, a shorter one by insertion: both must sum
+  // in the canonical line order (time, revenue, margin, discount, customer). A line of 1e16 first in
+  // the file makes the order visible: 1e16 + 1 rounds back to 1e16, so summing in file order loses
+  // the small lines, while ascending order keeps them.
+  for (const lines of [40, 12]) {
+    it(`sums an order of ${lines} lines in the canonical line order, not the file's`, () => {
+      const head = 'order_id,customer_id,ordered_at,revenue,cost';
+      const big = `A,c1,2024-01-05T10:00:00Z,1e16,0`;
+      const smalls = Array.from({ length: lines - 1 }, () => 'A,c1,2024-01-05T10:00:00Z,1,0');
+      // the margin term: equal revenue, and costs that make the margins' order visible the same way
+      const m = Array.from({ length: lines }, (_, k) => `M,c2,2024-01-06T10:00:00Z,5,${k === 0 ? -1e16 : 4}`);
+      const rows = orderRows(loadOne({ table: 'orders', body: [head, big, ...smalls, ...m].join('\n') }).columns);
+      let ascending = 0;
+      for (let k = 0; k < lines - 1; k++) ascending += 1;
+      ascending += 1e16;
+      expect(ascending).to.not.equal(1e16);
+      const a = rows.find((r) => r.id === 'A')!;
+      expect([a.revenue, a.lines]).to.deep.equal([ascending, lines]);
+      // margins: 1 (each of lines − 1 lines, revenue 5 − cost 4) and 5 + 1e16, ascending
+      let margin = 0;
+      for (let k = 0; k < lines - 1; k++) margin += 1;
+      margin += 5 + 1e16;
+      expect(rows.find((r) => r.id === 'M')!.margin).to.equal(margin);
+    });
+  }
+
+  it('lists every line of each conflicting order, by order id and then in the canonical line order', () => {
+    const body = [
+      'order_id,customer_id,ordered_at,revenue',
+      'Z,d,2024-01-05T10:00:00Z,5',
+      'Z,b,2024-01-05T10:00:00Z,5',
+      'Y,b,2024-01-07T10:00:00Z,2',
+      'Z,a,2024-01-05T10:00:00Z,5',
+      'Y,a,2024-01-07T10:00:00Z,3',
+      'Z,c,2024-01-05T10:00:00Z,5',
+      'K,a,2024-01-08T10:00:00Z,1',
+    ].join('\n');
+    const t = loadOne({ table: 'orders', body }).report.tables.orders!;
+    // order ids are numbered by first appearance (Z, then Y); Z's four lines tie on every amount and
+    // go by customer, Y's by revenue (2 before 3)
+    expect(t.rejections.map((x) => [x.value, x.line])).to.deep.equal([
+      ['Z', 5],
+      ['Z', 3],
+      ['Z', 7],
+      ['Z', 2],
+      ['Y', 4],
+      ['Y', 6],
+    ]);
+    expect(t.rejections[0]!.message).to.equal('order Z has lines for customers a, b, c, ...; all its lines were rejected');
+    expect(t.rejections[4]!.message).to.equal('order Y has lines for customers a, b; all its lines were rejected');
+    expect(t.orders!.conflictingOrders).to.equal(2);
+    expect(t.rowsAccepted).to.equal(1);
+  });
+
+  it("orders each customer's orders by time, then order id with rows without one last, then amounts", () => {
+    const body = [
+      'order_id,customer_id,ordered_at,revenue,cost,discount',
+      ',a,2024-01-05T10:00:00Z,4,1,0',
+      'B,a,2024-01-05T10:00:00Z,4,1,0',
+      ',a,2024-01-05T10:00:00Z,4,2,0',
+      ',a,2024-01-05T10:00:00Z,4,2,1',
+      'A,a,2024-01-05T10:00:00Z,9,1,0',
+      ',a,2024-01-05T10:00:00Z,3,1,0',
+      'C,a,2024-01-04T10:00:00Z,1,1,0',
+    ].join('\n');
+    const { columns } = loadOne({ table: 'orders', body });
+    expect(orderRows(columns).map((r) => [r.id, r.revenue, r.margin, r.lines])).to.deep.equal([
+      ['C', 1, 0, 1],
+      ['A', 9, 8, 1],
+      ['B', 4, 3, 1],
+      [null, 3, 2, 1],
+      [null, 4, 2, 1],
+      [null, 4, 2, 1],
+      [null, 4, 3, 1],
+    ]);
+    expect(Array.from(columns.orders.discount)).to.deep.equal([0, 0, 0, 0, 0, 1, 0]);
+  });
+
+  it("gives each purchase its customer's previous purchase, and adjustments none", () => {
+    const body = [
+      'customer_id,ordered_at,revenue',
+      'a,2024-01-01T00:00:00Z,5',
+      'a,2024-01-02T00:00:00Z,-1',
+      'a,2024-01-03T00:00:00Z,6',
+      'b,2024-01-04T00:00:00Z,7',
+      'b,2024-01-05T00:00:00Z,8',
+    ].join('\n');
+    const { columns } = loadOne({ table: 'orders', body });
+    const day = (d: number): number => Date.UTC(2024, 0, d);
+    expect(Array.from(columns.orders.prevPurchaseAt)).to.deep.equal([NaN, NaN, day(1), NaN, day(4)]);
+  });
+
   it('merges an order whose lines come from two files', () => {
     const r = loadSources([
       { table: 'orders', name: 'jan.csv', body: 'order_id,customer_id,ordered_at,revenue\nA,c1,2024-01-31T23:00:00Z,5\n' },
