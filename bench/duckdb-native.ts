@@ -10,7 +10,7 @@
 // measurement of DuckDB-Wasm. With --threads 1,2 DuckDB also runs on two threads (ours stays on one here).
 // --orders-only: the orders file alone and the orders-only pipeline's three results (the other tables
 // empty on DuckDB's side).
-import { closeSync, mkdtempSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -26,13 +26,16 @@ import { gitCommit, machine, median, option, ROOT } from './lib/run.js';
 const TABLES = ['orders', 'touches', 'costs', 'customers'] as const;
 const size = option('size', '1m');
 const runs = Number(option('runs', '3'));
-const threadCounts = option('threads', '1').split(',').map(Number);
+const threadCounts = [...new Set(option('threads', '1').split(',').map(Number))];
+if (!(runs >= 1) || !threadCounts.every((n) => Number.isInteger(n) && n >= 1)) throw new Error('--runs and --threads take whole numbers of at least 1 (--threads 1,2)');
 const ordersOnly = process.argv.includes('--orders-only');
 const REQUESTS = ordersOnly ? ORDERS_ONLY : RESULTS;
 /** The tables ours loads (DuckDB gets the others empty). */
 const LOADED: readonly (typeof TABLES)[number][] = ordersOnly ? ['orders'] : TABLES;
 
 interface Timing {
+  /** DuckDB's `version()`; ours: empty. */
+  version?: string;
   ingestMs: number;
   resultsMs: number;
   coldMs: Record<string, number>;
@@ -48,33 +51,28 @@ async function duck(paths: Record<(typeof TABLES)[number], string>, threads: num
   const db = await DuckDBInstance.create(':memory:', { threads: String(threads) });
   const connection = await db.connect();
   await connection.run(`SET TimeZone = '${TIMEZONE}'`);
+  const version = String((await connection.runAndReadAll('SELECT version()')).getRowsJS()[0]![0]);
   let t = performance.now();
   await connection.run(duckOrdersTable(paths.orders));
   for (const statement of sqlLoadTables((table) => paths[table]).slice(1)) await connection.run(statement);
   for (const statement of sqlOf('setup.sql')) await connection.run(statement);
   const ingestMs = performance.now() - t;
-  const coldMs: Record<string, number> = {};
-  const payloads: Record<string, unknown> = {};
-  const start = performance.now();
-  for (const [name, request] of Object.entries(REQUESTS)) {
-    t = performance.now();
+  const results = await timeResults(async (request) => {
     const [sql] = sqlOf(SQL_FILES[request.kind]);
     const reader = await connection.runAndReadAll(sqlWithLiterals(sql!, sqlParameters(request, TIMEZONE)));
     const value = reader.getRowsJS()[0]![0];
-    payloads[name] = typeof value === 'string' ? JSON.parse(value) : value;
-    coldMs[name] = performance.now() - t;
-  }
-  const resultsMs = performance.now() - start;
+    return typeof value === 'string' ? JSON.parse(value) : value;
+  });
   connection.closeSync();
   db.closeSync();
-  return { ingestMs, resultsMs, coldMs, payloads };
+  return { version, ingestMs, ...results };
 }
 
 /** Ours, one engine without helper workers: the bytes in 1 MB chunks, the build, each result cold. */
-function ours(bytes: Record<(typeof TABLES)[number], Uint8Array>): Timing {
+async function ours(bytes: Record<(typeof TABLES)[number], Uint8Array>): Promise<Timing> {
   const api = createEngineApi();
   const dataset = api.createDataset({ timezone: TIMEZONE });
-  let t = performance.now();
+  const t = performance.now();
   const load = api.beginLoad(dataset, 'replace');
   for (const table of LOADED) {
     const file = bytes[table];
@@ -84,15 +82,23 @@ function ours(bytes: Record<(typeof TABLES)[number], Uint8Array>): Timing {
   }
   api.commitLoad(load);
   const ingestMs = performance.now() - t;
+  const results = await timeResults((request) => toPayload(api.query(dataset, request)));
+  // no work ahead of need left running while DuckDB is timed
+  api.dropDataset(dataset);
+  return { ingestMs, ...results };
+}
+
+/** Each result of REQUESTS cold, in turn: its time and payload, and the time of all. */
+async function timeResults(ask: (request: QueryRequest) => unknown): Promise<Omit<Timing, 'ingestMs'>> {
   const coldMs: Record<string, number> = {};
   const payloads: Record<string, unknown> = {};
   const start = performance.now();
   for (const [name, request] of Object.entries(REQUESTS)) {
-    t = performance.now();
-    payloads[name] = toPayload(api.query(dataset, request as QueryRequest));
+    const t = performance.now();
+    payloads[name] = await ask(request);
     coldMs[name] = performance.now() - t;
   }
-  return { ingestMs, resultsMs: performance.now() - start, coldMs, payloads };
+  return { resultsMs: performance.now() - start, coldMs, payloads };
 }
 
 const s = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
@@ -102,23 +108,33 @@ async function main(): Promise<void> {
   const names = await csvFiles(size, [...TABLES]);
   const paths = Object.fromEntries(TABLES.map((t) => [t, `${DATA_DIR}/${names[t]}`])) as Record<(typeof TABLES)[number], string>;
   const bytes = Object.fromEntries(LOADED.map((t) => [t, new Uint8Array(readFileSync(paths[t]))])) as Record<(typeof TABLES)[number], Uint8Array>;
-  if (ordersOnly) {
-    // the other tables empty: their header line alone
-    const dir = mkdtempSync(join(tmpdir(), 'crm-duckdb-'));
-    for (const table of TABLES.filter((t) => !LOADED.includes(t))) {
-      const head = Buffer.alloc(4096);
-      const fd = openSync(paths[table], 'r');
-      const text = head.subarray(0, readSync(fd, head, 0, head.length, 0)).toString('utf8');
-      closeSync(fd);
-      paths[table] = join(dir, `${table}.csv`);
-      writeFileSync(paths[table], text.slice(0, text.indexOf('\n') + 1));
+  // --orders-only: the other tables empty for DuckDB, their header line alone (removed at the end)
+  const emptyDir = ordersOnly ? mkdtempSync(join(tmpdir(), 'crm-duckdb-')) : null;
+  try {
+    if (emptyDir !== null) {
+      for (const table of TABLES.filter((t) => !LOADED.includes(t))) {
+        const head = Buffer.alloc(4096);
+        const fd = openSync(paths[table], 'r');
+        const text = head.subarray(0, readSync(fd, head, 0, head.length, 0)).toString('utf8');
+        closeSync(fd);
+        if (!text.includes('\n')) throw new Error(`${paths[table]}: no header line in its first 4 KB`);
+        paths[table] = join(emptyDir, `${table}.csv`);
+        writeFileSync(paths[table], text.slice(0, text.indexOf('\n') + 1));
+      }
     }
+    await compare(paths, bytes);
+  } finally {
+    if (emptyDir !== null) rmSync(emptyDir, { recursive: true, force: true });
   }
+}
+
+/** The runs, the summary on stdout and the JSON file; exit code 1 when a result differs. */
+async function compare(paths: Record<(typeof TABLES)[number], string>, bytes: Record<(typeof TABLES)[number], Uint8Array>): Promise<void> {
   const ourRuns: Timing[] = [];
   const duckRuns = new Map<number, Timing[]>(threadCounts.map((n) => [n, []]));
   const problems: string[] = [];
   for (let r = 0; r < runs; r++) {
-    const mine = ours(bytes);
+    const mine = await ours(bytes);
     ourRuns.push(mine);
     const line = [`run ${r + 1}: ours ${s(mine.ingestMs + mine.resultsMs)} (ingest ${s(mine.ingestMs)})`];
     for (const threads of threadCounts) {
@@ -135,7 +151,7 @@ async function main(): Promise<void> {
   const total = (t: Timing): number => t.ingestMs + t.resultsMs;
   console.log(`\n${size}${ordersOnly ? ', orders only' : ''}, ${runs} run(s), Node ${process.versions.node}, ${machine()}, commit ${gitCommit()}; medians (min–max), ratios pair by pair\n`);
   console.log(`ours (one thread)             bytes → every result ${range(ourRuns.map(total))}; ingest ${range(ourRuns.map((t) => t.ingestMs))}; results ${range(ourRuns.map((t) => t.resultsMs))}`);
-  const summary: Record<string, unknown> = { size, ordersOnly, runs, node: process.versions.node, machine: machine(), commit: gitCommit(), measuredAt: new Date().toISOString(), ours: ourRuns.map(({ payloads: _, ...t }) => t), duckdb: {} };
+  const summary: Record<string, unknown> = { size, ordersOnly, runs, duckdbVersion: duckRuns.get(threadCounts[0]!)![0]!.version, node: process.versions.node, machine: machine(), commit: gitCommit(), measuredAt: new Date().toISOString(), ours: ourRuns.map(({ payloads: _, ...t }) => t), duckdb: {} };
   for (const [threads, list] of duckRuns) {
     const ratios = list.map((t, i) => total(t) / total(ourRuns[i]!));
     const ratioText = `${median(ratios).toFixed(1)}× (${Math.min(...ratios).toFixed(1)}–${Math.max(...ratios).toFixed(1)}×)`;

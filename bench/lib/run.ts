@@ -30,7 +30,10 @@ export async function buildPage(page: string, out = page, minify = true): Promis
 /** The checked-out commit, for the results file. */
 export function gitCommit(): string {
   try {
-    return execSync('git rev-parse --short HEAD', { cwd: ROOT }).toString().trim();
+    const head = execSync('git rev-parse --short HEAD', { cwd: ROOT }).toString().trim();
+    // tracked files changed since that commit, results files aside: the run is not of the commit alone
+    const changed = execSync("git status --porcelain --untracked-files=no -- . ':!bench/results'", { cwd: ROOT }).toString().trim();
+    return changed === '' ? head : `${head} with uncommitted changes`;
   } catch {
     return 'unknown';
   }
