@@ -108,19 +108,15 @@ export class KernelContext {
   constructor(columns: DatasetColumns) {
     this.columns = columns;
     this.zone = TimeZone.get(columns.timezone);
-    let first = Number.POSITIVE_INFINITY;
-    let last = Number.NEGATIVE_INFINITY;
-    for (const days of [columns.orders.day, columns.touches.day, columns.costs.day]) {
-      for (let i = 0; i < days.length; i++) {
-        const d = days[i]!;
-        if (d < first) first = d;
-        if (d > last) last = d;
-      }
-    }
+    // the passes are calls of their own, as V8 optimises a call whole: as loops in this constructor,
+    // which runs once per dataset, they ran partly unoptimised over their 3.4M steps at 1m (Node, the
+    // first run in 12 fresh processes a side: median about 29 ms as loops, 20 ms as calls)
+    const bounds = [Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY];
+    for (const days of [columns.orders.day, columns.touches.day, columns.costs.day]) widenDays(days, bounds);
+    const [first, last] = bounds as [number, number];
     this.firstDay = first <= last ? first : null;
     this.lastDay = first <= last ? last : null;
-    let lastTime = Number.NEGATIVE_INFINITY;
-    for (let i = 0; i < columns.orders.count; i++) if (columns.orders.time[i]! > lastTime) lastTime = columns.orders.time[i]!;
+    const lastTime = maxOf(columns.orders.time, columns.orders.count);
     this.lastOrderTime = lastTime > Number.NEGATIVE_INFINITY ? lastTime : Number.NaN;
     this.lastOrderDay = Number.isNaN(this.lastOrderTime) ? null : this.zone.dayOf(this.lastOrderTime);
   }
@@ -475,4 +471,24 @@ export class KernelContext {
     this.events.set(basis, index);
     return index;
   }
+}
+
+/** Widens `bounds` ([lowest, highest]) to the day numbers of `days`. */
+function widenDays(days: Int32Array, bounds: number[]): void {
+  let first = bounds[0]!;
+  let last = bounds[1]!;
+  for (let i = 0; i < days.length; i++) {
+    const d = days[i]!;
+    if (d < first) first = d;
+    if (d > last) last = d;
+  }
+  bounds[0] = first;
+  bounds[1] = last;
+}
+
+/** The largest of the first `count` values (−Infinity when there are none). */
+function maxOf(values: Float64Array, count: number): number {
+  let max = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < count; i++) if (values[i]! > max) max = values[i]!;
+  return max;
 }

@@ -106,6 +106,15 @@ describe('cohort retention (metrics.md section 5)', () => {
     expect(status(2)).to.deep.equal([CELL_COMPLETE, CELL_INCOMPLETE, CELL_FUTURE, CELL_FUTURE]);
   });
 
+  it('takes the last order of the dataset from any customer, the last row of the table included', () => {
+    // orders are stored by customer, then time: the latest order here is the last row (customer z)
+    const body = 'customer_id,ordered_at,revenue\na,2024-01-10T10:00:00Z,10\na,2024-02-10T10:00:00Z,10\nz,2024-01-20T10:00:00Z,10\nz,2024-03-05T10:00:00Z,10\n';
+    const r = fixture({ orders: body }).query({ kind: 'retention', params: { measure: 'customers', offsets: 3, range: { from: '2024-01-01', to: '2024-03-31' } } });
+    // last order 2024-03-05: March is incomplete for the January cohort
+    expect(r.cohortLabels).to.deep.equal(['2024-01-01', '2024-02-01', '2024-03-01']);
+    expect(Array.from(r.status.slice(0, 3))).to.deep.equal([CELL_COMPLETE, CELL_COMPLETE, CELL_INCOMPLETE]);
+  });
+
   it('averages complete cells only: weighted by cohort size and simple', () => {
     const r = retention('revenue');
     const mean = (a: Float64Array): (number | null)[] => Array.from(a, (v) => (Number.isNaN(v) ? null : Math.round(v * 1e9) / 1e9));
