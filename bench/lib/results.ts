@@ -1,6 +1,7 @@
 // The results every engine computes (performance.md), shared by the peers page (in the browser) and
 // the native DuckDB reference (in Node): no DOM and no Node imports here.
 import type { QueryRequest } from '../../src/core/queries.js';
+import { SQL_FILES, sqlLoadTables, sqlParameters, sqlStatements, sqlWithLiterals } from '../../src/core/sql-params.js';
 
 /** The time zone of every engine's results in the benchmark. */
 export const TIMEZONE = 'UTC';
@@ -28,12 +29,25 @@ export function warmRequests(count: number): QueryRequest[] {
 }
 
 /**
- * DuckDB's orders table from the benchmark's orders CSV: the sample's orders are line items without
- * revenue or margin columns, so the pack computes them from quantity, unit price and cost.
+ * DuckDB's statements that load the benchmark's CSV files (`path` of each table) into the pack's tables,
+ * then the pack's setup (`setupSql`, the text of sql/setup.sql). The sample's orders are line items
+ * without revenue or margin columns, so the pack computes them from quantity, unit price and cost.
  */
-export function duckOrdersTable(path: string): string {
-  return `CREATE TABLE orders AS SELECT order_id, customer_id, ordered_at, CAST(NULL AS DOUBLE) AS revenue, quantity, unit_price,
-    CAST(NULL AS DOUBLE) AS margin, cost, discount FROM read_csv('${path.replace(/'/g, "''")}', header = true, columns = {'order_id': 'VARCHAR',
+export function duckLoadStatements(path: (table: 'orders' | 'touches' | 'costs' | 'customers') => string, setupSql: string): string[] {
+  const orders = `CREATE TABLE orders AS SELECT order_id, customer_id, ordered_at, CAST(NULL AS DOUBLE) AS revenue, quantity, unit_price,
+    CAST(NULL AS DOUBLE) AS margin, cost, discount FROM read_csv('${path('orders').replace(/'/g, "''")}', header = true, columns = {'order_id': 'VARCHAR',
     'customer_id': 'VARCHAR', 'ordered_at': 'TIMESTAMPTZ', 'sku': 'VARCHAR', 'quantity': 'DOUBLE', 'unit_price': 'DOUBLE',
     'discount': 'DOUBLE', 'cost': 'DOUBLE'})`;
+  return [orders, ...sqlLoadTables(path).slice(1), ...sqlStatements(setupSql)];
+}
+
+/** The pack's SQL for a request with its parameters written in (`pack`: each file's text by name). */
+export function duckQuery(request: QueryRequest, pack: Record<string, string>): string {
+  const [sql] = sqlStatements(pack[SQL_FILES[request.kind]]!);
+  return sqlWithLiterals(sql!, sqlParameters(request, TIMEZONE));
+}
+
+/** A pack query's one value as a payload: its JSON text parsed (a client may have parsed it already). */
+export function duckPayload(value: unknown): unknown {
+  return typeof value === 'string' ? JSON.parse(value) : value;
 }

@@ -2,7 +2,7 @@
 // same results (the `sql/` pack is DuckDB's side); uDSV and PapaParse for the parse stage alone. The
 // page returns timings and every result as a JSON payload; the harness (bench/run.ts) compares them.
 import * as duckdb from '@duckdb/duckdb-wasm';
-import { createEngine, sqlLoadTables, sqlParameters, sqlStatements, sqlWithLiterals, SQL_FILES, toPayload, type QueryRequest } from '../../src/engine.js';
+import { createEngine, toPayload, type QueryRequest } from '../../src/engine.js';
 import setupSql from '../../sql/setup.sql?raw';
 import kpisSql from '../../sql/kpis.sql?raw';
 import attributionSql from '../../sql/attribution.sql?raw';
@@ -12,7 +12,7 @@ import rfmSql from '../../sql/rfm.sql?raw';
 import roasSql from '../../sql/roas.sql?raw';
 import type { ParseRun } from './parse.worker.js';
 import type { ArqueroRun } from './arquero.worker.js';
-import { duckOrdersTable, ORDERS_ONLY, RESULTS, TIMEZONE, warmRequests } from '../lib/results.js';
+import { duckLoadStatements, duckPayload, duckQuery, ORDERS_ONLY, RESULTS, TIMEZONE, warmRequests } from '../lib/results.js';
 
 const PACK: Record<string, string> = { 'kpis.sql': kpisSql, 'attribution.sql': attributionSql, 'incrementality.sql': incrementalitySql, 'retention.sql': retentionSql, 'rfm.sql': rfmSql, 'roas.sql': roasSql };
 const TABLES = ['orders', 'touches', 'costs', 'customers'] as const;
@@ -155,16 +155,9 @@ async function duck(bytes: Record<Table, ArrayBuffer>, warm: number, extensions:
   const startMs = performance.now() - t;
   t = performance.now();
   for (const table of TABLES) await db.registerFileBuffer(`${table}.csv`, new Uint8Array(bytes[table].slice(0)));
-  await conn.query(duckOrdersTable('orders.csv'));
-  for (const statement of sqlLoadTables((table) => `${table}.csv`).slice(1)) await conn.query(statement);
-  for (const statement of sqlStatements(setupSql)) await conn.query(statement);
+  for (const statement of duckLoadStatements((table) => `${table}.csv`, setupSql)) await conn.query(statement);
   const ingestMs = performance.now() - t;
-  const run = async (request: QueryRequest): Promise<unknown> => {
-    const [sql] = sqlStatements(PACK[SQL_FILES[request.kind]]!);
-    const table = await conn.query(sqlWithLiterals(sql!, sqlParameters(request, TIMEZONE)));
-    const value = table.getChildAt(0)!.get(0) as unknown;
-    return typeof value === 'string' ? JSON.parse(value) : value;
-  };
+  const run = async (request: QueryRequest): Promise<unknown> => duckPayload((await conn.query(duckQuery(request, PACK))).getChildAt(0)!.get(0));
   const coldMs: Record<string, number> = {};
   const payloads: Record<string, unknown> = {};
   for (const [name, request] of Object.entries(RESULTS)) {
