@@ -72,6 +72,27 @@ describe('engine client with a real worker', function () {
     expect(Array.from(narrow.blendedCost)).to.deep.equal([50, 30.25]);
   });
 
+  it('answers an attribution window change with the whole order totals again (the cached totals are not transferred away)', async () => {
+    const engine = track(createEngine({ timezone: 'UTC' }));
+    // a purchase of 200 touched by email the day before, one of 30 touched by sms two hours before, a refund of -20
+    const orders = 'customer_id,ordered_at,revenue\na,2024-04-02T10:00:00Z,200\nb,2024-04-08T12:00:00Z,30\nb,2024-04-09T12:00:00Z,-20\n';
+    const touches = 'customer_id,channel,sent_at\na,email,2024-04-01T10:00:00Z\nb,sms,2024-04-08T10:00:00Z\n';
+    await engine.load({ orders: new File([orders], 'orders.csv'), touches: new File([touches], 'touches.csv') });
+    const params = { range: { from: '2024-04-01', to: '2024-04-14' }, period: 'week', model: 'last_touch' } as const;
+    const wide = await engine.query({ kind: 'attribution', params: { ...params, window: '5d' } });
+    const narrow = await engine.query({ kind: 'attribution', params: { ...params, window: '3h' } });
+    // keys email, sms; weeks of 2024-04-01 and 2024-04-08
+    for (const r of [wide, narrow]) {
+      expect(Array.from(r.netRevenue)).to.deep.equal([200, 10]);
+      expect(Array.from(r.purchaseRevenue)).to.deep.equal([200, 30]);
+      expect(Array.from(r.purchaseCount)).to.deep.equal([1, 1]);
+    }
+    expect(Array.from(wide.revenue)).to.deep.equal([200, 0, 0, 30]);
+    expect(Array.from(wide.nonCrmRevenue)).to.deep.equal([0, 0]);
+    expect(Array.from(narrow.revenue)).to.deep.equal([0, 0, 0, 30]);
+    expect(Array.from(narrow.nonCrmRevenue)).to.deep.equal([200, 0]);
+  });
+
   it('loads a 100k-order file with progress in order and no long task on the main thread', async () => {
     const engine = track(createEngine({ timezone: 'UTC' }));
     const events: LoadProgress[] = [];

@@ -40,6 +40,11 @@ export interface LastEvents {
    * older than the longest lookback has no eligible touch: attribution skips it on this alone.
    */
   time: Float64Array;
+  /**
+   * The event's channel (−1 when `time` is NaN). With it, last touch decides most purchases on
+   * sequential reads: the last event is credited when it is inside its own channel's window.
+   */
+  channel: Int32Array;
 }
 
 /** Local days of each customer's treatment touches, ascending (for "recipients in range"). */
@@ -402,6 +407,7 @@ export class KernelContext {
     const nCustomers = this.columns.dictionaries.customers.length;
     const entry = new Int32Array(o.count);
     const lastTime = new Float64Array(o.count);
+    const lastChannel = new Int32Array(o.count);
     const time = events.time;
     for (let c = 0; c < nCustomers; c++) {
       const ea = events.start[c]!;
@@ -411,10 +417,12 @@ export class KernelContext {
         const at = o.time[i]!;
         while (hi < eb && time[hi]! <= at) hi++;
         entry[i] = hi - 1;
-        lastTime[i] = hi > ea && o.isPurchase[i] === 1 ? time[hi - 1]! : Number.NaN;
+        const found = hi > ea && o.isPurchase[i] === 1;
+        lastTime[i] = found ? time[hi - 1]! : Number.NaN;
+        lastChannel[i] = found ? events.channel[hi - 1]! : -1;
       }
     }
-    last = { entry, time: lastTime };
+    last = { entry, time: lastTime, channel: lastChannel };
     this.lastEvents.set(basis, last);
     return last;
   }

@@ -27,7 +27,7 @@ export function runQuery(ctx: KernelContext, request: QueryRequest): QueryResult
   const maskKey = params.filter === undefined ? '' : JSON.stringify([params.filter.attribute, [...params.filter.values].sort()]);
   switch (request.kind) {
     case 'attribution':
-      return attributionResult(ctx, resolveAttribution(request.params, 'month'), days, mask);
+      return attributionResult(ctx, resolveAttribution(request.params, 'month'), days, mask, maskKey);
     case 'kpis':
       return kpiResult(ctx, resolveAttribution(request.params, 'month'), days, mask, maskKey);
     case 'roas':

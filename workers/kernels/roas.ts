@@ -5,7 +5,8 @@
  */
 import type { ResolvedAttribution } from '../../src/core/queries.js';
 import type { RoasResult } from '../../src/core/results.js';
-import { campaignPairs, creditPairKeys, creditsFor } from './attribution.js';
+import type { OrdersColumns } from '../../src/core/tables.js';
+import { campaignPairs, creditPairKeys, creditsFor, type Credits } from './attribution.js';
 import { KernelContext, ratio, type DayRange } from './context.js';
 import { periodAxis, type Axis } from './periods.js';
 
@@ -38,31 +39,7 @@ export function roasResult(
     // since the result's buffers are transferred away)
     const costKey = `${fromDay}|${toDay}|${p.period}|${p.weekStart}|${byCampaign}|${maskKey}`;
     cost = ctx.remember('roas-cost', costKey, () => periodCosts(ctx, p, axis, days, mask, pairKey, nKeys), 4).slice();
-    const periods = ctx.orderPeriods(p.period, p.weekStart);
-    const first = axis.first;
-    const start = credits.start;
-    const weight = credits.weight;
-    const orderDay = o.day;
-    const customer = o.customer;
-    const orderRevenue = o.revenue;
-    const orderMargin = o.margin;
-    for (let i = 0; i < o.count; i++) {
-      const a = start[i]!;
-      const b = start[i + 1]!;
-      if (a === b) continue; // adjustments and purchases without CRM credit
-      const day = orderDay[i]!;
-      if (day < fromDay || day > toDay) continue;
-      if (mask !== null && mask[customer[i]!] === 0) continue;
-      const row = (periods[i]! - first) * nKeys;
-      const rev = orderRevenue[i]!;
-      const mar = orderMargin[i]!;
-      for (let q = a; q < b; q++) {
-        const w = weight[q]!;
-        const cell = row + creditKey[q]!;
-        revenue[cell]! += rev * w;
-        if (mar === mar) margin[cell]! += mar * w;
-      }
-    }
+    addCredited(o, ctx.orderPeriods(p.period, p.weekStart), axis.first, days, mask, credits, creditKey, nKeys, revenue, margin);
   }
   const blendedCost = new Float64Array(nPeriods);
   const blendedRevenue = new Float64Array(nPeriods);
@@ -94,6 +71,46 @@ export function roasResult(
     blendedRoas: blendedRevenue.map((r, i) => ratio(r, blendedCost[i]!)),
     blendedMarginRoas: blendedMargin.map((m, i) => ratio(m, blendedCost[i]!)),
   };
+}
+
+/**
+ * Adds the credits of the purchases of a day range (and of the customers in `mask`) to the revenue and
+ * margin cells. A function of its own, so that V8 keeps its optimised code from one query to the next
+ * (as `findSingle` in attribution.ts explains); in `roasResult`'s body the loop was compiled on the fly
+ * and thrown away on every query.
+ */
+function addCredited(
+  o: OrdersColumns,
+  periods: Int32Array,
+  first: number,
+  days: DayRange,
+  mask: Uint8Array | null,
+  credits: Credits,
+  creditKey: Int32Array,
+  nKeys: number,
+  revenue: Float64Array,
+  margin: Float64Array,
+): void {
+  const { fromDay, toDay } = days;
+  const { start, weight } = credits;
+  const { day: orderDay, customer, revenue: orderRevenue, margin: orderMargin, count } = o;
+  for (let i = 0; i < count; i++) {
+    const a = start[i]!;
+    const b = start[i + 1]!;
+    if (a === b) continue; // adjustments and purchases without CRM credit
+    const day = orderDay[i]!;
+    if (day < fromDay || day > toDay) continue;
+    if (mask !== null && mask[customer[i]!] === 0) continue;
+    const row = (periods[i]! - first) * nKeys;
+    const rev = orderRevenue[i]!;
+    const mar = orderMargin[i]!;
+    for (let q = a; q < b; q++) {
+      const w = weight[q]!;
+      const cell = row + creditKey[q]!;
+      revenue[cell]! += rev * w;
+      if (mar === mar) margin[cell]! += mar * w;
+    }
+  }
 }
 
 /**
