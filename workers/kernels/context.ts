@@ -42,7 +42,7 @@ export interface LastEvents {
   time: Float64Array;
   /**
    * The event's channel (−1 when `time` is NaN). With it, last touch decides most purchases on
-   * sequential reads: the last event is credited when it is inside its own channel's window.
+   * sequential reads: the last event is credited when its channel's lookback reaches it.
    */
   channel: Int32Array;
 }
@@ -408,7 +408,7 @@ export class KernelContext {
     const entry = new Int32Array(o.count);
     const lastTime = new Float64Array(o.count);
     const lastChannel = new Int32Array(o.count);
-    const time = events.time;
+    const { time, channel } = events;
     for (let c = 0; c < nCustomers; c++) {
       const ea = events.start[c]!;
       const eb = events.start[c + 1]!;
@@ -419,7 +419,7 @@ export class KernelContext {
         entry[i] = hi - 1;
         const found = hi > ea && o.isPurchase[i] === 1;
         lastTime[i] = found ? time[hi - 1]! : Number.NaN;
-        lastChannel[i] = found ? events.channel[hi - 1]! : -1;
+        lastChannel[i] = found ? channel[hi - 1]! : -1;
       }
     }
     last = { entry, time: lastTime, channel: lastChannel };
