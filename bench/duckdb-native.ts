@@ -1,4 +1,4 @@
-// npm run bench:duckdb-native [-- --size 1m --runs 3 --threads 1,2] [--orders-only]
+// npm run bench:duckdb-native [-- --size 1m --runs 3 --threads 1,2] [--orders-only] [--core-dialect]
 //
 // A reference point for the DuckDB-Wasm ratio where DuckDB-Wasm cannot run (its json and icu
 // extensions are downloaded at run time; see bench/README.md). Native DuckDB (@duckdb/node-api, the
@@ -9,7 +9,8 @@
 // so we read peer ÷ ours here as what DuckDB-Wasm's ratio would be at the least; it is not a
 // measurement of DuckDB-Wasm. With --threads 1,2 DuckDB also runs on two threads (ours stays on one here).
 // --orders-only: the orders file alone and the orders-only pipeline's three results (the other tables
-// empty on DuckDB's side).
+// empty on DuckDB's side). --core-dialect: the pack as DuckDB-Wasm runs it without its extensions
+// (bench/lib/duckdb-core.ts).
 import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +21,7 @@ import { SQL_FILES } from '../src/core/sql-params.js';
 import type { QueryRequest } from '../src/core/queries.js';
 import { payloadDifference } from './lib/compare.js';
 import { csvFiles, DATA_DIR } from './lib/data.js';
+import { arrowToPlain, coreQuery, coreSetup } from './lib/duckdb-core.js';
 import { duckLoadStatements, duckPayload, duckQuery, ORDERS_ONLY, RESULTS, TIMEZONE } from './lib/results.js';
 import { gitCommit, machine, median, option, ROOT } from './lib/run.js';
 
@@ -30,6 +32,8 @@ const threadCounts = [...new Set(option('threads', '1').split(',').map(Number))]
 if (!(runs >= 1) || !threadCounts.every((n) => Number.isInteger(n) && n >= 1)) throw new Error('--runs and --threads take whole numbers of at least 1 (--threads 1,2)');
 const ordersOnly = process.argv.includes('--orders-only');
 const REQUESTS = ordersOnly ? ORDERS_ONLY : RESULTS;
+/** The pack in the core dialect DuckDB-Wasm runs without its extensions (bench/lib/duckdb-core.ts). */
+const coreDialect = process.argv.includes('--core-dialect');
 /** The tables ours loads (DuckDB gets the others empty). */
 const LOADED: readonly (typeof TABLES)[number][] = ordersOnly ? ['orders'] : TABLES;
 
@@ -52,9 +56,13 @@ async function duck(paths: Record<(typeof TABLES)[number], string>, threads: num
   await connection.run(`SET TimeZone = '${TIMEZONE}'`);
   const version = String((await connection.runAndReadAll('SELECT version()')).getRowsJS()[0]![0]);
   const t = performance.now();
-  for (const statement of duckLoadStatements((table) => paths[table], PACK['setup.sql']!)) await connection.run(statement);
+  const setup = coreDialect ? coreSetup(PACK['setup.sql']!) : null;
+  for (const statement of duckLoadStatements((table) => paths[table], setup?.sql ?? PACK['setup.sql']!)) await connection.run(statement);
   const ingestMs = performance.now() - t;
-  const results = await timeResults(async (request) => duckPayload((await connection.runAndReadAll(duckQuery(request, PACK))).getRowsJS()[0]![0]));
+  const results = await timeResults(async (request) => {
+    if (setup === null) return duckPayload((await connection.runAndReadAll(duckQuery(request, PACK))).getRowsJS()[0]![0]);
+    return arrowToPlain((await connection.runAndReadAll(coreQuery(request, PACK, setup, TIMEZONE))).getRowsJS()[0]![0]);
+  });
   connection.closeSync();
   db.closeSync();
   return { version, ingestMs, ...results };

@@ -13,6 +13,7 @@ import roasSql from '../../sql/roas.sql?raw';
 import type { ParseRun } from './parse.worker.js';
 import type { ArqueroRun } from './arquero.worker.js';
 import { duckLoadStatements, duckPayload, duckQuery, ORDERS_ONLY, RESULTS, TIMEZONE, warmRequests } from '../lib/results.js';
+import { arrowToPlain, coreQuery, coreSetup } from '../lib/duckdb-core.js';
 
 const PACK: Record<string, string> = { 'kpis.sql': kpisSql, 'attribution.sql': attributionSql, 'incrementality.sql': incrementalitySql, 'retention.sql': retentionSql, 'rfm.sql': rfmSql, 'roas.sql': roasSql };
 const TABLES = ['orders', 'touches', 'costs', 'customers'] as const;
@@ -71,15 +72,22 @@ export interface PeersRun {
   engines: EngineRun[];
   parse: (ParseRun & { engine: string })[];
   ourParse: { ms: number; rows: number; gross: number };
-  /** Orders only: parse + monthly revenue + cohort matrix + RFM grid, ours and Arquero's. */
-  ordersOnly: { ours: { totalMs: number }; arquero: (ArqueroRun & { totalMs: number }) | null };
+  /** Orders only: parse + monthly revenue + cohort matrix + RFM grid, ours, Arquero's and DuckDB-Wasm's. */
+  ordersOnly: {
+    ours: { totalMs: number; payloads: Record<string, unknown> };
+    arquero: (ArqueroRun & { totalMs: number }) | null;
+    /** DuckDB-Wasm: the orders file with the other tables empty (their header line alone). */
+    duckdb: EngineRun | null;
+  };
+  /** Peers that failed (DuckDB-Wasm out of memory, say), with the error: left out of the tables. */
+  failures: string[];
 }
 
 declare global {
   interface Window {
     /** Given by the harness: our worker's JS heap in bytes. */
     measureWorkerHeap?: () => Promise<number | null>;
-    runPeers(urls: Record<Table, string>, options: { warm: number; duckdbExtensions: string | null; parsePeers: boolean; arquero: boolean; arqueroTouches: boolean }): Promise<PeersRun>;
+    runPeers(urls: Record<Table, string>, options: { warm: number; duckdb: boolean; duckdbWarm: number; duckdbExtensions: string | null; parsePeers: boolean; arquero: boolean; arqueroTouches: boolean }): Promise<PeersRun>;
   }
 }
 
@@ -129,51 +137,70 @@ async function ours(bytes: Record<Table, ArrayBuffer>, warm: number): Promise<En
   return { engine: 'ours', startMs, ingestMs, coldMs, warmMs, warmWorkerMs, workerMs, mainThread, heapBytes, sourcesInHelpers, parseMs, buildMs, payloads };
 }
 
-async function duck(bytes: Record<Table, ArrayBuffer>, warm: number, extensions: string): Promise<EngineRun> {
+/**
+ * DuckDB-Wasm in its own worker. With an extension repository (`extensions`), the pack as written,
+ * its json and icu extensions loaded from there; without one, the pack in the core dialect
+ * (bench/lib/duckdb-core.ts): no extension is loaded, and each result is read from its Arrow value.
+ */
+async function duck(bytes: Record<Table, ArrayBuffer>, warm: number, extensions: string | null, requests: Record<string, QueryRequest> = RESULTS): Promise<EngineRun> {
   let t = performance.now();
   const worker = new Worker(new URL('/duckdb/duckdb-browser-eh.worker.js', location.href));
   const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
-  await db.instantiate(new URL('/duckdb/duckdb-eh.wasm', location.href).href);
-  const raw = await db.connect();
-  // errors name the statement that failed
-  const conn = {
-    query: async (sql: string) => {
-      try {
-        return await raw.query(sql);
-      } catch (error) {
-        throw new Error(`DuckDB-Wasm: ${error instanceof Error ? error.message : String(error)} in: ${sql.replace(/\s+/g, ' ').slice(0, 160)}`);
-      }
-    },
-    close: () => raw.close(),
-  };
-  // DuckDB-Wasm downloads its json and icu extensions at run time (from extensions.duckdb.org unless
-  // told otherwise); the harness points it at the repository it was given
-  await conn.query(`SET custom_extension_repository = '${extensions.replace(/'/g, "''")}'`);
-  await conn.query('LOAD json');
-  await conn.query('LOAD icu');
-  await conn.query(`SET TimeZone = '${TIMEZONE}'`);
-  const startMs = performance.now() - t;
-  t = performance.now();
-  for (const table of TABLES) await db.registerFileBuffer(`${table}.csv`, new Uint8Array(bytes[table].slice(0)));
-  for (const statement of duckLoadStatements((table) => `${table}.csv`, setupSql)) await conn.query(statement);
-  const ingestMs = performance.now() - t;
-  const run = async (request: QueryRequest): Promise<unknown> => duckPayload((await conn.query(duckQuery(request, PACK))).getChildAt(0)!.get(0));
-  const coldMs: Record<string, number> = {};
-  const payloads: Record<string, unknown> = {};
-  for (const [name, request] of Object.entries(RESULTS)) {
+  // a failure (out of memory at 5m) ends the worker too, so its heap does not weigh on the next engine
+  try {
+    await db.instantiate(new URL('/duckdb/duckdb-eh.wasm', location.href).href);
+    const raw = await db.connect();
+    // errors name the statement that failed
+    const conn = {
+      query: async (sql: string) => {
+        try {
+          return await raw.query(sql);
+        } catch (error) {
+          throw new Error(`DuckDB-Wasm: ${error instanceof Error ? error.message : String(error)} in: ${sql.replace(/\s+/g, ' ').slice(0, 160)}`);
+        }
+      },
+      close: () => raw.close(),
+    };
+    const core = extensions === null ? coreSetup(setupSql) : null;
+    if (extensions !== null) {
+      // DuckDB-Wasm downloads its json and icu extensions at run time (from extensions.duckdb.org unless
+      // told otherwise); the harness points it at the repository it was given
+      await conn.query(`SET custom_extension_repository = '${extensions.replace(/'/g, "''")}'`);
+      await conn.query('LOAD json');
+      await conn.query('LOAD icu');
+      await conn.query(`SET TimeZone = '${TIMEZONE}'`);
+    } else {
+      // nothing may try to download an extension (a failed autoload aborts the instance)
+      await conn.query('SET autoload_known_extensions = false');
+      await conn.query('SET autoinstall_known_extensions = false');
+    }
+    const startMs = performance.now() - t;
     t = performance.now();
-    payloads[name] = await run(request);
-    coldMs[name] = performance.now() - t;
+    for (const table of TABLES) await db.registerFileBuffer(`${table}.csv`, new Uint8Array(bytes[table].slice(0)));
+    for (const statement of duckLoadStatements((table) => `${table}.csv`, core?.sql ?? setupSql)) await conn.query(statement);
+    const ingestMs = performance.now() - t;
+    const run = async (request: QueryRequest): Promise<unknown> => {
+      if (core === null) return duckPayload((await conn.query(duckQuery(request, PACK))).getChildAt(0)!.get(0));
+      return arrowToPlain((await conn.query(coreQuery(request, PACK, core, TIMEZONE))).getChildAt(0)!.get(0));
+    };
+    const coldMs: Record<string, number> = {};
+    const payloads: Record<string, unknown> = {};
+    for (const [name, request] of Object.entries(requests)) {
+      t = performance.now();
+      payloads[name] = await run(request);
+      coldMs[name] = performance.now() - t;
+    }
+    const warmMs: number[] = [];
+    for (const request of warmRequests(warm)) {
+      t = performance.now();
+      await run(request);
+      warmMs.push(performance.now() - t);
+    }
+    await conn.close();
+    return { engine: 'DuckDB-Wasm', startMs, ingestMs, coldMs, warmMs, payloads };
+  } finally {
+    await db.terminate();
   }
-  const warmMs: number[] = [];
-  for (const request of warmRequests(warm)) {
-    t = performance.now();
-    await run(request);
-    warmMs.push(performance.now() - t);
-  }
-  await conn.close();
-  await db.terminate();
-  return { engine: 'DuckDB-Wasm', startMs, ingestMs, coldMs, warmMs, payloads };
 }
 
 function parsePeer(engine: ParseRun['engine'], bytes: ArrayBuffer): Promise<ParseRun> {
@@ -190,18 +217,20 @@ function parsePeer(engine: ParseRun['engine'], bytes: ArrayBuffer): Promise<Pars
  * Ours on the orders bytes alone: the load report's parse time, rows read and the gross sum (for the
  * parse peers), and the orders-only pipeline time (load + monthly revenue + cohort matrix + RFM grid).
  */
-async function ourOrders(bytes: ArrayBuffer): Promise<{ parse: { ms: number; rows: number; gross: number }; totalMs: number }> {
+async function ourOrders(bytes: ArrayBuffer): Promise<{ parse: { ms: number; rows: number; gross: number }; totalMs: number; payloads: Record<string, unknown> }> {
   const engine = createEngine({ timezone: TIMEZONE });
   await engine.diagnostics();
   const blob = new Blob([bytes]);
   const t = performance.now();
   const { sources } = await engine.load({ orders: blob });
-  for (const request of Object.values(ORDERS_ONLY)) await engine.query(request as never);
+  const results: unknown[] = [];
+  for (const request of Object.values(ORDERS_ONLY)) results.push(await engine.query(request as never));
   const totalMs = performance.now() - t;
+  const payloads = Object.fromEntries(Object.keys(ORDERS_ONLY).map((name, i) => [name, toPayload(results[i] as never)]));
   const kpis = await engine.query({ kind: 'kpis', params: {} });
   engine.dispose();
   const source = sources[0]!;
-  return { parse: { ms: source.parseMs, rows: source.rowsRead, gross: kpis.current.netRevenue }, totalMs };
+  return { parse: { ms: source.parseMs, rows: source.rowsRead, gross: kpis.current.netRevenue }, totalMs, payloads };
 }
 
 /** Arquero on the orders bytes in its own worker; total = bytes handed over to results back. */
@@ -217,10 +246,31 @@ function arquero(bytes: ArrayBuffer, touches: ArrayBuffer | null): Promise<Arque
   }).finally(() => worker.terminate());
 }
 
+/** The orders' bytes with the other tables empty: each its header line alone. */
+function ordersAlone(bytes: Record<Table, ArrayBuffer>): Record<Table, ArrayBuffer> {
+  const header = (table: Table): ArrayBuffer => {
+    const head = new Uint8Array(bytes[table], 0, Math.min(4096, bytes[table].byteLength));
+    const end = head.indexOf(10);
+    if (end < 0) throw new Error(`${table}: no header line in its first 4 KB`);
+    return head.slice(0, end + 1).buffer;
+  };
+  return { orders: bytes.orders, touches: header('touches'), costs: header('costs'), customers: header('customers') };
+}
+
 window.runPeers = async (urls, options) => {
   const bytes = await fetchBytes(urls);
   const engines: EngineRun[] = [await ours(bytes, options.warm)];
-  if (options.duckdbExtensions !== null) engines.push(await duck(bytes, options.warm, options.duckdbExtensions));
+  const failures: string[] = [];
+  const attempt = async <T>(what: string, work: () => Promise<T>): Promise<T | null> => {
+    try {
+      return await work();
+    } catch (error) {
+      failures.push(`${what}: ${error instanceof Error ? error.message : String(error)}`);
+      return null;
+    }
+  };
+  const duckRun = options.duckdb ? await attempt('DuckDB-Wasm, every result', () => duck(bytes, options.duckdbWarm, options.duckdbExtensions)) : null;
+  if (duckRun !== null) engines.push(duckRun);
   const parse: (ParseRun & { engine: string })[] = [];
   if (options.parsePeers) for (const engine of ['uDSV', 'PapaParse'] as const) parse.push(await parsePeer(engine, bytes.orders));
   const orders = await ourOrders(bytes.orders);
@@ -229,7 +279,12 @@ window.runPeers = async (urls, options) => {
     engines,
     parse,
     ourParse: orders.parse,
-    ordersOnly: { ours: { totalMs: orders.totalMs }, arquero: options.arquero ? await arquero(bytes.orders, options.arqueroTouches ? bytes.touches : null) : null },
+    ordersOnly: {
+      ours: { totalMs: orders.totalMs, payloads: orders.payloads },
+      arquero: options.arquero ? await arquero(bytes.orders, options.arqueroTouches ? bytes.touches : null) : null,
+      duckdb: options.duckdb ? await attempt('DuckDB-Wasm, orders only', () => duck(ordersAlone(bytes), 0, options.duckdbExtensions, ORDERS_ONLY)) : null,
+    },
+    failures,
   };
 };
 document.getElementById('status')!.textContent = 'loaded';
