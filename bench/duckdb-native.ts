@@ -1,13 +1,12 @@
 // npm run bench:duckdb-native [-- --size 1m --runs 3 --threads 1,2] [--orders-only] [--core-dialect]
 //
-// A reference point for the DuckDB-Wasm ratio where DuckDB-Wasm cannot run (its json and icu
-// extensions are downloaded at run time; see bench/README.md). Native DuckDB (@duckdb/node-api, the
-// same DuckDB with json and icu built in) runs the `sql/` pack on the benchmark's CSV files, and our
-// engine runs in the same Node process on the same bytes, one thread each, run after run in turn.
-// Every result must agree with ours, as in the peers run. We expect native code on one thread to be
-// faster than the Wasm build (single-threaded in the harness: the page is not cross-origin isolated),
-// so we read peer ÷ ours here as what DuckDB-Wasm's ratio would be at the least; it is not a
-// measurement of DuckDB-Wasm. With --threads 1,2 DuckDB also runs on two threads (ours stays on one here).
+// Native DuckDB (@duckdb/node-api, the same DuckDB with json and icu built in) runs the `sql/` pack on
+// the benchmark's CSV files, and our engine runs in the same Node process on the same bytes, one
+// thread each, run after run in turn. Every result must agree with ours, as in the peers run. It was
+// the reference for the DuckDB-Wasm ratio while DuckDB-Wasm could not run here (before the pack's
+// core dialect, bench/lib/duckdb-core.ts); it stays as a check of the pack at scale and, with
+// --core-dialect, of the rewrite DuckDB-Wasm runs. With --threads 1,2 DuckDB also runs on two
+// threads (ours stays on one here).
 // --orders-only: the orders file alone and the orders-only pipeline's three results (the other tables
 // empty on DuckDB's side). --core-dialect: the pack as DuckDB-Wasm runs it without its extensions
 // (bench/lib/duckdb-core.ts).
@@ -21,8 +20,8 @@ import { SQL_FILES } from '../src/core/sql-params.js';
 import type { QueryRequest } from '../src/core/queries.js';
 import { payloadDifference } from './lib/compare.js';
 import { csvFiles, DATA_DIR } from './lib/data.js';
-import { arrowToPlain, coreQuery, coreSetup } from './lib/duckdb-core.js';
-import { duckLoadStatements, duckPayload, duckQuery, ORDERS_ONLY, RESULTS, TIMEZONE } from './lib/results.js';
+import { arrowToPlain, corePack, coreQuery } from './lib/duckdb-core.js';
+import { duckLoadStatements, duckPayload, duckQuery, headerLine, ORDERS_ONLY, RESULTS, TIMEZONE } from './lib/results.js';
 import { gitCommit, machine, median, option, ROOT } from './lib/run.js';
 
 const TABLES = ['orders', 'touches', 'costs', 'customers'] as const;
@@ -56,12 +55,12 @@ async function duck(paths: Record<(typeof TABLES)[number], string>, threads: num
   await connection.run(`SET TimeZone = '${TIMEZONE}'`);
   const version = String((await connection.runAndReadAll('SELECT version()')).getRowsJS()[0]![0]);
   const t = performance.now();
-  const setup = coreDialect ? coreSetup(PACK['setup.sql']!) : null;
-  for (const statement of duckLoadStatements((table) => paths[table], setup?.sql ?? PACK['setup.sql']!)) await connection.run(statement);
+  const core = coreDialect ? corePack(PACK) : null;
+  for (const statement of duckLoadStatements((table) => paths[table], (core?.files ?? PACK)['setup.sql']!)) await connection.run(statement);
   const ingestMs = performance.now() - t;
   const results = await timeResults(async (request) => {
-    if (setup === null) return duckPayload((await connection.runAndReadAll(duckQuery(request, PACK))).getRowsJS()[0]![0]);
-    return arrowToPlain((await connection.runAndReadAll(coreQuery(request, PACK, setup, TIMEZONE))).getRowsJS()[0]![0]);
+    if (core === null) return duckPayload((await connection.runAndReadAll(duckQuery(request, PACK))).getRowsJS()[0]![0]);
+    return arrowToPlain((await connection.runAndReadAll(coreQuery(request, core, TIMEZONE))).getRowsJS()[0]![0]);
   });
   connection.closeSync();
   db.closeSync();
@@ -115,11 +114,11 @@ async function main(): Promise<void> {
       for (const table of TABLES.filter((t) => !LOADED.includes(t))) {
         const head = Buffer.alloc(4096);
         const fd = openSync(paths[table], 'r');
-        const text = head.subarray(0, readSync(fd, head, 0, head.length, 0)).toString('utf8');
+        const read = readSync(fd, head, 0, head.length, 0);
         closeSync(fd);
-        if (!text.includes('\n')) throw new Error(`${paths[table]}: no header line in its first 4 KB`);
+        const header = headerLine(head.subarray(0, read), paths[table]);
         paths[table] = join(emptyDir, `${table}.csv`);
-        writeFileSync(paths[table], text.slice(0, text.indexOf('\n') + 1));
+        writeFileSync(paths[table], header);
       }
     }
     await measure(paths, bytes);

@@ -21,34 +21,34 @@ import { SQL_FILES, sqlParameters, sqlStatements, sqlWithLiterals, type SqlValue
 /** The windows' shape in the core dialect (the pack's `$windows_json` is `{"channel": ms, ...}`). */
 const WINDOWS_TYPE = 'STRUCT(k VARCHAR, v DOUBLE)[]';
 
-/** The pack's setup (sql/setup.sql) and its JSON parameters' shapes, from its `from_json` calls. */
-export interface CoreSetup {
-  sql: string;
-  /** `from_json` shape (its JSON schema) by the macro parameter it reads. */
+/** The pack's files (sql/*.sql by name, setup.sql among them) rewritten once, and its JSON parameters' shapes. */
+export interface CorePack {
+  files: Record<string, string>;
+  /** `from_json` shape (its JSON schema) by the macro parameter it reads, from the setup. */
   shapes: Record<string, string>;
 }
 
-/** Rewrites the pack's setup into the core dialect. */
-export function coreSetup(setupSql: string): CoreSetup {
+/** Rewrites every file of the pack into the core dialect, once (not per query). */
+export function corePack(pack: Record<string, string>): CorePack {
   const shapes: Record<string, string> = {};
-  return { sql: rewrite(setupSql, shapes), shapes };
+  const files = Object.fromEntries(Object.entries(pack).map(([file, sql]) => [file, rewrite(sql, shapes)]));
+  return { files, shapes };
 }
 
 /** A pack query for a request in the core dialect, its parameters written in (UTC only). */
-export function coreQuery(request: QueryRequest, pack: Record<string, string>, setup: CoreSetup, timezone: string): string {
+export function coreQuery(request: QueryRequest, core: CorePack, timezone: string): string {
   if (timezone !== 'UTC') throw new Error(`The core dialect has no time zones (no icu extension): ${timezone} is not UTC.`);
-  const [sql] = sqlStatements(pack[SQL_FILES[request.kind]]!);
+  let [sql] = sqlStatements(core.files[SQL_FILES[request.kind]]!);
   const params: Record<string, SqlValue> = { ...sqlParameters(request, timezone) };
-  let out = rewrite(sql!, {});
   for (const name of Object.keys(params)) {
     if (!name.endsWith('_json')) continue;
     const value = params[name];
     delete params[name];
     const text = typeof value === 'string' ? value : null;
-    const literal = name === 'windows_json' ? windowsLiteral(text) : shapedLiteral(text, setup.shapes[name], name);
-    out = out.replace(new RegExp(`\\$${name}\\b`, 'g'), literal);
+    const literal = name === 'windows_json' ? windowsLiteral(text) : shapedLiteral(text, core.shapes[name], name);
+    sql = sql!.replace(new RegExp(`\\$${name}\\b`, 'g'), literal);
   }
-  return sqlWithLiterals(out, params);
+  return sqlWithLiterals(sql!, params);
 }
 
 /**

@@ -41,6 +41,16 @@ export function duckLoadStatements(path: (table: 'orders' | 'touches' | 'costs' 
   return [orders, ...sqlLoadTables(path).slice(1), ...sqlStatements(setupSql)];
 }
 
+/**
+ * The header line (with its line break) at the start of a CSV file's first bytes: what the orders-only
+ * runs give DuckDB for each table other than the orders, so that table exists and is empty.
+ */
+export function headerLine(head: Uint8Array, name: string): Uint8Array {
+  const end = head.indexOf(10);
+  if (end < 0) throw new Error(`${name}: no header line in its first ${head.length} bytes`);
+  return head.slice(0, end + 1);
+}
+
 /** The pack's SQL for a request with its parameters written in (`pack`: each file's text by name). */
 export function duckQuery(request: QueryRequest, pack: Record<string, string>): string {
   const [sql] = sqlStatements(pack[SQL_FILES[request.kind]]!);

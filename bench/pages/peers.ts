@@ -12,8 +12,8 @@ import rfmSql from '../../sql/rfm.sql?raw';
 import roasSql from '../../sql/roas.sql?raw';
 import type { ParseRun } from './parse.worker.js';
 import type { ArqueroRun } from './arquero.worker.js';
-import { duckLoadStatements, duckPayload, duckQuery, ORDERS_ONLY, RESULTS, TIMEZONE, warmRequests } from '../lib/results.js';
-import { arrowToPlain, coreQuery, coreSetup } from '../lib/duckdb-core.js';
+import { duckLoadStatements, duckPayload, duckQuery, headerLine, ORDERS_ONLY, RESULTS, TIMEZONE, warmRequests } from '../lib/results.js';
+import { arrowToPlain, corePack, coreQuery } from '../lib/duckdb-core.js';
 
 const PACK: Record<string, string> = { 'kpis.sql': kpisSql, 'attribution.sql': attributionSql, 'incrementality.sql': incrementalitySql, 'retention.sql': retentionSql, 'rfm.sql': rfmSql, 'roas.sql': roasSql };
 const TABLES = ['orders', 'touches', 'costs', 'customers'] as const;
@@ -161,7 +161,7 @@ async function duck(bytes: Record<Table, ArrayBuffer>, warm: number, extensions:
       },
       close: () => raw.close(),
     };
-    const core = extensions === null ? coreSetup(setupSql) : null;
+    const core = extensions === null ? corePack({ ...PACK, 'setup.sql': setupSql }) : null;
     if (extensions !== null) {
       // DuckDB-Wasm downloads its json and icu extensions at run time (from extensions.duckdb.org unless
       // told otherwise); the harness points it at the repository it was given
@@ -177,11 +177,11 @@ async function duck(bytes: Record<Table, ArrayBuffer>, warm: number, extensions:
     const startMs = performance.now() - t;
     t = performance.now();
     for (const table of TABLES) await db.registerFileBuffer(`${table}.csv`, new Uint8Array(bytes[table].slice(0)));
-    for (const statement of duckLoadStatements((table) => `${table}.csv`, core?.sql ?? setupSql)) await conn.query(statement);
+    for (const statement of duckLoadStatements((table) => `${table}.csv`, core?.files['setup.sql'] ?? setupSql)) await conn.query(statement);
     const ingestMs = performance.now() - t;
     const run = async (request: QueryRequest): Promise<unknown> => {
       if (core === null) return duckPayload((await conn.query(duckQuery(request, PACK))).getChildAt(0)!.get(0));
-      return arrowToPlain((await conn.query(coreQuery(request, PACK, core, TIMEZONE))).getChildAt(0)!.get(0));
+      return arrowToPlain((await conn.query(coreQuery(request, core, TIMEZONE))).getChildAt(0)!.get(0));
     };
     const coldMs: Record<string, number> = {};
     const payloads: Record<string, unknown> = {};
@@ -248,12 +248,7 @@ function arquero(bytes: ArrayBuffer, touches: ArrayBuffer | null): Promise<Arque
 
 /** The orders' bytes with the other tables empty: each its header line alone. */
 function ordersAlone(bytes: Record<Table, ArrayBuffer>): Record<Table, ArrayBuffer> {
-  const header = (table: Table): ArrayBuffer => {
-    const head = new Uint8Array(bytes[table], 0, Math.min(4096, bytes[table].byteLength));
-    const end = head.indexOf(10);
-    if (end < 0) throw new Error(`${table}: no header line in its first 4 KB`);
-    return head.slice(0, end + 1).buffer;
-  };
+  const header = (table: Table): ArrayBuffer => headerLine(new Uint8Array(bytes[table], 0, Math.min(4096, bytes[table].byteLength)), table).buffer as ArrayBuffer;
   return { orders: bytes.orders, touches: header('touches'), costs: header('costs'), customers: header('customers') };
 }
 

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { SQL_FILES } from '../../src/core/sql-params.js';
-import { arrowToPlain, coreQuery, coreSetup, rewrite } from '../../bench/lib/duckdb-core.js';
+import { arrowToPlain, corePack, coreQuery, rewrite } from '../../bench/lib/duckdb-core.js';
 import { payloadDifference } from '../../bench/lib/compare.js';
 import { csvFiles, DATA_DIR } from '../../bench/lib/data.js';
 import { duckLoadStatements, duckPayload, duckQuery, RESULTS } from '../../bench/lib/results.js';
@@ -47,7 +47,7 @@ describe('core dialect: the rewrite', () => {
   });
 
   test('a time zone other than UTC is refused', () => {
-    assert.throws(() => coreQuery({ kind: 'kpis', params: {} }, PACK, coreSetup(PACK['setup.sql']!), 'Europe/Berlin'), /not UTC/);
+    assert.throws(() => coreQuery({ kind: 'kpis', params: {} }, corePack(PACK), 'Europe/Berlin'), /not UTC/);
   });
 
   test('Arrow values read as the json extension writes them', () => {
@@ -67,8 +67,8 @@ describe('core dialect: the rewrite', () => {
 
 describe('core dialect: the same results as the pack as written (native DuckDB, UTC)', () => {
   let json: DuckDBConnection;
-  let core: DuckDBConnection;
-  const setup = coreSetup(PACK['setup.sql']!);
+  let coreConnection: DuckDBConnection;
+  const core = corePack(PACK);
 
   before(async () => {
     const files = await csvFiles('small', ['orders', 'touches', 'costs', 'customers']);
@@ -79,18 +79,18 @@ describe('core dialect: the same results as the pack as written (native DuckDB, 
       return connection;
     };
     json = await open(PACK['setup.sql']!);
-    core = await open(setup.sql);
+    coreConnection = await open(core.files['setup.sql']!);
   });
 
   after(() => {
     json?.closeSync();
-    core?.closeSync();
+    coreConnection?.closeSync();
   });
 
   for (const request of [...PACK_REQUESTS, ...Object.values(RESULTS)]) {
     test(`${request.kind} ${JSON.stringify(request.params)}`, async () => {
       const expected = duckPayload((await json.runAndReadAll(duckQuery(request, PACK))).getRowsJS()[0]![0]);
-      const actual = arrowToPlain((await core.runAndReadAll(coreQuery(request, PACK, setup, 'UTC'))).getRowsJS()[0]![0]);
+      const actual = arrowToPlain((await coreConnection.runAndReadAll(coreQuery(request, core, 'UTC'))).getRowsJS()[0]![0]);
       assert.equal(payloadDifference(expected, actual, '', ['pack', 'core dialect']), null);
       assert.ok(typeof actual === 'object' && actual !== null && Object.keys(actual).length > 3, 'a result with its fields');
     });
