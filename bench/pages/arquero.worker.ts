@@ -1,9 +1,12 @@
 /// <reference lib="webworker" />
-// Arquero (pure-JS columnar) on the orders CSV: parse, then the three orders-only results of
-// performance.md, written with its verbs to metrics.md's definitions (UTC): monthly net revenue, the
-// monthly cohort matrix (customers measure, 12 offsets) and the RFM percentile grid (B = 5). The
-// harness compares them with our engine's.
+// Arquero (pure-JS columnar) in its own worker, two jobs:
+// - `every`: the four CSV files to every benchmark result (bench/lib/arquero-results.ts), each
+//   payload as our engine's, which the harness compares with ours;
+// - `orders`: the orders CSV alone to the three orders-only results of performance.md, written with its
+//   verbs to metrics.md's definitions (UTC): monthly net revenue, the monthly cohort matrix (customers
+//   measure, 12 offsets) and the RFM percentile grid (B = 5).
 import * as aq from 'arquero';
+import { arqueroEveryResult, type ArqueroEveryRun, type CsvTable } from '../lib/arquero-results.js';
 
 const op = aq.op;
 const DAY = 86_400_000;
@@ -17,10 +20,9 @@ export interface ArqueroRun {
   cohorts: Record<string, number[]>;
   /** Customers per RFM cell, [(r − 1) × 5 + (f − 1)]. */
   rfmCells: number[];
-  /** With touches: last-touch 5-day attributed revenue, `YYYY-MM|channel` → money, and non-CRM revenue per month. */
-  attribution: Record<string, number> | null;
-  nonCrm: Record<string, number> | null;
 }
+
+export type ArqueroJob = { job: 'orders'; orders: ArrayBuffer } | { job: 'every'; tables: Record<CsvTable, ArrayBuffer> };
 
 const monthOf = (ms: number): string => new Date(ms).toISOString().slice(0, 7);
 const monthIndex = (ms: number): number => {
@@ -28,10 +30,18 @@ const monthIndex = (ms: number): number => {
   return d.getUTCFullYear() * 12 + d.getUTCMonth();
 };
 
-self.onmessage = (event: MessageEvent<{ orders: ArrayBuffer; touches: ArrayBuffer | null }>) => {
+const post = (message: ArqueroRun | ArqueroEveryRun | 'ready'): void => (self as unknown as DedicatedWorkerGlobalScope).postMessage(message);
+
+self.onmessage = (event: MessageEvent<ArqueroJob>) => {
+  const data = event.data;
+  if (data.job === 'every') {
+    // each file is decoded inside its parse time
+    post(arqueroEveryResult((table) => new TextDecoder().decode(data.tables[table])));
+    return;
+  }
   const resultMs: Record<string, number> = {};
   let t = performance.now();
-  const text = new TextDecoder().decode(event.data.orders);
+  const text = new TextDecoder().decode(data.orders);
   const items = aq.fromCSV(text, { parse: { order_id: String, customer_id: String, ordered_at: (v: string) => Date.parse(v), sku: String } });
   // line items → orders: revenue = Σ quantity × unit_price, time = earliest row (metrics.md 1–2)
   const orders = items
@@ -80,33 +90,6 @@ self.onmessage = (event: MessageEvent<{ orders: ArrayBuffer; touches: ArrayBuffe
   for (const row of withR.objects() as { fr: number; rr: number }[]) rfmCells[(score(row.rr - 1) - 1) * 5 + (score(row.fr - 1) - 1)]!++;
   resultMs['RFM grid'] = performance.now() - t;
 
-  let attribution: Record<string, number> | null = null;
-  let nonCrm: Record<string, number> | null = null;
-  if (event.data.touches !== null) {
-    t = performance.now();
-    const touches = aq
-      .fromCSV(new TextDecoder().decode(event.data.touches), { parse: { customer_id: String, channel: String, campaign: String, sent_at: (v: string) => Date.parse(v), opened_at: String, clicked_at: String, group: String } })
-      .filter((d: { group: string }) => d.group === 'treatment')
-      .select('customer_id', 'channel', 'campaign', 'sent_at');
-    resultMs['touches parse'] = performance.now() - t;
-    t = performance.now();
-    // eligible: sent at or before the purchase, no more than 5 days before (both ends inclusive); the last
-    // touch is the latest, ties broken by channel then campaign (the last in that order wins)
-    const WINDOW = 5 * DAY;
-    const eligible = purchases
-      .select('order_id', 'customer_id', 't', 'revenue', 'month')
-      .join(touches, 'customer_id')
-      .filter(aq.escape((d: { sent_at: number; t: number }) => d.sent_at <= d.t && d.sent_at >= d.t - WINDOW))
-      .derive({ rank: aq.escape((d: { sent_at: number; channel: string; campaign: string }) => `${String(d.sent_at).padStart(15, '0')}|${d.channel}|${d.campaign}`) })
-      .groupby('order_id')
-      .filter((d: { rank: string }) => d.rank === op.max(d.rank))
-      .ungroup()
-      .dedupe('order_id');
-    attribution = {};
-    for (const row of eligible.groupby('month', 'channel').rollup({ revenue: op.sum('revenue') }).objects() as { month: string; channel: string; revenue: number }[]) attribution[`${row.month}|${row.channel}`] = row.revenue;
-    nonCrm = {};
-    for (const row of purchases.antijoin(eligible, 'order_id').groupby('month').rollup({ revenue: op.sum('revenue') }).objects() as { month: string; revenue: number }[]) nonCrm[row.month] = row.revenue;
-    resultMs['last-touch attribution'] = performance.now() - t;
-  }
-  (self as unknown as DedicatedWorkerGlobalScope).postMessage({ parseMs, resultMs, monthly, cohorts, rfmCells, attribution, nonCrm } satisfies ArqueroRun);
+  post({ parseMs, resultMs, monthly, cohorts, rfmCells });
 };
+post('ready');

@@ -1,6 +1,7 @@
-// Benchmark page: our engine and DuckDB-Wasm on the same bytes, each in its own worker, computing the
-// same results (the `sql/` pack is DuckDB's side); uDSV and PapaParse for the parse stage alone. The
-// page returns timings and every result as a JSON payload; the harness (bench/run.ts) compares them.
+// Benchmark page: our engine, DuckDB-Wasm and Arquero on the same bytes, each in its own worker,
+// computing the same results (the `sql/` pack is DuckDB's side, bench/lib/arquero-results.ts Arquero's);
+// uDSV and PapaParse for the parse stage alone. The page returns timings and every result as a JSON
+// payload; the harness (bench/run.ts) compares them.
 import * as duckdb from '@duckdb/duckdb-wasm';
 import { createEngine, toPayload, type QueryRequest } from '../../src/engine.js';
 import setupSql from '../../sql/setup.sql?raw';
@@ -11,7 +12,8 @@ import retentionSql from '../../sql/retention.sql?raw';
 import rfmSql from '../../sql/rfm.sql?raw';
 import roasSql from '../../sql/roas.sql?raw';
 import type { ParseRun } from './parse.worker.js';
-import type { ArqueroRun } from './arquero.worker.js';
+import type { ArqueroJob, ArqueroRun } from './arquero.worker.js';
+import type { ArqueroEveryRun } from '../lib/arquero-results.js';
 import { duckLoadStatements, duckPayload, duckQuery, headerLine, ORDERS_ONLY, RESULTS, TIMEZONE, warmRequests } from '../lib/results.js';
 import { arrowToPlain, corePack, coreQuery } from '../lib/duckdb-core.js';
 
@@ -87,7 +89,7 @@ declare global {
   interface Window {
     /** Given by the harness: our worker's JS heap in bytes. */
     measureWorkerHeap?: () => Promise<number | null>;
-    runPeers(urls: Record<Table, string>, options: { warm: number; duckdb: boolean; duckdbWarm: number; duckdbExtensions: string | null; parsePeers: boolean; arquero: boolean; arqueroTouches: boolean }): Promise<PeersRun>;
+    runPeers(urls: Record<Table, string>, options: { warm: number; duckdb: boolean; duckdbWarm: number; duckdbExtensions: string | null; parsePeers: boolean; arquero: boolean; arqueroEvery: boolean }): Promise<PeersRun>;
   }
 }
 
@@ -233,17 +235,55 @@ async function ourOrders(bytes: ArrayBuffer): Promise<{ parse: { ms: number; row
   return { parse: { ms: source.parseMs, rows: source.rowsRead, gross: kpis.current.netRevenue }, totalMs, payloads };
 }
 
-/** Arquero on the orders bytes in its own worker; total = bytes handed over to results back. */
-function arquero(bytes: ArrayBuffer, touches: ArrayBuffer | null): Promise<ArqueroRun & { totalMs: number }> {
-  const worker = new Worker(new URL('./arquero.worker.ts', import.meta.url), { type: 'module' });
-  const copy = bytes.slice(0);
-  const touchesCopy = touches === null ? null : touches.slice(0);
+/** Starts Arquero's worker; resolves once it has loaded (its start time), with a function that runs one job. */
+async function arqueroWorker(): Promise<{ startMs: number; run: <T>(job: ArqueroJob, transfer: ArrayBuffer[]) => Promise<T>; close: () => void }> {
   const t = performance.now();
-  return new Promise<ArqueroRun & { totalMs: number }>((resolve, reject) => {
-    worker.onmessage = (event: MessageEvent<ArqueroRun>) => resolve({ ...event.data, totalMs: performance.now() - t });
-    worker.onerror = (event) => reject(new Error(`Arquero failed: ${event.message}`));
-    worker.postMessage({ orders: copy, touches: touchesCopy }, touchesCopy === null ? [copy] : [copy, touchesCopy]);
-  }).finally(() => worker.terminate());
+  const worker = new Worker(new URL('./arquero.worker.ts', import.meta.url), { type: 'module' });
+  let settle: { resolve: (value: unknown) => void; reject: (error: Error) => void } | null = null;
+  const ready = new Promise<void>((resolve, reject) => {
+    settle = { resolve: () => resolve(), reject };
+  });
+  worker.onmessage = (event: MessageEvent) => settle?.resolve(event.data);
+  worker.onerror = (event) => settle?.reject(new Error(`Arquero failed: ${event.message}`));
+  await ready;
+  const startMs = performance.now() - t;
+  const run = <T>(job: ArqueroJob, transfer: ArrayBuffer[]): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      settle = { resolve: resolve as (value: unknown) => void, reject };
+      worker.postMessage(job, transfer);
+    });
+  return { startMs, run, close: () => worker.terminate() };
+}
+
+/** Arquero on the orders bytes in its own worker; total = bytes handed over to results back. */
+async function arquero(bytes: ArrayBuffer): Promise<ArqueroRun & { totalMs: number }> {
+  const worker = await arqueroWorker();
+  try {
+    const copy = bytes.slice(0);
+    const t = performance.now();
+    const run = await worker.run<ArqueroRun>({ job: 'orders', orders: copy }, [copy]);
+    return { ...run, totalMs: performance.now() - t };
+  } finally {
+    worker.close();
+  }
+}
+
+/**
+ * Arquero on the four files in its own worker, to every result: its ingest is the files' decoding and
+ * parsing plus the merge of line items into orders, each result its own time in the worker (shared
+ * steps, the purchases' last touches, in the first result that needs them). Times inside its worker,
+ * where ours are round trips from the page: the comparison leans Arquero's way by our messaging.
+ */
+async function arqueroEvery(bytes: Record<Table, ArrayBuffer>): Promise<EngineRun> {
+  const worker = await arqueroWorker();
+  try {
+    const tables = Object.fromEntries(TABLES.map((table) => [table, bytes[table].slice(0)])) as Record<Table, ArrayBuffer>;
+    const run = await worker.run<ArqueroEveryRun>({ job: 'every', tables }, Object.values(tables));
+    const ingestMs = Object.values(run.parseMs).reduce((a, b) => a + b, 0);
+    return { engine: 'Arquero', startMs: worker.startMs, ingestMs, coldMs: run.resultMs, warmMs: [], parseMs: run.parseMs, payloads: run.payloads };
+  } finally {
+    worker.close();
+  }
 }
 
 /** The orders' bytes with the other tables empty: each its header line alone. */
@@ -266,6 +306,8 @@ window.runPeers = async (urls, options) => {
   };
   const duckRun = options.duckdb ? await attempt('DuckDB-Wasm, every result', () => duck(bytes, options.duckdbWarm, options.duckdbExtensions)) : null;
   if (duckRun !== null) engines.push(duckRun);
+  const arqueroRun = options.arquero && options.arqueroEvery ? await attempt('Arquero, every result', () => arqueroEvery(bytes)) : null;
+  if (arqueroRun !== null) engines.push(arqueroRun);
   const parse: (ParseRun & { engine: string })[] = [];
   if (options.parsePeers) for (const engine of ['uDSV', 'PapaParse'] as const) parse.push(await parsePeer(engine, bytes.orders));
   const orders = await ourOrders(bytes.orders);
@@ -276,7 +318,7 @@ window.runPeers = async (urls, options) => {
     ourParse: orders.parse,
     ordersOnly: {
       ours: { totalMs: orders.totalMs, payloads: orders.payloads },
-      arquero: options.arquero ? await arquero(bytes.orders, options.arqueroTouches ? bytes.touches : null) : null,
+      arquero: options.arquero ? await arquero(bytes.orders) : null,
       duckdb: options.duckdb ? await attempt('DuckDB-Wasm, orders only', () => duck(ordersAlone(bytes), 0, options.duckdbExtensions, ORDERS_ONLY)) : null,
     },
     failures,

@@ -1,0 +1,523 @@
+// Arquero (pure-JS columnar) computing every result of the benchmark (bench/lib/results.ts RESULTS) from
+// the four CSV texts, written with its verbs to metrics.md's definitions, in UTC, with the benchmark's
+// parameters: KPIs of the data's range and the one before it; last-touch attribution (send basis,
+// 5-day window) by channel × month; holdout lift per scope (14-day window, 100 holdout customers at
+// least); monthly cohort retention (customers, 12 offsets); RFM percentile scores on the 5 × 5 grid
+// with the default segment map; weekly ROAS per channel (weeks from Monday). Each result is assembled
+// into the payload our engine's `toPayload` gives, so the harness compares them field by field.
+// It follows the sql/ pack step for step (the pack is checked against the engine by the oracle test),
+// in the way an analyst would write it in Arquero: tables, joins and grouped aggregates; plain loops
+// only to lay the small aggregated tables out as the payload's arrays. No DOM and no Node imports: it
+// runs in the benchmark's Arquero worker and in a Node test (test/node/arquero-results.test.ts).
+import * as aq from 'arquero';
+import { DEFAULT_SEGMENTS } from '../../src/core/queries.js';
+
+const op = aq.op;
+const DAY = 86_400_000;
+const WINDOW_MS = 5 * DAY;
+const LIFT_WINDOW_MS = 14 * DAY;
+const MIN_HOLDOUT = 100;
+const OFFSETS = 12;
+const BINS = 5;
+const Z95 = 1.959963984540054;
+
+type Table = ReturnType<typeof aq.table>;
+type Row = Record<string, unknown>;
+export type CsvTable = 'orders' | 'touches' | 'costs' | 'customers';
+
+export interface ArqueroEveryRun {
+  /** Each table's text decoded and parsed, and the orders' line items merged into orders (ms). */
+  parseMs: Record<CsvTable | 'orders merged', number>;
+  /** Each result, cold, in RESULTS order (ms); shared steps count in the first result that needs them. */
+  resultMs: Record<string, number>;
+  /** Every result as our engine's payload, by RESULTS name. */
+  payloads: Record<string, unknown>;
+}
+
+/** ms → whole UTC days since 1970-01-01. */
+const dayOf = (ms: number): number => Math.floor(ms / DAY);
+/** A day number as YYYY-MM-DD. */
+const dayLabel = (day: number): string => new Date(day * DAY).toISOString().slice(0, 10);
+/** Month index (year × 12 + month − 1) of a day number. */
+const monthOfDay = (day: number): number => {
+  const d = new Date(day * DAY);
+  return d.getUTCFullYear() * 12 + d.getUTCMonth();
+};
+const monthStart = (index: number): number => Date.UTC(Math.floor(index / 12), index % 12, 1) / DAY;
+/** Week index of a day number, weeks starting on Monday (sql/setup.sql crm_period_index). */
+const weekOfDay = (day: number): number => Math.floor((day + 3) / 7);
+const weekStart = (index: number): number => index * 7 - 3;
+/** x / y, or null where SQL's nullif(y, 0) would give NULL (and JSON has no NaN). */
+const ratio = (x: number | null, y: number | null): number | null => (x === null || y === null || y === 0 ? null : x / y);
+const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
+
+/** Rows of a small aggregated table keyed by `key(row)`. */
+function index(table: Table, key: (row: Row) => string): Map<string, Row> {
+  const out = new Map<string, Row>();
+  for (const row of table.objects() as Row[]) out.set(key(row), row);
+  return out;
+}
+
+export function arqueroEveryResult(text: (table: CsvTable) => string): ArqueroEveryRun {
+  const parseMs = {} as ArqueroEveryRun['parseMs'];
+  const resultMs: Record<string, number> = {};
+  const payloads: Record<string, unknown> = {};
+  let t = performance.now();
+  const timed = <T>(into: Record<string, number>, name: string, work: () => T): T => {
+    t = performance.now();
+    const out = work();
+    into[name] = performance.now() - t;
+    return out;
+  };
+
+  // ---- ingest: parse the four files, merge line items into orders (metrics.md sections 1–2)
+  const lines = timed(parseMs, 'orders', () =>
+    aq.fromCSV(text('orders'), { parse: { order_id: String, customer_id: String, ordered_at: (v: string) => Date.parse(v), sku: String } }),
+  );
+  const touches = timed(parseMs, 'touches', () =>
+    aq
+      .fromCSV(text('touches'), { parse: { customer_id: String, channel: String, campaign: String, sent_at: (v: string) => Date.parse(v), opened_at: String, clicked_at: String, group: String } })
+      .derive({
+        channel: (d: Row) => op.lower(op.trim(d.channel as string)),
+        campaign: (d: Row) => (d.campaign == null || op.trim(d.campaign as string) === '' ? null : op.trim(d.campaign as string)),
+        grp: (d: Row) => (op.lower(op.trim(d.group as string)) === 'holdout' || op.lower(op.trim(d.group as string)) === 'control' ? 'holdout' : 'treatment'),
+        cost: (d: Row) => (d.cost == null ? 0 : d.cost),
+        day: aq.escape((d: Row) => dayOf(d.sent_at as number)),
+      })
+      .select('customer_id', 'channel', 'campaign', 'sent_at', 'grp', 'cost', 'day'),
+  );
+  const costs = timed(parseMs, 'costs', () =>
+    aq
+      .fromCSV(text('costs'), { parse: { date: (v: string) => dayOf(Date.parse(v)), channel: String, campaign: String, kind: String } })
+      .derive({
+        channel: (d: Row) => op.lower(op.trim(d.channel as string)),
+        campaign: (d: Row) => (d.campaign == null || op.trim(d.campaign as string) === '' ? null : op.trim(d.campaign as string)),
+      })
+      .rename({ date: 'day' }),
+  );
+  timed(parseMs, 'customers', () => aq.fromCSV(text('customers'), { parse: { customer_id: String } }));
+  const orders = timed(parseMs, 'orders merged', () =>
+    lines
+      .derive({ revenue: (d: Row) => (d.quantity as number) * (d.unit_price as number) })
+      .derive({ margin: (d: Row) => (d.cost == null ? null : (d.revenue as number) - (d.cost as number)) })
+      .groupby('order_id')
+      .rollup({
+        customer_id: op.min('customer_id'),
+        customers: op.distinct('customer_id'),
+        t: op.min('ordered_at'),
+        revenue: op.sum('revenue'),
+        margin: op.sum('margin'),
+        margins: op.valid('margin'),
+        lines: op.count(),
+      })
+      // an order naming two customers is dropped; its margin is unknown when any line's is
+      .filter((d: Row) => d.customers === 1)
+      .derive({
+        margin: (d: Row) => (d.margins === d.lines ? d.margin : null),
+        is_purchase: (d: Row) => (d.revenue as number) > 0,
+        day: aq.escape((d: Row) => dayOf(d.t as number)),
+      })
+      .select('order_id', 'customer_id', 't', 'revenue', 'margin', 'is_purchase', 'day'),
+  );
+
+  // the data's first and last local day over orders, touches and costs: the default range
+  const span = (table: Table): [number, number] => {
+    const row = table.rollup({ lo: op.min('day'), hi: op.max('day') }).object() as { lo: number; hi: number };
+    return [row.lo, row.hi];
+  };
+  const spans = [span(orders), span(touches), span(costs)];
+  const fromDay = Math.min(...spans.map((s) => s[0]));
+  const toDay = Math.max(...spans.map((s) => s[1]));
+  const range = { from: dayLabel(fromDay), to: dayLabel(toDay) };
+  const inRange = (a: number, b: number) => aq.escape((d: Row) => (d.day as number) >= a && (d.day as number) <= b);
+  const channels = [...new Set([...(touches.dedupe('channel').array('channel') as string[]), ...(costs.dedupe('channel').array('channel') as string[])])].sort();
+
+  // ---- shared: purchases with their last touch (section 3: the latest eligible treatment touch sent at
+  // or before the purchase and at most 5 days before it; ties go to the last channel, then campaign)
+  let credited: Table | null = null;
+  const purchasesWithChannel = (): Table => {
+    if (credited !== null) return credited;
+    const purchases = orders.filter((d: Row) => d.is_purchase);
+    const sent = touches.filter((d: Row) => d.grp === 'treatment').select('customer_id', 'channel', 'campaign', 'sent_at').derive({ campaign_key: (d: Row) => (d.campaign == null ? '' : d.campaign) });
+    const last = purchases
+      .select('order_id', 'customer_id', 't')
+      .join(sent, 'customer_id')
+      .filter(aq.escape((d: Row) => (d.sent_at as number) <= (d.t as number) && (d.sent_at as number) >= (d.t as number) - WINDOW_MS))
+      .groupby('order_id')
+      .filter((d: Row) => d.sent_at === op.max(d.sent_at))
+      .filter((d: Row) => d.channel === op.max(d.channel))
+      .filter((d: Row) => d.campaign_key === op.max(d.campaign_key))
+      .ungroup()
+      .dedupe('order_id')
+      .select('order_id', 'channel');
+    // channel: the purchase's last touch, or null for non-CRM revenue
+    credited = purchases.join_left(last, 'order_id').derive({ crm: (d: Row) => (d.channel == null ? 0 : 1) });
+    return credited;
+  };
+
+  // ---- KPIs of the range and of the equal-length range before it
+  timed(resultMs, 'kpis', () => {
+    const pc = purchasesWithChannel();
+    const kpiSet = (a: number, b: number): Row => {
+      const all = orders.filter(inRange(a, b)).rollup({ net: op.sum('revenue') }).object() as Row;
+      const bought = pc.filter(inRange(a, b));
+      const sums = bought
+        .derive({ crm_revenue: (d: Row) => (d.crm ? d.revenue : 0), crm_margin: (d: Row) => (d.crm ? d.margin : null) })
+        .rollup({ purchases: op.count(), purchase_revenue: op.sum('revenue'), crm_revenue: op.sum('crm_revenue'), crm_margin: op.sum('crm_margin') })
+        .object() as Row;
+      const perCustomer = bought.groupby('customer_id').rollup({ n: op.count(), converted: op.max('crm') });
+      const customers = perCustomer.numRows();
+      const repeatCustomers = perCustomer.filter((d: Row) => (d.n as number) >= 2).numRows();
+      const recipients = touches.filter((d: Row) => d.grp === 'treatment').filter(inRange(a, b)).dedupe('customer_id').select('customer_id');
+      const converted = recipients.semijoin(perCustomer.filter((d: Row) => d.converted === 1), 'customer_id').numRows();
+      const netRevenue = num(all.net);
+      const crmRevenue = num(sums.crm_revenue);
+      const purchases = num(sums.purchases);
+      const purchaseRevenue = num(sums.purchase_revenue);
+      const nRecipients = recipients.numRows();
+      return {
+        netRevenue,
+        crmRevenue,
+        crmMargin: num(sums.crm_margin),
+        crmShare: ratio(crmRevenue, netRevenue),
+        purchases,
+        purchaseRevenue,
+        aov: ratio(purchaseRevenue, purchases),
+        customers,
+        repeatCustomers,
+        repeatRate: ratio(repeatCustomers, customers),
+        recipients: nRecipients,
+        revenuePerRecipient: ratio(crmRevenue, nRecipients),
+        convertedRecipients: converted,
+        conversionRate: ratio(converted, nRecipients),
+      };
+    };
+    const length = toDay - fromDay + 1;
+    payloads.kpis = {
+      kind: 'kpis',
+      range,
+      previousRange: { from: dayLabel(fromDay - length), to: dayLabel(fromDay - 1) },
+      model: 'last_touch',
+      basis: 'send',
+      current: kpiSet(fromDay, toDay),
+      previous: kpiSet(fromDay - length, fromDay - 1),
+    };
+  });
+
+  // ---- attributed revenue by channel × month
+  timed(resultMs, 'revenue and attribution by channel × month', () => {
+    const pc = purchasesWithChannel().filter(inRange(fromDay, toDay)).derive({ p: aq.escape((d: Row) => monthOfDay(d.day as number)) });
+    const byKey = index(
+      pc.filter((d: Row) => d.crm === 1).groupby('p', 'channel').rollup({ revenue: op.sum('revenue'), margin: op.sum('margin'), purchases: op.count() }),
+      (r) => `${r.p as number}|${r.channel as string}`,
+    );
+    const nonCrm = index(pc.filter((d: Row) => d.crm === 0).groupby('p').rollup({ revenue: op.sum('revenue'), margin: op.sum('margin'), n: op.count() }), (r) => String(r.p));
+    const bought = index(pc.groupby('p').rollup({ revenue: op.sum('revenue'), n: op.count() }), (r) => String(r.p));
+    const net = index(
+      orders.filter(inRange(fromDay, toDay)).derive({ p: aq.escape((d: Row) => monthOfDay(d.day as number)) }).groupby('p').rollup({ revenue: op.sum('revenue') }),
+      (r) => String(r.p),
+    );
+    const periods: number[] = [];
+    for (let p = monthOfDay(fromDay); p <= monthOfDay(toDay); p++) periods.push(p);
+    const grid = (field: string): number[] => periods.flatMap((p) => channels.map((c) => num(byKey.get(`${p}|${c}`)?.[field])));
+    const series = (map: Map<string, Row>, field: string): number[] => periods.map((p) => num(map.get(String(p))?.[field]));
+    payloads['revenue and attribution by channel × month'] = {
+      kind: 'attribution',
+      range,
+      model: 'last_touch',
+      basis: 'send',
+      dimension: 'channel',
+      periods: { period: 'month', start: periods.map(monthStart), labels: periods.map((p) => dayLabel(monthStart(p))) },
+      keys: channels,
+      keyChannels: channels,
+      revenue: grid('revenue'),
+      margin: grid('margin'),
+      purchases: grid('purchases'),
+      nonCrmRevenue: series(nonCrm, 'revenue'),
+      nonCrmMargin: series(nonCrm, 'margin'),
+      nonCrmPurchases: series(nonCrm, 'n'),
+      netRevenue: series(net, 'revenue'),
+      purchaseRevenue: series(bought, 'revenue'),
+      purchaseCount: series(bought, 'n'),
+    };
+  });
+
+  // ---- holdout lift per scope: all CRM, each channel, each campaign (section 4)
+  timed(resultMs, 'holdout lift per channel', () => {
+    // a customer's assignment in a scope: the earliest touch (treatment or holdout) in the range; a
+    // customer with both groups in one scope (h, 1 for holdout, not constant) is excluded
+    const scoped = touches.filter(inRange(fromDay, toDay)).derive({ h: (d: Row) => (d.grp === 'holdout' ? 1 : 0) });
+    const campaigns = scoped.filter((d: Row) => d.campaign != null);
+    const assign = { assigned_at: op.min('sent_at'), lo: op.min('h'), hi: op.max('h') };
+    const assignments = scoped
+      .groupby('customer_id')
+      .rollup(assign)
+      .derive({ scope: () => 'all', name: () => 'all' })
+      .concat(
+        scoped.groupby('channel', 'customer_id').rollup(assign).derive({ scope: () => 'channel', name: (d: Row) => d.channel }).select(aq.not('channel')),
+        campaigns.groupby('campaign', 'customer_id').rollup(assign).derive({ scope: () => 'campaign', name: (d: Row) => d.campaign }).select(aq.not('campaign')),
+      )
+      .derive({ excluded: (d: Row) => (d.lo === d.hi ? 0 : 1) });
+    const assigned = assignments.filter((d: Row) => d.excluded === 0);
+    // the outcome of an assignment depends on the customer and its time alone: each pair once
+    const inWindow = assigned
+      .select('customer_id', 'assigned_at')
+      .dedupe()
+      .join(orders.select('customer_id', 't', 'revenue', 'is_purchase'), 'customer_id')
+      .filter(aq.escape((d: Row) => (d.t as number) >= (d.assigned_at as number) && (d.t as number) < (d.assigned_at as number) + LIFT_WINDOW_MS))
+      .groupby('customer_id', 'assigned_at')
+      .rollup({ revenue: op.sum('revenue'), bought: (d: Row) => op.max(d.is_purchase ? 1 : 0) });
+    const outcomes = assigned
+      .join_left(inWindow, [['customer_id', 'assigned_at'], ['customer_id', 'assigned_at']])
+      .derive({ revenue: (d: Row) => (d.revenue == null ? 0 : d.revenue), bought: (d: Row) => (d.bought == null ? 0 : d.bought) });
+    const groups = index(
+      outcomes
+        .groupby('scope', 'name', 'lo')
+        .rollup({ n: op.count(), revenue: op.sum('revenue'), mean: op.mean('revenue'), variance: op.variance('revenue'), converted: op.sum('bought') }),
+      (r) => `${r.scope as string}|${r.name as string}|${r.lo === 1 ? 'holdout' : 'treatment'}`,
+    );
+    // spend: the costs table's rows in the range by scope, plus the per-touch costs of treatment touches
+    const spendRows = costs.filter(inRange(fromDay, toDay));
+    const paid = scoped.filter((d: Row) => d.grp === 'treatment' && d.cost !== 0).derive({ amount: (d: Row) => d.cost });
+    const spend = index(
+      spendRows
+        .derive({ scope: () => 'all', name: () => 'all' })
+        .select('scope', 'name', 'amount')
+        .concat(
+          spendRows.derive({ scope: () => 'channel', name: (d: Row) => d.channel }).select('scope', 'name', 'amount'),
+          spendRows.filter((d: Row) => d.campaign != null).derive({ scope: () => 'campaign', name: (d: Row) => d.campaign }).select('scope', 'name', 'amount'),
+          paid.derive({ scope: () => 'all', name: () => 'all' }).select('scope', 'name', 'amount'),
+          paid.derive({ scope: () => 'channel', name: (d: Row) => d.channel }).select('scope', 'name', 'amount'),
+          paid.filter((d: Row) => d.campaign != null).derive({ scope: () => 'campaign', name: (d: Row) => d.campaign }).select('scope', 'name', 'amount'),
+        )
+        .groupby('scope', 'name')
+        .rollup({ cost: op.sum('amount') }),
+      (r) => `${r.scope as string}|${r.name as string}`,
+    );
+    // the scopes in order: all, channels, campaigns (each by name); a campaign's channel is its first by name
+    const campaignChannel = index(campaigns.groupby('campaign').rollup({ channel: op.min('channel') }), (r) => r.campaign as string);
+    const scopes = assignments
+      .groupby('scope', 'name')
+      .rollup({ excluded: op.sum('excluded') })
+      .derive({ kind_order: (d: Row) => (d.scope === 'all' ? 0 : d.scope === 'channel' ? 1 : 2) })
+      .orderby('kind_order', 'name')
+      .objects() as { scope: string; name: string; excluded: number }[];
+    if (scopes.length === 0 || scopes[0]!.scope !== 'all') scopes.unshift({ scope: 'all', name: 'all', excluded: 0 });
+    const out: Record<string, (number | string | null)[]> = {};
+    const push = (field: string, value: number | string | null): void => {
+      (out[field] ??= []).push(value);
+    };
+    for (const s of scopes) {
+      const key = `${s.scope}|${s.name}`;
+      const tr = groups.get(`${key}|treatment`);
+      const ho = groups.get(`${key}|holdout`);
+      const nt = num(tr?.n);
+      const nh = num(ho?.n);
+      const ok = nh >= MIN_HOLDOUT && nh > 0 && nt > 0;
+      const rpcT = ok ? (tr!.mean as number) : null;
+      const rpcH = ok ? (ho!.mean as number) : null;
+      const lift = ok ? rpcT! - rpcH! : null;
+      const vt = tr?.variance;
+      const vh = ho?.variance;
+      const se = ok && typeof vt === 'number' && typeof vh === 'number' ? Math.sqrt(vt / nt + vh / nh) : null;
+      const c = num(spend.get(key)?.cost);
+      push('scope', s.scope);
+      push('name', s.name);
+      push('channel', s.scope === 'all' ? '' : s.scope === 'channel' ? s.name : (campaignChannel.get(s.name)!.channel as string));
+      push('treatment', nt);
+      push('holdout', nh);
+      push('excluded', s.excluded);
+      push('sufficient', ok ? 1 : 0);
+      push('revenueTreatment', num(tr?.revenue));
+      push('revenueHoldout', num(ho?.revenue));
+      push('revenuePerCustomerTreatment', rpcT);
+      push('revenuePerCustomerHoldout', rpcH);
+      push('conversionTreatment', ok ? num(tr!.converted) / nt : null);
+      push('conversionHoldout', ok ? num(ho!.converted) / nh : null);
+      push('absoluteLift', lift);
+      push('relativeLift', lift === null ? null : ratio(lift, rpcH));
+      push('incrementalRevenue', lift === null ? null : lift * nt);
+      push('liftLow', lift === null || se === null ? null : lift - Z95 * se);
+      push('liftHigh', lift === null || se === null ? null : lift + Z95 * se);
+      push('cost', c);
+      push('incrementalRoas', lift === null ? null : ratio(lift * nt, c));
+    }
+    payloads['holdout lift per channel'] = { kind: 'incrementality', range, liftWindowDays: LIFT_WINDOW_MS / DAY, minHoldout: MIN_HOLDOUT, ...out };
+  });
+
+  // ---- monthly cohort retention, customers measure (section 5)
+  timed(resultMs, 'monthly cohort retention', () => {
+    const purchases = orders.filter((d: Row) => d.is_purchase).derive({ p: aq.escape((d: Row) => monthOfDay(d.day as number)) });
+    // a customer's cohort: the month of their first purchase in the whole dataset, selected by the range
+    const members = purchases
+      .groupby('customer_id')
+      .rollup({ first_day: op.min('day'), cohort: op.min('p') })
+      .filter(aq.escape((d: Row) => (d.first_day as number) >= fromDay && (d.first_day as number) <= toDay));
+    const sizes = index(members.groupby('cohort').count({ as: 'size' }), (r) => String(r.cohort));
+    const active = index(
+      purchases
+        .select('customer_id', 'p')
+        .dedupe('customer_id', 'p')
+        .join(members.select('customer_id', 'cohort'), 'customer_id')
+        .derive({ k: (d: Row) => (d.p as number) - (d.cohort as number) })
+        .filter(aq.escape((d: Row) => (d.k as number) < OFFSETS))
+        .groupby('cohort', 'k')
+        .count({ as: 'n' }),
+      (r) => `${r.cohort as number}|${r.k as number}`,
+    );
+    const lastDay = orders.rollup({ d: op.max('day') }).get('d', 0) as number;
+    const cohorts: number[] = [];
+    for (let p = monthOfDay(fromDay); p <= monthOfDay(toDay); p++) cohorts.push(p);
+    const values: (number | null)[] = [];
+    const counts: (number | null)[] = [];
+    const status: number[] = [];
+    const weighted = new Array<number>(OFFSETS).fill(0);
+    const weights = new Array<number>(OFFSETS).fill(0);
+    const simple = new Array<number>(OFFSETS).fill(0);
+    const cells = new Array<number>(OFFSETS).fill(0);
+    for (const c of cohorts) {
+      const size = num(sizes.get(String(c))?.size);
+      for (let k = 0; k < OFFSETS; k++) {
+        const s = monthStart(c + k) > lastDay ? 2 : monthStart(c + k + 1) <= lastDay ? 0 : 1;
+        const n = num(active.get(`${c}|${k}`)?.n);
+        const value = s === 2 || size === 0 ? null : n / size;
+        status.push(s);
+        counts.push(s === 2 ? null : n);
+        values.push(value);
+        if (s === 0 && size > 0 && value !== null) {
+          weighted[k] += value * size;
+          weights[k] += size;
+          simple[k] += value;
+          cells[k]++;
+        }
+      }
+    }
+    payloads['monthly cohort retention'] = {
+      kind: 'retention',
+      range,
+      measure: 'customers',
+      period: 'month',
+      offsets: OFFSETS,
+      groups: ['all'],
+      breakdown: null,
+      cohortGroup: cohorts.map(() => 0),
+      cohortStart: cohorts.map(monthStart),
+      cohortLabels: cohorts.map((c) => dayLabel(monthStart(c))),
+      cohortSize: cohorts.map((c) => num(sizes.get(String(c))?.size)),
+      values,
+      counts,
+      status,
+      weightedMean: weighted.map((w, k) => (cells[k] === 0 ? null : w / weights[k]!)),
+      simpleMean: simple.map((s, k) => (cells[k] === 0 ? null : s / cells[k]!)),
+      meanCells: cells,
+    };
+  });
+
+  // ---- RFM percentile scores on the 5 × 5 grid, default segment map (section 6)
+  timed(resultMs, 'RFM percentile 5 × 5', () => {
+    const perCustomer = orders
+      .filter(inRange(fromDay, toDay))
+      .derive({ bought: (d: Row) => (d.is_purchase ? 1 : 0), bought_at: (d: Row) => (d.is_purchase ? d.t : null) })
+      .groupby('customer_id')
+      .rollup({ frequency: op.sum('bought'), revenue: op.sum('revenue'), last: op.max('bought_at') })
+      .filter((d: Row) => (d.frequency as number) > 0);
+    const n = perCustomer.numRows();
+    const latest = n === 0 ? null : (perCustomer.rollup({ last: op.max('last') }).get('last', 0) as number);
+    const asOf = latest === null ? null : (dayOf(latest) + 1) * DAY;
+    const rules = DEFAULT_SEGMENTS[BINS]!;
+    const segmentOf = (r: number, f: number): number => rules.findIndex((g) => r >= g.r[0] && r <= g.r[1] && f >= g.f[0] && f <= g.f[1]);
+    const score = (worse: number): number => Math.min(BINS, 1 + Math.floor((BINS * worse) / n));
+    // rank − 1 = customers with a worse value (ties share a rank): higher recency, lower frequency
+    const scored = perCustomer
+      .derive({ recency: aq.escape((d: Row) => Math.floor((asOf! - (d.last as number)) / DAY)), monetary: aq.escape((d: Row) => Math.round((d.revenue as number) * 1e4) / 1e4) })
+      .orderby(aq.desc('recency'))
+      .derive({ r_rank: op.rank() })
+      .orderby('frequency')
+      .derive({ f_rank: op.rank() })
+      .derive({ r: aq.escape((d: Row) => score((d.r_rank as number) - 1)), f: aq.escape((d: Row) => score((d.f_rank as number) - 1)) })
+      .derive({ segment: aq.escape((d: Row) => segmentOf(d.r as number, d.f as number)) });
+    const totalRevenue = n === 0 ? 0 : num(scored.rollup({ s: op.sum('revenue') }).get('s', 0));
+    const cells = index(scored.groupby('r', 'f').rollup({ n: op.count(), revenue: op.sum('revenue'), monetary: op.sum('monetary') }), (row) => `${row.r as number}|${row.f as number}`);
+    const segments = index(scored.groupby('segment').rollup({ n: op.count(), revenue: op.sum('revenue') }), (row) => String(row.segment));
+    const grid = Array.from({ length: BINS * BINS }, (_, i) => cells.get(`${Math.floor(i / BINS) + 1}|${(i % BINS) + 1}`));
+    const bySegment = rules.map((_, s) => segments.get(String(s)));
+    payloads['RFM percentile 5 × 5'] = {
+      kind: 'rfm',
+      range,
+      bins: BINS,
+      scoring: 'percentile',
+      monetary: 'net',
+      asOf,
+      asOfLabel: asOf === null ? '' : dayLabel(asOf / DAY),
+      customers: n,
+      totalRevenue,
+      cellCustomers: grid.map((c) => num(c?.n)),
+      cellRevenue: grid.map((c) => num(c?.revenue)),
+      cellCustomerShare: grid.map((c) => ratio(num(c?.n), n)),
+      cellRevenueShare: grid.map((c) => ratio(num(c?.revenue), totalRevenue)),
+      cellMeanMonetary: grid.map((c) => (c === undefined ? null : ratio(num(c.monetary), num(c.n)))),
+      cellSegment: grid.map((_, i) => segmentOf(Math.floor(i / BINS) + 1, (i % BINS) + 1)),
+      segments: rules.map((g) => g.name),
+      segmentCustomers: bySegment.map((s) => num(s?.n)),
+      segmentRevenue: bySegment.map((s) => num(s?.revenue)),
+      segmentCustomerShare: bySegment.map((s) => ratio(num(s?.n), n)),
+      segmentRevenueShare: bySegment.map((s) => ratio(num(s?.revenue), totalRevenue)),
+    };
+  });
+
+  // ---- weekly ROAS per channel (section 7)
+  timed(resultMs, 'weekly ROAS per channel', () => {
+    const week = aq.escape((d: Row) => weekOfDay(d.day as number));
+    const spend = costs
+      .filter(inRange(fromDay, toDay))
+      .select('day', 'channel', 'amount')
+      .concat(touches.filter((d: Row) => d.grp === 'treatment' && d.cost !== 0).filter(inRange(fromDay, toDay)).derive({ amount: (d: Row) => d.cost }).select('day', 'channel', 'amount'));
+    const cost = index(spend.derive({ p: week }).groupby('p', 'channel').rollup({ cost: op.sum('amount') }), (r) => `${r.p as number}|${r.channel as string}`);
+    const revenue = index(
+      purchasesWithChannel()
+        .filter(inRange(fromDay, toDay))
+        .filter((d: Row) => d.crm === 1)
+        .derive({ p: week })
+        .groupby('p', 'channel')
+        .rollup({ revenue: op.sum('revenue'), margin: op.sum('margin') }),
+      (r) => `${r.p as number}|${r.channel as string}`,
+    );
+    const periods: number[] = [];
+    for (let p = weekOfDay(fromDay); p <= weekOfDay(toDay); p++) periods.push(p);
+    const out: Record<string, (number | null)[]> = { cost: [], revenue: [], margin: [], roas: [], marginRoas: [], blendedCost: [], blendedRevenue: [], blendedMargin: [], blendedRoas: [], blendedMarginRoas: [] };
+    for (const p of periods) {
+      let bc = 0;
+      let br = 0;
+      let bm = 0;
+      for (const c of channels) {
+        const co = num(cost.get(`${p}|${c}`)?.cost);
+        const re = num(revenue.get(`${p}|${c}`)?.revenue);
+        const ma = num(revenue.get(`${p}|${c}`)?.margin);
+        out.cost!.push(co);
+        out.revenue!.push(re);
+        out.margin!.push(ma);
+        out.roas!.push(ratio(re, co));
+        out.marginRoas!.push(ratio(ma, co));
+        bc += co;
+        br += re;
+        bm += ma;
+      }
+      out.blendedCost!.push(bc);
+      out.blendedRevenue!.push(br);
+      out.blendedMargin!.push(bm);
+      out.blendedRoas!.push(ratio(br, bc));
+      out.blendedMarginRoas!.push(ratio(bm, bc));
+    }
+    payloads['weekly ROAS per channel'] = {
+      kind: 'roas',
+      range,
+      model: 'last_touch',
+      basis: 'send',
+      periods: { period: 'week', start: periods.map(weekStart), labels: periods.map((p) => dayLabel(weekStart(p))) },
+      keys: channels,
+      keyChannels: channels,
+      ...out,
+    };
+  });
+  return { parseMs, resultMs, payloads };
+}
