@@ -5,10 +5,14 @@
 // least); monthly cohort retention (customers, 12 offsets); RFM percentile scores on the 5 × 5 grid
 // with the default segment map; weekly ROAS per channel (weeks from Monday). Each result is assembled
 // into the payload our engine's `toPayload` gives, so the harness compares them field by field.
-// It follows the sql/ pack step for step (the pack is checked against the engine by the oracle test),
-// in the way an analyst would write it in Arquero: tables, joins and grouped aggregates; plain loops
-// only to lay the small aggregated tables out as the payload's arrays. No DOM and no Node imports: it
-// runs in the benchmark's Arquero worker and in a Node test (test/node/arquero-results.test.ts).
+// It follows the sql/ pack's steps (the pack is checked against the engine by the oracle test), in the
+// way an analyst would write it in Arquero: tables, joins and grouped aggregates; plain loops only to
+// lay the small aggregated tables out as the payload's arrays. It is written for the benchmark's files
+// (src/core/sample.ts): orders as line items with order_id, quantity, unit_price and cost; timestamps
+// in ISO 8601 with an offset. Shapes those files never take (a revenue or margin column, rows without
+// an order_id, timestamps without an offset, mixed currencies) are not handled here, as they are by
+// the engine and the pack. No DOM and no Node imports: it runs in the benchmark's Arquero worker and in
+// a Node test (test/node/arquero-results.test.ts).
 import * as aq from 'arquero';
 import { DEFAULT_SEGMENTS } from '../../src/core/queries.js';
 
@@ -26,8 +30,8 @@ type Row = Record<string, unknown>;
 export type CsvTable = 'orders' | 'touches' | 'costs' | 'customers';
 
 export interface ArqueroEveryRun {
-  /** Each table's text decoded and parsed, and the orders' line items merged into orders (ms). */
-  parseMs: Record<CsvTable | 'orders merged', number>;
+  /** Each table's text decoded and parsed, the orders' line items merged into orders, the range and keys (ms). */
+  parseMs: Record<CsvTable | 'orders merged' | 'range and keys', number>;
   /** Each result, cold, in RESULTS order (ms); shared steps count in the first result that needs them. */
   resultMs: Record<string, number>;
   /** Every result as our engine's payload, by RESULTS name. */
@@ -50,6 +54,10 @@ const weekStart = (index: number): number => index * 7 - 3;
 /** x / y, or null where SQL's nullif(y, 0) would give NULL (and JSON has no NaN). */
 const ratio = (x: number | null, y: number | null): number | null => (x === null || y === null || y === 0 ? null : x / y);
 const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
+/** A CSV field as a number, or null when empty (named, not left to Arquero's guess from the first rows). */
+const numberOrNull = (v: string | null | undefined): number | null => (v == null || v === '' ? null : Number(v));
+/** An ISO 8601 instant as ms, or null when empty. */
+const instant = (v: string | null | undefined): number | null => (v == null || v === '' ? null : Date.parse(v));
 
 /** Rows of a small aggregated table keyed by `key(row)`. */
 function index(table: Table, key: (row: Row) => string): Map<string, Row> {
@@ -72,23 +80,25 @@ export function arqueroEveryResult(text: (table: CsvTable) => string): ArqueroEv
 
   // ---- ingest: parse the four files, merge line items into orders (metrics.md sections 1–2)
   const lines = timed(parseMs, 'orders', () =>
-    aq.fromCSV(text('orders'), { parse: { order_id: String, customer_id: String, ordered_at: (v: string) => Date.parse(v), sku: String } }),
+    aq.fromCSV(text('orders'), {
+      parse: { order_id: String, customer_id: String, ordered_at: instant, sku: String, quantity: numberOrNull, unit_price: numberOrNull, discount: numberOrNull, cost: numberOrNull },
+    }),
   );
   const touches = timed(parseMs, 'touches', () =>
     aq
-      .fromCSV(text('touches'), { parse: { customer_id: String, channel: String, campaign: String, sent_at: (v: string) => Date.parse(v), opened_at: String, clicked_at: String, group: String } })
+      .fromCSV(text('touches'), { parse: { customer_id: String, channel: String, campaign: String, sent_at: instant, opened_at: String, clicked_at: String, group: String, cost: numberOrNull } })
       .derive({
         channel: (d: Row) => op.lower(op.trim(d.channel as string)),
         campaign: (d: Row) => (d.campaign == null || op.trim(d.campaign as string) === '' ? null : op.trim(d.campaign as string)),
         grp: (d: Row) => (op.lower(op.trim(d.group as string)) === 'holdout' || op.lower(op.trim(d.group as string)) === 'control' ? 'holdout' : 'treatment'),
         cost: (d: Row) => (d.cost == null ? 0 : d.cost),
-        day: aq.escape((d: Row) => dayOf(d.sent_at as number)),
+        day: aq.escape((d: Row) => (d.sent_at === null ? null : dayOf(d.sent_at as number))),
       })
       .select('customer_id', 'channel', 'campaign', 'sent_at', 'grp', 'cost', 'day'),
   );
   const costs = timed(parseMs, 'costs', () =>
     aq
-      .fromCSV(text('costs'), { parse: { date: (v: string) => dayOf(Date.parse(v)), channel: String, campaign: String, kind: String } })
+      .fromCSV(text('costs'), { parse: { date: (v: string) => dayOf(Date.parse(v)), channel: String, campaign: String, amount: numberOrNull, kind: String } })
       .derive({
         channel: (d: Row) => op.lower(op.trim(d.channel as string)),
         campaign: (d: Row) => (d.campaign == null || op.trim(d.campaign as string) === '' ? null : op.trim(d.campaign as string)),
@@ -98,12 +108,12 @@ export function arqueroEveryResult(text: (table: CsvTable) => string): ArqueroEv
   timed(parseMs, 'customers', () => aq.fromCSV(text('customers'), { parse: { customer_id: String } }));
   const orders = timed(parseMs, 'orders merged', () =>
     lines
-      .derive({ revenue: (d: Row) => (d.quantity as number) * (d.unit_price as number) })
-      .derive({ margin: (d: Row) => (d.cost == null ? null : (d.revenue as number) - (d.cost as number)) })
+      .derive({ revenue: (d: Row) => (d.quantity == null || d.unit_price == null ? null : (d.quantity as number) * (d.unit_price as number)) })
+      .derive({ margin: (d: Row) => (d.cost == null || d.revenue == null ? null : (d.revenue as number) - (d.cost as number)) })
       .groupby('order_id')
       .rollup({
         customer_id: op.min('customer_id'),
-        customers: op.distinct('customer_id'),
+        last_customer: op.max('customer_id'),
         t: op.min('ordered_at'),
         revenue: op.sum('revenue'),
         margin: op.sum('margin'),
@@ -111,7 +121,7 @@ export function arqueroEveryResult(text: (table: CsvTable) => string): ArqueroEv
         lines: op.count(),
       })
       // an order naming two customers is dropped; its margin is unknown when any line's is
-      .filter((d: Row) => d.customers === 1)
+      .filter((d: Row) => d.customer_id === d.last_customer)
       .derive({
         margin: (d: Row) => (d.margins === d.lines ? d.margin : null),
         is_purchase: (d: Row) => (d.revenue as number) > 0,
@@ -120,17 +130,18 @@ export function arqueroEveryResult(text: (table: CsvTable) => string): ArqueroEv
       .select('order_id', 'customer_id', 't', 'revenue', 'margin', 'is_purchase', 'day'),
   );
 
-  // the data's first and last local day over orders, touches and costs: the default range
-  const span = (table: Table): [number, number] => {
-    const row = table.rollup({ lo: op.min('day'), hi: op.max('day') }).object() as { lo: number; hi: number };
-    return [row.lo, row.hi];
-  };
-  const spans = [span(orders), span(touches), span(costs)];
-  const fromDay = Math.min(...spans.map((s) => s[0]));
-  const toDay = Math.max(...spans.map((s) => s[1]));
+  // the data's first and last local day over orders, touches and costs (the default range; a table
+  // without days counts for nothing), and the channels of touches and costs (the results' keys)
+  const { fromDay, toDay, channels } = timed(parseMs, 'range and keys', () => {
+    const days = [orders, touches, costs].map((table) => table.rollup({ lo: op.min('day'), hi: op.max('day') }).object() as { lo?: number; hi?: number });
+    const lows = days.flatMap((d) => (typeof d.lo === 'number' ? [d.lo] : []));
+    const highs = days.flatMap((d) => (typeof d.hi === 'number' ? [d.hi] : []));
+    if (lows.length === 0) throw new Error('Arquero: no dated rows in orders, touches or costs');
+    const keys = [...new Set([...(touches.dedupe('channel').array('channel') as string[]), ...(costs.dedupe('channel').array('channel') as string[])])].sort();
+    return { fromDay: Math.min(...lows), toDay: Math.max(...highs), channels: keys };
+  });
   const range = { from: dayLabel(fromDay), to: dayLabel(toDay) };
-  const inRange = (a: number, b: number) => aq.escape((d: Row) => (d.day as number) >= a && (d.day as number) <= b);
-  const channels = [...new Set([...(touches.dedupe('channel').array('channel') as string[]), ...(costs.dedupe('channel').array('channel') as string[])])].sort();
+  const inRange = (a: number, b: number) => aq.escape((d: Row) => d.day !== null && (d.day as number) >= a && (d.day as number) <= b);
 
   // ---- shared: purchases with their last touch (section 3: the latest eligible treatment touch sent at
   // or before the purchase and at most 5 days before it; ties go to the last channel, then campaign)
@@ -138,7 +149,11 @@ export function arqueroEveryResult(text: (table: CsvTable) => string): ArqueroEv
   const purchasesWithChannel = (): Table => {
     if (credited !== null) return credited;
     const purchases = orders.filter((d: Row) => d.is_purchase);
-    const sent = touches.filter((d: Row) => d.grp === 'treatment').select('customer_id', 'channel', 'campaign', 'sent_at').derive({ campaign_key: (d: Row) => (d.campaign == null ? '' : d.campaign) });
+    // a touch without a campaign sorts before every campaign (NULLS FIRST), as '' does
+    const sent = touches
+      .filter((d: Row) => d.grp === 'treatment' && d.sent_at !== null)
+      .derive({ campaign_key: (d: Row) => (d.campaign == null ? '' : d.campaign) })
+      .select('customer_id', 'channel', 'campaign_key', 'sent_at');
     const last = purchases
       .select('order_id', 'customer_id', 't')
       .join(sent, 'customer_id')

@@ -235,6 +235,9 @@ async function ourOrders(bytes: ArrayBuffer): Promise<{ parse: { ms: number; row
   return { parse: { ms: source.parseMs, rows: source.rowsRead, gross: kpis.current.netRevenue }, totalMs, payloads };
 }
 
+/** How long one Arquero job may take: its every-result run takes about 45 s at 1m. */
+const ARQUERO_LIMIT_MS = 20 * 60_000;
+
 /** Starts Arquero's worker; resolves once it has loaded (its start time), with a function that runs one job. */
 async function arqueroWorker(): Promise<{ startMs: number; run: <T>(job: ArqueroJob, transfer: ArrayBuffer[]) => Promise<T>; close: () => void }> {
   const t = performance.now();
@@ -244,12 +247,24 @@ async function arqueroWorker(): Promise<{ startMs: number; run: <T>(job: Arquero
     settle = { resolve: () => resolve(), reject };
   });
   worker.onmessage = (event: MessageEvent) => settle?.resolve(event.data);
+  worker.onmessageerror = () => settle?.reject(new Error('Arquero failed: its answer could not be read'));
   worker.onerror = (event) => settle?.reject(new Error(`Arquero failed: ${event.message}`));
   await ready;
   const startMs = performance.now() - t;
+  // a worker the browser ends for its memory may report nothing: a job gives up after ARQUERO_LIMIT_MS
   const run = <T>(job: ArqueroJob, transfer: ArrayBuffer[]): Promise<T> =>
     new Promise<T>((resolve, reject) => {
-      settle = { resolve: resolve as (value: unknown) => void, reject };
+      const timer = setTimeout(() => reject(new Error(`Arquero gave no answer in ${ARQUERO_LIMIT_MS / 60_000} minutes (out of memory?)`)), ARQUERO_LIMIT_MS);
+      settle = {
+        resolve: (value) => {
+          clearTimeout(timer);
+          resolve(value as T);
+        },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      };
       worker.postMessage(job, transfer);
     });
   return { startMs, run, close: () => worker.terminate() };

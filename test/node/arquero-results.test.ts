@@ -1,7 +1,8 @@
 // Arquero's side of the benchmark (bench/lib/arquero-results.ts) must compute every result as our
 // engine does, or its timings compare different work: both run here on the same CSV texts, with
-// last-touch ties (a twin touch at the same instant on another channel) and customers in both groups
-// of a scope (excluded from the lift), and every payload must agree by the benchmark's rule.
+// last-touch ties (twin touches at the same instant on two channels), customers in
+// both groups of a scope (excluded from the lift) and orders of unknown margin, and every payload must
+// agree by the benchmark's rule.
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { toPayload } from '../../src/core/results.js';
@@ -13,17 +14,34 @@ import { RESULTS } from '../../bench/lib/results.js';
 
 const TABLES: CsvTable[] = ['orders', 'touches', 'costs', 'customers'];
 
-/** The sample's touches with a twin for every 25th: same customer and instant, the other channel; every 4th twin in the other group. */
+/**
+ * The sample's touches with twins: for every 25th, one at the same instant on the other channel
+ * (every 4th of them in the other group, so the customer sits in both groups of a scope); for every
+ * 40th, one at the same instant on the same channel, without a campaign or in a campaign of its own
+ * (which of the two is the last touch changes none of these results, all by channel; they add touches
+ * outside every campaign scope, and small campaign scopes).
+ */
 function withTwins(touches: string): string {
   const [header, ...lines] = touches.trimEnd().split('\n');
-  const twins = lines
-    .filter((_, i) => i % 25 === 0)
-    .map((line, i) => {
-      const f = line.split(',');
-      const group = i % 4 === 0 ? (f[6] === 'holdout' ? 'treatment' : 'holdout') : f[6];
-      return [f[0], f[1] === 'email' ? 'sms' : 'email', i % 2 === 1 ? f[2] : `tie_${f[2]}`, f[3], f[4], f[5], group, f[7]].join(',');
-    });
+  const twins = lines.flatMap((line, i) => {
+    const f = line.split(',');
+    const out: string[] = [];
+    if (i % 25 === 0) {
+      const k = i / 25;
+      const group = k % 4 === 0 ? (f[6] === 'holdout' ? 'treatment' : 'holdout') : f[6];
+      out.push([f[0], f[1] === 'email' ? 'sms' : 'email', k % 2 === 1 ? f[2] : `tie_${f[2]}`, f[3], f[4], f[5], group, f[7]].join(','));
+    }
+    if (i % 40 === 7) out.push([f[0], f[1], i % 80 === 7 ? '' : `zz_${f[2]}`, ...f.slice(3)].join(','));
+    return out;
+  });
   return [header, ...lines, ...twins].join('\n') + '\n';
+}
+
+/** Every 97th order line without its cost: that order's margin is unknown. */
+function withUnknownCosts(orders: string): string {
+  const [header, ...lines] = orders.trimEnd().split('\n');
+  const cost = header!.split(',').indexOf('cost');
+  return [header, ...lines.map((line, i) => (i % 97 === 3 ? line.split(',').map((v, c) => (c === cost ? '' : v)).join(',') : line))].join('\n') + '\n';
 }
 
 function ours(csv: Record<CsvTable, string>): Record<string, unknown> {
@@ -49,6 +67,7 @@ describe('Arquero computes every benchmark result as the engine does', () => {
     const data = generateSample({ orders: 10_000, seed: 7 });
     csv = Object.fromEntries(TABLES.map((t) => [t, [...sampleCsv(data, t)].join('')])) as Record<CsvTable, string>;
     csv.touches = withTwins(csv.touches);
+    csv.orders = withUnknownCosts(csv.orders);
     engine = ours(csv);
     arquero = arqueroEveryResult((table) => csv[table]);
   });
@@ -59,12 +78,15 @@ describe('Arquero computes every benchmark result as the engine does', () => {
     });
   }
 
-  test('the data holds what the results must get right: ties, excluded customers, adjustments, scopes short of holdout', () => {
+  test('the data holds what the results must get right: ties, excluded customers, adjustments, scopes short of holdout, unknown margins', () => {
     const lift = arquero.payloads['holdout lift per channel'] as { excluded: number[]; sufficient: number[] };
     assert.ok(lift.excluded.reduce((a, b) => a + b, 0) > 0, 'some customers are in both groups of a scope');
     assert.ok(lift.sufficient.includes(0) && lift.sufficient.includes(1), 'scopes with and without enough holdout');
     const kpis = arquero.payloads.kpis as { current: { netRevenue: number; purchaseRevenue: number } };
     assert.ok(kpis.current.purchaseRevenue > kpis.current.netRevenue, 'refunds lower net revenue');
+    const attribution = arquero.payloads['revenue and attribution by channel × month'] as { revenue: number[]; margin: number[] };
+    const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
+    assert.ok(sum(attribution.margin) < 0.6 * sum(attribution.revenue), 'margins are below revenue');
     assert.deepEqual(Object.keys(arquero.resultMs), Object.keys(RESULTS));
   });
 
