@@ -16,7 +16,7 @@
 // windows and aggregates are the pack's text. `npm run bench:duckdb-native -- --core-dialect` runs the
 // rewritten pack on native DuckDB against the engine, to check the rewrite itself.
 import type { QueryRequest } from '../../src/core/queries.js';
-import { SQL_FILES, sqlParameters, sqlStatements, sqlWithLiterals, type SqlValue } from '../../src/core/sql-params.js';
+import { SQL_FILES, sqlParameters, sqlStatements, sqlString, sqlWithLiterals, type SqlValue } from '../../src/core/sql-params.js';
 
 /** The windows' shape in the core dialect (the pack's `$windows_json` is `{"channel": ms, ...}`). */
 const WINDOWS_TYPE = 'STRUCT(k VARCHAR, v DOUBLE)[]';
@@ -87,7 +87,7 @@ function hugeint(words: Uint32Array): number {
 function windowsLiteral(text: string | null): string {
   if (text === null) return `CAST(NULL AS ${WINDOWS_TYPE})`;
   const windows = JSON.parse(text) as Record<string, number>;
-  const pairs = Object.entries(windows).map(([k, v]) => `{'k': ${quote(k)}, 'v': ${number(v)}}`);
+  const pairs = Object.entries(windows).map(([k, v]) => `{'k': ${sqlString(k)}, 'v': ${number(v)}}`);
   return `CAST([${pairs.join(', ')}] AS ${WINDOWS_TYPE})`;
 }
 
@@ -110,7 +110,7 @@ function literal(value: unknown, schema: unknown): string {
   if (value === null || value === undefined) return 'NULL';
   if (typeof schema === 'string') {
     if (typeof value === 'number') return number(value);
-    if (typeof value === 'string') return quote(value);
+    if (typeof value === 'string') return sqlString(value);
     if (typeof value === 'boolean') return value ? 'true' : 'false';
     throw new Error(`The core dialect cannot write ${JSON.stringify(value)} as ${schema}.`);
   }
@@ -120,11 +120,7 @@ function literal(value: unknown, schema: unknown): string {
   }
   const fields = Object.entries(schema as Record<string, unknown>);
   const object = value as Record<string, unknown>;
-  return `{${fields.map(([k, t]) => `${quote(k)}: ${literal(object[k], t)}`).join(', ')}}`;
-}
-
-function quote(text: string): string {
-  return `'${text.replace(/'/g, "''")}'`;
+  return `{${fields.map(([k, t]) => `${sqlString(k)}: ${literal(object[k], t)}`).join(', ')}}`;
 }
 
 function number(value: number): string {

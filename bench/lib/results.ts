@@ -1,7 +1,7 @@
 // The results every engine computes (performance.md), shared by the peers page (in the browser) and
 // the native DuckDB reference (in Node): no DOM and no Node imports here.
 import type { QueryRequest } from '../../src/core/queries.js';
-import { SQL_FILES, sqlLoadTables, sqlParameters, sqlStatements, sqlWithLiterals } from '../../src/core/sql-params.js';
+import { SQL_FILES, sqlLoadTables, sqlParameters, sqlStatements, sqlString, sqlWithLiterals } from '../../src/core/sql-params.js';
 
 /** The time zone of every engine's results in the benchmark. */
 export const TIMEZONE = 'UTC';
@@ -35,10 +35,15 @@ export function warmRequests(count: number): QueryRequest[] {
  */
 export function duckLoadStatements(path: (table: 'orders' | 'touches' | 'costs' | 'customers') => string, setupSql: string): string[] {
   const orders = `CREATE TABLE orders AS SELECT order_id, customer_id, ordered_at, CAST(NULL AS DOUBLE) AS revenue, quantity, unit_price,
-    CAST(NULL AS DOUBLE) AS margin, cost, discount FROM read_csv('${path('orders').replace(/'/g, "''")}', header = true, columns = {'order_id': 'VARCHAR',
+    CAST(NULL AS DOUBLE) AS margin, cost, discount FROM read_csv(${sqlString(path('orders'))}, header = true, columns = {'order_id': 'VARCHAR',
     'customer_id': 'VARCHAR', 'ordered_at': 'TIMESTAMPTZ', 'sku': 'VARCHAR', 'quantity': 'DOUBLE', 'unit_price': 'DOUBLE',
     'discount': 'DOUBLE', 'cost': 'DOUBLE'})`;
   return [orders, ...sqlLoadTables(path).slice(1), ...sqlStatements(setupSql)];
+}
+
+/** DuckDB's statements that load its json and icu extensions from `repository` and set the benchmark's zone. */
+export function duckExtensionStatements(repository: string): string[] {
+  return [`SET custom_extension_repository = ${sqlString(repository)}`, 'LOAD json', 'LOAD icu', `SET TimeZone = ${sqlString(TIMEZONE)}`];
 }
 
 /**

@@ -106,6 +106,11 @@ export function sqlStatements(text: string): string[] {
     .filter((s) => s.length > 0);
 }
 
+/** Text as a SQL string literal (single quotes, inner quotes doubled). */
+export function sqlString(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}
+
 const INTEGER_PARAMETERS = new Set(['bins', 'offsets', 'week_start', 'min_holdout', 'by_campaign', 'cell_r', 'cell_f', 'descending', 'page_offset', 'page_limit', 'csv']);
 
 /** The SQL type a parameter binds as: INTEGER (NULL included), DOUBLE for `*_ms`, VARCHAR[] for lists, else VARCHAR. */
@@ -120,7 +125,7 @@ export function sqlParameterType(name: string, value: SqlValue): 'INTEGER' | 'DO
  * expects (`path` gives each table's file).
  */
 export function sqlLoadTables(path: (table: 'orders' | 'touches' | 'costs' | 'customers') => string): string[] {
-  const file = (table: 'orders' | 'touches' | 'costs' | 'customers'): string => `'${path(table).replace(/'/g, "''")}'`;
+  const file = (table: 'orders' | 'touches' | 'costs' | 'customers'): string => sqlString(path(table));
   return [
     `CREATE TABLE orders AS SELECT * FROM read_csv(${file('orders')}, header = true, columns = {
     'order_id': 'VARCHAR', 'customer_id': 'VARCHAR', 'ordered_at': 'TIMESTAMPTZ', 'revenue': 'DOUBLE', 'quantity': 'DOUBLE',
@@ -142,9 +147,9 @@ export function sqlWithLiterals(sql: string, params: Record<string, SqlValue>): 
   const literal = (name: string, value: SqlValue): string => {
     const type = sqlParameterType(name, value);
     if (value === null) return `CAST(NULL AS ${type})`;
-    if (Array.isArray(value)) return value.length === 0 ? 'CAST([] AS VARCHAR[])' : `[${value.map((v) => `'${v.replace(/'/g, "''")}'`).join(', ')}]::VARCHAR[]`;
+    if (Array.isArray(value)) return value.length === 0 ? 'CAST([] AS VARCHAR[])' : `[${value.map(sqlString).join(', ')}]::VARCHAR[]`;
     if (typeof value === 'number') return `CAST(${Number.isFinite(value) ? String(value) : 'NULL'} AS ${type})`;
-    return `CAST('${value.replace(/'/g, "''")}' AS ${type})`;
+    return `CAST(${sqlString(value)} AS ${type})`;
   };
   // longest names first, so `$from` never eats the start of `$from_ms`
   const names = Object.keys(params).sort((a, b) => b.length - a.length);
