@@ -1,5 +1,5 @@
-// Arquero (pure-JS columnar) computing every result of the benchmark (bench/lib/results.ts RESULTS) from
-// the four CSV texts, written with its verbs to metrics.md's definitions, in UTC, with the benchmark's
+// Arquero (pure-JS columnar) computing the benchmark's results (bench/lib/results.ts: RESULTS, and the
+// orders-only pipeline's ORDERS_ONLY, whose monthly revenue is the attribution result) from the CSV texts, written with its verbs to metrics.md's definitions, in UTC, with the benchmark's
 // parameters: KPIs of the data's range and the one before it; last-touch attribution (send basis,
 // 5-day window) by channel × month; holdout lift per scope (14-day window, 100 holdout customers at
 // least); monthly cohort retention (customers, 12 offsets); RFM percentile scores on the 5 × 5 grid
@@ -29,12 +29,12 @@ type Table = ReturnType<typeof aq.table>;
 type Row = Record<string, unknown>;
 export type CsvTable = 'orders' | 'touches' | 'costs' | 'customers';
 
-export interface ArqueroEveryRun {
+export interface ArqueroRun {
   /** Each table's text decoded and parsed, the orders' line items merged into orders, the range and keys (ms). */
   parseMs: Record<CsvTable | 'orders merged' | 'range and keys', number>;
-  /** Each result, cold, in RESULTS order (ms); shared steps count in the first result that needs them. */
+  /** Each result asked for, cold, in that order (ms); shared steps count in the first result that needs them. */
   resultMs: Record<string, number>;
-  /** Every result as our engine's payload, by RESULTS name. */
+  /** Each result asked for as our engine's payload, by name. */
   payloads: Record<string, unknown>;
 }
 
@@ -66,8 +66,12 @@ function index(table: Table, key: (row: Row) => string): Map<string, Row> {
   return out;
 }
 
-export function arqueroEveryResult(text: (table: CsvTable) => string): ArqueroEveryRun {
-  const parseMs = {} as ArqueroEveryRun['parseMs'];
+/**
+ * The results named (RESULTS' names, or ORDERS_ONLY's) from the four files' texts (a table's header
+ * line alone for a table left empty); only the results named are computed.
+ */
+export function arqueroResults(text: (table: CsvTable) => string, names: readonly string[]): ArqueroRun {
+  const parseMs = {} as ArqueroRun['parseMs'];
   const resultMs: Record<string, number> = {};
   const payloads: Record<string, unknown> = {};
   let t = performance.now();
@@ -170,8 +174,11 @@ export function arqueroEveryResult(text: (table: CsvTable) => string): ArqueroEv
     return credited;
   };
 
+  /** Each result's computation, by its RESULTS name. */
+  const builders: Record<string, () => unknown> = {};
+
   // ---- KPIs of the range and of the equal-length range before it
-  timed(resultMs, 'kpis', () => {
+  builders['kpis'] = () => {
     const pc = purchasesWithChannel();
     const kpiSet = (a: number, b: number): Row => {
       const all = orders.filter(inRange(a, b)).rollup({ net: op.sum('revenue') }).object() as Row;
@@ -208,7 +215,7 @@ export function arqueroEveryResult(text: (table: CsvTable) => string): ArqueroEv
       };
     };
     const length = toDay - fromDay + 1;
-    payloads.kpis = {
+    return {
       kind: 'kpis',
       range,
       previousRange: { from: dayLabel(fromDay - length), to: dayLabel(fromDay - 1) },
@@ -217,10 +224,10 @@ export function arqueroEveryResult(text: (table: CsvTable) => string): ArqueroEv
       current: kpiSet(fromDay, toDay),
       previous: kpiSet(fromDay - length, fromDay - 1),
     };
-  });
+  };
 
   // ---- attributed revenue by channel × month
-  timed(resultMs, 'revenue and attribution by channel × month', () => {
+  builders['revenue and attribution by channel × month'] = () => {
     const pc = purchasesWithChannel().filter(inRange(fromDay, toDay)).derive({ p: aq.escape((d: Row) => monthOfDay(d.day as number)) });
     const byKey = index(
       pc.filter((d: Row) => d.crm === 1).groupby('p', 'channel').rollup({ revenue: op.sum('revenue'), margin: op.sum('margin'), purchases: op.count() }),
@@ -236,7 +243,7 @@ export function arqueroEveryResult(text: (table: CsvTable) => string): ArqueroEv
     for (let p = monthOfDay(fromDay); p <= monthOfDay(toDay); p++) periods.push(p);
     const grid = (field: string): number[] => periods.flatMap((p) => channels.map((c) => num(byKey.get(`${p}|${c}`)?.[field])));
     const series = (map: Map<string, Row>, field: string): number[] => periods.map((p) => num(map.get(String(p))?.[field]));
-    payloads['revenue and attribution by channel × month'] = {
+    return {
       kind: 'attribution',
       range,
       model: 'last_touch',
@@ -255,10 +262,10 @@ export function arqueroEveryResult(text: (table: CsvTable) => string): ArqueroEv
       purchaseRevenue: series(bought, 'revenue'),
       purchaseCount: series(bought, 'n'),
     };
-  });
+  };
 
   // ---- holdout lift per scope: all CRM, each channel, each campaign (section 4)
-  timed(resultMs, 'holdout lift per channel', () => {
+  builders['holdout lift per channel'] = () => {
     // a customer's assignment in a scope: the earliest touch (treatment or holdout) in the range; a
     // customer with both groups in one scope (h, 1 for holdout, not constant) is excluded
     const scoped = touches.filter(inRange(fromDay, toDay)).derive({ h: (d: Row) => (d.grp === 'holdout' ? 1 : 0) });
@@ -357,11 +364,11 @@ export function arqueroEveryResult(text: (table: CsvTable) => string): ArqueroEv
       push('cost', c);
       push('incrementalRoas', lift === null ? null : ratio(lift * nt, c));
     }
-    payloads['holdout lift per channel'] = { kind: 'incrementality', range, liftWindowDays: LIFT_WINDOW_MS / DAY, minHoldout: MIN_HOLDOUT, ...out };
-  });
+    return { kind: 'incrementality', range, liftWindowDays: LIFT_WINDOW_MS / DAY, minHoldout: MIN_HOLDOUT, ...out };
+  };
 
   // ---- monthly cohort retention, customers measure (section 5)
-  timed(resultMs, 'monthly cohort retention', () => {
+  builders['monthly cohort retention'] = () => {
     const purchases = orders.filter((d: Row) => d.is_purchase).derive({ p: aq.escape((d: Row) => monthOfDay(d.day as number)) });
     // a customer's cohort: the month of their first purchase in the whole dataset, selected by the range
     const members = purchases
@@ -407,7 +414,7 @@ export function arqueroEveryResult(text: (table: CsvTable) => string): ArqueroEv
         }
       }
     }
-    payloads['monthly cohort retention'] = {
+    return {
       kind: 'retention',
       range,
       measure: 'customers',
@@ -426,10 +433,10 @@ export function arqueroEveryResult(text: (table: CsvTable) => string): ArqueroEv
       simpleMean: simple.map((s, k) => (cells[k] === 0 ? null : s / cells[k]!)),
       meanCells: cells,
     };
-  });
+  };
 
   // ---- RFM percentile scores on the 5 × 5 grid, default segment map (section 6)
-  timed(resultMs, 'RFM percentile 5 × 5', () => {
+  builders['RFM percentile 5 × 5'] = () => {
     const perCustomer = orders
       .filter(inRange(fromDay, toDay))
       .derive({ bought: (d: Row) => (d.is_purchase ? 1 : 0), bought_at: (d: Row) => (d.is_purchase ? d.t : null) })
@@ -456,7 +463,7 @@ export function arqueroEveryResult(text: (table: CsvTable) => string): ArqueroEv
     const segments = index(scored.groupby('segment').rollup({ n: op.count(), revenue: op.sum('revenue') }), (row) => String(row.segment));
     const grid = Array.from({ length: BINS * BINS }, (_, i) => cells.get(`${Math.floor(i / BINS) + 1}|${(i % BINS) + 1}`));
     const bySegment = rules.map((_, s) => segments.get(String(s)));
-    payloads['RFM percentile 5 × 5'] = {
+    return {
       kind: 'rfm',
       range,
       bins: BINS,
@@ -478,10 +485,10 @@ export function arqueroEveryResult(text: (table: CsvTable) => string): ArqueroEv
       segmentCustomerShare: bySegment.map((s) => ratio(num(s?.n), n)),
       segmentRevenueShare: bySegment.map((s) => ratio(num(s?.revenue), totalRevenue)),
     };
-  });
+  };
 
   // ---- weekly ROAS per channel (section 7)
-  timed(resultMs, 'weekly ROAS per channel', () => {
+  builders['weekly ROAS per channel'] = () => {
     const week = aq.escape((d: Row) => weekOfDay(d.day as number));
     const spend = costs
       .filter(inRange(fromDay, toDay))
@@ -523,7 +530,7 @@ export function arqueroEveryResult(text: (table: CsvTable) => string): ArqueroEv
       out.blendedRoas!.push(ratio(br, bc));
       out.blendedMarginRoas!.push(ratio(bm, bc));
     }
-    payloads['weekly ROAS per channel'] = {
+    return {
       kind: 'roas',
       range,
       model: 'last_touch',
@@ -533,6 +540,14 @@ export function arqueroEveryResult(text: (table: CsvTable) => string): ArqueroEv
       keyChannels: channels,
       ...out,
     };
-  });
+  };
+  for (const name of names) {
+    // the orders-only pipeline's monthly revenue is the attribution result (its keys empty without touches)
+    const build = builders[name === 'monthly revenue' ? 'revenue and attribution by channel × month' : name];
+    if (build === undefined) throw new Error(`Arquero: no result named "${name}"`);
+    timed(resultMs, name, () => {
+      payloads[name] = build();
+    });
+  }
   return { parseMs, resultMs, payloads };
 }

@@ -12,9 +12,9 @@ import retentionSql from '../../sql/retention.sql?raw';
 import rfmSql from '../../sql/rfm.sql?raw';
 import roasSql from '../../sql/roas.sql?raw';
 import type { ParseRun } from './parse.worker.js';
-import type { ArqueroJob, ArqueroRun } from './arquero.worker.js';
-import type { ArqueroEveryRun } from '../lib/arquero-results.js';
-import { duckLoadStatements, duckPayload, duckQuery, headerLine, ORDERS_ONLY, RESULTS, TIMEZONE, warmRequests } from '../lib/results.js';
+import type { ArqueroJob } from './arquero.worker.js';
+import type { ArqueroRun } from '../lib/arquero-results.js';
+import { duckExtensionStatements, duckLoadStatements, duckPayload, duckQuery, headerLine, ORDERS_ONLY, RESULTS, TIMEZONE, warmRequests } from '../lib/results.js';
 import { arrowToPlain, corePack, coreQuery } from '../lib/duckdb-core.js';
 
 const PACK: Record<string, string> = { 'kpis.sql': kpisSql, 'attribution.sql': attributionSql, 'incrementality.sql': incrementalitySql, 'retention.sql': retentionSql, 'rfm.sql': rfmSql, 'roas.sql': roasSql };
@@ -77,9 +77,9 @@ export interface PeersRun {
   /** Orders only: parse + monthly revenue + cohort matrix + RFM grid, ours, Arquero's and DuckDB-Wasm's. */
   ordersOnly: {
     ours: { totalMs: number; payloads: Record<string, unknown> };
-    arquero: (ArqueroRun & { totalMs: number }) | null;
-    /** DuckDB-Wasm: the orders file with the other tables empty (their header line alone). */
+    /** DuckDB-Wasm and Arquero: the orders file with the other tables empty (their header line alone). */
     duckdb: EngineRun | null;
+    arquero: EngineRun | null;
   };
   /** Peers that failed (DuckDB-Wasm out of memory, say), with the error: left out of the tables. */
   failures: string[];
@@ -167,10 +167,7 @@ async function duck(bytes: Record<Table, ArrayBuffer>, warm: number, extensions:
     if (extensions !== null) {
       // DuckDB-Wasm downloads its json and icu extensions at run time (from extensions.duckdb.org unless
       // told otherwise); the harness points it at the repository it was given
-      await conn.query(`SET custom_extension_repository = '${extensions.replace(/'/g, "''")}'`);
-      await conn.query('LOAD json');
-      await conn.query('LOAD icu');
-      await conn.query(`SET TimeZone = '${TIMEZONE}'`);
+      for (const statement of duckExtensionStatements(extensions)) await conn.query(statement);
     } else {
       // nothing may try to download an extension (a failed autoload aborts the instance)
       await conn.query('SET autoload_known_extensions = false');
@@ -235,69 +232,42 @@ async function ourOrders(bytes: ArrayBuffer): Promise<{ parse: { ms: number; row
   return { parse: { ms: source.parseMs, rows: source.rowsRead, gross: kpis.current.netRevenue }, totalMs, payloads };
 }
 
-/** How long one Arquero job may take: its every-result run takes about 45 s at 1m. */
+/** How long Arquero may take: every result takes about 45 s at 1m. */
 const ARQUERO_LIMIT_MS = 20 * 60_000;
 
-/** Starts Arquero's worker; resolves once it has loaded (its start time), with a function that runs one job. */
-async function arqueroWorker(): Promise<{ startMs: number; run: <T>(job: ArqueroJob, transfer: ArrayBuffer[]) => Promise<T>; close: () => void }> {
+/**
+ * Arquero in its own worker on the four files (`bytes`; ordersAlone for the orders-only pipeline), to
+ * the results of `requests` by name. Its ingest is the files' decoding and parsing, the merge of line
+ * items into orders, and the data's range and channels; each result is its own time in the worker
+ * (shared steps, the purchases' last touches, in the first result that needs them). Times inside its
+ * worker, where ours are round trips from the page: the comparison leans Arquero's way by our messaging.
+ */
+async function arquero(bytes: Record<Table, ArrayBuffer>, requests: Record<string, QueryRequest>): Promise<EngineRun> {
   const t = performance.now();
   const worker = new Worker(new URL('./arquero.worker.ts', import.meta.url), { type: 'module' });
-  let settle: { resolve: (value: unknown) => void; reject: (error: Error) => void } | null = null;
-  const ready = new Promise<void>((resolve, reject) => {
-    settle = { resolve: () => resolve(), reject };
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  // the worker says 'ready' once loaded, then sends the run; a worker the browser ends for its memory
+  // may report nothing, so the run gives up after ARQUERO_LIMIT_MS
+  const messages: ((value: unknown) => void)[] = [];
+  const failed = new Promise<never>((_, reject) => {
+    worker.onmessageerror = () => reject(new Error('Arquero failed: its answer could not be read'));
+    worker.onerror = (event) => reject(new Error(`Arquero failed: ${event.message}`));
+    timer = setTimeout(() => reject(new Error(`Arquero gave no answer in ${ARQUERO_LIMIT_MS / 60_000} minutes (out of memory?)`)), ARQUERO_LIMIT_MS);
   });
-  worker.onmessage = (event: MessageEvent) => settle?.resolve(event.data);
-  worker.onmessageerror = () => settle?.reject(new Error('Arquero failed: its answer could not be read'));
-  worker.onerror = (event) => settle?.reject(new Error(`Arquero failed: ${event.message}`));
-  await ready;
-  const startMs = performance.now() - t;
-  // a worker the browser ends for its memory may report nothing: a job gives up after ARQUERO_LIMIT_MS
-  const run = <T>(job: ArqueroJob, transfer: ArrayBuffer[]): Promise<T> =>
-    new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`Arquero gave no answer in ${ARQUERO_LIMIT_MS / 60_000} minutes (out of memory?)`)), ARQUERO_LIMIT_MS);
-      settle = {
-        resolve: (value) => {
-          clearTimeout(timer);
-          resolve(value as T);
-        },
-        reject: (error) => {
-          clearTimeout(timer);
-          reject(error);
-        },
-      };
-      worker.postMessage(job, transfer);
-    });
-  return { startMs, run, close: () => worker.terminate() };
-}
-
-/** Arquero on the orders bytes in its own worker; total = bytes handed over to results back. */
-async function arquero(bytes: ArrayBuffer): Promise<ArqueroRun & { totalMs: number }> {
-  const worker = await arqueroWorker();
+  const next = <T>(): Promise<T> => Promise.race([new Promise<T>((resolve) => messages.push(resolve as (value: unknown) => void)), failed]);
+  worker.onmessage = (event: MessageEvent) => messages.shift()?.(event.data);
   try {
-    const copy = bytes.slice(0);
-    const t = performance.now();
-    const run = await worker.run<ArqueroRun>({ job: 'orders', orders: copy }, [copy]);
-    return { ...run, totalMs: performance.now() - t };
-  } finally {
-    worker.close();
-  }
-}
-
-/**
- * Arquero on the four files in its own worker, to every result: its ingest is the files' decoding and
- * parsing plus the merge of line items into orders, each result its own time in the worker (shared
- * steps, the purchases' last touches, in the first result that needs them). Times inside its worker,
- * where ours are round trips from the page: the comparison leans Arquero's way by our messaging.
- */
-async function arqueroEvery(bytes: Record<Table, ArrayBuffer>): Promise<EngineRun> {
-  const worker = await arqueroWorker();
-  try {
+    await next<'ready'>();
+    const startMs = performance.now() - t;
     const tables = Object.fromEntries(TABLES.map((table) => [table, bytes[table].slice(0)])) as Record<Table, ArrayBuffer>;
-    const run = await worker.run<ArqueroEveryRun>({ job: 'every', tables }, Object.values(tables));
+    const answer = next<ArqueroRun>();
+    worker.postMessage({ tables, names: Object.keys(requests) } satisfies ArqueroJob, Object.values(tables));
+    const run = await answer;
     const ingestMs = Object.values(run.parseMs).reduce((a, b) => a + b, 0);
-    return { engine: 'Arquero', startMs: worker.startMs, ingestMs, coldMs: run.resultMs, warmMs: [], parseMs: run.parseMs, payloads: run.payloads };
+    return { engine: 'Arquero', startMs, ingestMs, coldMs: run.resultMs, warmMs: [], parseMs: run.parseMs, payloads: run.payloads };
   } finally {
-    worker.close();
+    clearTimeout(timer);
+    worker.terminate();
   }
 }
 
@@ -321,7 +291,7 @@ window.runPeers = async (urls, options) => {
   };
   const duckRun = options.duckdb ? await attempt('DuckDB-Wasm, every result', () => duck(bytes, options.duckdbWarm, options.duckdbExtensions)) : null;
   if (duckRun !== null) engines.push(duckRun);
-  const arqueroRun = options.arquero && options.arqueroEvery ? await attempt('Arquero, every result', () => arqueroEvery(bytes)) : null;
+  const arqueroRun = options.arquero && options.arqueroEvery ? await attempt('Arquero, every result', () => arquero(bytes, RESULTS)) : null;
   if (arqueroRun !== null) engines.push(arqueroRun);
   const parse: (ParseRun & { engine: string })[] = [];
   if (options.parsePeers) for (const engine of ['uDSV', 'PapaParse'] as const) parse.push(await parsePeer(engine, bytes.orders));
@@ -333,8 +303,8 @@ window.runPeers = async (urls, options) => {
     ourParse: orders.parse,
     ordersOnly: {
       ours: { totalMs: orders.totalMs, payloads: orders.payloads },
-      arquero: options.arquero ? await arquero(bytes.orders) : null,
       duckdb: options.duckdb ? await attempt('DuckDB-Wasm, orders only', () => duck(ordersAlone(bytes), 0, options.duckdbExtensions, ORDERS_ONLY)) : null,
+      arquero: options.arquero ? await attempt('Arquero, orders only', () => arquero(ordersAlone(bytes), ORDERS_ONLY)) : null,
     },
     failures,
   };
