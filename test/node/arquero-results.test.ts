@@ -12,30 +12,21 @@ import { arqueroResults, type ArqueroRun, type CsvTable } from '../../bench/lib/
 import { payloadDifference } from '../../bench/lib/compare.js';
 import { ORDERS_ONLY, RESULTS } from '../../bench/lib/results.js';
 import type { QueryRequest } from '../../src/core/queries.js';
+import { channelTwins } from './twins.js';
 
 const TABLES: CsvTable[] = ['orders', 'touches', 'costs', 'customers'];
 
 /**
- * The sample's touches with twins: for every 25th, one at the same instant on the other channel
- * (every 4th of them in the other group, so the customer sits in both groups of a scope); for every
- * 40th, one at the same instant on the same channel, without a campaign or in a campaign of its own
+ * The sample's touches with the oracle's channel twins (ties, customers in both groups), and for every
+ * 40th a twin at the same instant on the same channel, without a campaign or in a campaign of its own
  * (which of the two is the last touch changes none of these results, all by channel; they add touches
  * outside every campaign scope, and small campaign scopes).
  */
 function withTwins(touches: string): string {
   const [header, ...lines] = touches.trimEnd().split('\n');
-  const twins = lines.flatMap((line, i) => {
-    const f = line.split(',');
-    const out: string[] = [];
-    if (i % 25 === 0) {
-      const k = i / 25;
-      const group = k % 4 === 0 ? (f[6] === 'holdout' ? 'treatment' : 'holdout') : f[6];
-      out.push([f[0], f[1] === 'email' ? 'sms' : 'email', k % 2 === 1 ? f[2] : `tie_${f[2]}`, f[3], f[4], f[5], group, f[7]].join(','));
-    }
-    if (i % 40 === 7) out.push([f[0], f[1], i % 80 === 7 ? '' : `zz_${f[2]}`, ...f.slice(3)].join(','));
-    return out;
-  });
-  return [header, ...lines, ...twins].join('\n') + '\n';
+  const rows = lines.map((line) => line.split(','));
+  const sameChannel = rows.flatMap((f, i) => (i % 40 === 7 ? [[f[0]!, f[1]!, i % 80 === 7 ? '' : `zz_${f[2]!}`, ...f.slice(3)]] : []));
+  return [header, ...lines, ...[...channelTwins(rows), ...sameChannel].map((f) => f.join(','))].join('\n') + '\n';
 }
 
 /** Every 97th order line without its cost: that order's margin is unknown. */

@@ -14,6 +14,7 @@ import { formatLocalIso, TimeZone } from '../../src/core/time.js';
 import { createEngineApi } from '../../workers/engine.js';
 import { openWarehouse, runSql } from './duckdb.js';
 import { PACK_REQUESTS as REQUESTS } from './pack-requests.js';
+import { channelTwins } from './twins.js';
 import { payloadDifference as difference } from '../../bench/lib/compare.js';
 
 function csvLine(values: (string | number | null)[]): string {
@@ -60,10 +61,7 @@ function writeTables(data: SampleDataset, zone: TimeZone, dir: string): { engine
       // every 25th touch gets a twin sent at the same instant on another channel: credit ties
       // (every other one in the same campaign, so campaigns run on two channels), and every 4th twin
       // the other group, so some customers sit in both groups of a scope
-      const twins = rows
-        .filter((_, i) => i % 25 === 0)
-        .map((r, i) => [r[0]!, r[1] === 'email' ? 'sms' : 'email', i % 2 === 1 ? r[2]! : 'tie_' + r[2]!, ...r.slice(3, 6), i % 4 === 0 ? (r[6] === 'holdout' ? 'treatment' : 'holdout') : r[6]!, r[7]!]);
-      rows.push(...twins);
+      rows.push(...channelTwins(rows));
     }
     engine[table] = [columns.join(','), ...rows.map((r) => csvLine(forEngine(r)))].join('\n') + '\n';
     const path = join(dir, `${table}.csv`);
