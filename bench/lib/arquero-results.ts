@@ -158,6 +158,11 @@ export function arqueroResults(text: (table: CsvTable) => string, names: readonl
       .filter((d: Row) => d.grp === 'treatment' && d.sent_at !== null)
       .derive({ campaign_key: (d: Row) => (d.campaign == null ? '' : d.campaign) })
       .select('customer_id', 'channel', 'campaign_key', 'sent_at');
+    // without treatment touches (the orders-only pipeline) every purchase is non-CRM: no join to run
+    if (sent.numRows() === 0) {
+      credited = purchases.derive({ channel: () => null, crm: () => 0 });
+      return credited;
+    }
     const last = purchases
       .select('order_id', 'customer_id', 't')
       .join(sent, 'customer_id')
