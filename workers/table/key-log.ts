@@ -38,6 +38,15 @@ const MAX_DIGITS = 12;
 const MAX_PREFIX = 8;
 /** Distinct prefixes in the numeric form (orders `O…` and refunds `R…`, invoices and credit notes). */
 const MAX_PREFIXES = 4;
+/** Numeric classes (prefix index << 4 | digit count). */
+const CLASSES = MAX_PREFIXES << 4;
+/**
+ * The dense path's budget: bits per logged entry, plus a floor, for the bitmap of the value ranges (a
+ * quarter byte of bitmap and rank counts per bit, so at most 32 bytes per entry, what the hashed path
+ * allocates too).
+ */
+const DENSE_BITS = 128;
+const DENSE_FLOOR = 1 << 20;
 
 /** The distinct keys of a finished log and each logged entry's code. */
 export interface KeyCodes {
@@ -221,6 +230,8 @@ export class KeyLog {
   }
 
   private finishNumeric(): KeyCodes {
+    const dense = this.finishDense();
+    if (dense !== null) return dense;
     const n = this.length;
     const numbers = this.numbers;
     // as finishGeneral, with four-word records (value low, value high and digits, entry, hash): the
@@ -281,24 +292,100 @@ export class KeyLog {
         codes[parts[r + 2]!] = code;
       }
     }
-    const prefixes = this.prefixes;
-    let prefixBits = 0;
-    for (const prefix of prefixes) for (const b of prefix) prefixBits |= b;
     this.length = 0;
-    const length = (code: number): number => {
-      const hi = distinct[code * NUMERIC + 1]!;
-      return prefixes[hi >>> 12]!.length + ((hi >>> 8) & 0xf);
-    };
-    return keyCodes(
-      codes,
-      total,
-      length,
-      (code, text, at) => {
-        writeNumericKey(prefixes, distinct[code * NUMERIC]!, distinct[code * NUMERIC + 1]!, text, at);
-        return prefixBits;
-      },
-      this.byteOrder ? numericByteOrder(prefixes, distinct, total) : null,
-    );
+    return numericKeyCodes(this.prefixes, codes, numbers, distinct, total, this.byteOrder ? numericByteOrder(this.prefixes, distinct, total) : null);
+  }
+
+  /**
+   * Numeric ids whose values lie in narrow ranges (sequential order ids, customer ids drawn from a few
+   * million numbers), interned without hashing: one bit per possible value of each (prefix, digit count)
+   * class, set for the values present; a key's provisional code is the number of set bits before its
+   * own (a rank), so codes come out in (class, value) order, which is the byte order when every key has
+   * one prefix length and one digit count. Null when the ranges would take more than `DENSE_BITS` bits
+   * per entry; the hashed path then interns them.
+   *
+   * In Node on the 1M orders, this took the two id columns' finish from about 40 ms to 8 ms, and spares
+   * the customer ids' radix sort.
+   */
+  private finishDense(): KeyCodes | null {
+    const n = this.length;
+    const numbers = this.numbers;
+    if (n === 0) return null;
+    // each class's least and greatest value (a class is prefix index << 4 | digit count)
+    const min = new Float64Array(CLASSES).fill(Infinity);
+    const max = new Float64Array(CLASSES).fill(-1);
+    for (let e = 0; e < n; e++) {
+      const hi = numbers[e * NUMERIC + 1]!;
+      const c = hi >>> 8;
+      const v = (hi & 0xff) * 4294967296 + (numbers[e * NUMERIC]! >>> 0);
+      if (v < min[c]!) min[c] = v;
+      if (v > max[c]!) max[c] = v;
+    }
+    const prefixes = this.prefixes;
+    const present: number[] = [];
+    for (let c = 0; c < CLASSES; c++) if (max[c]! >= 0) present.push(c);
+    // byte order: one prefix length and one digit count, the classes then in their prefixes' byte order
+    const inByteOrder =
+      this.byteOrder &&
+      present.length > 0 &&
+      prefixes.every((p) => p.length === prefixes[0]!.length) &&
+      present.every((c) => (c & 0xf) === (present[0]! & 0xf));
+    if (inByteOrder) present.sort((a, b) => compareByteRanges(prefixes[a >>> 4]!, 0, prefixes[a >>> 4]!.length, prefixes[b >>> 4]!, 0, prefixes[b >>> 4]!.length));
+    const start = new Float64Array(CLASSES);
+    let bits = 0;
+    for (const c of present) {
+      start[c] = bits;
+      bits += max[c]! - min[c]! + 1;
+    }
+    if (bits > DENSE_BITS * n + DENSE_FLOOR || bits >= 2 ** 31) return null;
+    const words = Math.ceil(bits / 32);
+    const bitmap = new Int32Array(words);
+    // each entry's bit, kept in `codes` until its rank replaces it
+    const codes = new Int32Array(n);
+    for (let e = 0; e < n; e++) {
+      const hi = numbers[e * NUMERIC + 1]!;
+      const c = hi >>> 8;
+      const bit = start[c]! + ((hi & 0xff) * 4294967296 + (numbers[e * NUMERIC]! >>> 0) - min[c]!);
+      codes[e] = bit;
+      bitmap[bit >>> 5]! |= 1 << (bit & 31);
+    }
+    this.numbers = new Int32Array(0);
+    this.length = 0;
+    // set bits before each word, then each distinct value by rank
+    const before = new Int32Array(words);
+    let total = 0;
+    for (let w = 0; w < words; w++) {
+      before[w] = total;
+      total += popcount(bitmap[w]!);
+    }
+    for (let e = 0; e < n; e++) {
+      const bit = codes[e]!;
+      codes[e] = before[bit >>> 5]! + popcount(bitmap[bit >>> 5]! & ((1 << (bit & 31)) - 1));
+    }
+    if (!inByteOrder) return numericKeyCodes(prefixes, codes, numbers, null, total, null);
+    const distinct = new Int32Array(total * NUMERIC);
+    let code = 0;
+    for (const c of present) {
+      const from = start[c]!;
+      const to = from + (max[c]! - min[c]!);
+      const base = min[c]! - from;
+      for (let w = Math.floor(from / 32); w <= Math.floor(to / 32); w++) {
+        let word = bitmap[w]!;
+        // the class's own bits of a word it shares with its neighbours
+        if (w * 32 < from) word &= -1 << (from - w * 32);
+        if (w * 32 + 31 > to) word &= (1 << (to - w * 32 + 1)) - 1;
+        while (word !== 0) {
+          const low = word & -word;
+          const v = base + w * 32 + (31 - Math.clz32(low));
+          const high = Math.floor(v / 4294967296);
+          distinct[code * NUMERIC] = v - high * 4294967296;
+          distinct[code * NUMERIC + 1] = (c << 8) | high;
+          code++;
+          word ^= low;
+        }
+      }
+    }
+    return numericKeyCodes(prefixes, codes, numbers, distinct, total, 'final');
   }
 
   private finishGeneral(): KeyCodes {
@@ -369,7 +456,7 @@ export class KeyLog {
     const arena = this.arena;
     this.arena = new Uint8Array(0);
     this.length = 0;
-    return keyCodes(codes, total, (code) => all[code * RECORD + 1]!, (code, text, at) => {
+    return keyCodes(codes, renumber(codes, total, null), (code) => all[code * RECORD + 1]!, (code, text, at) => {
       const q = code * RECORD;
       const len = all[q + 1]!;
       let bits = 0;
@@ -406,39 +493,46 @@ export class KeyLog {
 }
 
 /**
- * The finished codes: renumbered in `order` (provisional codes in their final order) when given, else by
- * first appearance (so codes follow the order of the rows), with the distinct keys copied in that order
- * into one byte arena. `length(c)` and `write(c, text, at)` give provisional code c's key bytes; `write`
- * returns the OR of the bytes it wrote (for the ASCII check).
+ * Renumbers provisional codes in place: in `order` (provisional codes in their final order) when
+ * given, else by first appearance (so codes follow the order of the rows). Returns the provisional code
+ * of each final code.
+ */
+function renumber(codes: Int32Array, total: number, order: Int32Array | null): Int32Array {
+  const n = codes.length;
+  if (order !== null) {
+    const final = new Int32Array(total);
+    for (let r = 0; r < total; r++) final[order[r]!] = r;
+    for (let e = 0; e < n; e++) codes[e] = final[codes[e]!]!;
+    return order;
+  }
+  const final = new Int32Array(total).fill(-1);
+  const original = new Int32Array(total);
+  let next = 0;
+  for (let e = 0; e < n; e++) {
+    const c = codes[e]!;
+    let r = final[c]!;
+    if (r < 0) {
+      r = next++;
+      final[c] = r;
+      original[r] = c;
+    }
+    codes[e] = r;
+  }
+  return original;
+}
+
+/**
+ * The finished codes with the distinct keys copied, in final code order, into one byte arena
+ * (`original` gives each final code's provisional one). `length(c)` and `write(c, text, at)` give
+ * provisional code c's key bytes; `write` returns the OR of the bytes it wrote (for the ASCII check).
  */
 function keyCodes(
   codes: Int32Array,
-  total: number,
+  original: Int32Array,
   length: (code: number) => number,
   write: (code: number, text: Uint8Array, at: number) => number,
-  order: Int32Array | null = null,
 ): KeyCodes {
-  const n = codes.length;
-  const renumber = new Int32Array(total).fill(-1);
-  let original: Int32Array;
-  if (order !== null) {
-    original = order;
-    for (let r = 0; r < total; r++) renumber[order[r]!] = r;
-    for (let e = 0; e < n; e++) codes[e] = renumber[codes[e]!]!;
-  } else {
-    original = new Int32Array(total);
-    let next = 0;
-    for (let e = 0; e < n; e++) {
-      const c = codes[e]!;
-      let r = renumber[c]!;
-      if (r < 0) {
-        r = next++;
-        renumber[c] = r;
-        original[r] = c;
-      }
-      codes[e] = r;
-    }
-  }
+  const total = original.length;
   let bytesTotal = 0;
   for (let c = 0; c < total; c++) bytesTotal += length(c);
   const text = new Uint8Array(bytesTotal);
@@ -452,6 +546,12 @@ function keyCodes(
     at += length(c);
   }
   offsets[total] = at;
+  return finishedCodes(codes, text, offsets, bits);
+}
+
+/** The `KeyCodes` of coded entries and their distinct keys' bytes (`bits`: the OR of those bytes). */
+function finishedCodes(codes: Int32Array, text: Uint8Array, offsets: Int32Array, bits: number): KeyCodes {
+  const total = offsets.length - 1;
   let invalidUtf8 = false;
   if (bits >= 0x80) {
     for (let c = 0; c < total && !invalidUtf8; c++) if (!isValidUtf8(text, offsets[c]!, offsets[c + 1]!)) invalidUtf8 = true;
@@ -468,6 +568,74 @@ function keyCodes(
       return ascii || encoding === 'utf-8' ? { bytes: text, offsets } : packKeys(this.decode(encoding));
     },
   };
+}
+
+/**
+ * `keyCodes` of numeric entries, with their text written from the numbers in one loop: `log` holds each
+ * entry's value words, `distinct` each provisional code's (needed with an `order` only). By first
+ * appearance, the keys are written from the log in the order of their first entries, which reads it
+ * sequentially: written from `distinct` in that order instead, the 681k order ids of the 1M orders took
+ * about 55 ms in Node, a cache miss or two per key; this way about 10.
+ */
+function numericKeyCodes(
+  prefixes: readonly Uint8Array[],
+  codes: Int32Array,
+  log: Int32Array,
+  distinct: Int32Array | null,
+  total: number,
+  order: Int32Array | 'final' | null,
+): KeyCodes {
+  let prefixBits = 0;
+  for (const prefix of prefixes) for (const b of prefix) prefixBits |= b;
+  // each class's key length (prefix bytes + digits)
+  const lengths = new Int32Array(CLASSES);
+  for (let c = 0; c < CLASSES; c++) lengths[c] = (prefixes[c >>> 4]?.length ?? 0) + (c & 0xf);
+  const n = codes.length;
+  const offsets = new Int32Array(total + 1);
+  let text: Uint8Array;
+  let at = 0;
+  if (order === null) {
+    const final = new Int32Array(total).fill(-1);
+    let next = 0;
+    let bytesTotal = 0;
+    for (let e = 0; e < n; e++) {
+      const c = codes[e]!;
+      let r = final[c]!;
+      if (r < 0) {
+        r = next++;
+        final[c] = r;
+        bytesTotal += lengths[log[e * NUMERIC + 1]! >>> 8]!;
+      }
+      codes[e] = r;
+    }
+    text = new Uint8Array(bytesTotal);
+    for (let e = 0, written = 0; written < total; e++) {
+      if (codes[e] !== written) continue;
+      offsets[written++] = at;
+      at += writeNumericKey(prefixes, log[e * NUMERIC]!, log[e * NUMERIC + 1]!, text, at);
+    }
+  } else {
+    const original = order === 'final' ? null : renumber(codes, total, order);
+    const values = distinct!;
+    let bytesTotal = 0;
+    for (let c = 0; c < total; c++) bytesTotal += lengths[values[c * NUMERIC + 1]! >>> 8]!;
+    text = new Uint8Array(bytesTotal);
+    for (let code = 0; code < total; code++) {
+      const q = (original === null ? code : original[code]!) * NUMERIC;
+      offsets[code] = at;
+      at += writeNumericKey(prefixes, values[q]!, values[q + 1]!, text, at);
+    }
+  }
+  offsets[total] = at;
+  return finishedCodes(codes, text, offsets, prefixBits);
+}
+
+/** Set bits of a 32-bit word. */
+function popcount(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  x = (x + (x >>> 4)) & 0x0f0f0f0f;
+  return Math.imul(x, 0x01010101) >>> 24;
 }
 
 /**
@@ -522,7 +690,7 @@ function writeNumericKey(prefixes: readonly Uint8Array[], lo: number, hi: number
   const prefix = prefixes[hi >>> 12]!;
   const digits = (hi >>> 8) & 0xf;
   let value = (hi & 0xff) * 4294967296 + (lo >>> 0);
-  out.set(prefix, at);
+  for (let i = 0; i < prefix.length; i++) out[at + i] = prefix[i]!;
   const end = at + prefix.length + digits;
   let i = end - 1;
   // above 2^31 in doubles, then in integers (most ids)

@@ -56,6 +56,28 @@ describe('KeyLog', () => {
     );
   });
 
+  it('ids of several prefixes and digit counts in narrow ranges (the bitmap path) intern like a Map', () => {
+    // narrow ranges take the bitmap path; classes share bitmap words at any offset, and values above 2^32
+    // (12 digits) keep their high bits
+    const id = fc.oneof(
+      fc.tuple(fc.constantFrom('O', 'R', 'INV-', 'Ö'), fc.integer({ min: 0, max: 90 }), fc.integer({ min: 2, max: 4 })).map(([p, n, d]) => `${p}${String(n).padStart(d, '0')}`),
+      fc.integer({ min: 4294967200, max: 4294967400 }).map((n) => `C${String(n).padStart(12, '0')}`),
+    );
+    fc.assert(
+      fc.property(fc.array(id, { maxLength: 80 }), (keys) => {
+        expect(logged(keys)).to.deep.equal(naive(keys));
+        expect(logged(keys, false)).to.deep.equal(naive(keys, false));
+      }),
+      { numRuns: 300 },
+    );
+    // one class spread over many words, and a sparse one beside it (ranges beyond the bitmap's budget)
+    const wide = Array.from({ length: 3000 }, (_, i) => `O${String((i * 7919) % 5000).padStart(5, '0')}`);
+    expect(logged(wide)).to.deep.equal(naive(wide));
+    expect(logged(wide, false)).to.deep.equal(naive(wide, false));
+    const sparse = ['C000000000001', 'C999999999998', 'C000000000001', 'C500000000000'];
+    expect(logged(sparse)).to.deep.equal(naive(sparse));
+  });
+
   it('a key that leaves the numeric form at any point gives the same dictionary as a Map', () => {
     const numeric = fc.oneof(
       fc.integer({ min: 0, max: 999_999_999_999 }).map((n) => `O${String(n).padStart(12, '0')}`),
