@@ -144,46 +144,42 @@ export class CsvTokenizer {
       starts[k] = i;
       const kind = kinds[k];
       if (kind === FAST_NUMBER) {
-        const dec = plan.decimal;
+        // digits, then the decimal separator and more digits, in tight loops; anything else in the
+        // field (an exponent, a thousands separator, a second sign) leaves it to the general path
         let j = i;
-        let neg = false;
         const c0 = data[j];
-        if (c0 === MINUS) {
-          neg = true;
-          j++;
-        } else if (c0 === PLUS) {
-          j++;
-        }
+        const neg = c0 === MINUS;
+        if (neg || c0 === PLUS) j++;
+        const first = j;
         let mant = 0;
-        let digits = 0;
+        for (; j < n; j++) {
+          const d = data[j]! - 48;
+          if (d >>> 0 > 9) break;
+          mant = mant * 10 + d;
+        }
+        let digits = j - first;
         let frac = 0;
-        let dot = false;
-        let sawDigit = false;
+        if (j < n && data[j] === plan.decimal) {
+          const from = ++j;
+          for (; j < n; j++) {
+            const d = data[j]! - 48;
+            if (d >>> 0 > 9) break;
+            mant = mant * 10 + d;
+          }
+          frac = j - from;
+          digits += frac;
+        }
         let plain = true;
         for (; j < n; j++) {
           c = data[j]!;
-          const d = c - 48;
-          if (d >>> 0 <= 9) {
-            sawDigit = true;
-            if (mant === 0 && d === 0) {
-              if (dot) frac++;
-              continue;
-            }
-            mant = mant * 10 + d;
-            digits++;
-            if (dot) frac++;
-          } else if (c === dec && !dot) {
-            dot = true;
-          } else if (c === delimiter || c === LF || c === CR) {
-            break;
-          } else {
-            plain = false;
-          }
+          if (c === delimiter || c === LF || c === CR) break;
+          plain = false;
         }
         ends[k] = j;
         if (j === i) {
           plan.status[k] = NUMBER_EMPTY;
-        } else if (!plain || !sawDigit || digits > 15 || frac > 22) {
+        } else if (!plain || digits === 0 || digits > 15) {
+          // more than 15 digits (leading zeros included) may not be exact in a double: the general path
           plan.status[k] = NUMBER_OTHER;
         } else {
           const v = frac === 0 ? mant : mant / POW10[frac]!;

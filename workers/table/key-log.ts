@@ -133,7 +133,8 @@ export class KeyLog {
       if (d >>> 0 > 9) return -1;
       value = value * 10 + d;
     }
-    const high = Math.floor(value / 4294967296);
+    // most ids are below 2^32: no division then
+    const high = value < 4294967296 ? 0 : Math.floor(value / 4294967296);
     const lo = value - high * 4294967296;
     const hi = (k << 12) | (digits << 8) | high;
     let at = this.length * NUMERIC;
