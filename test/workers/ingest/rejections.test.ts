@@ -85,6 +85,21 @@ describe('row rejections: every reason, with line, column and raw value', () => 
     }
   });
 
+  it('a quote anywhere on a line sends it to the general path, where quoted fields keep their delimiters', () => {
+    // without a currency column, orders take the fast path; line 3 splits into four fields when its
+    // quotes are ignored, but is three (a field-count rejection) when they are not
+    const body = 'order_id,customer_id,ordered_at,revenue\nA,c1,2024-01-05T16:39:00Z,5\n"B,c2",2024-01-05T16:39:00Z,6\nC,"c3",2024-01-05T16:39:00Z,7\nD,c4,2024-01-05T16:39:00Z,8"\n';
+    const { columns, report } = loadOne({ table: 'orders', name: 'o.csv', body });
+    expect(report.tables.orders!.rejections.map((x) => [x.line, x.reason])).to.deep.equal([
+      [3, 'field-count'],
+      [5, 'bad-number'],
+    ]);
+    // a quoted field reads as its text; a quote inside an unquoted field is kept as text (`8"` is no number)
+    expect(columns.dictionaries.customers).to.deep.equal(['c1', 'c3']);
+    expect(Array.from(columns.orders.revenue)).to.deep.equal([5, 7]);
+    expect(report.tables.orders!.rowsRejected).to.equal(2);
+  });
+
   it('accepts a trailing delimiter (an empty extra field) on every line', () => {
     const result = loadOne({ table: 'orders', body: 'customer_id,ordered_at,revenue,\nc1,2024-01-05,5,\nc2,2024-01-05,6,\n' });
     expect(result.report.tables.orders!.rowsAccepted).to.equal(2);
