@@ -359,6 +359,12 @@ export class KeyLog {
       before[w] = total;
       total += popcount(bitmap[w]!);
     }
+    if (!inByteOrder && total === n) {
+      // every entry a different key (order ids, whose line items share one entry): the codes by first
+      // appearance are the entries' own indexes
+      for (let e = 0; e < n; e++) codes[e] = e;
+      return numericKeyCodes(prefixes, codes, numbers, null, total, 'final');
+    }
     for (let e = 0; e < n; e++) {
       const bit = codes[e]!;
       codes[e] = before[bit >>> 5]! + popcount(bitmap[bit >>> 5]! & ((1 << (bit & 31)) - 1));
@@ -573,7 +579,8 @@ function finishedCodes(codes: Int32Array, text: Uint8Array, offsets: Int32Array,
 
 /**
  * `keyCodes` of numeric entries, with their text written from the numbers in one loop: `log` holds each
- * entry's value words, `distinct` each provisional code's (needed with an `order` only). By first
+ * entry's value words, `distinct` each provisional code's (needed with an `order`; with `'final'` and
+ * no `distinct`, each entry is its own code and key). By first
  * appearance, the keys are written from the log in the order of their first entries, which reads it
  * sequentially: written from `distinct` in that order instead, the 681k order ids of the 1M orders took
  * about 55 ms in Node, a cache miss or two per key; this way about 10.
@@ -616,8 +623,9 @@ function numericKeyCodes(
       at += writeNumericKey(prefixes, log[e * NUMERIC]!, log[e * NUMERIC + 1]!, text, at);
     }
   } else {
+    // with 'final' and no `distinct`, code c is entry c of the log
     const original = order === 'final' ? null : renumber(codes, total, order);
-    const values = distinct!;
+    const values = distinct ?? log;
     let bytesTotal = 0;
     for (let c = 0; c < total; c++) bytesTotal += lengths[values[c * NUMERIC + 1]! >>> 8]!;
     text = new Uint8Array(bytesTotal);
