@@ -853,7 +853,6 @@ export class TouchesSink extends TableSink {
   private readonly clickedAt = new Float64Column();
   private readonly group = new Uint8Column();
   private readonly cost = new Float64Column();
-  private readonly line = new Int32Column();
   private readonly sentReader: TimestampReader;
   private readonly openedReader: TimestampReader;
   private readonly clickedReader: TimestampReader;
@@ -929,7 +928,6 @@ export class TouchesSink extends TableSink {
     this.clickedAt.push(clicked === OPTIONAL_EMPTY ? Number.NaN : clicked === DEFERRED ? 0 : clicked);
     this.group.push(group);
     this.cost.push(cost);
-    this.line.push(row.line);
   }
 
   protected override hasFastPath(): boolean {
@@ -938,12 +936,12 @@ export class TouchesSink extends TableSink {
 
   override reserve(rows: number): void {
     this.customers.reserve(rows);
-    for (const column of [this.customer, this.channel, this.campaign, this.line]) column.reserve(rows);
+    for (const column of [this.customer, this.channel, this.campaign]) column.reserve(rows);
     for (const column of [this.sentAt, this.openedAt, this.clickedAt, this.cost]) column.reserve(rows);
     this.group.reserve(rows);
   }
 
-  fastLine(plan: FastPlan, buf: Uint8Array, line: number): boolean {
+  fastLine(plan: FastPlan, buf: Uint8Array): boolean {
     const fc = this.fieldColumns;
     if (this.fastTime(plan, buf, fc[T_SENT]!, this.sentReader) !== 1) return false;
     const opened = this.fastTime(plan, buf, fc[T_OPENED]!, this.openedReader);
@@ -983,7 +981,6 @@ export class TouchesSink extends TableSink {
     this.clickedAt.push(clicked === 1 ? this.clickedReader.out[0]! : Number.NaN);
     this.group.push(group);
     this.cost.push(cost);
-    this.line.push(line);
     return true;
   }
 
@@ -1025,7 +1022,6 @@ export class TouchesSink extends TableSink {
       clickedAt,
       group: this.group.finish(),
       cost: this.cost.finish(),
-      line: this.line.finish(),
     };
   }
 }
@@ -1073,7 +1069,6 @@ export class CostsSink extends TableSink {
   private readonly kind = new Int32Column();
   private readonly date = new Float64Column();
   private readonly amount = new Float64Column();
-  private readonly line = new Int32Column();
   private readonly dateReader: TimestampReader;
   private readonly amountReader: NumberReader;
 
@@ -1112,7 +1107,6 @@ export class CostsSink extends TableSink {
     this.kind.push(kind);
     this.date.push(date === DEFERRED ? 0 : date);
     this.amount.push(amount);
-    this.line.push(row.line);
   }
 
   finish(declared: SourceEncoding | null): CostsPart {
@@ -1140,7 +1134,6 @@ export class CostsSink extends TableSink {
       amount: this.amount.finish(),
       kinds: kinds.values,
       kind,
-      line: this.line.finish(),
     };
   }
 }

@@ -1111,7 +1111,6 @@ export function touchPartsOf(reports: readonly SourceReport[], columns: DatasetC
       clickedAt: first ? t.clickedAt : none,
       group: first ? t.group : new Uint8Array(0),
       cost: first ? t.cost : none,
-      line: new Int32Array(0),
     } satisfies TouchesPart;
   });
 }

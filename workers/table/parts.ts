@@ -43,7 +43,6 @@ export interface TouchesPart {
   group: Uint8Array;
   /** Per-touch cost, 0 when none. */
   cost: Float64Array;
-  line: Int32Array;
 }
 
 /** Cost rows. */
@@ -60,7 +59,6 @@ export interface CostsPart {
   kinds: string[];
   /** -1 without kind. */
   kind: Int32Array;
-  line: Int32Array;
 }
 
 /** One attribute column of the customers table. */
