@@ -598,23 +598,16 @@ function numericKeyCodes(
   // each class's key length (prefix bytes + digits)
   const lengths = new Int32Array(CLASSES);
   for (let c = 0; c < CLASSES; c++) lengths[c] = (prefixes[c >>> 4]?.length ?? 0) + (c & 0xf);
-  const n = codes.length;
   const offsets = new Int32Array(total + 1);
   let text: Uint8Array;
   let at = 0;
   if (order === null) {
-    const final = new Int32Array(total).fill(-1);
-    let next = 0;
+    renumber(codes, total, null);
     let bytesTotal = 0;
-    for (let e = 0; e < n; e++) {
-      const c = codes[e]!;
-      let r = final[c]!;
-      if (r < 0) {
-        r = next++;
-        final[c] = r;
-        bytesTotal += lengths[log[e * NUMERIC + 1]! >>> 8]!;
-      }
-      codes[e] = r;
+    for (let e = 0, seen = 0; seen < total; e++) {
+      if (codes[e] !== seen) continue;
+      seen++;
+      bytesTotal += lengths[log[e * NUMERIC + 1]! >>> 8]!;
     }
     text = new Uint8Array(bytesTotal);
     for (let e = 0, written = 0; written < total; e++) {
