@@ -294,7 +294,7 @@ export class KeyLog {
       }
     }
     this.length = 0;
-    return numericKeyCodes(this.prefixes, codes, numbers, distinct, total, this.byteOrder ? numericByteOrder(this.prefixes, distinct, total) : null);
+    return numericKeyCodes(this.prefixes, codes, distinct, total, renumber(codes, total, this.byteOrder ? numericByteOrder(this.prefixes, distinct, total) : null));
   }
 
   /**
@@ -305,8 +305,8 @@ export class KeyLog {
    * one prefix length and one digit count. Null when the ranges would take more than `DENSE_BITS` bits
    * per entry; the hashed path then interns them.
    *
-   * In Node on the 1M orders, this took the two id columns' finish from about 40 ms to 8 ms, and spares
-   * the customer ids' radix sort.
+   * In a Node profile of the 1M orders' parse, the two id columns' finish took about 26 ms of self time
+   * this way against 48 ms hashed (with the customer ids' radix sort, which this spares).
    */
   private finishDense(): KeyCodes | null {
     const n = this.length;
@@ -361,15 +361,16 @@ export class KeyLog {
     }
     if (!inByteOrder && total === n) {
       // every entry a different key (order ids, whose line items share one entry): the codes by first
-      // appearance are the entries' own indexes
+      // appearance are the entries' own indexes, and the log holds their keys in that order (written
+      // from the values in rank order instead, through the renumbering, the 681k order ids of the 1M
+      // orders cost about 55 ms of cache misses in Node)
       for (let e = 0; e < n; e++) codes[e] = e;
-      return numericKeyCodes(prefixes, codes, numbers, null, total, 'final');
+      return numericKeyCodes(prefixes, codes, numbers, total, null);
     }
     for (let e = 0; e < n; e++) {
       const bit = codes[e]!;
       codes[e] = before[bit >>> 5]! + popcount(bitmap[bit >>> 5]! & ((1 << (bit & 31)) - 1));
     }
-    if (!inByteOrder) return numericKeyCodes(prefixes, codes, numbers, null, total, null);
     const distinct = new Int32Array(total * NUMERIC);
     let code = 0;
     for (const c of present) {
@@ -392,7 +393,7 @@ export class KeyLog {
         }
       }
     }
-    return numericKeyCodes(prefixes, codes, numbers, distinct, total, 'final');
+    return numericKeyCodes(prefixes, codes, distinct, total, inByteOrder ? null : renumber(codes, total, null));
   }
 
   private finishGeneral(): KeyCodes {
@@ -578,55 +579,25 @@ function finishedCodes(codes: Int32Array, text: Uint8Array, offsets: Int32Array,
 }
 
 /**
- * `keyCodes` of numeric entries, with their text written from the numbers in one loop: `log` holds each
- * entry's value words, `distinct` each provisional code's (needed with an `order`; with `'final'` and
- * no `distinct`, each entry is its own code and key). By first
- * appearance, the keys are written from the log in the order of their first entries, which reads it
- * sequentially: written from `distinct` in that order instead, the 681k order ids of the 1M orders took
- * about 55 ms in Node, a cache miss or two per key; this way about 10.
+ * `keyCodes` of numeric entries (`total` distinct keys), their text written from the numbers in one
+ * loop: final code r's key is at `values[2 × original[r]]` (value words as the log holds them), or at
+ * `values[2 × r]` without `original`.
  */
-function numericKeyCodes(
-  prefixes: readonly Uint8Array[],
-  codes: Int32Array,
-  log: Int32Array,
-  distinct: Int32Array | null,
-  total: number,
-  order: Int32Array | 'final' | null,
-): KeyCodes {
+function numericKeyCodes(prefixes: readonly Uint8Array[], codes: Int32Array, values: Int32Array, total: number, original: Int32Array | null): KeyCodes {
   let prefixBits = 0;
   for (const prefix of prefixes) for (const b of prefix) prefixBits |= b;
   // each class's key length (prefix bytes + digits)
   const lengths = new Int32Array(CLASSES);
   for (let c = 0; c < CLASSES; c++) lengths[c] = (prefixes[c >>> 4]?.length ?? 0) + (c & 0xf);
+  let bytesTotal = 0;
+  for (let r = 0; r < total; r++) bytesTotal += lengths[values[(original === null ? r : original[r]!) * NUMERIC + 1]! >>> 8]!;
+  const text = new Uint8Array(bytesTotal);
   const offsets = new Int32Array(total + 1);
-  let text: Uint8Array;
   let at = 0;
-  if (order === null) {
-    renumber(codes, total, null);
-    let bytesTotal = 0;
-    for (let e = 0, seen = 0; seen < total; e++) {
-      if (codes[e] !== seen) continue;
-      seen++;
-      bytesTotal += lengths[log[e * NUMERIC + 1]! >>> 8]!;
-    }
-    text = new Uint8Array(bytesTotal);
-    for (let e = 0, written = 0; written < total; e++) {
-      if (codes[e] !== written) continue;
-      offsets[written++] = at;
-      at += writeNumericKey(prefixes, log[e * NUMERIC]!, log[e * NUMERIC + 1]!, text, at);
-    }
-  } else {
-    // with 'final' and no `distinct`, code c is entry c of the log
-    const original = order === 'final' ? null : renumber(codes, total, order);
-    const values = distinct ?? log;
-    let bytesTotal = 0;
-    for (let c = 0; c < total; c++) bytesTotal += lengths[values[c * NUMERIC + 1]! >>> 8]!;
-    text = new Uint8Array(bytesTotal);
-    for (let code = 0; code < total; code++) {
-      const q = (original === null ? code : original[code]!) * NUMERIC;
-      offsets[code] = at;
-      at += writeNumericKey(prefixes, values[q]!, values[q + 1]!, text, at);
-    }
+  for (let r = 0; r < total; r++) {
+    const q = (original === null ? r : original[r]!) * NUMERIC;
+    offsets[r] = at;
+    at += writeNumericKey(prefixes, values[q]!, values[q + 1]!, text, at);
   }
   offsets[total] = at;
   return finishedCodes(codes, text, offsets, prefixBits);
