@@ -55,6 +55,16 @@ const pairwise = (peer: number[], ours: number[]): string => {
 };
 const range = (values: number[]): string => (values.length === 1 ? fmt(values[0]!) : `${fmt(median(values))} (${fmt(Math.min(...values))}–${fmt(Math.max(...values))})`);
 
+/** Where a peer's results differ from ours, one line per result (`label` prefixes each result's name). */
+function disagreements(ours: Record<string, unknown>, peer: EngineRun, label: string): string[] {
+  const out: string[] = [];
+  for (const name of Object.keys(ours)) {
+    const d = payloadDifference(ours[name], peer.payloads[name], `${label}${name}`, ['ours', peer.engine]);
+    if (d !== null) out.push(`${peer.engine} disagrees on ${d}`);
+  }
+  return out;
+}
+
 async function main(): Promise<void> {
   const files = await csvFiles(size, [...TABLES]);
   const outDir = await buildPage('peers', `peers-${size}`);
@@ -96,19 +106,8 @@ async function main(): Promise<void> {
       if (size === 'small') problems.push(...run.failures);
       // checksums: every engine's results equal ours; every parser read the same rows and the same money
       const ours = run.engines[0]!;
-      for (const other of run.engines.slice(1)) {
-        for (const name of Object.keys(ours.payloads)) {
-          const d = payloadDifference(ours.payloads[name], other.payloads[name], name, ['ours', other.engine]);
-          if (d !== null) problems.push(`${other.engine} disagrees on ${d}`);
-        }
-      }
-      for (const peer of [run.ordersOnly.duckdb, run.ordersOnly.arquero]) {
-        if (peer === null) continue;
-        for (const name of Object.keys(run.ordersOnly.ours.payloads)) {
-          const d = payloadDifference(run.ordersOnly.ours.payloads[name], peer.payloads[name], `orders only: ${name}`, ['ours', peer.engine]);
-          if (d !== null) problems.push(`${peer.engine} disagrees on ${d}`);
-        }
-      }
+      for (const other of run.engines.slice(1)) problems.push(...disagreements(ours.payloads, other, ''));
+      for (const peer of [run.ordersOnly.duckdb, run.ordersOnly.arquero]) if (peer !== null) problems.push(...disagreements(run.ordersOnly.ours.payloads, peer, 'orders only: '));
       for (const p of run.parse) {
         if (p.rows !== run.ourParse.rows) problems.push(`${p.engine} read ${p.rows} order rows, ours ${run.ourParse.rows}`);
         if (Math.abs(p.gross - run.ourParse.gross) > 1e-6 * Math.abs(run.ourParse.gross)) problems.push(`${p.engine} sums quantity × unit_price to ${p.gross}, ours ${run.ourParse.gross}`);
