@@ -67,6 +67,11 @@ interface SourceState {
   /** Set when a helper worker parses the source. */
   remote: RemoteSource | null;
   ending: boolean;
+  /**
+   * Settles when the chunks sent so far have parsed, while they wait a task each (`pushAfterRelays`);
+   * null when none waited.
+   */
+  queued: Promise<void> | null;
 }
 
 interface RemoteSource {
@@ -206,7 +211,7 @@ class Engine implements EngineApi {
     const source = new SourceLoad(spec, dataset.options);
     const id = this.nextId++;
     const remote = this.delegate(id, spec, dataset.options);
-    this.sources.set(id, { load, source, spec, reading: null, remote, ending: false });
+    this.sources.set(id, { load, source, spec, reading: null, remote, ending: false, queued: null });
     state.sources.add(id);
     if (spec.table !== 'auto') state.tables.add(spec.table);
     return id;
@@ -247,13 +252,43 @@ class Engine implements EngineApi {
     this.bytesReceived += bytes.length;
     this.chunksReceived++;
     if (state.remote !== null) return this.pushRemote(source, state, state.remote, bytes);
+    if (state.queued !== null || this.relaying()) return this.pushAfterRelays(source, state, bytes);
+    return this.pushHere(source, state, bytes);
+  }
+
+  private pushHere(id: number, state: SourceState, bytes: Uint8Array): ChunkAck {
     try {
       state.source.push(bytes);
     } catch (error) {
-      this.failSource(source, state);
+      this.failSource(id, state);
       throw withSource(error, state.spec.name);
     }
     return state.source.ack;
+  }
+
+  /** Whether an open source parses in a helper, its chunks relayed by this worker. */
+  private relaying(): boolean {
+    for (const other of this.sources.values()) if (other.remote !== null) return true;
+    return false;
+  }
+
+  /**
+   * Parses a chunk on a later task, after the messages already queued, in the order the chunks came.
+   * While this worker relays another source's chunks to a helper, parsing each of its own chunks (about
+   * 6 ms a megabyte) as its message arrived kept the relayed chunks queued behind them: at 1m the helper
+   * with the orders and customers waited for chunks about a third of the time, and ended 150-250 ms after
+   * this worker's touches. A chunk waiting one task lets the relayed ones that came meanwhile go first.
+   */
+  private pushAfterRelays(id: number, state: SourceState, bytes: Uint8Array): Promise<ChunkAck> {
+    const parsed = (state.queued ?? Promise.resolve()).then(nextTask).then(() => {
+      if (this.sources.get(id) !== state) throw new CrmError('aborted', `Source ${id} failed or was aborted before this chunk parsed.`);
+      return this.pushHere(id, state, bytes);
+    });
+    state.queued = parsed.then(
+      () => undefined,
+      () => undefined,
+    );
+    return parsed;
   }
 
   /** Forwards a chunk to the source's helper (in order: every call waits on the same start). */
@@ -369,6 +404,17 @@ class Engine implements EngineApi {
     if (state.ending) throw new CrmError('internal', `Source ${source} is already ending.`);
     state.ending = true;
     if (state.remote !== null) return this.endRemote(source, state, state.remote);
+    const queued = state.queued;
+    if (queued !== null) {
+      return queued.then(() => {
+        if (this.sources.get(source) !== state) throw new CrmError('aborted', `Source ${source} failed or was aborted before it ended.`);
+        return this.endHere(source, state);
+      });
+    }
+    return this.endHere(source, state);
+  }
+
+  private endHere(source: number, state: SourceState): SourceReport[] {
     let result;
     try {
       result = state.source.finish();

@@ -190,6 +190,59 @@ describe('parsing in helper workers', () => {
     expect(snapshot(engine, dataset)).to.deep.equal(reference());
   });
 
+  it('while a helper parses another source, chunks parsed here wait a task each, in order, and the end waits for them', async () => {
+    const { engine, dataset } = engineWithFakeHelpers(1);
+    const load = engine.beginLoad(dataset, 'replace');
+    const list = sources();
+    // the touches marked largest parse here; the other three share the helper, their chunks relayed
+    const ids = list.map(({ name, table }) => engine.beginSource(load, { name, table, largest: table === 'touches' }));
+    const here = ids[2]!;
+    const chunks = list.map(({ body }) => split(body, [4096, 777, 65536]));
+    const pushes: Promise<ChunkAck>[] = [];
+    const acksHere: Promise<ChunkAck>[] = [];
+    for (let k = 0; chunks.some((c) => k < c.length); k++) {
+      chunks.forEach((c, t) => {
+        if (k >= c.length) return;
+        const pushed = engine.pushChunk(ids[t]!, c[k]!);
+        // not parsed on this task: the chunk answers later, whatever came after it
+        expect(pushed, `chunk ${k} of ${list[t]!.name}`).to.be.instanceOf(Promise);
+        pushes.push(pushed as Promise<ChunkAck>);
+        if (ids[t] === here) acksHere.push(pushed as Promise<ChunkAck>);
+      });
+    }
+    // ended before any chunk here has parsed: the end waits for them all
+    const ends = ids.map((id) => Promise.resolve(engine.endSource(id)));
+    await Promise.all([...pushes, ...ends]);
+    await engine.commitLoad(load);
+    expect(snapshot(engine, dataset)).to.deep.equal(reference());
+    // each chunk's answer counts the bytes up to and including it: they parsed in the order they came
+    const bytes = (await Promise.all(acksHere)).map((a) => a.bytes);
+    const sizes = chunks[2]!.map((c) => c.length);
+    expect(bytes).to.deep.equal(sizes.map((_, k) => sizes.slice(0, k + 1).reduce((a, b) => a + b, 0)));
+    expect(engine.stats().sourcesInHelpers).to.equal(3);
+  });
+
+  it('a chunk that fails while it waits its turn fails its source with the error, and the chunks after it are refused', async () => {
+    const { engine, dataset } = engineWithFakeHelpers(1);
+    const load = engine.beginLoad(dataset, 'replace');
+    const here = engine.beginSource(load, { name: 'mystery.csv', table: 'auto', largest: true });
+    const remote = engine.beginSource(load, { name: 'customers.csv', table: 'customers', largest: false });
+    // columns of no table: the table is told from the header once 64 KB have come
+    const rows = encoder.encode(`colour,shape\n${'red,round\n'.repeat(8000)}`);
+    const pushed = split(rows, [40_000]).map((c) => Promise.resolve(engine.pushChunk(here, c)));
+    const settled = await Promise.allSettled([...pushed, Promise.resolve(engine.pushChunk(remote, csv('customers')))]);
+    const reasons = settled.map((r) => (r.status === 'rejected' ? (r.reason as { code: string; message: string; source?: string }) : null));
+    expect(reasons[0], 'the first chunk only collects the head').to.equal(null);
+    expect(reasons[1]!.code).to.equal('unknown-table');
+    expect(reasons[1]!.source).to.equal('mystery.csv');
+    expect(reasons[1]!.message).to.contain('colour, shape');
+    expect(reasons.slice(2, -1).map((r) => r!.message)).to.deep.equal(pushed.slice(2).map(() => `Source ${here} failed or was aborted before this chunk parsed.`));
+    expect(reasons.at(-1), 'the relayed source goes on').to.equal(null);
+    expect(() => engine.endSource(here)).to.throw('is not open');
+    engine.abortLoad(load);
+    expect(engine.stats().openSources).to.equal(0);
+  });
+
   it('a source whose helper cannot start parses in the engine, and no helper is tried again', async () => {
     let spawned = 0;
     const pool = new HelperPool(() => {
