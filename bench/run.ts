@@ -32,8 +32,9 @@ const duckdbWarm = Number(option('duckdb-warm', size === 'small' ? String(warm) 
 const TABLES = ['orders', 'touches', 'costs', 'customers'] as const;
 /**
  * Arquero's every-result run joins purchases with touches and assignments with orders: about a minute
- * and gigabytes at 1m, past its worker's memory at 5m (where `--arquero-every` asks for it anyway);
- * `--no-arquero-every` leaves it out.
+ * and gigabytes at 1m. At 5m it cannot run (the touches file is longer than the one string Arquero's
+ * fromCSV reads it as; `--arquero-every` asks for it anyway, and the run reports that); `--no-arquero-every`
+ * leaves it out.
  */
 const arqueroEvery = process.argv.includes('--arquero-every') || (!process.argv.includes('--no-arquero-every') && size !== '5m');
 /** `--only-ours`: leave the peers out (for quick measurements while optimising; prints no ratios). */
@@ -168,7 +169,7 @@ async function main(): Promise<void> {
   console.log(`\nparse of the orders CSV (typed columns), ours ${range(all.map((r) => r.ourParse.ms))}:\n  ${parseRows.join('\n  ')}`);
   mkdirSync(`${ROOT}bench/results`, { recursive: true });
   // the results file keeps timings; the payloads were compared above
-  const withoutPayloads = <T extends EngineRun | null>(e: T): Omit<EngineRun, 'payloads'> | null => (e === null ? null : (({ payloads: _p, ...rest }) => rest)(e));
+  const withoutPayloads = (e: EngineRun | null): Omit<EngineRun, 'payloads'> | null => (e === null ? null : (({ payloads: _p, ...rest }) => rest)(e));
   const summary = { size, runs, warm, duckdbWarm, failures: all.flatMap((r) => r.failures), machine: machine(), commit: gitCommit(), measuredAt: new Date().toISOString(), rows, ratios, parse: parseRows, transferMs: transfer, mainThread: main, heapBytes, inputBytes, problems };
   writeFileSync(`${ROOT}bench/results/peers-${size}.json`, JSON.stringify({ summary, runs: all.map((r) => ({
     ...r,

@@ -1,6 +1,7 @@
 // Arquero (pure-JS columnar) computing the benchmark's results (bench/lib/results.ts: RESULTS, and the
-// orders-only pipeline's ORDERS_ONLY, whose monthly revenue is the attribution result) from the CSV texts, written with its verbs to metrics.md's definitions, in UTC, with the benchmark's
-// parameters: KPIs of the data's range and the one before it; last-touch attribution (send basis,
+// orders-only pipeline's ORDERS_ONLY) from the CSV texts, written with its verbs to metrics.md's
+// definitions, in UTC. Each request is built by its kind, with the benchmark's parameters (those of
+// RESULTS; the request's own are not read): KPIs of the data's range and the one before it; last-touch attribution (send basis,
 // 5-day window) by channel × month; holdout lift per scope (14-day window, 100 holdout customers at
 // least); monthly cohort retention (customers, 12 offsets); RFM percentile scores on the 5 × 5 grid
 // with the default segment map; weekly ROAS per channel (weeks from Monday). Each result is assembled
@@ -14,7 +15,8 @@
 // the engine and the pack. No DOM and no Node imports: it runs in the benchmark's Arquero worker and in
 // a Node test (test/node/arquero-results.test.ts).
 import * as aq from 'arquero';
-import { DEFAULT_SEGMENTS } from '../../src/core/queries.js';
+import { DEFAULT_SEGMENTS, type QueryRequest } from '../../src/core/queries.js';
+import type { TableName } from '../../src/core/schema.js';
 
 const op = aq.op;
 const DAY = 86_400_000;
@@ -27,17 +29,18 @@ const Z95 = 1.959963984540054;
 
 type Table = ReturnType<typeof aq.table>;
 type Row = Record<string, unknown>;
-export type CsvTable = 'orders' | 'touches' | 'costs' | 'customers';
 
 export interface ArqueroRun {
   /** Each table's text decoded and parsed, the orders' line items merged into orders, the range and keys (ms). */
-  parseMs: Record<CsvTable | 'orders merged' | 'range and keys', number>;
+  parseMs: Record<TableName | 'orders merged' | 'range and keys', number>;
   /** Each result asked for, cold, in that order (ms); shared steps count in the first result that needs them. */
   resultMs: Record<string, number>;
-  /** Each result asked for as our engine's payload, by name. */
+  /** Each result asked for as our engine's payload, by its name in the requests. */
   payloads: Record<string, unknown>;
 }
 
+// The calendar is this file's own, not src/core's periods: a peer that shared the engine's code would
+// share its mistakes, and the comparison would not catch them.
 /** ms → whole UTC days since 1970-01-01. */
 const dayOf = (ms: number): number => Math.floor(ms / DAY);
 /** A day number as YYYY-MM-DD. */
@@ -67,22 +70,26 @@ function index(table: Table, key: (row: Row) => string): Map<string, Row> {
 }
 
 /**
- * The results named (RESULTS' names, or ORDERS_ONLY's) from the four files' texts (a table's header
- * line alone for a table left empty); only the results named are computed.
+ * The results of `requests` (RESULTS, ORDERS_ONLY, or some of them), by name, from the four files'
+ * texts (a table's header line alone for a table left empty); only those results are computed.
  */
-export function arqueroResults(text: (table: CsvTable) => string, names: readonly string[]): ArqueroRun {
+export function arqueroResults(text: (table: TableName) => string, requests: Readonly<Record<string, QueryRequest>>): ArqueroRun {
   const parseMs = {} as ArqueroRun['parseMs'];
   const resultMs: Record<string, number> = {};
   const payloads: Record<string, unknown> = {};
-  let t = performance.now();
   const timed = <T>(into: Record<string, number>, name: string, work: () => T): T => {
-    t = performance.now();
+    const t = performance.now();
     const out = work();
     into[name] = performance.now() - t;
     return out;
   };
 
   // ---- ingest: parse the four files, merge line items into orders (metrics.md sections 1–2)
+  // touches' and costs' channel (lower case) and campaign (none when empty), read alike
+  const keyColumns = {
+    channel: (d: Row) => op.lower(op.trim(d.channel as string)),
+    campaign: (d: Row) => (d.campaign == null || op.trim(d.campaign as string) === '' ? null : op.trim(d.campaign as string)),
+  };
   const lines = timed(parseMs, 'orders', () =>
     aq.fromCSV(text('orders'), {
       parse: { order_id: String, customer_id: String, ordered_at: instant, sku: String, quantity: numberOrNull, unit_price: numberOrNull, discount: numberOrNull, cost: numberOrNull },
@@ -92,8 +99,7 @@ export function arqueroResults(text: (table: CsvTable) => string, names: readonl
     aq
       .fromCSV(text('touches'), { parse: { customer_id: String, channel: String, campaign: String, sent_at: instant, opened_at: String, clicked_at: String, group: String, cost: numberOrNull } })
       .derive({
-        channel: (d: Row) => op.lower(op.trim(d.channel as string)),
-        campaign: (d: Row) => (d.campaign == null || op.trim(d.campaign as string) === '' ? null : op.trim(d.campaign as string)),
+        ...keyColumns,
         grp: (d: Row) => (op.lower(op.trim(d.group as string)) === 'holdout' || op.lower(op.trim(d.group as string)) === 'control' ? 'holdout' : 'treatment'),
         cost: (d: Row) => (d.cost == null ? 0 : d.cost),
         day: aq.escape((d: Row) => (d.sent_at === null ? null : dayOf(d.sent_at as number))),
@@ -103,10 +109,7 @@ export function arqueroResults(text: (table: CsvTable) => string, names: readonl
   const costs = timed(parseMs, 'costs', () =>
     aq
       .fromCSV(text('costs'), { parse: { date: (v: string) => dayOf(Date.parse(v)), channel: String, campaign: String, amount: numberOrNull, kind: String } })
-      .derive({
-        channel: (d: Row) => op.lower(op.trim(d.channel as string)),
-        campaign: (d: Row) => (d.campaign == null || op.trim(d.campaign as string) === '' ? null : op.trim(d.campaign as string)),
-      })
+      .derive(keyColumns)
       .rename({ date: 'day' }),
   );
   timed(parseMs, 'customers', () => aq.fromCSV(text('customers'), { parse: { customer_id: String } }));
@@ -145,6 +148,9 @@ export function arqueroResults(text: (table: CsvTable) => string, names: readonl
     return { fromDay: Math.min(...lows), toDay: Math.max(...highs), channels: keys };
   });
   const range = { from: dayLabel(fromDay), to: dayLabel(toDay) };
+  /** The month indexes of the range (attribution's periods, retention's cohorts). */
+  const months: number[] = [];
+  for (let p = monthOfDay(fromDay); p <= monthOfDay(toDay); p++) months.push(p);
   const inRange = (a: number, b: number) => aq.escape((d: Row) => d.day !== null && (d.day as number) >= a && (d.day as number) <= b);
 
   // ---- shared: purchases with their last touch (section 3: the latest eligible treatment touch sent at
@@ -180,10 +186,10 @@ export function arqueroResults(text: (table: CsvTable) => string, names: readonl
   };
 
   /** Each result's computation, by its RESULTS name. */
-  const builders: Record<string, () => unknown> = {};
+  const builders: Partial<Record<QueryRequest['kind'], () => unknown>> = {};
 
   // ---- KPIs of the range and of the equal-length range before it
-  builders['kpis'] = () => {
+  builders.kpis = () => {
     const pc = purchasesWithChannel();
     const kpiSet = (a: number, b: number): Row => {
       const all = orders.filter(inRange(a, b)).rollup({ net: op.sum('revenue') }).object() as Row;
@@ -232,7 +238,7 @@ export function arqueroResults(text: (table: CsvTable) => string, names: readonl
   };
 
   // ---- attributed revenue by channel × month
-  builders['revenue and attribution by channel × month'] = () => {
+  builders.attribution = () => {
     const pc = purchasesWithChannel().filter(inRange(fromDay, toDay)).derive({ p: aq.escape((d: Row) => monthOfDay(d.day as number)) });
     const byKey = index(
       pc.filter((d: Row) => d.crm === 1).groupby('p', 'channel').rollup({ revenue: op.sum('revenue'), margin: op.sum('margin'), purchases: op.count() }),
@@ -244,8 +250,7 @@ export function arqueroResults(text: (table: CsvTable) => string, names: readonl
       orders.filter(inRange(fromDay, toDay)).derive({ p: aq.escape((d: Row) => monthOfDay(d.day as number)) }).groupby('p').rollup({ revenue: op.sum('revenue') }),
       (r) => String(r.p),
     );
-    const periods: number[] = [];
-    for (let p = monthOfDay(fromDay); p <= monthOfDay(toDay); p++) periods.push(p);
+    const periods = months;
     const grid = (field: string): number[] => periods.flatMap((p) => channels.map((c) => num(byKey.get(`${p}|${c}`)?.[field])));
     const series = (map: Map<string, Row>, field: string): number[] => periods.map((p) => num(map.get(String(p))?.[field]));
     return {
@@ -270,7 +275,7 @@ export function arqueroResults(text: (table: CsvTable) => string, names: readonl
   };
 
   // ---- holdout lift per scope: all CRM, each channel, each campaign (section 4)
-  builders['holdout lift per channel'] = () => {
+  builders.incrementality = () => {
     // a customer's assignment in a scope: the earliest touch (treatment or holdout) in the range; a
     // customer with both groups in one scope (h, 1 for holdout, not constant) is excluded
     const scoped = touches.filter(inRange(fromDay, toDay)).derive({ h: (d: Row) => (d.grp === 'holdout' ? 1 : 0) });
@@ -340,7 +345,7 @@ export function arqueroResults(text: (table: CsvTable) => string, names: readonl
       const ho = groups.get(`${key}|holdout`);
       const nt = num(tr?.n);
       const nh = num(ho?.n);
-      const ok = nh >= MIN_HOLDOUT && nh > 0 && nt > 0;
+      const ok = nh >= MIN_HOLDOUT && nt > 0;
       const rpcT = ok ? (tr!.mean as number) : null;
       const rpcH = ok ? (ho!.mean as number) : null;
       const lift = ok ? rpcT! - rpcH! : null;
@@ -373,7 +378,7 @@ export function arqueroResults(text: (table: CsvTable) => string, names: readonl
   };
 
   // ---- monthly cohort retention, customers measure (section 5)
-  builders['monthly cohort retention'] = () => {
+  builders.retention = () => {
     const purchases = orders.filter((d: Row) => d.is_purchase).derive({ p: aq.escape((d: Row) => monthOfDay(d.day as number)) });
     // a customer's cohort: the month of their first purchase in the whole dataset, selected by the range
     const members = purchases
@@ -393,8 +398,7 @@ export function arqueroResults(text: (table: CsvTable) => string, names: readonl
       (r) => `${r.cohort as number}|${r.k as number}`,
     );
     const lastDay = orders.rollup({ d: op.max('day') }).get('d', 0) as number;
-    const cohorts: number[] = [];
-    for (let p = monthOfDay(fromDay); p <= monthOfDay(toDay); p++) cohorts.push(p);
+    const cohorts = months;
     const values: (number | null)[] = [];
     const counts: (number | null)[] = [];
     const status: number[] = [];
@@ -411,7 +415,7 @@ export function arqueroResults(text: (table: CsvTable) => string, names: readonl
         status.push(s);
         counts.push(s === 2 ? null : n);
         values.push(value);
-        if (s === 0 && size > 0 && value !== null) {
+        if (s === 0 && value !== null) {
           weighted[k] += value * size;
           weights[k] += size;
           simple[k] += value;
@@ -441,7 +445,7 @@ export function arqueroResults(text: (table: CsvTable) => string, names: readonl
   };
 
   // ---- RFM percentile scores on the 5 × 5 grid, default segment map (section 6)
-  builders['RFM percentile 5 × 5'] = () => {
+  builders.rfm = () => {
     const perCustomer = orders
       .filter(inRange(fromDay, toDay))
       .derive({ bought: (d: Row) => (d.is_purchase ? 1 : 0), bought_at: (d: Row) => (d.is_purchase ? d.t : null) })
@@ -493,7 +497,7 @@ export function arqueroResults(text: (table: CsvTable) => string, names: readonl
   };
 
   // ---- weekly ROAS per channel (section 7)
-  builders['weekly ROAS per channel'] = () => {
+  builders.roas = () => {
     const week = aq.escape((d: Row) => weekOfDay(d.day as number));
     const spend = costs
       .filter(inRange(fromDay, toDay))
@@ -546,10 +550,9 @@ export function arqueroResults(text: (table: CsvTable) => string, names: readonl
       ...out,
     };
   };
-  for (const name of names) {
-    // the orders-only pipeline's monthly revenue is the attribution result (its keys empty without touches)
-    const build = builders[name === 'monthly revenue' ? 'revenue and attribution by channel × month' : name];
-    if (build === undefined) throw new Error(`Arquero: no result named "${name}"`);
+  for (const [name, request] of Object.entries(requests)) {
+    const build = builders[request.kind];
+    if (build === undefined) throw new Error(`Arquero: no result of kind "${request.kind}" (${name})`);
     timed(resultMs, name, () => {
       payloads[name] = build();
     });

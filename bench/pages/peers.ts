@@ -26,7 +26,7 @@ export interface EngineRun {
   startMs: number;
   /** Bytes in the worker to tables ready. */
   ingestMs: number;
-  /** Each result cold, in RESULTS order. */
+  /** Each result cold, in the order of the requests run (RESULTS, or ORDERS_ONLY for the orders-only pipeline). */
   coldMs: Record<string, number>;
   /** Warm re-queries after a parameter change. */
   warmMs: number[];
@@ -38,7 +38,7 @@ export interface EngineRun {
   heapBytes?: number | null;
   /** Ours: sources of the load that parsed in a helper worker (on the second core). */
   sourcesInHelpers?: number;
-  /** Ours: parse time of each source (where it parsed) and the table build, in ms. */
+  /** Parse time of each source, in ms: ours where it parsed (and the table build, `buildMs`); Arquero's steps of its ingest. */
   parseMs?: Record<string, number>;
   buildMs?: number;
   /** Ours: the page's main thread while the engine loaded and computed. */
@@ -261,7 +261,7 @@ async function arquero(bytes: Record<Table, ArrayBuffer>, requests: Record<strin
     const startMs = performance.now() - t;
     const tables = Object.fromEntries(TABLES.map((table) => [table, bytes[table].slice(0)])) as Record<Table, ArrayBuffer>;
     const answer = next<ArqueroRun>();
-    worker.postMessage({ tables, names: Object.keys(requests) } satisfies ArqueroJob, Object.values(tables));
+    worker.postMessage({ tables, requests } satisfies ArqueroJob, Object.values(tables));
     const run = await answer;
     const ingestMs = Object.values(run.parseMs).reduce((a, b) => a + b, 0);
     return { engine: 'Arquero', startMs, ingestMs, coldMs: run.resultMs, warmMs: [], parseMs: run.parseMs, payloads: run.payloads };

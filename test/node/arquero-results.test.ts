@@ -7,14 +7,13 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { toPayload } from '../../src/core/results.js';
 import { generateSample, sampleCsv } from '../../src/core/sample.js';
-import { createEngineApi } from '../../workers/engine.js';
-import { arqueroResults, type ArqueroRun, type CsvTable } from '../../bench/lib/arquero-results.js';
+import { TABLE_NAMES, type TableName } from '../../src/core/schema.js';
+import { arqueroResults, type ArqueroRun } from '../../bench/lib/arquero-results.js';
 import { payloadDifference } from '../../bench/lib/compare.js';
 import { ORDERS_ONLY, RESULTS } from '../../bench/lib/results.js';
 import type { QueryRequest } from '../../src/core/queries.js';
+import { loadSources } from '../support/harness.js';
 import { channelTwins } from './twins.js';
-
-const TABLES: CsvTable[] = ['orders', 'touches', 'costs', 'customers'];
 
 /**
  * The sample's touches with the oracle's channel twins (ties, customers in both groups), and for every
@@ -37,32 +36,27 @@ function withUnknownCosts(orders: string): string {
 }
 
 /** Our engine's payloads of `requests` on the tables given (the others not loaded). */
-function ours(csv: Partial<Record<CsvTable, string>>, requests: Record<string, QueryRequest>): Record<string, unknown> {
-  const api = createEngineApi();
-  const id = api.createDataset({ timezone: 'UTC' });
-  const load = api.beginLoad(id, 'replace');
-  for (const table of TABLES.filter((t) => csv[t] !== undefined)) {
-    const source = api.beginSource(load, { name: `${table}.csv`, table });
-    api.pushChunk(source, new TextEncoder().encode(csv[table]));
-    const [report] = api.endSource(source);
-    assert.equal(report!.rowsRejected, 0, table);
-  }
-  api.commitLoad(load);
-  return Object.fromEntries(Object.entries(requests).map(([name, request]) => [name, toPayload(api.query(id, request))]));
+function ours(csv: Partial<Record<TableName, string>>, requests: Record<string, QueryRequest>): Record<string, unknown> {
+  const { engine, dataset, sources } = loadSources(
+    TABLE_NAMES.filter((t) => csv[t] !== undefined).map((table) => ({ table, body: csv[table]! })),
+    { timezone: 'UTC' },
+  );
+  for (const report of sources) assert.equal(report.rowsRejected, 0, report.table);
+  return Object.fromEntries(Object.entries(requests).map(([name, request]) => [name, toPayload(engine.query(dataset, request))]));
 }
 
 describe('Arquero computes every benchmark result as the engine does', () => {
-  let csv: Record<CsvTable, string>;
+  let csv: Record<TableName, string>;
   let engine: Record<string, unknown>;
   let arquero: ArqueroRun;
 
   before(() => {
     const data = generateSample({ orders: 10_000, seed: 7 });
-    csv = Object.fromEntries(TABLES.map((t) => [t, [...sampleCsv(data, t)].join('')])) as Record<CsvTable, string>;
+    csv = Object.fromEntries(TABLE_NAMES.map((t) => [t, [...sampleCsv(data, t)].join('')])) as Record<TableName, string>;
     csv.touches = withTwins(csv.touches);
     csv.orders = withUnknownCosts(csv.orders);
     engine = ours(csv, RESULTS);
-    arquero = arqueroResults((table) => csv[table], Object.keys(RESULTS));
+    arquero = arqueroResults((table) => csv[table], RESULTS);
   });
 
   for (const name of Object.keys(RESULTS)) {
@@ -84,8 +78,8 @@ describe('Arquero computes every benchmark result as the engine does', () => {
   });
 
   test('the orders-only pipeline: the orders file with the other tables empty (their header line), as the benchmark gives it', () => {
-    const header = (table: CsvTable): string => `${csv[table].slice(0, csv[table].indexOf('\n'))}\n`;
-    const run = arqueroResults((table) => (table === 'orders' ? csv.orders : header(table)), Object.keys(ORDERS_ONLY));
+    const header = (table: TableName): string => `${csv[table].slice(0, csv[table].indexOf('\n'))}\n`;
+    const run = arqueroResults((table) => (table === 'orders' ? csv.orders : header(table)), ORDERS_ONLY);
     const engineOrders = ours({ orders: csv.orders }, ORDERS_ONLY);
     assert.deepEqual(Object.keys(run.payloads), Object.keys(ORDERS_ONLY));
     for (const name of Object.keys(ORDERS_ONLY)) assert.equal(payloadDifference(engineOrders[name], run.payloads[name], name, ['ours', 'Arquero']), null);
@@ -98,7 +92,7 @@ describe('Arquero computes every benchmark result as the engine does', () => {
   test('a different input shows as a difference (the comparison can fail)', () => {
     // one order line fewer for Arquero: the KPIs and the monthly series must differ from ours
     const lines = csv.orders.split('\n');
-    const fewer = arqueroResults((table) => (table === 'orders' ? [...lines.slice(0, 100), ...lines.slice(101)].join('\n') : csv[table]), ['kpis']);
+    const fewer = arqueroResults((table) => (table === 'orders' ? [...lines.slice(0, 100), ...lines.slice(101)].join('\n') : csv[table]), { kpis: RESULTS.kpis! });
     assert.match(payloadDifference(engine.kpis, fewer.payloads.kpis, 'kpis') ?? '', /netRevenue|purchases/);
   });
 });
