@@ -318,7 +318,7 @@ export class KeyLog {
     for (let e = 0; e < n; e++) {
       const hi = numbers[e * NUMERIC + 1]!;
       const c = hi >>> 8;
-      const v = (hi & 0xff) * 4294967296 + (numbers[e * NUMERIC]! >>> 0);
+      const v = numericValue(numbers[e * NUMERIC]!, hi);
       if (v < min[c]!) min[c] = v;
       if (v > max[c]!) max[c] = v;
     }
@@ -346,7 +346,7 @@ export class KeyLog {
     for (let e = 0; e < n; e++) {
       const hi = numbers[e * NUMERIC + 1]!;
       const c = hi >>> 8;
-      const bit = start[c]! + ((hi & 0xff) * 4294967296 + (numbers[e * NUMERIC]! >>> 0) - min[c]!);
+      const bit = start[c]! + (numericValue(numbers[e * NUMERIC]!, hi) - min[c]!);
       codes[e] = bit;
       bitmap[bit >>> 5]! |= 1 << (bit & 31);
     }
@@ -603,6 +603,11 @@ function numericKeyCodes(prefixes: readonly Uint8Array[], codes: Int32Array, val
   return finishedCodes(codes, text, offsets, prefixBits);
 }
 
+/** A numeric entry's value from its two words: the low 32 bits, and the 8 bits above them in `hi`. */
+function numericValue(lo: number, hi: number): number {
+  return (hi & 0xff) * 4294967296 + (lo >>> 0);
+}
+
 /** Set bits of a 32-bit word. */
 function popcount(x: number): number {
   x -= (x >>> 1) & 0x55555555;
@@ -662,7 +667,7 @@ function hashNumber(lo: number, hi: number): number {
 function writeNumericKey(prefixes: readonly Uint8Array[], lo: number, hi: number, out: Uint8Array, at: number): number {
   const prefix = prefixes[hi >>> 12]!;
   const digits = (hi >>> 8) & 0xf;
-  let value = (hi & 0xff) * 4294967296 + (lo >>> 0);
+  let value = numericValue(lo, hi);
   for (let i = 0; i < prefix.length; i++) out[at + i] = prefix[i]!;
   const end = at + prefix.length + digits;
   let i = end - 1;
