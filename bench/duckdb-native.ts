@@ -1,4 +1,4 @@
-// npm run bench:duckdb-native [-- --size 1m --runs 3 --threads 1,2] [--orders-only] [--core-dialect]
+// npm run bench:duckdb-native [-- --size 1m --runs 3 --threads 1,2] [--orders-only] [--core-dialect] [--memory-limit 4GiB]
 //
 // Native DuckDB (@duckdb/node-api, the same DuckDB with json and icu built in) runs the `sql/` pack on
 // the benchmark's CSV files, and our engine runs in the same Node process on the same bytes, one
@@ -9,7 +9,10 @@
 // threads (ours stays on one here).
 // --orders-only: the orders file alone and the orders-only pipeline's three results (the other tables
 // empty on DuckDB's side). --core-dialect: the pack as DuckDB-Wasm runs it without its extensions
-// (bench/lib/duckdb-core.ts).
+// (bench/lib/duckdb-core.ts). --memory-limit: DuckDB's memory capped and nothing spilled to disk,
+// the conditions of DuckDB-Wasm in a tab (one 32-bit heap, at most 4 GiB, and no temporary directory):
+// whether the pack can complete there at all, which the browser run cannot tell apart from the Wasm
+// build's own limits. A result that runs out of memory is reported, not an error of the harness.
 import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,10 +38,15 @@ const REQUESTS = ordersOnly ? ORDERS_ONLY : RESULTS;
 const coreDialect = process.argv.includes('--core-dialect');
 /** The tables ours loads (DuckDB gets the others empty). */
 const LOADED: readonly (typeof TABLES)[number][] = ordersOnly ? ['orders'] : TABLES;
+/** `--memory-limit 4GiB`: DuckDB's memory_limit, with spilling off (see above); empty for none. */
+const memoryLimit = option('memory-limit', '');
+if (memoryLimit !== '' && !/^\d+(\.\d+)?\s*(MB|GB|MiB|GiB)$/.test(memoryLimit)) throw new Error(`--memory-limit takes a size such as 4GiB or 3500MB, not "${memoryLimit}"`);
 
 interface Timing {
   /** DuckDB's `version()`; ours: empty. */
   version?: string;
+  /** The result that failed and why (DuckDB under --memory-limit); its times and payloads are then partial. */
+  failed?: string;
   ingestMs: number;
   resultsMs: number;
   coldMs: Record<string, number>;
@@ -58,13 +66,25 @@ async function duck(paths: Record<(typeof TABLES)[number], string>, threads: num
   const core = coreDialect ? corePack(PACK) : null;
   for (const statement of duckLoadStatements((table) => paths[table], (core?.files ?? PACK)['setup.sql']!)) await connection.run(statement);
   const ingestMs = performance.now() - t;
-  const results = await timeResults(async (request) => {
-    if (core === null) return duckPayload((await connection.runAndReadAll(duckQuery(request, PACK))).getRowsJS()[0]![0]);
-    return arrowToPlain((await connection.runAndReadAll(coreQuery(request, core, TIMEZONE))).getRowsJS()[0]![0]);
-  });
-  connection.closeSync();
-  db.closeSync();
-  return { version, ingestMs, ...results };
+  if (memoryLimit !== '') {
+    // set after the load, as DuckDB-Wasm's tables are loaded before its queries; the load is not what runs out
+    await connection.run("SET temp_directory = ''");
+    await connection.run('SET preserve_insertion_order = false');
+    await connection.run(`SET memory_limit = '${memoryLimit}'`);
+  }
+  try {
+    const results = await timeResults(async (request) => {
+      if (core === null) return duckPayload((await connection.runAndReadAll(duckQuery(request, PACK))).getRowsJS()[0]![0]);
+      return arrowToPlain((await connection.runAndReadAll(coreQuery(request, core, TIMEZONE))).getRowsJS()[0]![0]);
+    });
+    return { version, ingestMs, ...results };
+  } catch (error) {
+    if (memoryLimit === '') throw error;
+    return { version, ingestMs, resultsMs: NaN, coldMs: {}, payloads: {}, failed: error instanceof Error ? error.message : String(error) };
+  } finally {
+    connection.closeSync();
+    db.closeSync();
+  }
 }
 
 /** Ours, one engine without helper workers: the bytes in 1 MB chunks, the build, each result cold. */
@@ -94,7 +114,11 @@ async function timeResults(ask: (request: QueryRequest) => unknown): Promise<Omi
   const start = performance.now();
   for (const [name, request] of Object.entries(REQUESTS)) {
     const t = performance.now();
-    payloads[name] = await ask(request);
+    try {
+      payloads[name] = await ask(request);
+    } catch (error) {
+      throw new Error(`${name}, after ${s(performance.now() - t)}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+    }
     coldMs[name] = performance.now() - t;
   }
   return { resultsMs: performance.now() - start, coldMs, payloads };
@@ -139,6 +163,10 @@ async function measure(paths: Record<(typeof TABLES)[number], string>, bytes: Re
     for (const threads of threadCounts) {
       const theirs = await duck(paths, threads);
       duckRuns.get(threads)!.push(theirs);
+      if (theirs.failed !== undefined) {
+        line.push(`DuckDB ${threads} thread${threads > 1 ? 's' : ''} failed (ingest ${s(theirs.ingestMs)}) at ${theirs.failed}`);
+        continue;
+      }
       line.push(`DuckDB ${threads} thread${threads > 1 ? 's' : ''} ${s(theirs.ingestMs + theirs.resultsMs)} (ingest ${s(theirs.ingestMs)})`);
       for (const name of Object.keys(REQUESTS)) {
         const d = payloadDifference(mine.payloads[name], theirs.payloads[name], name, ['ours', 'DuckDB']);
@@ -148,23 +176,31 @@ async function measure(paths: Record<(typeof TABLES)[number], string>, bytes: Re
     console.log(line.join(', '));
   }
   const total = (t: Timing): number => t.ingestMs + t.resultsMs;
-  console.log(`\n${size}${ordersOnly ? ', orders only' : ''}, ${runs} run(s), Node ${process.versions.node}, ${machine()}, commit ${gitCommit()}; medians (min–max), ratios pair by pair\n`);
+  console.log(`\n${size}${ordersOnly ? ', orders only' : ''}${memoryLimit === '' ? '' : `, DuckDB's memory limited to ${memoryLimit} with no spilling`}, ${runs} run(s), Node ${process.versions.node}, ${machine()}, commit ${gitCommit()}; medians (min–max), ratios pair by pair\n`);
   console.log(`ours (one thread)             bytes → every result ${range(ourRuns.map(total))}; ingest ${range(ourRuns.map((t) => t.ingestMs))}; results ${range(ourRuns.map((t) => t.resultsMs))}`);
-  const summary: Record<string, unknown> = { size, ordersOnly, runs, duckdbVersion: duckRuns.get(threadCounts[0]!)![0]!.version, node: process.versions.node, machine: machine(), commit: gitCommit(), measuredAt: new Date().toISOString(), ours: ourRuns.map(({ payloads: _, ...t }) => t), duckdb: {} };
-  for (const [threads, list] of duckRuns) {
-    const ratios = list.map((t, i) => total(t) / total(ourRuns[i]!));
+  const summary: Record<string, unknown> = { size, ordersOnly, memoryLimit: memoryLimit || null, runs, duckdbVersion: duckRuns.get(threadCounts[0]!)![0]!.version, node: process.versions.node, machine: machine(), commit: gitCommit(), measuredAt: new Date().toISOString(), ours: ourRuns.map(({ payloads: _, ...t }) => t), duckdb: {} };
+  for (const [threads, all] of duckRuns) {
+    const failures = all.filter((t) => t.failed !== undefined).map((t) => t.failed!);
+    const list = all.filter((t) => t.failed === undefined);
+    if (list.length < all.length) console.log(`DuckDB native, ${threads} thread${threads > 1 ? 's' : ' '}     failed in ${failures.length} of ${all.length} run(s): ${failures[0]}`);
+    if (list.length === 0) {
+      (summary.duckdb as Record<string, unknown>)[`${threads}`] = { runs: all.map(({ payloads: _, ...t }) => t), ratio: null };
+      continue;
+    }
+    const ratios = all.flatMap((t, i) => (t.failed === undefined ? [total(t) / total(ourRuns[i]!)] : []));
     const ratioText = `${median(ratios).toFixed(1)}× (${Math.min(...ratios).toFixed(1)}–${Math.max(...ratios).toFixed(1)}×)`;
     console.log(`DuckDB native, ${threads} thread${threads > 1 ? 's' : ' '}     bytes → every result ${range(list.map(total))}; ingest ${range(list.map((t) => t.ingestMs))}; results ${range(list.map((t) => t.resultsMs))}: ours ${ratioText} faster`);
     for (const name of Object.keys(REQUESTS)) console.log(`    ${name.padEnd(44)} DuckDB ${median(list.map((t) => t.coldMs[name]!)).toFixed(0).padStart(6)} ms, ours ${median(ourRuns.map((t) => t.coldMs[name]!)).toFixed(0).padStart(5)} ms`);
-    (summary.duckdb as Record<string, unknown>)[`${threads}`] = { runs: list.map(({ payloads: _, ...t }) => t), ratio: median(ratios) };
+    (summary.duckdb as Record<string, unknown>)[`${threads}`] = { runs: all.map(({ payloads: _, ...t }) => t), ratio: median(ratios) };
   }
   if (problems.length > 0) {
     console.error(`\nresults differ:\n  ${problems.slice(0, 10).join('\n  ')}`);
     process.exitCode = 1;
     return;
   }
-  console.log('\nevery result agrees (counts exactly, money to a relative 1e-9)');
-  writeFileSync(`${ROOT}bench/results/duckdb-native-${size}${ordersOnly ? '-orders' : ''}.json`, JSON.stringify(summary, null, 1));
+  const anyFailed = [...duckRuns.values()].some((list) => list.some((t) => t.failed !== undefined));
+  console.log(`\nevery result ${anyFailed ? 'DuckDB completed ' : ''}agrees (counts exactly, money to a relative 1e-9)`);
+  writeFileSync(`${ROOT}bench/results/duckdb-native-${size}${ordersOnly ? '-orders' : ''}${memoryLimit === '' ? '' : `-limit-${memoryLimit.replace(/\s/g, '')}`}.json`, JSON.stringify(summary, null, 1));
 }
 
 await main();
