@@ -12,6 +12,7 @@ import { payloadDifference } from './lib/compare.js';
 import { csvFiles, DATA_DIR } from './lib/data.js';
 import { buildPage, gitCommit, machine, median, option, quantile, ROOT } from './lib/run.js';
 import { serveStatic } from './lib/server.js';
+import { ORDERS_ONLY } from './lib/results.js';
 import { watchWorkerHeaps } from './lib/worker-heap.js';
 
 const size = option('size', 'small');
@@ -60,6 +61,7 @@ const range = (values: number[]): string => (values.length === 1 ? fmt(values[0]
 function disagreements(ours: Record<string, unknown>, peer: EngineRun, label: string): string[] {
   const out: string[] = [];
   for (const name of Object.keys(ours)) {
+    if (peer.failed?.[name] !== undefined) continue; // reported as a failure
     const d = payloadDifference(ours[name], peer.payloads[name], `${label}${name}`, ['ours', peer.engine]);
     if (d !== null) out.push(`${peer.engine} disagrees on ${d}`);
   }
@@ -98,7 +100,7 @@ async function main(): Promise<void> {
       });
       await page.goto(`${server.origin}/peers.html`);
       await page.waitForFunction(() => typeof window.runPeers === 'function');
-      const run = await page.evaluate(([u, o]) => window.runPeers(u as never, o), [urls, { warm, duckdb: withDuckdb && !onlyOurs, duckdbWarm, duckdbExtensions, parsePeers: !onlyOurs, arquero: !onlyOurs, arqueroEvery }] as const);
+      const run = await page.evaluate(([u, o]) => window.runPeers(u as never, o), [urls, { warm, duckdb: withDuckdb && !onlyOurs, duckdbWarm, duckdbExtensions, keepGoing: size !== 'small', parsePeers: !onlyOurs, arquero: !onlyOurs, arqueroEvery }] as const);
       await page.close();
       all.push(run);
       console.log(`run ${r + 1}: ${run.engines.map((e) => `${e.engine} ingest ${fmt(e.ingestMs)}${e.sourcesInHelpers !== undefined ? ` (${e.sourcesInHelpers} of 4 sources parsed in a helper worker; parse ${Object.entries(e.parseMs ?? {}).map(([t, ms]) => `${t} ${fmt(ms)}`).join(', ')}; build ${fmt(e.buildMs ?? Number.NaN)})` : ''}, results ${fmt(Object.values(e.coldMs).reduce((a, b) => a + b, 0))}`).join('; ')}`);
@@ -124,11 +126,15 @@ async function main(): Promise<void> {
   const of = (engine: string, pick: (e: EngineRun) => number): number[] => all.map((r) => pick(r.engines.find((e) => e.engine === engine)!));
   const total = (e: EngineRun): number => e.ingestMs + Object.values(e.coldMs).reduce((a, b) => a + b, 0);
   const names = Object.keys(all[0]!.engines[0]!.coldMs);
+  // an engine that could not compute some result in some run (DuckDB-Wasm out of memory) has no total
+  const failedIn = (e: EngineRun | null | undefined): string[] => Object.keys(e?.failed ?? {});
+  const incomplete = (engine: string): string[] => [...new Set(all.flatMap((r) => failedIn(r.engines.find((x) => x.engine === engine))))];
+  const cold = (e: string, n: string): string => (incomplete(e).includes(n) ? 'out of memory' : range(of(e, (x) => x.coldMs[n]!)));
   const rows: [string, ...string[]][] = [
     ['worker start (DuckDB: instantiate)', ...engines.map((e) => range(of(e, (x) => x.startMs)))],
     ['bytes in worker → tables', ...engines.map((e) => range(of(e, (x) => x.ingestMs)))],
-    ...names.map((n): [string, ...string[]] => [`${n}, cold`, ...engines.map((e) => range(of(e, (x) => x.coldMs[n]!)))]),
-    ['bytes → every result, cold', ...engines.map((e) => range(of(e, total)))],
+    ...names.map((n): [string, ...string[]] => [`${n}, cold`, ...engines.map((e) => cold(e, n))]),
+    ['bytes → every result, cold', ...engines.map((e) => (incomplete(e).length > 0 ? 'did not complete' : range(of(e, total))))],
     [`attribution after a window change (${warm}×) p50 / p95`, ...engines.map((e) => {
       const w = all.flatMap((r) => r.engines.find((x) => x.engine === e)!.warmMs);
       return w.length === 0 ? 'not run' : `${fmt(quantile(w, 0.5))} / ${fmt(quantile(w, 0.95))}`;
@@ -142,7 +148,13 @@ async function main(): Promise<void> {
   const transfer = names.map((n) => median(all.map((r) => r.engines[0]!.coldMs[n]! - r.engines[0]!.workerMs![n]!)));
   const main = all.map((r) => r.engines[0]!.mainThread!);
   // performance.md: ≥ 5× DuckDB-Wasm and ≥ 12× Arquero from bytes to every result
-  const ratios = engines.slice(1).map((e) => `${e}: ${pairwise(of(e, total), of('ours', total))} (target ≥ ${e === 'Arquero' ? 12 : 5}×)`);
+  const ratios = engines.slice(1).map((e) => {
+    const failed = incomplete(e);
+    if (failed.length === 0) return `${e}: ${pairwise(of(e, total), of('ours', total))} (target ≥ ${e === 'Arquero' ? 12 : 5}×)`;
+    // no ratio for every result; the results it did compute, each against ours
+    const done = names.filter((n) => !failed.includes(n));
+    return `${e}: no ratio, it did not compute ${failed.join(', ')}${done.length > 0 ? `; the results it computed, cold: ${done.map((n) => `${n} ${pairwise(of(e, (x) => x.coldMs[n]!), of('ours', (x) => x.coldMs[n]!))}`).join('; ')}` : ''}`;
+  });
   const parseRows = (onlyOurs ? [] : ['uDSV', 'PapaParse']).map((p) => {
     const ms = all.map((r) => r.parse.find((x) => x.engine === p)!.ms);
     return `${p.padEnd(10)} ${range(ms).padEnd(28)} ${pairwise(ms, all.map((r) => r.ourParse.ms))}${p === 'uDSV' ? ' (target ≥ 3×)' : ''}`;
@@ -162,6 +174,12 @@ async function main(): Promise<void> {
   for (const [peer, target] of [['duckdb', ' (target ≥ 5×; instantiate excluded)'], ['arquero', '']] as const) {
     const ran = all.filter((r) => r.ordersOnly[peer] !== null);
     if (ran.length === 0) continue;
+    const failed = [...new Set(ran.flatMap((r) => failedIn(r.ordersOnly[peer])))];
+    if (failed.length > 0) {
+      const done = Object.keys(ORDERS_ONLY).filter((n) => !failed.includes(n));
+      console.log(`  ${ran[0]!.ordersOnly[peer]!.engine}: no ratio, it did not compute ${failed.join(', ')}${done.length > 0 ? `; it computed ${done.map((n) => `${n} in ${range(ran.map((r) => r.ordersOnly[peer]!.coldMs[n]!))}`).join(', ')}` : ''}`);
+      continue;
+    }
     const totals = ran.map((r) => total(r.ordersOnly[peer]!));
     const note = ran.length < all.length ? ` (ran in ${ran.length} of ${all.length} runs; failures above)` : '';
     console.log(`  ${ran[0]!.ordersOnly[peer]!.engine}: ${range(totals)}: ${pairwise(totals, ran.map((r) => r.ordersOnly.ours.totalMs))}${target}${note}`);

@@ -44,6 +44,11 @@ export interface EngineRun {
   /** Ours: the page's main thread while the engine loaded and computed. */
   mainThread?: { longTasks: number[]; maxFrameGapMs: number };
   payloads: Record<string, unknown>;
+  /**
+   * DuckDB-Wasm past the smoke size: the results it could not compute (out of memory at 5m), by name,
+   * with the error's first line; it goes on with the next result. Absent from coldMs and payloads.
+   */
+  failed?: Record<string, string>;
 }
 
 /** Watches the main thread: long tasks, and the longest gap between animation frames. */
@@ -89,7 +94,8 @@ declare global {
   interface Window {
     /** Given by the harness: our worker's JS heap in bytes. */
     measureWorkerHeap?: () => Promise<number | null>;
-    runPeers(urls: Record<Table, string>, options: { warm: number; duckdb: boolean; duckdbWarm: number; duckdbExtensions: string | null; parsePeers: boolean; arquero: boolean; arqueroEvery: boolean }): Promise<PeersRun>;
+    /** `keepGoing`: DuckDB-Wasm goes on past a result that fails (sizes past the smoke size, where its memory runs out). */
+    runPeers(urls: Record<Table, string>, options: { warm: number; duckdb: boolean; duckdbWarm: number; duckdbExtensions: string | null; keepGoing: boolean; parsePeers: boolean; arquero: boolean; arqueroEvery: boolean }): Promise<PeersRun>;
   }
 }
 
@@ -144,7 +150,7 @@ async function ours(bytes: Record<Table, ArrayBuffer>, warm: number): Promise<En
  * its json and icu extensions loaded from there; without one, the pack in the core dialect
  * (bench/lib/duckdb-core.ts): no extension is loaded, and each result is read from its Arrow value.
  */
-async function duck(bytes: Record<Table, ArrayBuffer>, warm: number, extensions: string | null, requests: Record<string, QueryRequest> = RESULTS): Promise<EngineRun> {
+async function duck(bytes: Record<Table, ArrayBuffer>, warm: number, extensions: string | null, keepGoing: boolean, requests: Record<string, QueryRequest> = RESULTS): Promise<EngineRun> {
   let t = performance.now();
   const worker = new Worker(new URL('/duckdb/duckdb-browser-eh.worker.js', location.href));
   const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
@@ -187,12 +193,23 @@ async function duck(bytes: Record<Table, ArrayBuffer>, warm: number, extensions:
     };
     const coldMs: Record<string, number> = {};
     const payloads: Record<string, unknown> = {};
+    const failed: Record<string, string> = {};
     for (const [name, request] of Object.entries(requests)) {
       t = performance.now();
-      payloads[name] = await run(request);
+      try {
+        payloads[name] = await run(request);
+      } catch (error) {
+        // an error inside DuckDB leaves the instance usable: the results it can compute are still measured
+        // (at 5m none fits in its 3.1 GiB, each on its own: native DuckDB under the same limit agrees)
+        if (!keepGoing) throw error;
+        failed[name] = (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
+        continue;
+      }
       coldMs[name] = performance.now() - t;
     }
     const warmMs: number[] = [];
+    // the window changes re-run attribution, which must have completed cold
+    if (Object.keys(failed).length > 0) return { engine: 'DuckDB-Wasm', startMs, ingestMs, coldMs, warmMs, payloads, failed };
     for (const request of warmRequests(warm)) {
       t = performance.now();
       await run(request);
@@ -292,7 +309,12 @@ window.runPeers = async (urls, options) => {
       return null;
     }
   };
-  const duckRun = options.duckdb ? await attempt('DuckDB-Wasm, every result', () => duck(bytes, options.duckdbWarm, options.duckdbExtensions)) : null;
+  // the results DuckDB-Wasm could not compute are reported as failures too
+  const partial = (what: string, run: EngineRun | null): EngineRun | null => {
+    for (const [name, error] of Object.entries(run?.failed ?? {})) failures.push(`${what}: ${name}: ${error}`);
+    return run;
+  };
+  const duckRun = options.duckdb ? partial('DuckDB-Wasm, every result', await attempt('DuckDB-Wasm, every result', () => duck(bytes, options.duckdbWarm, options.duckdbExtensions, options.keepGoing))) : null;
   if (duckRun !== null) engines.push(duckRun);
   const arqueroRun = options.arquero && options.arqueroEvery ? await attempt('Arquero, every result', () => arquero(bytes, RESULTS)) : null;
   if (arqueroRun !== null) engines.push(arqueroRun);
@@ -306,7 +328,7 @@ window.runPeers = async (urls, options) => {
     ourParse: orders.parse,
     ordersOnly: {
       ours: { totalMs: orders.totalMs, payloads: orders.payloads },
-      duckdb: options.duckdb ? await attempt('DuckDB-Wasm, orders only', () => duck(ordersAlone(bytes), 0, options.duckdbExtensions, ORDERS_ONLY)) : null,
+      duckdb: options.duckdb ? partial('DuckDB-Wasm, orders only', await attempt('DuckDB-Wasm, orders only', () => duck(ordersAlone(bytes), 0, options.duckdbExtensions, options.keepGoing, ORDERS_ONLY))) : null,
       arquero: options.arquero ? await attempt('Arquero, orders only', () => arquero(ordersAlone(bytes), ORDERS_ONLY)) : null,
     },
     failures,
