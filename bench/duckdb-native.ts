@@ -45,8 +45,8 @@ if (memoryLimit !== '' && !/^\d+(\.\d+)?\s*(MB|GB|MiB|GiB)$/.test(memoryLimit)) 
 interface Timing {
   /** DuckDB's `version()`; ours: empty. */
   version?: string;
-  /** The result that failed and why (DuckDB under --memory-limit); its times and payloads are then partial. */
-  failed?: string;
+  /** DuckDB under --memory-limit: the results it could not compute, by name, with when and why (absent from coldMs and payloads). */
+  failed?: Record<string, string>;
   ingestMs: number;
   resultsMs: number;
   coldMs: Record<string, number>;
@@ -73,14 +73,13 @@ async function duck(paths: Record<(typeof TABLES)[number], string>, threads: num
     await connection.run(`SET memory_limit = '${memoryLimit}'`);
   }
   try {
+    // under a limit, a result that runs out of memory is recorded and the next one asked (the failure
+    // frees what the query held: each result is tried on its own)
     const results = await timeResults(async (request) => {
       if (core === null) return duckPayload((await connection.runAndReadAll(duckQuery(request, PACK))).getRowsJS()[0]![0]);
       return arrowToPlain((await connection.runAndReadAll(coreQuery(request, core, TIMEZONE))).getRowsJS()[0]![0]);
-    });
+    }, memoryLimit !== '');
     return { version, ingestMs, ...results };
-  } catch (error) {
-    if (memoryLimit === '') throw error;
-    return { version, ingestMs, resultsMs: NaN, coldMs: {}, payloads: {}, failed: error instanceof Error ? error.message : String(error) };
   } finally {
     connection.closeSync();
     db.closeSync();
@@ -107,21 +106,24 @@ async function ours(bytes: Record<(typeof TABLES)[number], Uint8Array>): Promise
   return { ingestMs, ...results };
 }
 
-/** Each result of REQUESTS cold, in turn: its time and payload, and the time of all. */
-async function timeResults(ask: (request: QueryRequest) => unknown): Promise<Omit<Timing, 'ingestMs'>> {
+/** Each result of REQUESTS cold, in turn: its time and payload, and the time of all; `keepGoing`: past a failure. */
+async function timeResults(ask: (request: QueryRequest) => unknown, keepGoing = false): Promise<Omit<Timing, 'ingestMs'>> {
   const coldMs: Record<string, number> = {};
   const payloads: Record<string, unknown> = {};
+  const failed: Record<string, string> = {};
   const start = performance.now();
   for (const [name, request] of Object.entries(REQUESTS)) {
     const t = performance.now();
     try {
       payloads[name] = await ask(request);
     } catch (error) {
-      throw new Error(`${name}, after ${s(performance.now() - t)}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+      if (!keepGoing) throw error;
+      failed[name] = `after ${s(performance.now() - t)}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
+      continue;
     }
     coldMs[name] = performance.now() - t;
   }
-  return { resultsMs: performance.now() - start, coldMs, payloads };
+  return { resultsMs: performance.now() - start, coldMs, payloads, ...(Object.keys(failed).length > 0 ? { failed } : {}) };
 }
 
 const s = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
@@ -163,12 +165,14 @@ async function measure(paths: Record<(typeof TABLES)[number], string>, bytes: Re
     for (const threads of threadCounts) {
       const theirs = await duck(paths, threads);
       duckRuns.get(threads)!.push(theirs);
+      const label = `DuckDB ${threads} thread${threads > 1 ? 's' : ''}`;
       if (theirs.failed !== undefined) {
-        line.push(`DuckDB ${threads} thread${threads > 1 ? 's' : ''} failed (ingest ${s(theirs.ingestMs)}) at ${theirs.failed}`);
-        continue;
+        const done = Object.keys(theirs.coldMs).map((name) => `${name} ${s(theirs.coldMs[name]!)}`);
+        line.push(`${label} did not complete (ingest ${s(theirs.ingestMs)}): ${Object.entries(theirs.failed).map(([name, why]) => `${name} failed ${why}`).join('; ')}${done.length > 0 ? `; completed ${done.join(', ')}` : ''}`);
+      } else {
+        line.push(`${label} ${s(theirs.ingestMs + theirs.resultsMs)} (ingest ${s(theirs.ingestMs)})`);
       }
-      line.push(`DuckDB ${threads} thread${threads > 1 ? 's' : ''} ${s(theirs.ingestMs + theirs.resultsMs)} (ingest ${s(theirs.ingestMs)})`);
-      for (const name of Object.keys(REQUESTS)) {
+      for (const name of Object.keys(theirs.payloads)) {
         const d = payloadDifference(mine.payloads[name], theirs.payloads[name], name, ['ours', 'DuckDB']);
         if (d !== null) problems.push(`run ${r + 1}, ${threads} thread(s): ${d}`);
       }
@@ -180,9 +184,9 @@ async function measure(paths: Record<(typeof TABLES)[number], string>, bytes: Re
   console.log(`ours (one thread)             bytes → every result ${range(ourRuns.map(total))}; ingest ${range(ourRuns.map((t) => t.ingestMs))}; results ${range(ourRuns.map((t) => t.resultsMs))}`);
   const summary: Record<string, unknown> = { size, ordersOnly, memoryLimit: memoryLimit || null, runs, duckdbVersion: duckRuns.get(threadCounts[0]!)![0]!.version, node: process.versions.node, machine: machine(), commit: gitCommit(), measuredAt: new Date().toISOString(), ours: ourRuns.map(({ payloads: _, ...t }) => t), duckdb: {} };
   for (const [threads, all] of duckRuns) {
-    const failures = all.filter((t) => t.failed !== undefined).map((t) => t.failed!);
+    const failures = all.filter((t) => t.failed !== undefined).map((t) => Object.keys(t.failed!).join(', '));
     const list = all.filter((t) => t.failed === undefined);
-    if (list.length < all.length) console.log(`DuckDB native, ${threads} thread${threads > 1 ? 's' : ' '}     failed in ${failures.length} of ${all.length} run(s): ${failures[0]}`);
+    if (list.length < all.length) console.log(`DuckDB native, ${threads} thread${threads > 1 ? 's' : ' '}     did not complete in ${failures.length} of ${all.length} run(s), out of memory on: ${failures[0]}`);
     if (list.length === 0) {
       (summary.duckdb as Record<string, unknown>)[`${threads}`] = { runs: all.map(({ payloads: _, ...t }) => t), ratio: null };
       continue;
