@@ -78,7 +78,8 @@ export interface PeersRun {
   bytes: Record<Table, number>;
   engines: EngineRun[];
   parse: (ParseRun & { engine: string })[];
-  ourParse: { ms: number; rows: number; gross: number };
+  /** Our orders parse: cold (the first load in a fresh worker) and warm (the fastest of three more), rows and money read. */
+  ourParse: { ms: number; warmMs: number; rows: number; gross: number };
   /** Orders only: parse + monthly revenue + cohort matrix + RFM grid, ours, Arquero's and DuckDB-Wasm's. */
   ordersOnly: {
     ours: { totalMs: number; payloads: Record<string, unknown> };
@@ -222,13 +223,20 @@ async function duck(bytes: Record<Table, ArrayBuffer>, warm: number, extensions:
   }
 }
 
-function parsePeer(engine: ParseRun['engine'], bytes: ArrayBuffer): Promise<ParseRun> {
+/**
+ * Parses after the first in the same worker, for the warm parse times (ours and uDSV): the fastest of
+ * the repeats after the first. Our parser in a fresh worker took 284–289 ms on the 1m orders, then 266–281
+ * and 244–254 ms on the fourth: V8 optimises it as it runs.
+ */
+const PARSE_REPEATS = 4;
+
+function parsePeer(engine: ParseRun['engine'], bytes: ArrayBuffer, repeats = 1): Promise<ParseRun> {
   const worker = new Worker(new URL('./parse.worker.ts', import.meta.url), { type: 'module' });
   return new Promise<ParseRun>((resolve, reject) => {
     worker.onmessage = (event: MessageEvent<ParseRun>) => resolve(event.data);
     worker.onerror = (event) => reject(new Error(`${engine} failed: ${event.message}`));
     const copy = bytes.slice(0);
-    worker.postMessage({ engine, bytes: copy }, [copy]);
+    worker.postMessage({ engine, bytes: copy, repeats }, [copy]);
   }).finally(() => worker.terminate());
 }
 
@@ -236,7 +244,7 @@ function parsePeer(engine: ParseRun['engine'], bytes: ArrayBuffer): Promise<Pars
  * Ours on the orders bytes alone: the load report's parse time, rows read and the gross sum (for the
  * parse peers), and the orders-only pipeline time (load + monthly revenue + cohort matrix + RFM grid).
  */
-async function ourOrders(bytes: ArrayBuffer): Promise<{ parse: { ms: number; rows: number; gross: number }; totalMs: number; payloads: Record<string, unknown> }> {
+async function ourOrders(bytes: ArrayBuffer): Promise<{ parse: { ms: number; warmMs: number; rows: number; gross: number }; totalMs: number; payloads: Record<string, unknown> }> {
   const engine = createEngine({ timezone: TIMEZONE });
   await engine.diagnostics();
   const blob = new Blob([bytes]);
@@ -247,9 +255,12 @@ async function ourOrders(bytes: ArrayBuffer): Promise<{ parse: { ms: number; row
   const totalMs = performance.now() - t;
   const payloads = Object.fromEntries(Object.keys(ORDERS_ONLY).map((name, i) => [name, toPayload(results[i] as never)]));
   const kpis = await engine.query({ kind: 'kpis', params: {} });
+  // the same bytes again in the same worker, each load replacing the last: the warm parse
+  const later: number[] = [];
+  for (let k = 1; k < PARSE_REPEATS; k++) later.push((await engine.load({ orders: blob })).sources[0]!.parseMs);
   engine.dispose();
   const source = sources[0]!;
-  return { parse: { ms: source.parseMs, rows: source.rowsRead, gross: kpis.current.netRevenue }, totalMs, payloads };
+  return { parse: { ms: source.parseMs, warmMs: Math.min(...later), rows: source.rowsRead, gross: kpis.current.netRevenue }, totalMs, payloads };
 }
 
 /** How long Arquero may take: every result takes about 45 s at 1m. */
@@ -319,7 +330,8 @@ window.runPeers = async (urls, options) => {
   const arqueroRun = options.arquero && options.arqueroEvery ? await attempt('Arquero, every result', () => arquero(bytes, RESULTS)) : null;
   if (arqueroRun !== null) engines.push(arqueroRun);
   const parse: (ParseRun & { engine: string })[] = [];
-  if (options.parsePeers) for (const engine of ['uDSV', 'PapaParse'] as const) parse.push(await parsePeer(engine, bytes.orders));
+  // uDSV warm as well as cold, as ours; PapaParse, the familiar baseline, cold only
+  if (options.parsePeers) for (const engine of ['uDSV', 'PapaParse'] as const) parse.push(await parsePeer(engine, bytes.orders, engine === 'uDSV' ? PARSE_REPEATS : 1));
   const orders = await ourOrders(bytes.orders);
   return {
     bytes: Object.fromEntries(TABLES.map((t) => [t, bytes[t].byteLength])) as Record<Table, number>,
