@@ -129,7 +129,7 @@ async function main(): Promise<void> {
   // an engine that could not compute some result in some run (DuckDB-Wasm out of memory) has no total
   const failedIn = (e: EngineRun | null | undefined): string[] => Object.keys(e?.failed ?? {});
   const incomplete = (engine: string): string[] => [...new Set(all.flatMap((r) => failedIn(r.engines.find((x) => x.engine === engine))))];
-  const cold = (e: string, n: string): string => (incomplete(e).includes(n) ? 'out of memory' : range(of(e, (x) => x.coldMs[n]!)));
+  const cold = (e: string, n: string): string => (incomplete(e).includes(n) ? 'failed (above)' : range(of(e, (x) => x.coldMs[n]!)));
   const rows: [string, ...string[]][] = [
     ['worker start (DuckDB: instantiate)', ...engines.map((e) => range(of(e, (x) => x.startMs)))],
     ['bytes in worker → tables', ...engines.map((e) => range(of(e, (x) => x.ingestMs)))],
