@@ -109,7 +109,10 @@ describe('engine client with a real worker', function () {
     expect(report.tables.orders!.rowsAccepted).to.equal(100_000);
     expect(sources[0]!.bytes).to.equal(big.size);
     const reads = events.filter((e) => e.phase === 'read');
-    expect(reads.length).to.be.greaterThan(3);
+    // how many of the worker's progress calls arrive before its answer varies: they come through a
+    // port of their own, and one that arrives after the read has returned is dropped (one CI run saw
+    // 2 of the 7 batches' calls), so the count is not pinned; their order and the last one are
+    expect(reads.length).to.be.at.least(1);
     for (let i = 1; i < reads.length; i++) {
       expect(reads[i]!.bytesRead).to.be.greaterThan(reads[i - 1]!.bytesRead);
       expect(reads[i]!.rowsParsed).to.be.at.least(reads[i - 1]!.rowsParsed);
