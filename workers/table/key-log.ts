@@ -133,15 +133,12 @@ export class KeyLog {
       if (d >>> 0 > 9) return -1;
       value = value * 10 + d;
     }
-    // most ids are below 2^32: no division then
-    const high = value < 4294967296 ? 0 : Math.floor(value / 4294967296);
-    const lo = value - high * 4294967296;
-    const hi = (k << 12) | (digits << 8) | high;
-    let at = this.length * NUMERIC;
-    if (at > 0 && this.numbers[at - 2] === (lo | 0) && this.numbers[at - 1] === hi) return this.length - 1;
+    const at = this.length * NUMERIC;
     if (at + NUMERIC > this.numbers.length) this.growNumbers(this.numbers.length * 2);
-    this.numbers[at++] = lo;
-    this.numbers[at] = hi;
+    // written past the last entry, and counted only when it is not the same key again
+    const numbers = this.numbers;
+    setNumeric(numbers, at, (k << 4) | digits, value);
+    if (at > 0 && numbers[at - 2] === numbers[at] && numbers[at - 1] === numbers[at + 1]) return this.length - 1;
     return this.length++;
   }
 
@@ -384,10 +381,7 @@ export class KeyLog {
         if (w * 32 + 31 > to) word &= (1 << (to - w * 32 + 1)) - 1;
         while (word !== 0) {
           const low = word & -word;
-          const v = base + w * 32 + (31 - Math.clz32(low));
-          const high = Math.floor(v / 4294967296);
-          distinct[code * NUMERIC] = v - high * 4294967296;
-          distinct[code * NUMERIC + 1] = (c << 8) | high;
+          setNumeric(distinct, code * NUMERIC, c, base + w * 32 + (31 - Math.clz32(low)));
           code++;
           word ^= low;
         }
@@ -606,6 +600,17 @@ function numericKeyCodes(prefixes: readonly Uint8Array[], codes: Int32Array, val
 /** A numeric entry's value from its two words: the low 32 bits, and the 8 bits above them in `hi`. */
 function numericValue(lo: number, hi: number): number {
   return (hi & 0xff) * 4294967296 + (lo >>> 0);
+}
+
+/**
+ * Writes a numeric entry at `out[at]`: the value's low 32 bits, then its class (prefix index << 4 |
+ * digit count) << 8 with the value's bits above 32 (`numericValue` reads it back).
+ */
+function setNumeric(out: Int32Array, at: number, c: number, value: number): void {
+  // most ids are below 2^32: no division then
+  const high = value < 4294967296 ? 0 : Math.floor(value / 4294967296);
+  out[at] = value - high * 4294967296;
+  out[at + 1] = (c << 8) | high;
 }
 
 /** Set bits of a 32-bit word. */
