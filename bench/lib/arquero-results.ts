@@ -311,17 +311,16 @@ export function arqueroResults(text: (table: TableName) => string, requests: Rea
     // spend: the costs table's rows in the range by scope, plus the per-touch costs of treatment touches
     const spendRows = costs.filter(inRange(fromDay, toDay));
     const paid = scoped.filter((d: Row) => d.grp === 'treatment' && d.cost !== 0).derive({ amount: (d: Row) => d.cost });
+    // each amount once per scope it counts in: all CRM, its channel, its campaign (when it has one)
+    const perScope = (rows: Table): Table[] => [
+      rows.derive({ scope: () => 'all', name: () => 'all' }).select('scope', 'name', 'amount'),
+      rows.derive({ scope: () => 'channel', name: (d: Row) => d.channel }).select('scope', 'name', 'amount'),
+      rows.filter((d: Row) => d.campaign != null).derive({ scope: () => 'campaign', name: (d: Row) => d.campaign }).select('scope', 'name', 'amount'),
+    ];
+    const [first, ...rest] = [...perScope(spendRows), ...perScope(paid)];
     const spend = index(
-      spendRows
-        .derive({ scope: () => 'all', name: () => 'all' })
-        .select('scope', 'name', 'amount')
-        .concat(
-          spendRows.derive({ scope: () => 'channel', name: (d: Row) => d.channel }).select('scope', 'name', 'amount'),
-          spendRows.filter((d: Row) => d.campaign != null).derive({ scope: () => 'campaign', name: (d: Row) => d.campaign }).select('scope', 'name', 'amount'),
-          paid.derive({ scope: () => 'all', name: () => 'all' }).select('scope', 'name', 'amount'),
-          paid.derive({ scope: () => 'channel', name: (d: Row) => d.channel }).select('scope', 'name', 'amount'),
-          paid.filter((d: Row) => d.campaign != null).derive({ scope: () => 'campaign', name: (d: Row) => d.campaign }).select('scope', 'name', 'amount'),
-        )
+      first!
+        .concat(...rest)
         .groupby('scope', 'name')
         .rollup({ cost: op.sum('amount') }),
       (r) => `${r.scope as string}|${r.name as string}`,
