@@ -186,7 +186,7 @@ async function measure(paths: Record<(typeof TABLES)[number], string>, bytes: Re
   for (const [threads, all] of duckRuns) {
     const failures = all.filter((t) => t.failed !== undefined).map((t) => Object.keys(t.failed!).join(', '));
     const list = all.filter((t) => t.failed === undefined);
-    if (list.length < all.length) console.log(`DuckDB native, ${threads} thread${threads > 1 ? 's' : ' '}     did not complete in ${failures.length} of ${all.length} run(s), out of memory on: ${failures[0]}`);
+    if (list.length < all.length) console.log(`DuckDB native, ${threads} thread${threads > 1 ? 's' : ' '}     did not complete in ${failures.length} of ${all.length} run(s), failing on: ${failures[0]} (errors above)`);
     if (list.length === 0) {
       (summary.duckdb as Record<string, unknown>)[`${threads}`] = { runs: all.map(({ payloads: _, ...t }) => t), ratio: null };
       continue;

@@ -127,8 +127,11 @@ async function main(): Promise<void> {
   const total = (e: EngineRun): number => e.ingestMs + Object.values(e.coldMs).reduce((a, b) => a + b, 0);
   const names = Object.keys(all[0]!.engines[0]!.coldMs);
   // an engine that could not compute some result in some run (DuckDB-Wasm out of memory) has no total
-  const failedIn = (e: EngineRun | null | undefined): string[] => Object.keys(e?.failed ?? {});
-  const incomplete = (engine: string): string[] => [...new Set(all.flatMap((r) => failedIn(r.engines.find((x) => x.engine === engine))))];
+  const failedAcross = (runs: (EngineRun | null | undefined)[]): string[] => [...new Set(runs.flatMap((e) => Object.keys(e?.failed ?? {})))];
+  const incomplete = (engine: string): string[] => failedAcross(all.map((r) => r.engines.find((x) => x.engine === engine)));
+  /** A peer's line without a ratio: what it did not compute, then what it did (`computed`, written out). */
+  const noRatio = (engine: string, failed: string[], computed: string[]): string =>
+    `${engine}: no ratio, it did not compute ${failed.join(', ')}${computed.length > 0 ? `; it computed ${computed.join('; ')}` : ''}`;
   const cold = (e: string, n: string): string => (incomplete(e).includes(n) ? 'failed (above)' : range(of(e, (x) => x.coldMs[n]!)));
   const rows: [string, ...string[]][] = [
     ['worker start (DuckDB: instantiate)', ...engines.map((e) => range(of(e, (x) => x.startMs)))],
@@ -151,16 +154,17 @@ async function main(): Promise<void> {
   const ratios = engines.slice(1).map((e) => {
     const failed = incomplete(e);
     if (failed.length === 0) return `${e}: ${pairwise(of(e, total), of('ours', total))} (target ≥ ${e === 'Arquero' ? 12 : 5}×)`;
-    // no ratio for every result; the results it did compute, each against ours
+    // no ratio for every result; the results it did compute, each cold against ours
     const done = names.filter((n) => !failed.includes(n));
-    return `${e}: no ratio, it did not compute ${failed.join(', ')}${done.length > 0 ? `; the results it computed, cold: ${done.map((n) => `${n} ${pairwise(of(e, (x) => x.coldMs[n]!), of('ours', (x) => x.coldMs[n]!))}`).join('; ')}` : ''}`;
+    return noRatio(e, failed, done.map((n) => `${n}, cold, ${pairwise(of(e, (x) => x.coldMs[n]!), of('ours', (x) => x.coldMs[n]!))}`));
   });
   const parseRows = (onlyOurs ? [] : ['uDSV', 'PapaParse']).map((p) => {
     const ms = all.map((r) => r.parse.find((x) => x.engine === p)!.ms);
     return `${p.padEnd(10)} ${range(ms).padEnd(28)} ${pairwise(ms, all.map((r) => r.ourParse.ms))}${p === 'uDSV' ? ' (target ≥ 3×)' : ''}`;
   });
   // warm: each parser run again in its worker (ours and uDSV), the fastest of the runs after the first
-  const warmParse = onlyOurs ? [] : [`uDSV       ${range(all.map((r) => r.parse.find((x) => x.engine === 'uDSV')!.warmMs!)).padEnd(28)} ${pairwise(all.map((r) => r.parse.find((x) => x.engine === 'uDSV')!.warmMs!), all.map((r) => r.ourParse.warmMs))}`];
+  const udsvWarm = onlyOurs ? [] : all.map((r) => r.parse.find((x) => x.engine === 'uDSV')!.warmMs!);
+  const warmParse = onlyOurs ? [] : [`uDSV       ${range(udsvWarm).padEnd(28)} ${pairwise(udsvWarm, all.map((r) => r.ourParse.warmMs))}`];
   const width = Math.max(...rows.map((r) => r[0].length)) + 2;
   console.log(`\n${size}: ${(Object.values(all[0]!.bytes).reduce((a, b) => a + b, 0) / 1e6).toFixed(1)} MB of CSV, ${runs} run(s), ${machine()}, commit ${gitCommit()}\n`);
   console.log(''.padEnd(width) + engines.map((e) => e.padEnd(30)).join(''));
@@ -176,10 +180,11 @@ async function main(): Promise<void> {
   for (const [peer, target] of [['duckdb', ' (target ≥ 5×; instantiate excluded)'], ['arquero', '']] as const) {
     const ran = all.filter((r) => r.ordersOnly[peer] !== null);
     if (ran.length === 0) continue;
-    const failed = [...new Set(ran.flatMap((r) => failedIn(r.ordersOnly[peer])))];
+    const failed = failedAcross(ran.map((r) => r.ordersOnly[peer]));
     if (failed.length > 0) {
+      // ours has no per-result times here (the pipeline is timed whole): the peer's own times
       const done = Object.keys(ORDERS_ONLY).filter((n) => !failed.includes(n));
-      console.log(`  ${ran[0]!.ordersOnly[peer]!.engine}: no ratio, it did not compute ${failed.join(', ')}${done.length > 0 ? `; it computed ${done.map((n) => `${n} in ${range(ran.map((r) => r.ordersOnly[peer]!.coldMs[n]!))}`).join(', ')}` : ''}`);
+      console.log(`  ${noRatio(ran[0]!.ordersOnly[peer]!.engine, failed, done.map((n) => `${n} in ${range(ran.map((r) => r.ordersOnly[peer]!.coldMs[n]!))}`))}`);
       continue;
     }
     const totals = ran.map((r) => total(r.ordersOnly[peer]!));
