@@ -40,6 +40,9 @@ function bundleSizes(): Plugin {
   };
 }
 
+/** The one-element entries of the npm package (`crm-widgets/revenue` and so on), from `src/elements/`. */
+const ELEMENT_ENTRIES = Object.fromEntries(['data', 'revenue', 'retention', 'rfm', 'roas'].map((e) => [e, `${root}src/elements/${e}.ts`]));
+
 /** The demo pages Vite builds (plain.html is copied as it is: it shows the one-tag CDN use). */
 const DEMO_PAGES = ['index', 'upload', 'endpoint', 'summary', 'theming', 'react', 'vue'];
 
@@ -128,7 +131,7 @@ export default defineConfig(({ mode }): UserConfig => {
         target: 'es2022',
         minify: true, // entries keep their whitespace in library mode; the worker is minified
         sourcemap: true,
-        lib: { entry: { index: `${root}src/index.ts`, engine: `${root}src/engine.ts`, sample: `${root}src/sample.ts` }, formats: ['es'] },
+        lib: { entry: { index: `${root}src/index.ts`, engine: `${root}src/engine.ts`, sample: `${root}src/sample.ts`, ...ELEMENT_ENTRIES }, formats: ['es'] },
         rollupOptions: {
           external: (id) => external.some((dep) => id === dep || id.startsWith(`${dep}/`)),
           output: { entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },

@@ -10,7 +10,7 @@ import { lineOf, listFiles, stripComments } from './source-text.mjs';
 /** d3 modules without DOM access, allowed in pure layers. */
 export const PURE_D3 = ['d3-array', 'd3-time', 'd3-time-format', 'd3-format', 'd3-interpolate', 'd3-color', 'd3-scale', 'd3-scale-chromatic', 'd3-shape', 'd3-path'];
 
-const ENTRIES = ['src/index.ts', 'src/engine.ts', 'src/sample.ts'];
+const ENTRIES = ['src/index.ts', 'src/engine.ts', 'src/sample.ts', ...['data', 'revenue', 'retention', 'rfm', 'roas'].map((e) => `src/elements/${e}.ts`)];
 
 /** The layer of a repository-relative path, or null when unchecked. */
 export function layerOf(path) {

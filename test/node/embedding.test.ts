@@ -3,10 +3,12 @@
 // - a page on one loopback origin loading the CDN file from another renders them, worker included;
 // - a page that loads the kit twice does not throw and still renders;
 // - a consumer project installs the packed tarball, type-checks against its types and builds with Vite,
-//   and the built page renders the widgets.
+//   and the built page renders the widgets; a second page of it imports only `crm-widgets/data` and
+//   `crm-widgets/revenue`, defines no other element and ships less code.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
@@ -200,6 +202,45 @@ export async function kpis(): Promise<number> {
     const seen = await visit(`${server.origin}/?${query}`);
     assert.deepEqual(seen.errors, []);
     assertNumbers(seen.widgets);
+
+    // a page that imports only <crm-data> and <crm-revenue> through their one-element entries
+    mkdirSync(`${work}/app/one`, { recursive: true });
+    writeFileSync(
+      `${work}/app/one/main.ts`,
+      `import 'crm-widgets/data';
+import 'crm-widgets/revenue';
+import type { CrmData } from 'crm-widgets/data';
+
+for (const tag of ['crm-retention', 'crm-rfm', 'crm-roas']) if (customElements.get(tag) !== undefined) console.error(tag + ' is defined');
+const data: CrmData = document.createElement('crm-data');
+data.id = 'shop';
+data.timezone = 'UTC';
+data.currency = 'EUR';
+const revenue = document.createElement('crm-revenue');
+revenue.setAttribute('data', 'shop');
+document.body.append(data, revenue);
+for (const t of ['orders', 'touches', 'costs', 'customers']) data.setAttribute(t, '/data/' + new URLSearchParams(location.search).get(t));
+`,
+    );
+    writeFileSync(`${work}/app/one/index.html`, `<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,"><script src="/probe.js"></script><script type="module" src="./main.ts"></script></head><body></body></html>`);
+    const tsconfig = JSON.parse(readFileSync(`${work}/app/tsconfig.json`, 'utf8')) as { include: string[] };
+    writeFileSync(`${work}/app/tsconfig.json`, JSON.stringify({ ...tsconfig, include: [...tsconfig.include, 'one'] }, null, 2));
+    run([node, `${root}node_modules/typescript/bin/tsc`, '-p', `${work}/app/tsconfig.json`]);
+    run([node, `${root}node_modules/vite/bin/vite.js`, 'build', `${work}/app/one`, '--outDir', `${work}/app/dist-one`, '--logLevel', 'warn']);
+    const oneServer = await serveStatic({ '/data/': DATA_DIR, '/probe.js': `${root}test/embedding/probe.js`, '/': `${work}/app/dist-one` });
+    servers.push(oneServer);
+    const one = await visit(`${oneServer.origin}/?${query}`);
+    assert.deepEqual(one.console, []);
+    assert.deepEqual(one.widgets.map((w) => w.tag), ['crm-revenue']);
+    assert.match(one.widgets[0]!.text, /Total revenue\s*€[\d,]+/);
+    // the page's own code, gzip -9, the worker aside: all five elements against two
+    const pageKb = (dir: string): number =>
+      readdirSync(dir)
+        .filter((f) => f.endsWith('.js') && !f.startsWith('crm.worker'))
+        .reduce((sum, f) => sum + gzipSync(readFileSync(`${dir}/${f}`), { level: 9 }).length / 1000, 0);
+    const [all, two] = [pageKb(`${work}/app/dist/assets`), pageKb(`${work}/app/dist-one/assets`)];
+    console.log(`consumer page code, gzip -9: all five elements ${all.toFixed(1)} kB; crm-data and crm-revenue alone ${two.toFixed(1)} kB`);
+    assert.ok(two < all - 5, `one widget's page (${two.toFixed(1)} kB) should be well under all five's (${all.toFixed(1)} kB)`);
   });
 
   test('the built demo site: every page renders its widgets (gallery pages, warehouse payloads, plain HTML, React, Vue)', async () => {

@@ -409,3 +409,9 @@ function dataStamp(data: Partial<Record<TableName, Record<string, unknown>[]>>):
     return `${stamp}:${rows.length}`;
   }).join(',');
 }
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'crm-data': CrmData;
+  }
+}

@@ -248,3 +248,9 @@ export class CrmRetention extends CrmWidget {
     return `${cohorts} cohorts by ${r.period}. Weighted mean ${MEASURE_LABELS[r.measure].toLowerCase()} ${at} periods after the first purchase: ${this.isMoney(r.measure) ? f.money(r.weightedMean[at]!) : f.percent(r.weightedMean[at]!)}.`;
   }
 }
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'crm-retention': CrmRetention;
+  }
+}

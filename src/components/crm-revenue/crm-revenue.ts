@@ -350,3 +350,9 @@ export class CrmRevenue extends CrmWidget {
     return `CRM revenue ${f.money(k.crmRevenue)} of ${f.money(k.netRevenue)} total (${f.percent(k.crmShare)}).${top}`;
   }
 }
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'crm-revenue': CrmRevenue;
+  }
+}

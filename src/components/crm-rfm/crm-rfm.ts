@@ -419,3 +419,9 @@ export class CrmRfm extends CrmWidget {
     return `${f.count(r.customers)} customers in ${r.segments.length} segments.${largest !== undefined ? ` The largest is ${r.segments[largest]} with ${f.percent(r.segmentCustomerShare[largest]!)} of customers and ${f.percent(r.segmentRevenueShare[largest]!)} of revenue.` : ''}`;
   }
 }
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'crm-rfm': CrmRfm;
+  }
+}

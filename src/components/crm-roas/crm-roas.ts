@@ -247,3 +247,9 @@ export class CrmRoas extends CrmWidget {
     return `Blended ROAS over the range: ${f.multiple(cost > 0 ? revenue / cost : Number.NaN)} (${f.money(revenue)} attributed revenue on ${f.money(cost)} cost).`;
   }
 }
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'crm-roas': CrmRoas;
+  }
+}
