@@ -8,7 +8,7 @@
  * - `cdn`: `dist/cdn/crm-widgets.js`, one file with everything, plus `crm.worker.js` beside it; prints
  *   the gzip sizes of both against the budgets in performance.md.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { defineConfig, type Plugin, type UserConfig } from 'vite';
@@ -41,7 +41,7 @@ function bundleSizes(): Plugin {
 }
 
 /** The one-element entries of the npm package (`crm-widgets/revenue` and so on), from `src/elements/`. */
-const ELEMENT_ENTRIES = Object.fromEntries(['data', 'revenue', 'retention', 'rfm', 'roas'].map((e) => [e, `${root}src/elements/${e}.ts`]));
+const ELEMENT_ENTRIES = Object.fromEntries(readdirSync(`${root}src/elements`).map((file) => [file.replace(/\.ts$/, ''), `${root}src/elements/${file}`]));
 
 /** The demo pages Vite builds (plain.html is copied as it is: it shows the one-tag CDN use). */
 const DEMO_PAGES = ['index', 'upload', 'endpoint', 'summary', 'theming', 'react', 'vue'];
