@@ -1,5 +1,6 @@
 // Self-tests of the source checks: each rule must fire on a violation and stay quiet on allowed code.
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { findBanned } from '../checks/banned.mjs';
 import { importsOf, violation } from '../checks/boundaries.mjs';
@@ -58,4 +59,15 @@ test('boundaries: core stays pure, client names the worker only by URL, componen
   assert.match(violation('src/engine.ts', 'lit', false), /headless/);
   assert.match(violation('demo/main.ts', '../src/core/sample.ts', false), /public entries/);
   assert.equal(violation('demo/main.ts', '../src/sample.ts', false), null);
+});
+
+test('package: every one-element entry of src/elements/ is exported, typed and kept as a side effect', () => {
+  const root = new URL('../../', import.meta.url);
+  const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8'));
+  const names = readdirSync(new URL('src/elements/', root)).map((f) => f.replace(/\.ts$/, ''));
+  assert.ok(names.length >= 5, names.join(', '));
+  for (const name of names) {
+    assert.deepEqual(pkg.exports[`./${name}`], { types: `./dist/types/elements/${name}.d.ts`, default: `./dist/${name}.js` }, name);
+    assert.ok(pkg.sideEffects.includes(`./dist/${name}.js`), `sideEffects lacks ./dist/${name}.js`);
+  }
 });
