@@ -226,7 +226,7 @@ async function duck(bytes: Record<Table, ArrayBuffer>, warm: number, extensions:
 /**
  * Parses after the first in the same worker, for the warm parse times (ours and uDSV): the fastest of
  * the repeats after the first. Our parser in a fresh worker took 284–289 ms on the 1m orders, then 266–281
- * and 244–254 ms on the fourth: V8 optimises it as it runs.
+ * and 244–254 ms on the fourth (bench/README.md, "Where the first parse's extra time goes").
  */
 const PARSE_REPEATS = 4;
 
