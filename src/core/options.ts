@@ -4,7 +4,7 @@
  */
 import { CrmError } from './errors.js';
 import { TABLE_FIELDS, TABLE_NAMES, type TableName } from './schema.js';
-import { TimeZone } from './time.js';
+import { zoneName } from './time.js';
 
 /** Per-table column mapping: canonical field name → the column name in the user's file. */
 export type ColumnMapping = Partial<Record<TableName, Record<string, string>>>;
@@ -105,7 +105,7 @@ const CURRENCY_CODE = /^[A-Z]{3}$/;
 
 /** Validates dataset options and fills in defaults; throws `CrmError('bad-option')` on a bad value. */
 export function resolveDatasetOptions(options: DatasetOptions = {}): ResolvedDatasetOptions {
-  const timezone = TimeZone.get(options.timezone ?? 'UTC').name;
+  const timezone = zoneName(options.timezone);
   let currency: string | null = null;
   if (options.currency !== undefined && options.currency !== '') {
     const code = options.currency.trim().toUpperCase();

@@ -108,6 +108,23 @@ interface DayTransition {
 const zoneCache = new Map<string, TimeZone>();
 
 /**
+ * The canonical IANA name of a time zone (`UTC` for none and for UTC's aliases); throws a `CrmError`
+ * naming the value when it is unknown. It checks a name without making a `TimeZone`, whose offset
+ * code only the worker needs: the page validates options with it.
+ */
+export function zoneName(name: string | undefined): string {
+  const key = name === undefined || name === '' ? 'UTC' : name;
+  if (/^(utc|etc\/utc|gmt|etc\/gmt|z)$/i.test(key)) return 'UTC';
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone: key }).resolvedOptions().timeZone;
+  } catch {
+    throw new CrmError('bad-option', `Unknown time zone "${key}".`, {
+      hint: 'Use an IANA time zone name such as "UTC", "Europe/Berlin" or "America/New_York".',
+    });
+  }
+}
+
+/**
  * An IANA time zone with cached UTC offsets.
  *
  * Offsets come from `Intl.DateTimeFormat` (available in workers and on the main thread). They are
@@ -135,30 +152,24 @@ export class TimeZone {
     const key = name === undefined || name === '' ? 'UTC' : name;
     const cached = zoneCache.get(key);
     if (cached) return cached;
-    let zone: TimeZone;
-    if (/^(utc|etc\/utc|gmt|etc\/gmt|z)$/i.test(key)) {
-      zone = new TimeZone('UTC', null);
-    } else {
-      let format: Intl.DateTimeFormat;
-      try {
-        format = new Intl.DateTimeFormat('en-US', {
-          timeZone: key,
-          hourCycle: 'h23',
-          year: 'numeric',
-          month: 'numeric',
-          day: 'numeric',
-          hour: 'numeric',
-          minute: 'numeric',
-          second: 'numeric',
-          era: 'short',
-        });
-      } catch {
-        throw new CrmError('bad-option', `Unknown time zone "${key}".`, {
-          hint: 'Use an IANA time zone name such as "UTC", "Europe/Berlin" or "America/New_York".',
-        });
-      }
-      zone = new TimeZone(format.resolvedOptions().timeZone, format);
-    }
+    const canonical = zoneName(key);
+    const zone =
+      canonical === 'UTC'
+        ? new TimeZone('UTC', null)
+        : new TimeZone(
+            canonical,
+            new Intl.DateTimeFormat('en-US', {
+              timeZone: canonical,
+              hourCycle: 'h23',
+              year: 'numeric',
+              month: 'numeric',
+              day: 'numeric',
+              hour: 'numeric',
+              minute: 'numeric',
+              second: 'numeric',
+              era: 'short',
+            }),
+          );
     zoneCache.set(key, zone);
     return zone;
   }

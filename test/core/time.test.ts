@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import fc from 'fast-check';
-import { TimeZone, civilFromDays, daysFromCivil, formatIsoUtc, isValidDate } from '../../src/core/time.js';
+import { TimeZone, civilFromDays, daysFromCivil, formatIsoUtc, isValidDate, zoneName } from '../../src/core/time.js';
 
 describe('calendar math', () => {
   it('agrees with Date.UTC for any day (property)', () => {
@@ -89,5 +89,14 @@ describe('time zones', () => {
     expect(error.code).to.equal('bad-option');
     expect(error.message).to.equal('Unknown time zone "Europe/Berln".');
     expect(String(error.hint)).to.contain('IANA');
+  });
+
+  it('checks a name on the page as the worker does (zoneName against TimeZone.get)', () => {
+    for (const name of [undefined, '', 'utc', 'GMT', 'Z', 'Etc/UTC', 'Europe/Berlin', 'america/new_york', 'Asia/Calcutta', 'Asia/Kathmandu']) {
+      expect(zoneName(name), String(name)).to.equal(TimeZone.get(name).name);
+    }
+    expect(zoneName('america/new_york')).to.equal('America/New_York');
+    expect(zoneName('Etc/UTC')).to.equal('UTC');
+    expect(() => zoneName('Mars/Olympus')).to.throw('Unknown time zone "Mars/Olympus".');
   });
 });

@@ -5,7 +5,7 @@
  */
 import { CrmError } from '../../src/core/errors.js';
 import type { ColumnMatch } from '../../src/core/report.js';
-import { TABLE_FIELDS, columnKey, type FieldSpec, type TableName } from '../../src/core/schema.js';
+import { COLUMN_SYNONYMS, TABLE_FIELDS, columnKey, type TableName } from '../../src/core/schema.js';
 
 /** The result of mapping a header. */
 export interface ColumnMapResult {
@@ -59,7 +59,7 @@ export function mapColumns(
   const keys = columns.map(columnKey);
   fields.forEach((field, f) => {
     if (fieldColumns[f]! >= 0 || explicit[field.name] !== undefined) return;
-    const index = findSynonym(field, keys, claimed);
+    const index = findSynonym(COLUMN_SYNONYMS[table][field.name]!, keys, claimed);
     if (index < 0) return;
     fieldColumns[f] = index;
     claimed[index] = 1;
@@ -68,8 +68,9 @@ export function mapColumns(
   return { fieldColumns, matches };
 }
 
-function findSynonym(field: FieldSpec, keys: readonly string[], claimed: Uint8Array): number {
-  const wanted = [field.name, ...field.synonyms].map(columnKey);
+/** The first unclaimed column named as one of `synonyms` (in their order), or -1. */
+function findSynonym(synonyms: readonly string[], keys: readonly string[], claimed: Uint8Array): number {
+  const wanted = synonyms.map(columnKey);
   for (const key of wanted) {
     for (let i = 0; i < keys.length; i++) if (claimed[i] === 0 && keys[i] === key) return i;
   }
@@ -86,7 +87,7 @@ export function requireColumns(table: TableName, columns: readonly string[], fie
       const p = fields.findIndex((x) => x.name === 'unit_price');
       if (fieldColumns[q]! >= 0 && fieldColumns[p]! >= 0) return;
     }
-    const looked = [field.name, ...field.synonyms.filter((s) => s !== field.name)].slice(0, 8).join(', ');
+    const looked = COLUMN_SYNONYMS[table][field.name]!.slice(0, 8).join(', ');
     const extra = table === 'orders' && field.name === 'revenue' ? ' and no quantity and unit_price columns to compute it' : '';
     throw new CrmError(
       'missing-column',

@@ -1,8 +1,21 @@
 import { expect } from '@open-wc/testing';
+import { COLUMN_SYNONYMS, TABLE_FIELDS, TABLE_NAMES } from '../../../src/core/schema.js';
 import { detectTable, mapColumns } from '../../../workers/ingest/mapping.js';
 import { loadOne, loadSources, thrown } from '../../support/harness.js';
 
 describe('column mapping', () => {
+  it('has synonyms for exactly the fields of each table, each list led by the field name and without repeats', () => {
+    for (const table of TABLE_NAMES) {
+      const names = TABLE_FIELDS[table].map((f) => f.name);
+      expect(Object.keys(COLUMN_SYNONYMS[table]).sort(), table).to.deep.equal([...names].sort());
+      for (const name of names) {
+        const synonyms = COLUMN_SYNONYMS[table][name]!;
+        expect(synonyms[0], `${table}.${name}`).to.equal(name);
+        expect(new Set(synonyms).size, `${table}.${name}`).to.equal(synonyms.length);
+      }
+    }
+  });
+
   it('recognises common synonyms, whatever the case and punctuation', () => {
     const { matches } = mapColumns('orders', ['Invoice', 'StockCode', 'Quantity', 'InvoiceDate', 'UnitPrice', 'Customer ID', 'Country'], {}, true, 'online_retail.csv');
     expect(Object.fromEntries(matches.map((m) => [m.field, m.column]))).to.deep.equal({
