@@ -3,7 +3,7 @@
  * (so a typo fails before any byte is read) and again in the worker (which trusts nobody).
  */
 import { CrmError } from './errors.js';
-import { TABLE_FIELDS, TABLE_NAMES, type TableName } from './schema.js';
+import { TABLE_NAMES, fieldNames, type TableName } from './schema.js';
 import { zoneName } from './time.js';
 
 /** Per-table column mapping: canonical field name → the column name in the user's file. */
@@ -163,7 +163,7 @@ export function validateTableColumns(table: TableName, mapping: Record<string, s
   if (typeof mapping !== 'object' || mapping === null) {
     throw new CrmError('bad-option', `columns.${table} must be an object of field → column name.`);
   }
-  const fields = TABLE_FIELDS[table].map((f) => f.name);
+  const fields = fieldNames(table);
   for (const [field, column] of Object.entries(mapping)) {
     if (table !== 'customers' && !fields.includes(field)) {
       throw new CrmError('bad-option', `columns.${table} names an unknown field "${field}".`, {
