@@ -43,5 +43,7 @@ export function attributionWords(model: CreditModel, window: string | null, basi
 /** A window as a menu label: "1 day", "5 days", "24 hours". */
 export function windowLabel(value: string): string {
   const words = durationWords(value);
+  // not a duration (a host's typo): shown as given, beside the error that names it
+  if (words === value) return value;
   return /^1-/.test(words) ? words.replace('-', ' ') : `${words.replace('-', ' ')}s`;
 }

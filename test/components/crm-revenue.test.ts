@@ -49,6 +49,18 @@ describe('<crm-revenue>', function () {
     expect(kpi(widget, 'Total revenue')).to.equal('€320.00');
   });
 
+  it('shows a bad parameter as an error without Retry, and recovers when the parameter is fixed', async () => {
+    const { widget } = await mount<CrmRevenue>('crm-revenue');
+    widget.window = 'soon';
+    const error = await inState(widget, 'error');
+    expect(error.querySelector('.what')!.textContent).to.equal('window must be a duration such as "5d", "24h" or "30m", not "soon".');
+    // the same parameter would fail the same way again: the fix is the attribute, not a retry
+    expect(error.querySelectorAll('button').length, 'buttons in the error state').to.equal(0);
+    await expect(widget).to.be.accessible();
+    widget.window = '1h';
+    await waitUntil(() => kpi(widget, 'CRM revenue') === '€0.00', 'the widget did not recover', { timeout: 10_000 });
+  });
+
   it('sends only the requests a change affects: a new window re-runs the KPIs and credits, not the holdout lift', async () => {
     const { widget, data } = await mount<CrmRevenue>('crm-revenue');
     const engine = data.datasetHandle.engine!;

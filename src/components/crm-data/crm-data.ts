@@ -315,7 +315,7 @@ export class CrmData extends LitElement {
         ? html`<div class="status" role="alert">
             <p class="error">${snapshot.error.message}</p>
             ${snapshot.error.hint !== undefined ? html`<p class="muted">${snapshot.error.hint}</p>` : nothing}
-            <button @click=${() => void this.retry()}>Retry</button>
+            ${snapshot.error.code !== 'bad-option' ? html`<button @click=${() => void this.retry()}>Retry</button>` : nothing}
           </div>`
         : nothing}
       ${snapshot.report !== null ? this.renderReport() : nothing}

@@ -327,7 +327,7 @@ export abstract class CrmWidget extends LitElement {
         return html`<div class="state" part="state error" role="alert">
           <p class="what">${e.message}</p>
           ${where !== '' ? html`<p class="where">In ${where}.</p>` : nothing} ${e.hint !== undefined ? html`<p class="detail">${e.hint}</p>` : nothing}
-          <div class="actions"><button class="primary" @click=${state.retry}>Retry</button></div>
+          ${e.code !== 'bad-option' ? html`<div class="actions"><button class="primary" @click=${state.retry}>Retry</button></div>` : nothing}
         </div>`;
       }
       case 'ready':
