@@ -1,6 +1,5 @@
-import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { html, LitElement, nothing, type PropertyValues, type TemplateResult, type PropertyDeclarations } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
-import { property, state } from 'lit/decorators.js';
 import { DatasetModel, type DatasetHandle } from '../../client/dataset-model.js';
 import type { LoadInput } from '../../client/engine-client.js';
 import type { DataSource, Fetcher } from '../../client/sources.js';
@@ -35,59 +34,80 @@ const TABLES: TableName[] = ['orders', 'touches', 'costs', 'customers'];
  * @cssproperty --crm-muted - Colour of secondary text.
  */
 export class CrmData extends LitElement {
+  /** Lit's reactive properties (options here, types, defaults and docs on the fields below). */
+  static override properties: PropertyDeclarations = {
+    orders: {},
+    touches: {},
+    costs: {},
+    customers: {},
+    src: {},
+    timezone: {},
+    currency: {},
+    decimal: {},
+    dateFormat: { attribute: 'date-format' },
+    columns: {
+      converter: {
+        fromAttribute: (value: string | null): ColumnMapping | null => {
+          if (value === null || value.trim() === '') return null;
+          try {
+            return JSON.parse(value) as ColumnMapping;
+          } catch {
+            return { __invalid: {} } as unknown as ColumnMapping;
+          }
+        },
+      },
+    },
+    refresh: { type: Number },
+    upload: { type: Boolean, reflect: true },
+    theme: { reflect: true },
+    data: { attribute: false },
+    fetchOptions: { attribute: false },
+    fetcher: { attribute: false },
+    workerUrl: { attribute: 'worker-url' },
+    dragOver: { state: true },
+  };
+
   static override styles = [crmDataStyles];
 
   /** URL of the orders table (CSV, JSON or NDJSON). */
-  @property() orders: string | null = null;
+  orders: string | null = null;
   /** URL of the touches table. */
-  @property() touches: string | null = null;
+  touches: string | null = null;
   /** URL of the costs table. */
-  @property() costs: string | null = null;
+  costs: string | null = null;
   /** URL of the customers table. */
-  @property() customers: string | null = null;
+  customers: string | null = null;
   /** URL of one JSON document holding several tables (`{"orders": [...], "touches": [...]}`). */
-  @property() src: string | null = null;
+  src: string | null = null;
   /** IANA time zone for values without an offset and for periods. Default `UTC`. */
-  @property() timezone: string | null = null;
+  timezone: string | null = null;
   /** ISO 4217 currency of the data. */
-  @property() currency: string | null = null;
+  currency: string | null = null;
   /** Decimal separator of numbers in text files: `.` (default) or `,`. */
-  @property() decimal: DecimalSeparator | null = null;
+  decimal: DecimalSeparator | null = null;
   /** How slashed dates read: `DD/MM/YYYY`, `MM/DD/YYYY` or `auto`. */
-  @property({ attribute: 'date-format' }) dateFormat: string | null = null;
+  dateFormat: string | null = null;
   /** Column mapping per table, as JSON in the attribute or an object in the property. */
-  @property({
-    converter: {
-      fromAttribute: (value: string | null): ColumnMapping | null => {
-        if (value === null || value.trim() === '') return null;
-        try {
-          return JSON.parse(value) as ColumnMapping;
-        } catch {
-          return { __invalid: {} } as unknown as ColumnMapping;
-        }
-      },
-    },
-  })
   columns: ColumnMapping | null = null;
   /** Reload the URLs every this many seconds (while the page is visible). 0: never. */
-  @property({ type: Number }) refresh = 0;
+  refresh = 0;
   /** Show an upload area (drop zone and file picker) with the load report. */
-  @property({ type: Boolean, reflect: true }) upload = false;
+  upload = false;
   /** `light`, `dark`, or `auto`, for the upload area. */
-  @property({ reflect: true }) theme: 'light' | 'dark' | 'auto' = 'auto';
+  theme: 'light' | 'dark' | 'auto' = 'auto';
   /** Rows given directly: `{ orders: [{...}, ...], touches: [...] }`. */
-  @property({ attribute: false }) data: Partial<Record<TableName, Record<string, unknown>[]>> | null = null;
+  data: Partial<Record<TableName, Record<string, unknown>[]>> | null = null;
   /** Options of URL requests (headers, credentials). Credentials never go in attributes. */
-  @property({ attribute: false }) fetchOptions: RequestInit | undefined = undefined;
+  fetchOptions: RequestInit | undefined = undefined;
   /** A fetch replacement, for hosts with their own HTTP client. */
-  @property({ attribute: false }) fetcher: Fetcher | undefined = undefined;
+  fetcher: Fetcher | undefined = undefined;
   /**
    * URL of the kit's worker script (`crm.worker.js`) when the host serves it itself, for example from
    * its own origin under a CSP without `blob:` workers. Default: next to the kit's script.
    */
-  @property({ attribute: 'worker-url' }) workerUrl: string | null = null;
+  workerUrl: string | null = null;
 
-  @state() private dragOver = false;
+  private dragOver = false;
   private model = new DatasetModel();
   private unsubscribe: (() => void) | null = null;
   private timer: ReturnType<typeof setInterval> | null = null;

@@ -1,5 +1,4 @@
-import { html, nothing, type TemplateResult } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { html, nothing, type TemplateResult, type PropertyDeclarations } from 'lit';
 import { drawHeatmap, heatmapHeight } from '../../charts/heatmap.js';
 import { drawLines, type LineSeries } from '../../charts/lines.js';
 import { seriesColor, type ChartTheme, type Tip, type TooltipHost } from '../../charts/theme.js';
@@ -25,21 +24,32 @@ const OFFSET_PREFIX: Record<Period, string> = { day: 'D', week: 'W', month: 'M',
  * @csspart tabs - The matrix / curves switch.
  */
 export class CrmRetention extends CrmWidget {
+  /** Lit's reactive properties (options here, types, defaults and docs on the fields below). */
+  static override properties: PropertyDeclarations = {
+    period: { reflect: true },
+    measure: { reflect: true },
+    offsets: { type: Number, reflect: true },
+    mode: { reflect: true },
+    view: { reflect: true },
+    breakdown: { reflect: true },
+    group: { state: true },
+  };
+
   /** Cohort period: `day`, `week`, `month` (default) or `quarter`. */
-  @property({ reflect: true }) period: Period = 'month';
+  period: Period = 'month';
   /** `customers`, `rolling`, `revenue`, `cumulative_revenue` or `revenue_retention`. */
-  @property({ reflect: true }) measure: RetentionMeasure = 'customers';
+  measure: RetentionMeasure = 'customers';
   /** Periods after the first purchase shown. */
-  @property({ type: Number, reflect: true }) offsets = 12;
+  offsets = 12;
   /** Cells as `percent` (of the cohort, default) or `count` (customers or revenue). */
-  @property({ reflect: true }) mode: 'percent' | 'count' = 'percent';
+  mode: 'percent' | 'count' = 'percent';
   /** `matrix` (heatmap) or `curves`. */
-  @property({ reflect: true }) view: 'matrix' | 'curves' = 'matrix';
+  view: 'matrix' | 'curves' = 'matrix';
   /** A customers attribute to split the cohorts by (country, plan, ...). */
-  @property({ reflect: true }) breakdown: string | null = null;
+  breakdown: string | null = null;
 
   /** With a breakdown, the group shown in the matrix. */
-  @state() private group = 0;
+  private group = 0;
 
   protected readonly heading = 'Cohort retention';
   protected readonly exportName = 'crm-retention';

@@ -1,5 +1,4 @@
-import { html, nothing, type TemplateResult } from 'lit';
-import { property } from 'lit/decorators.js';
+import { html, nothing, type TemplateResult, type PropertyDeclarations } from 'lit';
 import { drawGroupedBars } from '../../charts/grouped-bars.js';
 import { drawStackedBars, type StackSeries } from '../../charts/stacked-bars.js';
 import { seriesColor, type ChartTheme, type TooltipHost } from '../../charts/theme.js';
@@ -31,22 +30,33 @@ const MAX_SERIES = 8;
  * @csspart tabs - The panel switch (over time, compare models, attributed vs incremental).
  */
 export class CrmRevenue extends CrmWidget {
+  /** Lit's reactive properties (options here, types, defaults and docs on the fields below). */
+  static override properties: PropertyDeclarations = {
+    model: { reflect: true },
+    window: { reflect: true },
+    basis: { reflect: true },
+    money: { reflect: true },
+    period: { reflect: true },
+    dimension: { reflect: true },
+    panel: { reflect: true },
+  };
+
   static override styles = [...CrmWidget.styles, revenueStyles];
 
   /** Credit model. */
-  @property({ reflect: true }) model: CreditModel = 'last_touch';
+  model: CreditModel = 'last_touch';
   /** Attribution window: one duration (`5d`) for every channel. */
-  @property({ reflect: true }) window = '5d';
+  window = '5d';
   /** Which time of a touch counts: `send`, `open` or `click`. */
-  @property({ reflect: true }) basis: Basis = 'send';
+  basis: Basis = 'send';
   /** `revenue` or `margin`. */
-  @property({ reflect: true }) money: 'revenue' | 'margin' = 'revenue';
+  money: 'revenue' | 'margin' = 'revenue';
   /** Bars per `day`, `week`, `month` or `quarter`. */
-  @property({ reflect: true }) period: Period = 'month';
+  period: Period = 'month';
   /** Split CRM revenue by `channel`, `campaign` or `stage`. */
-  @property({ reflect: true }) dimension: Dimension = 'channel';
+  dimension: Dimension = 'channel';
   /** `time`, `models` or `incremental`. */
-  @property({ reflect: true }) panel: RevenuePanel = 'time';
+  panel: RevenuePanel = 'time';
 
   protected readonly heading = 'CRM revenue';
   protected readonly exportName = 'crm-revenue';

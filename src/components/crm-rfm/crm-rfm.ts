@@ -1,5 +1,4 @@
-import { css, html, nothing, type TemplateResult } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { css, html, nothing, type TemplateResult, type PropertyDeclarations } from 'lit';
 import { drawRfmGrid } from '../../charts/rfm-grid.js';
 import type { ChartTheme, TooltipHost } from '../../charts/theme.js';
 import type { QueryPlan } from '../../controllers/query.js';
@@ -31,6 +30,20 @@ const PAGE = 25;
  * @csspart customers - The customer list of the opened cell or segment.
  */
 export class CrmRfm extends CrmWidget {
+  /** Lit's reactive properties (options here, types, defaults and docs on the fields below). */
+  static override properties: PropertyDeclarations = {
+    bins: { type: Number, reflect: true },
+    scoring: { reflect: true },
+    monetary: { reflect: true },
+    colorBy: { reflect: true, attribute: 'color-by' },
+    asOf: { reflect: true, attribute: 'as-of' },
+    segments: { attribute: false },
+    thresholds: { attribute: false },
+    selection: { state: true },
+    offset: { state: true },
+    sort: { state: true },
+  };
+
   static override styles = [
     ...CrmWidget.styles,
     css`
@@ -122,23 +135,23 @@ export class CrmRfm extends CrmWidget {
   ];
 
   /** Scores per dimension: 3, 4 or 5. */
-  @property({ type: Number, reflect: true }) bins = 5;
+  bins = 5;
   /** `percentile` (ties share a score), `ntile` (equal groups) or `thresholds` (needs `.thresholds`). */
-  @property({ reflect: true }) scoring: Scoring = 'percentile';
+  scoring: Scoring = 'percentile';
   /** Monetary as `net` revenue or `aov` (average purchase value). */
-  @property({ reflect: true }) monetary: 'net' | 'aov' = 'net';
+  monetary: 'net' | 'aov' = 'net';
   /** Colour cells by `customers`, `revenue` or `monetary` (mean). */
-  @property({ reflect: true, attribute: 'color-by' }) colorBy: RfmColorBy = 'customers';
+  colorBy: RfmColorBy = 'customers';
   /** As-of day or instant (default: the day after the latest purchase). */
-  @property({ reflect: true, attribute: 'as-of' }) asOf: string | null = null;
+  asOf: string | null = null;
   /** A segment map replacing the default one (every cell covered once). */
-  @property({ attribute: false }) segments: SegmentRule[] | null = null;
+  segments: SegmentRule[] | null = null;
   /** Cut points for `thresholds` scoring. */
-  @property({ attribute: false }) thresholds: RfmThresholds | null = null;
+  thresholds: RfmThresholds | null = null;
 
-  @state() private selection: { cell: { r: number; f: number } | null; segment: string | null } | null = null;
-  @state() private offset = 0;
-  @state() private sort: { by: CustomerSortKey; direction: 'asc' | 'desc' } = { by: 'monetary', direction: 'desc' };
+  private selection: { cell: { r: number; f: number } | null; segment: string | null } | null = null;
+  private offset = 0;
+  private sort: { by: CustomerSortKey; direction: 'asc' | 'desc' } = { by: 'monetary', direction: 'desc' };
 
   protected readonly heading = 'RFM segments';
   protected readonly exportName = 'crm-rfm';

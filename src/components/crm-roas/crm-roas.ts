@@ -1,5 +1,4 @@
-import { html, nothing, type TemplateResult } from 'lit';
-import { property } from 'lit/decorators.js';
+import { html, nothing, type TemplateResult, type PropertyDeclarations } from 'lit';
 import { drawGroupedBars } from '../../charts/grouped-bars.js';
 import { drawLines, type LineSeries } from '../../charts/lines.js';
 import { seriesColor, type ChartTheme, type TooltipHost } from '../../charts/theme.js';
@@ -28,22 +27,34 @@ const MAX_LINES = 8;
  * @csspart tabs - The attributed / margin / incremental switch.
  */
 export class CrmRoas extends CrmWidget {
+  /** Lit's reactive properties (options here, types, defaults and docs on the fields below). */
+  static override properties: PropertyDeclarations = {
+    model: { reflect: true },
+    window: { reflect: true },
+    basis: { reflect: true },
+    period: { reflect: true },
+    metric: { reflect: true },
+    byCampaign: { type: Boolean, reflect: true, attribute: 'by-campaign' },
+    bars: { type: Boolean, reflect: true },
+    target: { type: Number, reflect: true },
+  };
+
   /** Credit model of the attributed revenue. */
-  @property({ reflect: true }) model: CreditModel = 'last_touch';
+  model: CreditModel = 'last_touch';
   /** Attribution window. */
-  @property({ reflect: true }) window = '5d';
+  window = '5d';
   /** `send`, `open` or `click`. */
-  @property({ reflect: true }) basis: Basis = 'send';
+  basis: Basis = 'send';
   /** Points per `day`, `week` or `month` (default; weekly ROAS per channel is mostly noise at CRM volumes). */
-  @property({ reflect: true }) period: Period = 'month';
+  period: Period = 'month';
   /** `attributed` (revenue / cost), `margin` (margin / cost) or `incremental` (holdout lift / cost). */
-  @property({ reflect: true }) metric: RoasMetric = 'attributed';
+  metric: RoasMetric = 'attributed';
   /** One line per campaign instead of per channel. */
-  @property({ type: Boolean, reflect: true, attribute: 'by-campaign' }) byCampaign = false;
+  byCampaign = false;
   /** Show blended cost and revenue as bars behind the lines. */
-  @property({ type: Boolean, reflect: true }) bars = false;
+  bars = false;
   /** A target ROAS drawn as a line (e.g. 4). */
-  @property({ type: Number, reflect: true }) target: number | null = null;
+  target: number | null = null;
 
   protected readonly heading = 'Return on CRM spend';
   protected readonly exportName = 'crm-roas';

@@ -5,9 +5,8 @@
  * table, a footnote with the definition in force, and exports. Each widget adds its parameters, its
  * queries, its chart and its table; the behaviour lives in the controllers, so this class stays thin.
  */
-import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { html, LitElement, nothing, type PropertyValues, type TemplateResult, type PropertyDeclarations } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
-import { property, query, state } from 'lit/decorators.js';
 import type { Fetcher } from '../../client/sources.js';
 import { csvText } from '../../core/csv.js';
 import type { CrmError } from '../../core/errors.js';
@@ -97,38 +96,62 @@ function payloadDefinition(results: QueryResult[]): string {
  * @cssproperty --crm-radius - Corner radius.
  */
 export abstract class CrmWidget extends LitElement {
+  /** Lit's reactive properties (options here, types, defaults and docs on the fields below). */
+  static override properties: PropertyDeclarations = {
+    data: { reflect: true },
+    summarySrc: { attribute: 'summary-src' },
+    result: { attribute: false },
+    locale: {},
+    currency: {},
+    theme: { reflect: true },
+    controls: { reflect: true },
+    fetchOptions: { attribute: false },
+    fetcher: { attribute: false },
+    from: { reflect: true },
+    to: { reflect: true },
+    shown: { state: true },
+    exportError: { state: true },
+  };
+
   static override styles = [widgetStyles];
 
   /** Id of the `<crm-data>` to show; without it, the nearest enclosing `<crm-data>`. */
-  @property({ reflect: true }) data: string | null = null;
+  data: string | null = null;
   /** URL of a pre-aggregated result (a JSON payload of the SQL pack): shown with no worker. */
-  @property({ attribute: 'summary-src' }) summarySrc: string | null = null;
+  summarySrc: string | null = null;
   /** A result (or array of results) to show as is, from the engine or the SQL pack. */
-  @property({ attribute: false }) result: unknown = null;
+  result: unknown = null;
   /** BCP 47 locale of numbers and dates; default the browser's. */
-  @property() locale: string | null = null;
+  locale: string | null = null;
   /** ISO 4217 currency of money; default the dataset's. */
-  @property() currency: string | null = null;
+  currency: string | null = null;
   /** `light`, `dark`, or `auto` (follows the system). */
-  @property({ reflect: true }) theme: 'light' | 'dark' | 'auto' = 'auto';
+  theme: 'light' | 'dark' | 'auto' = 'auto';
   /** `full` controls, `compact` (the essential ones), or `none` (the host drives the attributes). */
-  @property({ reflect: true }) controls: 'full' | 'compact' | 'none' = 'full';
+  controls: 'full' | 'compact' | 'none' = 'full';
   /** Options of the `summary-src` request (credentials go here, never in attributes). */
-  @property({ attribute: false }) fetchOptions: RequestInit | undefined = undefined;
+  fetchOptions: RequestInit | undefined = undefined;
   /** A fetch replacement for `summary-src`. */
-  @property({ attribute: false }) fetcher: Fetcher | undefined = undefined;
+  fetcher: Fetcher | undefined = undefined;
   /** First day counted (`YYYY-MM-DD`, in the data's time zone); default the data's first. */
-  @property({ reflect: true }) from: string | null = null;
+  from: string | null = null;
   /** Last day counted, inclusive; default the data's last. */
-  @property({ reflect: true }) to: string | null = null;
+  to: string | null = null;
 
   /** Chart or data table (the Table button). */
-  @state() protected shown: 'chart' | 'table' = 'chart';
-  @state() protected exportError: string | null = null;
+  protected shown: 'chart' | 'table' = 'chart';
+  protected exportError: string | null = null;
 
-  @query('.chart') protected chartBox!: HTMLElement | null;
-  @query('svg.plot') protected plot!: SVGSVGElement | null;
-  @query('.tooltip') protected tipElement!: HTMLElement | null;
+  /** The chart area, its SVG and its tooltip, once rendered. */
+  protected get chartBox(): HTMLElement | null {
+    return this.renderRoot?.querySelector('.chart') ?? null;
+  }
+  protected get plot(): SVGSVGElement | null {
+    return this.renderRoot?.querySelector('svg.plot') ?? null;
+  }
+  protected get tipElement(): HTMLElement | null {
+    return this.renderRoot?.querySelector('.tooltip') ?? null;
+  }
 
   protected readonly source = new DatasetController(this, () => this.data);
   protected readonly queries = new QueryController(this, {
