@@ -47,7 +47,11 @@ export class DatasetModel implements DatasetHandle {
   private engineKey = '{}';
   private instance: CrmEngine | null = null;
   private controller: AbortController | null = null;
-  private lastInput: LoadInput | null = null;
+  /** The latest load (or re-read under new options), for `retry`. */
+  private lastRun: ((options: Pick<LoadOptions, 'signal' | 'onProgress'>) => Promise<LoadResult | null>) | null = null;
+  private lastRereads = false;
+  /** Options the page set that cannot be used (see `reject`). */
+  private rejected: CrmError | null = null;
   private disposed = false;
 
   get snapshot(): DatasetSnapshot {
@@ -64,36 +68,69 @@ export class DatasetModel implements DatasetHandle {
   }
 
   /**
-   * Sets the engine options. Options that change how data is read (time zone, columns, ...) take a
-   * new engine and reload the latest input; it returns whether they did.
+   * Sets the engine options. Returns whether they change how data is read (time zone, columns, ...)
+   * while data is loaded; `reread` then reads it again under them.
    */
   configure(options: EngineOptions): boolean {
     this.engineOptions = options;
     const { fetchOptions, fetcher, worker, ...rest } = options;
     void worker;
+    if (this.rejected !== null) {
+      // the page's options are usable again: leave the error they caused
+      if (this.current.error === this.rejected) this.set({ status: this.current.report !== null ? 'ready' : 'empty', error: null });
+      this.rejected = null;
+    }
     const key = JSON.stringify(rest);
     this.instance?.setRequestOptions(fetchOptions, fetcher);
     if (key === this.engineKey) return false;
     this.engineKey = key;
-    if (this.instance !== null) {
-      this.instance.dispose();
-      this.instance = null;
-      return true;
-    }
-    return false;
+    return this.instance !== null;
+  }
+
+  /**
+   * Shows options the page set that cannot be used (columns that are not JSON, say) as the dataset's
+   * error, and holds loads until `configure` gets usable ones: reading data under other options than
+   * the page declares would show numbers it did not ask for.
+   */
+  reject(error: CrmError): void {
+    this.rejected = error;
+    this.controller?.abort();
+    this.controller = null;
+    this.set({ status: 'error', progress: null, error });
   }
 
   async load(input: LoadInput, options: Pick<LoadOptions, 'mode'> = {}): Promise<LoadResult | null> {
+    return this.track((engine, run) => engine.load(input, { ...options, ...run }));
+  }
+
+  /**
+   * Reads every load of the dataset again under the options of the latest `configure` (in a new
+   * worker). Without data loaded, there is nothing to read and it resolves with null.
+   */
+  async reread(): Promise<LoadResult | null> {
+    if (this.instance === null) return null;
+    const options = this.engineOptions;
+    return this.track((engine, run) => engine.reconfigure(options, run), true);
+  }
+
+  /**
+   * Runs a load, with its progress, cancel and state. A cancelled load leaves the data as it was, except
+   * a cancelled `reread` (`replaces`): the data it was replacing is gone, so that is an error to retry.
+   */
+  private async track(op: (engine: CrmEngine, run: Pick<LoadOptions, 'signal' | 'onProgress'>) => Promise<LoadResult | null>, replaces = false): Promise<LoadResult | null> {
     if (this.disposed) throw new CrmError('disposed', 'This dataset was removed from the page.');
+    if (this.rejected !== null) {
+      this.set({ status: 'error', progress: null, error: this.rejected });
+      throw this.rejected;
+    }
     this.controller?.abort();
     const controller = new AbortController();
     this.controller = controller;
-    this.lastInput = input;
+    this.lastRun = (run) => op(this.ensureEngine(), run);
+    this.lastRereads = replaces;
     this.set({ status: 'loading', progress: null, error: null });
     try {
-      const engine = this.ensureEngine();
-      const result = await engine.load(input, {
-        ...options,
+      const result = await this.lastRun({
         signal: controller.signal,
         onProgress: (progress) => {
           if (this.controller === controller) this.set({ progress });
@@ -101,13 +138,20 @@ export class DatasetModel implements DatasetHandle {
       });
       if (this.controller !== controller) return null;
       this.controller = null;
+      if (result === null) {
+        this.set({ status: this.current.report !== null ? 'ready' : 'empty', progress: null, error: null });
+        return null;
+      }
       this.set({ status: 'ready', progress: null, error: null, report: result.report, version: this.current.version + 1 });
       return result;
     } catch (error) {
       if (this.controller !== controller) return null;
       this.controller = null;
-      const failure = toCrmError(error);
-      if (failure.code === 'aborted') {
+      let failure = toCrmError(error);
+      if (failure.code === 'aborted' && replaces) {
+        failure = new CrmError('aborted', 'Reading the data again under the new options was cancelled.', { hint: 'Retry to read it again; the data read under the previous options is gone.' });
+      }
+      if (failure.code === 'aborted' && !replaces) {
         // a cancelled load leaves the previous data (or the empty state) as it was
         this.set({ status: this.current.report !== null ? 'ready' : 'empty', progress: null, error: null });
         return null;
@@ -122,8 +166,9 @@ export class DatasetModel implements DatasetHandle {
   }
 
   async retry(): Promise<LoadResult | null> {
-    if (this.lastInput === null) return null;
-    return this.load(this.lastInput);
+    const last = this.lastRun;
+    if (last === null) return null;
+    return this.track((_engine, run) => last(run), this.lastRereads);
   }
 
   /** Forgets the data and terminates the worker. */

@@ -135,26 +135,48 @@ export function planSources(input: LoadInput): PlannedSource[] {
 /** A dataset living in a worker. */
 export class CrmEngine {
   private options: EngineOptions;
-  private readonly datasetOptions: DatasetOptions;
+  private datasetOptions: DatasetOptions;
   private connection: WorkerConnection | null = null;
   private dataset = 0;
   private starting: Promise<void> | null = null;
   private refs = 1;
   private workerGeneration = 0;
-  private history: { input: LoadInput; options: LoadOptions }[] = [];
+  /** The loads that made the dataset, to read again in a new worker (after a crash, or new options). */
+  private history: { input: LoadInput; options: LoadOptions; tables: ReadonlySet<TableName> }[] = [];
 
   constructor(options: EngineOptions = {}) {
-    const { worker, workerUrl, timeoutMs, idleTimeoutMs, fetchOptions, fetcher, baseUrl, ...datasetOptions } = options;
-    void worker;
-    if (workerUrl !== undefined) resolveWorkerUrl(workerUrl); // a malformed URL fails here, with a clear message
-    void timeoutMs;
-    void idleTimeoutMs;
-    void fetchOptions;
-    void fetcher;
-    void baseUrl;
-    resolveDatasetOptions(datasetOptions); // fail on bad options now, on the caller's stack
+    this.options = options;
+    this.datasetOptions = checkOptions(options);
+  }
+
+  /**
+   * Takes new options (time zone, column mapping, decimal separator, ...) and reads the dataset's loads
+   * again under them, in a new worker: the values were read under the old options and cannot be
+   * converted. Resolves with the last load's result, or null when nothing had been loaded. When a load
+   * fails, every load is kept, so that a second call (a retry) reads them all again.
+   */
+  async reconfigure(options: EngineOptions, loadOptions: Pick<LoadOptions, 'signal' | 'onProgress'> = {}): Promise<LoadResult | null> {
+    const datasetOptions = checkOptions(options);
+    if (this.disposed) throw new CrmError('disposed', 'This analytics engine was disposed.', { hint: 'Create a new one with createEngine().' });
+    const history = this.history;
     this.options = options;
     this.datasetOptions = datasetOptions;
+    this.connection?.terminate();
+    this.connection = null;
+    this.starting = null;
+    this.workerGeneration++;
+    this.history = [];
+    let last: LoadResult | null = null;
+    try {
+      for (const entry of history) last = await this.load(entry.input, { ...entry.options, ...loadOptions });
+    } catch (error) {
+      // the new worker holds part of the data: drop it, so that the next call reads every load again
+      (this.connection as WorkerConnection | null)?.terminate(); // set again by the loads above
+      this.connection = null;
+      this.history = history;
+      throw toCrmError(error);
+    }
+    return last;
   }
 
   /** Replaces how URL sources are fetched (new credentials, say) for the loads that follow. */
@@ -205,7 +227,10 @@ export class CrmEngine {
     const planned = planSources(input);
     const connection = await this.ready();
     const result = await this.loadInto(connection, planned, options);
-    this.history.push({ input, options: pick(options) });
+    // a load that replaces tables makes the earlier loads of only those tables redundant
+    const tables = new Set(result.sources.map((s) => s.table));
+    if (options.mode !== 'append') this.history = this.history.filter((entry) => ![...entry.tables].every((t) => tables.has(t)));
+    this.history.push({ input, options: pick(options), tables });
     return result;
   }
 
@@ -488,6 +513,20 @@ export class CrmEngine {
     this.connection = null;
     this.history = [];
   }
+}
+
+/** Checks an engine's options (a malformed worker URL, a bad time zone, ...); returns the dataset's part. */
+function checkOptions(options: EngineOptions): DatasetOptions {
+  const { worker, workerUrl, timeoutMs, idleTimeoutMs, fetchOptions, fetcher, baseUrl, ...datasetOptions } = options;
+  void worker;
+  if (workerUrl !== undefined) resolveWorkerUrl(workerUrl); // a malformed URL fails here, with a clear message
+  void timeoutMs;
+  void idleTimeoutMs;
+  void fetchOptions;
+  void fetcher;
+  void baseUrl;
+  resolveDatasetOptions(datasetOptions); // fail on bad options now, on the caller's stack
+  return datasetOptions;
 }
 
 /** The parts of load options worth replaying after a worker restart (no signal, no callback). */

@@ -212,6 +212,35 @@ describe('engine client with a real worker', function () {
     expect((await engine.report()).tables.orders!.rowsAccepted).to.equal(2);
   });
 
+  it('reads every needed load again under new options: a new time zone moves a late-evening order into the next month', async () => {
+    const engine = track(createEngine({ timezone: 'UTC' }));
+    // orders twice (the second replaces the first, so only it is read again), then touches appended
+    const first = new File(['customer_id,ordered_at,revenue\nx,2024-03-10T12:00:00Z,999\n'], 'first.csv');
+    const orders = new File(['customer_id,ordered_at,revenue\na,2024-01-31T20:00:00Z,100\nb,2024-02-10T12:00:00Z,40\n'], 'orders.csv');
+    const touches = 'customer_id,channel,sent_at\na,email,2024-01-30T10:00:00Z\n';
+    await engine.load({ orders: first });
+    await engine.load({ orders });
+    await engine.load({ touches: new File([touches], 'touches.csv') }, { mode: 'append' });
+    const before = await engine.query({ kind: 'attribution', params: { window: '5d', period: 'month' } });
+    expect(before.periods.labels).to.deep.equal(['2024-01-01', '2024-02-01']);
+    expect(Array.from(before.netRevenue)).to.deep.equal([100, 40]);
+    const generation = engine.generation;
+    const read = new Set<string>();
+    const result = await engine.reconfigure({ timezone: 'Asia/Tokyo' }, { onProgress: (p) => (p.source !== '' ? read.add(p.source) : undefined) });
+    expect(result!.report.timezone).to.equal('Asia/Tokyo');
+    expect(engine.generation).to.be.above(generation);
+    // 20:00 UTC on Jan 31 is 05:00 on Feb 1 in Tokyo (January stays: the touch was sent then)
+    const after = await engine.query({ kind: 'attribution', params: { window: '5d', period: 'month' } });
+    expect(after.periods.labels).to.deep.equal(['2024-01-01', '2024-02-01']);
+    expect(Array.from(after.netRevenue)).to.deep.equal([0, 140]);
+    const report = await engine.report();
+    expect([report.tables.orders!.rowsAccepted, report.tables.touches!.rowsAccepted]).to.deep.equal([2, 1]);
+    expect([...read].sort()).to.deep.equal(['orders.csv', 'touches.csv']);
+    // bad options fail before anything is read, and leave the engine as it was
+    expect((await rejection(engine.reconfigure({ timezone: 'Mars/Base' }))).code).to.equal('bad-option');
+    expect((await engine.report()).timezone).to.equal('Asia/Tokyo');
+  });
+
   it('loads in-memory arrays of objects (Dates become ISO timestamps) and byte arrays', async () => {
     const engine = track(createEngine());
     const { report } = await engine.load({

@@ -1,6 +1,7 @@
 import { expect, fixture, fixtureSync, html, waitUntil } from '@open-wc/testing';
 import type { CrmData, CrmLoadEvent } from '../../src/index.js';
-import { files, MARKUP, record } from './harness.js';
+import { files, inState, kpi, MARKUP, mount, record, root } from './harness.js';
+import type { CrmRevenue } from '../../src/index.js';
 
 /** Bytes per batch the kit hands to the worker (src/core/http.ts). */
 const BATCH = 1 << 20;
@@ -81,6 +82,36 @@ describe('<crm-data>', function () {
     data.setAttribute('columns', '{not json');
     await waitUntil(() => errors.length === 2, 'no crm-error for the columns');
     expect(errors[1]!.detail.error.message).to.contain('columns attribute is not valid JSON');
+  });
+
+  it('reads uploaded files again under a new time zone, and shows columns that are not JSON as an error until fixed', async () => {
+    const { widget, data } = await mount<CrmRevenue>('crm-revenue');
+    const footnote = (): string => root(widget).querySelector('[part=footnote]')?.textContent ?? '';
+    expect(footnote()).to.contain('times in UTC');
+    const loads = record<CrmLoadEvent>(data, 'crm-load');
+    const rows = data.report!.tables.orders!.rowsAccepted;
+    data.timezone = 'Pacific/Kiritimati';
+    await waitUntil(() => footnote().includes('times in Pacific/Kiritimati'), `the widget still says "${footnote()}"`, { timeout: 20_000 });
+    expect(loads.length).to.equal(1);
+    expect(data.report!.timezone).to.equal('Pacific/Kiritimati');
+    expect(data.report!.tables.orders!.rowsAccepted).to.equal(rows);
+    expect(rows).to.be.above(0);
+    expect(data.engine, 'an engine holding the data').to.not.equal(null);
+    expect(kpi(widget, 'Total revenue')).to.equal('€320.00');
+    // a later change still answers (a dead engine would leave the widget as it was)
+    widget.window = '1h';
+    await waitUntil(() => kpi(widget, 'CRM revenue') === '€0.00', 'the window change was not answered', { timeout: 10_000 });
+    const errors = record<CustomEvent>(data, 'crm-error');
+    data.setAttribute('columns', '{not json');
+    const error = await inState(widget, 'error');
+    expect(error.querySelector('.what')!.textContent).to.equal('The columns attribute is not valid JSON.');
+    expect(error.querySelectorAll('button').length, 'buttons in the error state').to.equal(0);
+    expect(errors.length).to.equal(1);
+    // an upload waits for usable options too
+    expect((await data.datasetHandle.load(files()).catch((e: { code: string }) => e.code))).to.equal('bad-option');
+    data.removeAttribute('columns');
+    await waitUntil(() => kpi(widget, 'CRM revenue') === '€0.00', 'the widget did not come back', { timeout: 20_000 });
+    expect(footnote()).to.contain('times in Pacific/Kiritimati');
   });
 
   it('keeps its worker when moved, and ends it when removed', async () => {

@@ -167,17 +167,17 @@ export class CrmData extends LitElement {
       try {
         reset = this.model.configure(this.engineOptions());
       } catch (error) {
-        this.fail(toCrmError(error));
+        // shown as the dataset's error (changed() announces it) until the options are fixed
+        this.model.reject(toCrmError(error));
         return;
       }
     }
-    if (reset || sources.some((k) => changed.has(k))) {
-      const key = this.currentSourceKey();
-      if (reset || key !== this.sourceKey) {
-        this.sourceKey = key;
-        void this.loadDeclared();
-      }
-    }
+    const key = this.currentSourceKey();
+    const newSources = key !== this.sourceKey && (this.sourceKey === '' || sources.some((k) => changed.has(k)));
+    if (newSources) this.sourceKey = key;
+    // new options read every load again (uploads included), then new sources load
+    if (reset) void this.run(() => this.model.reread()).then(() => (newSources ? this.loadDeclared() : undefined));
+    else if (newSources) void this.loadDeclared();
     if (changed.has('refresh')) this.schedule();
   }
 
@@ -266,10 +266,6 @@ export class CrmData extends LitElement {
       fire(this, new CrmErrorEvent(snapshot.error));
     }
     this.requestUpdate();
-  }
-
-  private fail(error: CrmError): void {
-    fire(this, new CrmErrorEvent(error));
   }
 
   private schedule(): void {
