@@ -39,6 +39,12 @@ export interface DatasetHandle {
   retry(): Promise<LoadResult | null>;
 }
 
+/** A load, or a re-read under new options (`replaces`: the data it reads again is gone once it starts). */
+interface Run {
+  run: (engine: CrmEngine, options: Pick<LoadOptions, 'signal' | 'onProgress'>) => Promise<LoadResult | null>;
+  replaces: boolean;
+}
+
 /** A dataset: one engine (one worker), its loads and their state. */
 export class DatasetModel implements DatasetHandle {
   private current: DatasetSnapshot = { status: 'empty', progress: null, error: null, report: null, version: 0 };
@@ -48,8 +54,7 @@ export class DatasetModel implements DatasetHandle {
   private instance: CrmEngine | null = null;
   private controller: AbortController | null = null;
   /** The latest load (or re-read under new options), for `retry`. */
-  private lastRun: ((options: Pick<LoadOptions, 'signal' | 'onProgress'>) => Promise<LoadResult | null>) | null = null;
-  private lastRereads = false;
+  private last: Run | null = null;
   /** Options the page set that cannot be used (see `reject`). */
   private rejected: CrmError | null = null;
   private disposed = false;
@@ -77,7 +82,7 @@ export class DatasetModel implements DatasetHandle {
     void worker;
     if (this.rejected !== null) {
       // the page's options are usable again: leave the error they caused
-      if (this.current.error === this.rejected) this.set({ status: this.current.report !== null ? 'ready' : 'empty', error: null });
+      if (this.current.error === this.rejected) this.settle();
       this.rejected = null;
     }
     const key = JSON.stringify(rest);
@@ -100,7 +105,7 @@ export class DatasetModel implements DatasetHandle {
   }
 
   async load(input: LoadInput, options: Pick<LoadOptions, 'mode'> = {}): Promise<LoadResult | null> {
-    return this.track((engine, run) => engine.load(input, { ...options, ...run }));
+    return this.track({ run: (engine, run) => engine.load(input, { ...options, ...run }), replaces: false });
   }
 
   /**
@@ -110,14 +115,15 @@ export class DatasetModel implements DatasetHandle {
   async reread(): Promise<LoadResult | null> {
     if (this.instance === null) return null;
     const options = this.engineOptions;
-    return this.track((engine, run) => engine.reconfigure(options, run), true);
+    return this.track({ run: (engine, run) => engine.reconfigure(options, run), replaces: true });
   }
 
   /**
    * Runs a load, with its progress, cancel and state. A cancelled load leaves the data as it was, except
    * a cancelled `reread` (`replaces`): the data it was replacing is gone, so that is an error to retry.
+   * A bad engine option (from `ensureEngine`) fails here too, as the load's error.
    */
-  private async track(op: (engine: CrmEngine, run: Pick<LoadOptions, 'signal' | 'onProgress'>) => Promise<LoadResult | null>, replaces = false): Promise<LoadResult | null> {
+  private async track(last: Run): Promise<LoadResult | null> {
     if (this.disposed) throw new CrmError('disposed', 'This dataset was removed from the page.');
     if (this.rejected !== null) {
       this.set({ status: 'error', progress: null, error: this.rejected });
@@ -126,11 +132,10 @@ export class DatasetModel implements DatasetHandle {
     this.controller?.abort();
     const controller = new AbortController();
     this.controller = controller;
-    this.lastRun = (run) => op(this.ensureEngine(), run);
-    this.lastRereads = replaces;
+    this.last = last;
     this.set({ status: 'loading', progress: null, error: null });
     try {
-      const result = await this.lastRun({
+      const result = await last.run(this.ensureEngine(), {
         signal: controller.signal,
         onProgress: (progress) => {
           if (this.controller === controller) this.set({ progress });
@@ -139,7 +144,7 @@ export class DatasetModel implements DatasetHandle {
       if (this.controller !== controller) return null;
       this.controller = null;
       if (result === null) {
-        this.set({ status: this.current.report !== null ? 'ready' : 'empty', progress: null, error: null });
+        this.settle();
         return null;
       }
       this.set({ status: 'ready', progress: null, error: null, report: result.report, version: this.current.version + 1 });
@@ -148,13 +153,13 @@ export class DatasetModel implements DatasetHandle {
       if (this.controller !== controller) return null;
       this.controller = null;
       let failure = toCrmError(error);
-      if (failure.code === 'aborted' && replaces) {
+      if (failure.code === 'aborted') {
+        if (!last.replaces) {
+          // a cancelled load leaves the previous data (or the empty state) as it was
+          this.settle();
+          return null;
+        }
         failure = new CrmError('aborted', 'Reading the data again under the new options was cancelled.', { hint: 'Retry to read it again; the data read under the previous options is gone.' });
-      }
-      if (failure.code === 'aborted' && !replaces) {
-        // a cancelled load leaves the previous data (or the empty state) as it was
-        this.set({ status: this.current.report !== null ? 'ready' : 'empty', progress: null, error: null });
-        return null;
       }
       this.set({ status: 'error', progress: null, error: failure });
       throw failure;
@@ -166,9 +171,7 @@ export class DatasetModel implements DatasetHandle {
   }
 
   async retry(): Promise<LoadResult | null> {
-    const last = this.lastRun;
-    if (last === null) return null;
-    return this.track((_engine, run) => last(run), this.lastRereads);
+    return this.last === null ? null : this.track(this.last);
   }
 
   /** Forgets the data and terminates the worker. */
@@ -184,6 +187,11 @@ export class DatasetModel implements DatasetHandle {
   private ensureEngine(): CrmEngine {
     if (this.instance === null || this.instance.disposed) this.instance = new CrmEngine(this.engineOptions);
     return this.instance;
+  }
+
+  /** Back to the data held (or the empty state), with no load and no error. */
+  private settle(): void {
+    this.set({ status: this.current.report !== null ? 'ready' : 'empty', progress: null, error: null });
   }
 
   private set(change: Partial<DatasetSnapshot>): void {

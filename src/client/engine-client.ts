@@ -157,7 +157,7 @@ export class CrmEngine {
    */
   async reconfigure(options: EngineOptions, loadOptions: Pick<LoadOptions, 'signal' | 'onProgress'> = {}): Promise<LoadResult | null> {
     const datasetOptions = checkOptions(options);
-    if (this.disposed) throw new CrmError('disposed', 'This analytics engine was disposed.', { hint: 'Create a new one with createEngine().' });
+    this.assertAlive();
     const history = this.history;
     this.options = options;
     this.datasetOptions = datasetOptions;
@@ -480,7 +480,7 @@ export class CrmEngine {
 
   /** Starts the worker (again, after a crash) and reloads the dataset's sources. */
   private async ready(): Promise<WorkerConnection> {
-    if (this.disposed) throw new CrmError('disposed', 'This analytics engine was disposed.', { hint: 'Create a new one with createEngine().' });
+    this.assertAlive();
     if (this.connection !== null && this.connection.alive) {
       if (this.starting !== null) await this.starting;
       return this.connection;
@@ -506,6 +506,10 @@ export class CrmEngine {
     }
     this.starting = null;
     return connection;
+  }
+
+  private assertAlive(): void {
+    if (this.disposed) throw new CrmError('disposed', 'This analytics engine was disposed.', { hint: 'Create a new one with createEngine().' });
   }
 
   private shutdown(): void {
