@@ -167,3 +167,8 @@ export function toCrmError(error: unknown): CrmError {
   }
   return new CrmError('internal', String(error));
 }
+
+/** Whether the same call can succeed when run again: not with a bad option, which fails alike until it is changed. */
+export function retryable(error: CrmError): boolean {
+  return error.code !== 'bad-option';
+}

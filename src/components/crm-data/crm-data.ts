@@ -3,7 +3,7 @@ import { ifDefined } from 'lit/directives/if-defined.js';
 import { DatasetModel, type DatasetHandle } from '../../client/dataset-model.js';
 import type { LoadInput } from '../../client/engine-client.js';
 import type { DataSource, Fetcher } from '../../client/sources.js';
-import { CrmError, toCrmError } from '../../core/errors.js';
+import { CrmError, retryable, toCrmError } from '../../core/errors.js';
 import { formats, nameList } from '../../core/format.js';
 import type { ColumnMapping, DecimalSeparator } from '../../core/options.js';
 import type { LoadProgress } from '../../core/report.js';
@@ -331,7 +331,7 @@ export class CrmData extends LitElement {
         ? html`<div class="status" role="alert">
             <p class="error">${snapshot.error.message}</p>
             ${snapshot.error.hint !== undefined ? html`<p class="muted">${snapshot.error.hint}</p>` : nothing}
-            ${snapshot.error.code !== 'bad-option' ? html`<button @click=${() => void this.retry()}>Retry</button>` : nothing}
+            ${retryable(snapshot.error) ? html`<button @click=${() => void this.retry()}>Retry</button>` : nothing}
           </div>`
         : nothing}
       ${snapshot.report !== null ? this.renderReport() : nothing}

@@ -9,7 +9,7 @@ import { html, LitElement, nothing, type PropertyValues, type TemplateResult, ty
 import { ifDefined } from 'lit/directives/if-defined.js';
 import type { Fetcher } from '../../client/sources.js';
 import { csvText } from '../../core/csv.js';
-import type { CrmError } from '../../core/errors.js';
+import { retryable, type CrmError } from '../../core/errors.js';
 import { formats, localTimeZone, nameList, type Formats } from '../../core/format.js';
 import type { QueryResult } from '../../core/results.js';
 import type { CreditModel } from '../../core/queries.js';
@@ -350,7 +350,7 @@ export abstract class CrmWidget extends LitElement {
         return html`<div class="state" part="state error" role="alert">
           <p class="what">${e.message}</p>
           ${where !== '' ? html`<p class="where">In ${where}.</p>` : nothing} ${e.hint !== undefined ? html`<p class="detail">${e.hint}</p>` : nothing}
-          ${e.code !== 'bad-option' ? html`<div class="actions"><button class="primary" @click=${state.retry}>Retry</button></div>` : nothing}
+          ${retryable(e) ? html`<div class="actions"><button class="primary" @click=${state.retry}>Retry</button></div>` : nothing}
         </div>`;
       }
       case 'ready':
