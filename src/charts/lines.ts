@@ -105,18 +105,11 @@ export function drawLines(svg: SVGSVGElement, spec: LinesSpec): void {
       }
     });
   }
+  const referenceAt = (r: ReferenceLine): number => Math.round(y(r.value)) + 0.5;
   for (const r of spec.references ?? []) {
-    const at = Math.round(y(r.value)) + 0.5;
+    const at = referenceAt(r);
     const ref = g.append('g').attr('class', 'reference').attr('aria-hidden', 'true');
     ref.append('line').attr('x1', margin.left).attr('x2', margin.left + innerWidth).attr('y1', at).attr('y2', at).attr('stroke', r.color).attr('stroke-dasharray', '6,4').attr('stroke-width', 1.5);
-    ref
-      .append('text')
-      .attr('x', margin.left + 4)
-      .attr('y', at - 4)
-      .attr('text-anchor', 'start')
-      .attr('fill', r.color)
-      .attr('font-size', theme.fontSize - 1)
-      .text(r.label);
   }
   const cx = (i: number): number => x(keys[i]!)! + x.bandwidth() / 2;
   // one path per series; a missing value (a period without cost) breaks the line: a gap, not a zero
@@ -147,6 +140,30 @@ export function drawLines(svg: SVGSVGElement, spec: LinesSpec): void {
       .attr('stroke-opacity', s.faint === true ? 0.45 : 1)
       .attr('stroke-linejoin', 'round')
       .attr('aria-hidden', 'true');
+  }
+  // reference labels above the lines, with a halo of the background, at the end whose first or last
+  // values keep farther from the line (a break-even label under the first points was unreadable)
+  const clearance = (i: number, at: number): number => {
+    let least = Number.POSITIVE_INFINITY;
+    for (const s of series) if (Number.isFinite(s.values[i]!)) least = Math.min(least, Math.abs(y(s.values[i]!) - at));
+    return least;
+  };
+  for (const r of spec.references ?? []) {
+    const at = referenceAt(r);
+    const right = points.length > 1 && clearance(points.length - 1, at) > clearance(0, at);
+    g.append('text')
+      .attr('class', 'reference-label')
+      .attr('aria-hidden', 'true')
+      .attr('x', right ? margin.left + innerWidth - 4 : margin.left + 4)
+      .attr('y', at - 5)
+      .attr('text-anchor', right ? 'end' : 'start')
+      .attr('fill', r.color)
+      .attr('stroke', theme.background)
+      .attr('stroke-width', 3)
+      .attr('stroke-linejoin', 'round')
+      .attr('paint-order', 'stroke')
+      .attr('font-size', theme.fontSize - 1)
+      .text(r.label);
   }
   const tipFor = (i: number) => {
     const rows: TipRow[] = series.filter((s) => s.faint !== true || series.length <= 12).map((s) => ({ label: s.label, value: spec.format(s.values[i]!), color: s.color, strong: s.emphasis === true }));

@@ -41,6 +41,13 @@ describe('<crm-roas>', function () {
     const text = [...root(widget).querySelectorAll('svg.plot text')].map((t) => t.textContent);
     expect(text).to.include('Break-even');
     expect(text).to.include('Target 4.00×');
+    // the labels come after the lines (drawn over them) with a halo of the background behind the glyphs
+    const plot = root(widget).querySelector('svg.plot')!;
+    const labels = [...plot.querySelectorAll('text.reference-label')];
+    expect(labels.map((l) => l.textContent)).to.deep.equal(['Break-even', 'Target 4.00×']);
+    const lines = plot.querySelector('g.lines')!;
+    expect(labels.filter((l) => lines.compareDocumentPosition(l) & Node.DOCUMENT_POSITION_FOLLOWING).length).to.equal(2);
+    expect(labels.map((l) => l.getAttribute('paint-order'))).to.deep.equal(['stroke', 'stroke']);
     // by campaign: Welcome and Winback on email, (none) on sms
     expect(root(widget).querySelector('.legend')!.textContent).to.contain('Welcome (email)');
   });
