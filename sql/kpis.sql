@@ -4,7 +4,7 @@
 -- $half_life_ms, $filter_attribute, $filter_values).
 WITH
 bounds AS (
-  SELECT coalesce(CAST($from AS DATE), first_day) AS from_day, coalesce(CAST($to AS DATE), last_day) AS to_day FROM crm_bounds($tz)
+  SELECT coalesce(CAST($from AS DATE), least(first_day, CAST($to AS DATE))) AS from_day, coalesce(CAST($to AS DATE), greatest(last_day, CAST($from AS DATE))) AS to_day FROM crm_bounds($tz)
 ),
 ranges AS (
   SELECT 'current' AS which, from_day, to_day FROM bounds

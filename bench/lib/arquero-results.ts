@@ -116,19 +116,22 @@ export function arqueroResults(text: (table: TableName) => string, requests: Rea
   const orders = timed(parseMs, 'orders merged', () =>
     lines
       .derive({ revenue: (d: Row) => (d.quantity == null || d.unit_price == null ? null : (d.quantity as number) * (d.unit_price as number)) })
-      .derive({ margin: (d: Row) => (d.cost == null || d.revenue == null ? null : (d.revenue as number) - (d.cost as number)) })
+      .derive({ margin: (d: Row) => (d.cost == null || d.revenue == null ? null : (d.revenue as number) - (d.cost as number)), size: (d: Row) => op.abs(d.revenue as number) })
       .groupby('order_id')
       .rollup({
         customer_id: op.min('customer_id'),
         last_customer: op.max('customer_id'),
         t: op.min('ordered_at'),
         revenue: op.sum('revenue'),
+        size: op.sum('size'),
         margin: op.sum('margin'),
         margins: op.valid('margin'),
         lines: op.count(),
       })
       // an order naming two customers is dropped; its margin is unknown when any line's is
       .filter((d: Row) => d.customer_id === d.last_customer)
+      // lines that cancel leave binary residue: a net under a billionth of the lines' amounts is zero
+      .derive({ revenue: (d: Row) => (op.abs(d.revenue as number) <= 1e-9 * (d.size as number) ? 0 : d.revenue) })
       .derive({
         margin: (d: Row) => (d.margins === d.lines ? d.margin : null),
         is_purchase: (d: Row) => (d.revenue as number) > 0,

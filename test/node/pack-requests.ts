@@ -47,4 +47,12 @@ export const PACK_REQUESTS: QueryRequest[] = [
   { kind: 'roas', params: {} },
   { kind: 'roas', params: { byCampaign: true, period: 'month', model: 'position_based', window: '30d' } },
   { kind: 'roas', params: { model: 'linear', basis: 'click', window: '7d', period: 'day', range: { from: '2024-11-25', to: '2024-12-05' }, filter: { attribute: 'country', values: ['US'] } } },
+  // a range with one open end whose given end lies beyond the data: that one empty day, not an
+  // inverted range (the engine's axis had a negative length and threw)
+  { kind: 'attribution', params: { range: { from: '2026-03-01' } } },
+  { kind: 'roas', params: { range: { to: '2021-06-30' } } },
+  { kind: 'kpis', params: { range: { from: '2026-03-01' } } },
+  { kind: 'incrementality', params: { range: { to: '2021-06-30' } } },
+  { kind: 'retention', params: { range: { from: '2026-03-01' } } },
+  { kind: 'rfm', params: { range: { to: '2021-06-30' } } },
 ];

@@ -116,7 +116,9 @@ export function normalise(rows: RefOrderRow[]): RefOrder[] {
     if (new Set(lines.map((l) => l.customer_id)).size > 1) continue;
     const revenue = lines.reduce((s, l) => s + l.revenue, 0);
     const margin = lines.some((l) => l.margin === null) ? null : lines.reduce((s, l) => s + l.margin!, 0);
-    out.push({ id, customer: lines[0]!.customer_id, time: Math.min(...lines.map((l) => l.ordered_at)), revenue, margin, purchase: revenue > 0 });
+    // whether the order is a purchase, decided in whole cents (the generators' unit), free of binary residue
+    const cents = lines.reduce((s, l) => s + Math.round(l.revenue * 100), 0);
+    out.push({ id, customer: lines[0]!.customer_id, time: Math.min(...lines.map((l) => l.ordered_at)), revenue: cents === 0 ? 0 : revenue, margin, purchase: cents > 0 });
   }
   return out;
 }

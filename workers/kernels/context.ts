@@ -234,7 +234,10 @@ export class KernelContext {
       if (resolved.fromDay !== null && resolved.toDay !== null) return { fromDay: resolved.fromDay, toDay: resolved.toDay };
       return null;
     }
-    return { fromDay: resolved.fromDay ?? this.firstDay, toDay: resolved.toDay ?? this.lastDay };
+    // an open end takes the data's bound, but never crosses the given end: a range from after the
+    // data's last day is that one empty day, not an inverted range (whose axis would have -8 periods)
+    const fromDay = resolved.fromDay ?? Math.min(this.firstDay, resolved.toDay ?? this.firstDay);
+    return { fromDay, toDay: resolved.toDay ?? Math.max(this.lastDay, fromDay) };
   }
 
   /** A day range as result range labels. */

@@ -31,6 +31,17 @@ describe('order normalisation (metrics.md section 2)', () => {
     ]);
   });
 
+  it('takes lines that cancel for a net of zero, not binary residue: an adjustment, not a purchase', () => {
+    // 1.10 + 2.20 - 3.30 is 4.4e-16 in doubles, in any order of the lines; a real net of one cent stays one
+    const lines = ['order_id,customer_id,ordered_at,revenue', 'Z,x,2024-03-01T10:00:00Z,1.10', 'Z,x,2024-03-01T10:00:00Z,2.20', 'Z,x,2024-03-05T10:00:00Z,-3.30'];
+    const cent = ['P,y,2024-03-02T10:00:00Z,100.01', 'P,y,2024-03-03T10:00:00Z,-100'];
+    const rows = orderRows(loadOne({ table: 'orders', body: [...lines, ...cent].join('\n') }).columns);
+    expect(rows.map((r) => [r.id, r.revenue, r.purchase])).to.deep.equal([
+      ['Z', 0, false],
+      ['P', 100.01 - 100, true],
+    ]);
+  });
+
   it('keeps margin unknown (NaN) for an order with a line of unknown margin', () => {
     const rows = orderRows(loadOne({ table: 'orders', body }).columns);
     expect(Number.isNaN(rows.find((r) => r.id === 'B')!.margin)).to.equal(true);
