@@ -6,7 +6,7 @@
 import { bandScale, linearScale } from './scales.js';
 import { bandAxis, resetSvg, valueAxis } from './axes.js';
 import { axisMargins } from './layout.js';
-import { interactive } from './marks.js';
+import { interactive, PARTIAL_NOTE } from './marks.js';
 import type { ChartTheme, TipRow, TooltipHost } from './theme.js';
 
 /** One line. */
@@ -46,6 +46,8 @@ export interface LinesSpec {
   formatAxis: (value: number) => string;
   bars?: { series: BarSeries[]; format: (value: number) => string } | null;
   references?: ReferenceLine[];
+  /** 1 for a period the data or the range cover in part: its points are drawn hollow. */
+  partial?: ArrayLike<number> | null;
   /** Force zero into the value axis. Default true. */
   zero?: boolean;
   /** Accessible name of the chart. */
@@ -168,8 +170,10 @@ export function drawLines(svg: SVGSVGElement, spec: LinesSpec): void {
   const tipFor = (i: number) => {
     const rows: TipRow[] = series.filter((s) => s.faint !== true || series.length <= 12).map((s) => ({ label: s.label, value: spec.format(s.values[i]!), color: s.color, strong: s.emphasis === true }));
     for (const b of spec.bars?.series ?? []) rows.push({ label: b.label, value: spec.bars!.format(b.values[i]!), color: b.color });
-    return { title: points[i]!, rows };
+    return { title: points[i]! + note(i), rows };
   };
+  const partial = (i: number): boolean => spec.partial?.[i] === 1;
+  const note = (i: number): string => (partial(i) ? ` ${PARTIAL_NOTE}` : '');
   const dots = g.append('g').attr('class', 'marks');
   series.forEach((s, si) => {
     if (s.faint === true && series.length > 12) return;
@@ -185,14 +189,15 @@ export function drawLines(svg: SVGSVGElement, spec: LinesSpec): void {
         .attr('cx', cx(i))
         .attr('cy', y(v))
         .attr('r', visible ? (points.length <= 24 ? 3.5 : 2.5) : Math.max(2, Math.min(6, x.step() / 2)))
-        .attr('fill', s.color)
+        .attr('fill', visible && partial(i) ? theme.background : s.color)
         .attr('fill-opacity', visible ? 1 : 0)
-        .attr('stroke', visible ? theme.background : 'none')
-        .attr('stroke-width', 1);
+        .attr('stroke', visible ? (partial(i) ? s.color : theme.background) : 'none')
+        .attr('stroke-width', partial(i) ? 1.5 : 1);
+      if (partial(i)) dot.attr('class', 'partial');
       interactive(dot, {
         row: si,
         col: i,
-        label: `${s.label}, ${points[i]}: ${spec.format(v)}`,
+        label: `${s.label}, ${points[i]}: ${spec.format(v)}${note(i)}`,
         tip: () => tipFor(i),
         tooltip: spec.tooltip,
       });

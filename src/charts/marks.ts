@@ -50,6 +50,9 @@ function delegate(svg: Element): void {
 }
 
 /** Makes a mark navigable and explained: `row`/`col` for the arrow keys, `label` for screen readers. */
+/** Said of a period the data or the range cover in part, in tooltips and accessible names. */
+export const PARTIAL_NOTE = '(partial period)';
+
 export function interactive<E extends SVGElement>(
   mark: Selection<E, unknown, null, undefined>,
   options: { row: number; col: number; label: string; tip: () => Tip; tooltip: TooltipHost; onActivate?: () => void },

@@ -5,7 +5,7 @@
 import { bandScale, linearScale } from './scales.js';
 import { axisMargins } from './layout.js';
 import { bandAxis, resetSvg, valueAxis } from './axes.js';
-import { interactive } from './marks.js';
+import { interactive, PARTIAL_NOTE } from './marks.js';
 import type { ChartTheme, TipRow, TooltipHost } from './theme.js';
 
 /** One stacked series. */
@@ -25,6 +25,8 @@ export interface StackedBarsSpec {
   /** Shorter labels for the axis; default `periods`. */
   axisLabels?: string[];
   series: StackSeries[];
+  /** 1 for a period the data or the range cover in part: its bar is drawn faded with a dashed outline. */
+  partial?: ArrayLike<number> | null;
   /** Full value format (tooltips, labels) and short format (axis). */
   format: (value: number) => string;
   formatAxis: (value: number) => string;
@@ -81,8 +83,10 @@ export function drawStackedBars(svg: SVGSVGElement, spec: StackedBarsSpec): void
       .map((ser, s) => ({ label: ser.label, value: spec.format(ser.values[p]!), color: ser.color, strong: s === highlight }))
       .filter((_, s) => Number.isFinite(series[s]!.values[p]!) && series[s]!.values[p] !== 0);
     rows.push({ label: 'Total', value: spec.format(total(p)), strong: true });
-    return { title: periods[p]!, rows };
+    return { title: periods[p]! + note(p), rows };
   };
+  const partial = (p: number): boolean => spec.partial?.[p] === 1;
+  const note = (p: number): string => (partial(p) ? ` ${PARTIAL_NOTE}` : '');
   const bars = g.append('g').attr('class', 'marks');
   for (const seg of segments) {
     const ser = series[seg.s]!;
@@ -93,10 +97,11 @@ export function drawStackedBars(svg: SVGSVGElement, spec: StackedBarsSpec): void
       .attr('y', y(seg.y1))
       .attr('height', Math.max(0.5, y(seg.y0) - y(seg.y1)))
       .attr('fill', ser.color);
+    if (partial(seg.p)) rect.attr('class', 'partial').attr('fill-opacity', 0.45).attr('stroke', theme.muted).attr('stroke-dasharray', '3,2');
     interactive(rect, {
       row: seg.s,
       col: seg.p,
-      label: `${ser.label}, ${periods[seg.p]}: ${spec.format(seg.value)}`,
+      label: `${ser.label}, ${periods[seg.p]}: ${spec.format(seg.value)}${note(seg.p)}`,
       tip: () => tipFor(seg.p, seg.s),
       tooltip: spec.tooltip,
     });

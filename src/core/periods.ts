@@ -90,6 +90,28 @@ export function periodEndDay(index: number, period: Period, weekStart: WeekStart
   return periodStartDay(index + 1, period, weekStart);
 }
 
+/**
+ * Which periods of an axis the data and the range cover only in part: 1 where a period has days
+ * before `from` or on or after `end`, 0 where it is covered whole. `from` is the first covered day
+ * (the later of the range's start and the data's first day); `end` is the first day not covered: the
+ * day after the range, or the data's last day, which is not over yet (as for retention's incomplete
+ * cells, metrics.md section 5), whichever comes first. A bar of such a period reads low only because
+ * its days are missing, and the charts mark it so.
+ */
+export function partialPeriods(start: ArrayLike<number>, period: Period, from: number, end: number): Uint8Array {
+  const partial = new Uint8Array(start.length);
+  for (let i = 0; i < start.length; i++) {
+    const first = start[i]!;
+    // the week's start day comes with the axis, so a week ends 7 days on whatever day it starts; a
+    // month or quarter starts on day 1 of a month (Date's UTC calendar, not the civil code, which
+    // the page would otherwise carry for this alone)
+    const date = new Date(first * 86_400_000);
+    const after = period === 'day' ? first + 1 : period === 'week' ? first + 7 : Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + (period === 'month' ? 1 : 3), 1) / 86_400_000;
+    partial[i] = first < from || after > end ? 1 : 0;
+  }
+  return partial;
+}
+
 /** Label of a period: its first day as `YYYY-MM-DD`. */
 export function periodLabel(index: number, period: Period, weekStart: WeekStart = 1): string {
   return formatDay(periodStartDay(index, period, weekStart));

@@ -112,6 +112,27 @@ describe('<crm-revenue>', function () {
     expect(root(widget).querySelector('table img')).to.equal(null);
   });
 
+  it('draws the periods the orders or the range cover in part faded, and says so', async () => {
+    // the orders run from 2024-01-10 to 2024-03-05: January and March are partial, February whole
+    const { widget } = await mount<CrmRevenue>('crm-revenue');
+    const partialMonths = (): string[] => [...new Set(marks(widget).filter((m) => m.classList.contains('partial')).map((m) => m.getAttribute('aria-label')!.split(': ')[0]!.split(', ')[1]!))].sort();
+    expect(partialMonths()).to.deep.equal(['Jan 2024', 'Mar 2024']);
+    const note = (): string => [...root(widget).querySelectorAll('.note')].map((n) => n.textContent!.trim()).join(' | ');
+    expect(note()).to.contain('Faded bars: periods the data cover only in part.');
+    // a range of February alone covers its one month whole: nothing faded, no note
+    widget.setAttribute('from', '2024-02-01');
+    widget.setAttribute('to', '2024-02-29');
+    await ready(widget);
+    await waitUntil(() => marks(widget).length > 0 && marks(widget).every((m) => m.getAttribute('aria-label')!.includes('Feb 2024')), 'February only');
+    expect(partialMonths()).to.deep.equal([]);
+    expect(note()).to.not.contain('cover only in part');
+    // a range that ends on Feb 20 leaves February in part
+    widget.setAttribute('to', '2024-02-20');
+    await ready(widget);
+    await waitUntil(() => partialMonths().length === 1, 'February partial');
+    expect(partialMonths()).to.deep.equal(['Feb 2024']);
+  });
+
   it('moves between bars with the arrow keys, one tab stop per chart', async () => {
     const { widget } = await mount<CrmRevenue>('crm-revenue');
     const all = marks(widget);
@@ -121,7 +142,8 @@ describe('<crm-revenue>', function () {
     expect(stops[0]!.getAttribute('data-nav-col')).to.equal('0');
     // email has bars in January and February: move right along it
     const email = all.filter((m) => m.getAttribute('aria-label')!.startsWith('email,'));
-    expect(email.map((m) => m.getAttribute('aria-label'))).to.deep.equal(['email, Jan 2024: €100.00', 'email, Feb 2024: €80.00']);
+    // the orders run from Jan 10 to Mar 5: January is a partial period
+    expect(email.map((m) => m.getAttribute('aria-label'))).to.deep.equal(['email, Jan 2024: €100.00 (partial period)', 'email, Feb 2024: €80.00']);
     email[0]!.focus();
     press(widget, 'ArrowRight');
     expect(focused(widget)).to.equal(email[1]);

@@ -32,7 +32,10 @@ describe('<crm-roas>', function () {
     expect(rows.get('2024-03-01')!.slice(-1)).to.deep.equal(['–']);
     // the blended line has points in January and February only
     const blended = marks(widget).filter((m) => m.getAttribute('aria-label')!.startsWith('Blended'));
-    expect(blended.map((m) => m.getAttribute('aria-label'))).to.deep.equal(['Blended, Jan 2024: 5.88×', 'Blended, Feb 2024: 8.00×']);
+    // the orders begin on Jan 10: January is a partial period, drawn hollow
+    expect(blended.map((m) => m.getAttribute('aria-label'))).to.deep.equal(['Blended, Jan 2024: 5.88× (partial period)', 'Blended, Feb 2024: 8.00×']);
+    expect(blended.map((m) => m.classList.contains('partial'))).to.deep.equal([true, false]);
+    expect(root(widget).querySelector('.note')!.textContent).to.contain('Hollow points: periods the data cover only in part.');
   });
 
   it('draws the break-even line and a target, and reflects its attributes', async () => {

@@ -1,6 +1,7 @@
 import { expect } from '@open-wc/testing';
 import fc from 'fast-check';
-import { TimeZone, civilFromDays, daysFromCivil, formatIsoUtc, isValidDate, zoneName } from '../../src/core/time.js';
+import { partialPeriods } from '../../src/core/periods.js';
+import { TimeZone, civilFromDays, dayInZone, daysFromCivil, formatIsoUtc, isValidDate, zoneName } from '../../src/core/time.js';
 
 describe('calendar math', () => {
   it('agrees with Date.UTC for any day (property)', () => {
@@ -51,6 +52,18 @@ describe('time zones', () => {
     expect(ny.dayOf(Date.UTC(2024, 0, 2, 5, 0))).to.equal(daysFromCivil(2024, 1, 2));
   });
 
+  it("gives the page the day of an instant as the worker's TimeZone does (dayInZone, property)", () => {
+    expect(dayInZone(Date.UTC(2025, 0, 1, 0, 30), 'Europe/Berlin')).to.equal(daysFromCivil(2025, 1, 1));
+    expect(dayInZone(Date.UTC(2025, 0, 1, 0, 30), 'America/New_York')).to.equal(daysFromCivil(2024, 12, 31));
+    const zones = ['UTC', 'Europe/Berlin', 'America/New_York', 'Asia/Kolkata', 'Pacific/Chatham', 'Pacific/Kiritimati'];
+    fc.assert(
+      fc.property(fc.constantFrom(...zones), fc.integer({ min: Date.UTC(1990, 0, 1), max: Date.UTC(2035, 0, 1) }), (name, utc) => {
+        expect(dayInZone(utc, name), `${name} ${new Date(utc).toISOString()}`).to.equal(TimeZone.get(name).dayOf(utc));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('gives the day of many instants at once as dayOf gives each (daysOf)', () => {
     // around New York's spring-forward night, its midnight, and before 1970 (negative days)
     const instants = Float64Array.of(
@@ -98,5 +111,29 @@ describe('time zones', () => {
     expect(zoneName('america/new_york')).to.equal('America/New_York');
     expect(zoneName('Etc/UTC')).to.equal('UTC');
     expect(() => zoneName('Mars/Olympus')).to.throw('Unknown time zone "Mars/Olympus".');
+  });
+});
+
+describe('periods the data or range cover in part', () => {
+  const day = (text: string): number => daysFromCivil(Number(text.slice(0, 4)), Number(text.slice(5, 7)), Number(text.slice(8, 10)));
+  const starts = (...days: string[]): Int32Array => Int32Array.from(days, day);
+
+  it('marks a last month the data reaches only on its first day, and a first month the range starts inside', () => {
+    // data through 2025-01-01 01:00 (its last day is not over): December complete, January not
+    const months = starts('2024-11-01', '2024-12-01', '2025-01-01');
+    expect(Array.from(partialPeriods(months, 'month', day('2023-01-01'), day('2025-01-01')))).to.deep.equal([0, 0, 1]);
+    // data into 2025-01-01 and a range from 2024-11-15: November in part, December whole
+    expect(Array.from(partialPeriods(months.subarray(0, 2), 'month', day('2024-11-15'), day('2025-01-01')))).to.deep.equal([1, 0]);
+    // data whose last day is 2024-12-31: that day is not over, so December is not complete yet
+    expect(Array.from(partialPeriods(months.subarray(0, 2), 'month', day('2024-11-01'), day('2024-12-31')))).to.deep.equal([0, 1]);
+  });
+
+  it('ends a week 7 days after its start, whatever weekday it starts on, and a quarter at its third month', () => {
+    // Sunday weeks: 2024-12-29 to 2025-01-04
+    expect(Array.from(partialPeriods(starts('2024-12-22', '2024-12-29'), 'week', day('2024-12-22'), day('2025-01-05')))).to.deep.equal([0, 0]);
+    expect(Array.from(partialPeriods(starts('2024-12-22', '2024-12-29'), 'week', day('2024-12-22'), day('2025-01-04')))).to.deep.equal([0, 1]);
+    expect(Array.from(partialPeriods(starts('2024-10-01'), 'quarter', day('2024-10-01'), day('2025-01-01')))).to.deep.equal([0]);
+    expect(Array.from(partialPeriods(starts('2024-10-01'), 'quarter', day('2024-10-01'), day('2024-12-31')))).to.deep.equal([1]);
+    expect(Array.from(partialPeriods(starts('2024-12-30', '2024-12-31'), 'day', day('2024-12-30'), day('2024-12-31')))).to.deep.equal([0, 1]);
   });
 });

@@ -1,3 +1,4 @@
+import { partialNote, partialOf } from '../shared/partial.js';
 import { html, nothing, type TemplateResult, type PropertyDeclarations } from 'lit';
 import { drawGroupedBars } from '../../charts/grouped-bars.js';
 import { drawLines, type LineSeries } from '../../charts/lines.js';
@@ -140,7 +141,7 @@ export class CrmRoas extends CrmWidget {
     const theme = this.chartTheme();
     return html`${this.queries.fromSummary ? nothing : tabs('Return on', this.metric, metrics, (v) => this.setParam('metric', v as RoasMetric))} ${this.chartArea()}
       ${this.metric !== 'incremental'
-        ? legend('Lines', this.lines(theme))
+        ? html`${legend('Lines', this.lines(theme))}${this.roas !== undefined ? partialNote(partialOf(this.report, this.roas.periods, this.roas.range), 'Hollow points') : nothing}`
         : html`${legend('Bars', [
               { label: 'Attributed ROAS', color: seriesColor(theme, 0) },
               { label: 'Incremental ROAS', color: seriesColor(theme, 3) },
@@ -210,6 +211,7 @@ export class CrmRoas extends CrmWidget {
           }
         : null,
       references,
+      partial: partialOf(this.report, r.periods, r.range),
       label: `${this.metric === 'margin' ? 'Margin' : 'Revenue'} ROAS per ${r.periods.period} and ${this.byCampaign ? 'campaign' : 'channel'}, with the blended line`,
       theme,
       tooltip,
