@@ -17,7 +17,7 @@
 --   $filter_values      the values that pass (VARCHAR[])
 WITH
 bounds AS (
-  SELECT coalesce(CAST($from AS DATE), least(first_day, CAST($to AS DATE))) AS from_day, coalesce(CAST($to AS DATE), greatest(last_day, CAST($from AS DATE))) AS to_day FROM crm_bounds($tz)
+  SELECT coalesce(CAST($from AS DATE), least(first_day, CAST($to AS DATE))) AS from_day, coalesce(CAST($to AS DATE), greatest(last_day, CAST($from AS DATE))) AS to_day, first_order_day, last_order_day FROM crm_bounds($tz)
 ),
 allowed AS (SELECT customer_id FROM crm_filtered_customers($filter_attribute, $filter_values)),
 orders_in_range AS (
@@ -82,7 +82,8 @@ SELECT json_object(
   'periods', json_object(
     'period', $period,
     'start', (SELECT coalesce(list(date_diff('day', DATE '1970-01-01', crm_period_start(p, $period, $week_start)) ORDER BY p), []) FROM periods),
-    'labels', (SELECT coalesce(list(strftime(crm_period_start(p, $period, $week_start), '%Y-%m-%d') ORDER BY p), []) FROM periods)
+    'labels', (SELECT coalesce(list(strftime(crm_period_start(p, $period, $week_start), '%Y-%m-%d') ORDER BY p), []) FROM periods),
+    'partial', (SELECT coalesce(list(crm_partial(p, $period, $week_start, from_day, to_day, first_order_day, last_order_day) ORDER BY p), []) FROM periods, bounds)
   ),
   'keys', (SELECT coalesce(list(key ORDER BY k), []) FROM keys),
   'keyChannels', (SELECT coalesce(list(key_channel ORDER BY k), []) FROM keys),

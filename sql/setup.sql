@@ -103,11 +103,22 @@ CREATE OR REPLACE MACRO crm_costs() AS TABLE
 
 -- The data's first and last local day over orders, touches and costs: the default query range.
 CREATE OR REPLACE MACRO crm_bounds(tz) AS TABLE
-  SELECT min(d) AS first_day, max(d) AS last_day FROM (
-    SELECT day AS d FROM crm_orders(tz)
-    UNION ALL SELECT day FROM crm_touches(tz)
-    UNION ALL SELECT day FROM crm_costs()
+  SELECT min(d) AS first_day, max(d) AS last_day, min(d) FILTER (WHERE o) AS first_order_day, max(d) FILTER (WHERE o) AS last_order_day FROM (
+    SELECT day AS d, true AS o FROM crm_orders(tz)
+    UNION ALL SELECT day, false FROM crm_touches(tz)
+    UNION ALL SELECT day, false FROM crm_costs()
   );
+
+-- 1 for a period the orders or the range cover only in part, else 0 (0 for all without orders):
+-- covered are the days from the later of from_day and the first order day up to the earlier of the
+-- day after to_day and the last order day, which is not over yet (as for retention's incomplete cells)
+CREATE OR REPLACE MACRO crm_partial(idx, period, week_start, from_day, to_day, first_order_day, last_order_day) AS
+  CASE
+    WHEN first_order_day IS NULL THEN 0
+    WHEN crm_period_start(idx, period, week_start) < greatest(from_day, first_order_day)
+      OR crm_period_start(idx + 1, period, week_start) > least(to_day + 1, last_order_day) THEN 1
+    ELSE 0
+  END;
 
 -- Customers passing a filter on one attribute (all customers when attr is NULL). Attributes are the
 -- customers table's columns other than customer_id.

@@ -151,6 +151,12 @@ export function arqueroResults(text: (table: TableName) => string, requests: Rea
     return { fromDay: Math.min(...lows), toDay: Math.max(...highs), channels: keys };
   });
   const range = { from: dayLabel(fromDay), to: dayLabel(toDay) };
+  // 1 for a period the orders or the range cover only in part: covered are the days from the later of
+  // the range's start and the first order day up to the earlier of the day after the range and the
+  // last order day (not over yet); 0 for every period without orders
+  const orderDays = orders.rollup({ lo: op.min('day'), hi: op.max('day') }).object() as { lo?: number | null; hi?: number | null };
+  const partialOf = (indexes: number[], start: (index: number) => number): number[] =>
+    indexes.map((p) => (typeof orderDays.lo !== 'number' ? 0 : start(p) < Math.max(fromDay, orderDays.lo) || start(p + 1) > Math.min(toDay + 1, orderDays.hi!) ? 1 : 0));
   /** The month indexes of the range (attribution's periods, retention's cohorts). */
   const months: number[] = [];
   for (let p = monthOfDay(fromDay); p <= monthOfDay(toDay); p++) months.push(p);
@@ -262,7 +268,7 @@ export function arqueroResults(text: (table: TableName) => string, requests: Rea
       model: 'last_touch',
       basis: 'send',
       dimension: 'channel',
-      periods: { period: 'month', start: periods.map(monthStart), labels: periods.map((p) => dayLabel(monthStart(p))) },
+      periods: { period: 'month', start: periods.map(monthStart), labels: periods.map((p) => dayLabel(monthStart(p))), partial: partialOf(periods, monthStart) },
       keys: channels,
       keyChannels: channels,
       revenue: grid('revenue'),
@@ -546,7 +552,7 @@ export function arqueroResults(text: (table: TableName) => string, requests: Rea
       range,
       model: 'last_touch',
       basis: 'send',
-      periods: { period: 'week', start: periods.map(weekStart), labels: periods.map((p) => dayLabel(weekStart(p))) },
+      periods: { period: 'week', start: periods.map(weekStart), labels: periods.map((p) => dayLabel(weekStart(p))), partial: partialOf(periods, weekStart) },
       keys: channels,
       keyChannels: channels,
       ...out,

@@ -102,11 +102,8 @@ export function partialPeriods(start: ArrayLike<number>, period: Period, from: n
   const partial = new Uint8Array(start.length);
   for (let i = 0; i < start.length; i++) {
     const first = start[i]!;
-    // the week's start day comes with the axis, so a week ends 7 days on whatever day it starts; a
-    // month or quarter starts on day 1 of a month (Date's UTC calendar, not the civil code, which
-    // the page would otherwise carry for this alone)
-    const date = new Date(first * 86_400_000);
-    const after = period === 'day' ? first + 1 : period === 'week' ? first + 7 : Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + (period === 'month' ? 1 : 3), 1) / 86_400_000;
+    // the week's start day comes with the axis, so a week ends 7 days on whatever day it starts
+    const after = period === 'week' ? first + 7 : periodEndDay(periodOf(first, period), period);
     partial[i] = first < from || after > end ? 1 : 0;
   }
   return partial;

@@ -21,6 +21,11 @@ export interface PeriodAxis {
   /** First day of each period, as day numbers. */
   start: Int32Array;
   labels: string[];
+  /**
+   * 1 for a period the orders or the range cover only in part (`partialPeriods`), which the charts
+   * draw apart; absent in payloads from before it existed, whose periods are drawn whole.
+   */
+  partial?: Uint8Array;
 }
 
 /** Attributed revenue by period × key (channel, campaign or lifecycle stage). */

@@ -124,24 +124,6 @@ export function zoneName(name: string | undefined): string {
   }
 }
 
-const dayFormats = new Map<string, Intl.DateTimeFormat>();
-
-/**
- * The day number of an instant in a time zone (a canonical name, from `zoneName`). The page's way,
- * through `Intl` alone: the worker converts millions of timestamps with `TimeZone`, whose offset code
- * the page does not carry.
- */
-export function dayInZone(epochMs: number, zone: string): number {
-  let format = dayFormats.get(zone);
-  if (format === undefined) {
-    format = new Intl.DateTimeFormat('en-US', { timeZone: zone, year: 'numeric', month: 'numeric', day: 'numeric' });
-    dayFormats.set(zone, format);
-  }
-  const parts = format.formatToParts(epochMs);
-  const part = (type: Intl.DateTimeFormatPartTypes): number => Number(parts.find((p) => p.type === type)!.value);
-  return Date.UTC(part('year'), part('month') - 1, part('day')) / MS_PER_DAY;
-}
-
 /**
  * An IANA time zone with cached UTC offsets.
  *

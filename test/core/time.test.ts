@@ -1,7 +1,7 @@
 import { expect } from '@open-wc/testing';
 import fc from 'fast-check';
 import { partialPeriods } from '../../src/core/periods.js';
-import { TimeZone, civilFromDays, dayInZone, daysFromCivil, formatIsoUtc, isValidDate, zoneName } from '../../src/core/time.js';
+import { TimeZone, civilFromDays, daysFromCivil, formatIsoUtc, isValidDate, zoneName } from '../../src/core/time.js';
 
 describe('calendar math', () => {
   it('agrees with Date.UTC for any day (property)', () => {
@@ -50,18 +50,6 @@ describe('time zones', () => {
     const ny = TimeZone.get('America/New_York');
     expect(ny.dayOf(Date.UTC(2024, 0, 2, 4, 59))).to.equal(daysFromCivil(2024, 1, 1));
     expect(ny.dayOf(Date.UTC(2024, 0, 2, 5, 0))).to.equal(daysFromCivil(2024, 1, 2));
-  });
-
-  it("gives the page the day of an instant as the worker's TimeZone does (dayInZone, property)", () => {
-    expect(dayInZone(Date.UTC(2025, 0, 1, 0, 30), 'Europe/Berlin')).to.equal(daysFromCivil(2025, 1, 1));
-    expect(dayInZone(Date.UTC(2025, 0, 1, 0, 30), 'America/New_York')).to.equal(daysFromCivil(2024, 12, 31));
-    const zones = ['UTC', 'Europe/Berlin', 'America/New_York', 'Asia/Kolkata', 'Pacific/Chatham', 'Pacific/Kiritimati'];
-    fc.assert(
-      fc.property(fc.constantFrom(...zones), fc.integer({ min: Date.UTC(1990, 0, 1), max: Date.UTC(2035, 0, 1) }), (name, utc) => {
-        expect(dayInZone(utc, name), `${name} ${new Date(utc).toISOString()}`).to.equal(TimeZone.get(name).dayOf(utc));
-      }),
-      { numRuns: 2000 },
-    );
   });
 
   it('gives the day of many instants at once as dayOf gives each (daysOf)', () => {

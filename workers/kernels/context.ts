@@ -92,6 +92,8 @@ export class KernelContext {
   /** First and last day with any order, touch or cost; null for an empty dataset. */
   readonly firstDay: number | null;
   readonly lastDay: number | null;
+  /** Earliest order day, null without orders. */
+  readonly firstOrderDay: number | null;
   /** Latest order time and its day, or NaN / null without orders. */
   readonly lastOrderTime: number;
   readonly lastOrderDay: number | null;
@@ -117,7 +119,9 @@ export class KernelContext {
     // which runs once per dataset, they ran partly unoptimised over their 3.4M steps at 1m (Node, the
     // first run in 12 fresh processes a side: median about 29 ms as loops, 20 ms as calls)
     const bounds = [Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY];
-    for (const days of [columns.orders.day, columns.touches.day, columns.costs.day]) widenDays(days, bounds);
+    widenDays(columns.orders.day, bounds);
+    this.firstOrderDay = bounds[0]! <= bounds[1]! ? bounds[0]! : null;
+    for (const days of [columns.touches.day, columns.costs.day]) widenDays(days, bounds);
     const [first, last] = bounds as [number, number];
     this.firstDay = first <= last ? first : null;
     this.lastDay = first <= last ? last : null;

@@ -2,7 +2,7 @@
  * The period axis of a result: every period from the one holding the range's first day to the one
  * holding its last day, empty ones included, so charts show gaps as gaps.
  */
-import { periodLabel, periodStartDay, type Period, type WeekStart } from '../../src/core/periods.js';
+import { partialPeriods, periodLabel, periodStartDay, type Period, type WeekStart } from '../../src/core/periods.js';
 import type { PeriodAxis } from '../../src/core/results.js';
 import type { DayRange, KernelContext } from './context.js';
 
@@ -19,7 +19,7 @@ export interface Axis {
 /** The axis of a range and period. */
 export function periodAxis(ctx: KernelContext, days: DayRange | null, period: Period, weekStart: WeekStart): Axis {
   if (days === null) {
-    return { count: 0, first: 0, indexOfDay: () => 0, toAxis: () => ({ period, start: new Int32Array(0), labels: [] }) };
+    return { count: 0, first: 0, indexOfDay: () => 0, toAxis: () => ({ period, start: new Int32Array(0), labels: [], partial: new Uint8Array(0) }) };
   }
   const table = ctx.periodTableFor(period, weekStart);
   const first = ctx.periodOfDay(days.fromDay, period, weekStart);
@@ -40,7 +40,12 @@ export function periodAxis(ctx: KernelContext, days: DayRange | null, period: Pe
         start[k] = periodStartDay(first + k, period, weekStart);
         labels[k] = periodLabel(first + k, period, weekStart);
       }
-      return { period, start, labels };
+      // covered: from the later of the range's start and the first order day, up to the earlier of
+      // the day after the range and the last order day (not over yet); without orders, nothing is partial
+      const orders = ctx.firstOrderDay !== null && ctx.lastOrderDay !== null;
+      const from = orders ? Math.max(days.fromDay, ctx.firstOrderDay!) : Number.NEGATIVE_INFINITY;
+      const end = orders ? Math.min(days.toDay + 1, ctx.lastOrderDay!) : Number.POSITIVE_INFINITY;
+      return { period, start, labels, partial: partialPeriods(start, period, from, end) };
     },
   };
 }

@@ -1,4 +1,3 @@
-import { partialNote, partialOf } from '../shared/partial.js';
 import { html, nothing, type TemplateResult, type PropertyDeclarations } from 'lit';
 import { drawGroupedBars } from '../../charts/grouped-bars.js';
 import { drawStackedBars, type StackSeries } from '../../charts/stacked-bars.js';
@@ -9,6 +8,7 @@ import type { Period } from '../../core/periods.js';
 import { CREDIT_MODELS, type Basis, type CreditModel, type Dimension } from '../../core/queries.js';
 import type { AttributionResult, IncrementalityResult, KpiResult } from '../../core/results.js';
 import { legend, modelControl, selectControl, tabs, windowControl } from '../shared/controls.js';
+import { partialNote } from '../shared/partial.js';
 import { CrmWidget, type TableData } from '../shared/widget.js';
 import { revenueStyles } from './crm-revenue.styles.js';
 
@@ -137,7 +137,7 @@ export class CrmRevenue extends CrmWidget {
     return html`${this.renderKpis()}
       ${this.queries.fromSummary ? nothing : tabs('Chart', panel, panels, (v) => this.setParam('panel', v as RevenuePanel))} ${this.chartArea()}
       ${this.renderLegend(panel)}
-      ${panel === 'time' && this.attribution !== undefined ? partialNote(partialOf(this.report, this.attribution.periods, this.attribution.range), 'Faded bars') : nothing}
+      ${panel === 'time' && this.attribution !== undefined ? partialNote(this.attribution.periods, 'Faded bars') : nothing}
       ${panel === 'incremental' ? html`<p class="note">Attributed: revenue credited to each channel. Incremental: revenue its holdout test confirms the channel caused (lift per customer × customers sent), with the 95% interval.</p>` : nothing}`;
   }
 
@@ -294,7 +294,7 @@ export class CrmRevenue extends CrmWidget {
       periods: labels,
       axisLabels: Array.from(a.periods.start, (d) => f.periodShort(d, a.periods.period)),
       series: this.stackSeries(theme),
-      partial: partialOf(this.report, a.periods, a.range),
+      partial: a.periods.partial,
       format: f.money,
       formatAxis: f.moneyShort,
       label: `${this.money === 'margin' ? 'Margin' : 'Revenue'} per ${a.periods.period}, CRM by ${DIMENSION_LABELS[this.dimension].toLowerCase()} and non-CRM`,

@@ -1,4 +1,3 @@
-import { partialNote, partialOf } from '../shared/partial.js';
 import { html, nothing, type TemplateResult, type PropertyDeclarations } from 'lit';
 import { drawGroupedBars } from '../../charts/grouped-bars.js';
 import { drawLines, type LineSeries } from '../../charts/lines.js';
@@ -9,6 +8,7 @@ import type { Period } from '../../core/periods.js';
 import type { Basis, CreditModel } from '../../core/queries.js';
 import type { IncrementalityResult, RoasResult } from '../../core/results.js';
 import { legend, modelControl, selectControl, tabs, windowControl } from '../shared/controls.js';
+import { partialNote } from '../shared/partial.js';
 import { CrmWidget, type TableData } from '../shared/widget.js';
 
 /** Which return is shown. */
@@ -141,7 +141,7 @@ export class CrmRoas extends CrmWidget {
     const theme = this.chartTheme();
     return html`${this.queries.fromSummary ? nothing : tabs('Return on', this.metric, metrics, (v) => this.setParam('metric', v as RoasMetric))} ${this.chartArea()}
       ${this.metric !== 'incremental'
-        ? html`${legend('Lines', this.lines(theme))}${this.roas !== undefined ? partialNote(partialOf(this.report, this.roas.periods, this.roas.range), 'Hollow points') : nothing}`
+        ? html`${legend('Lines', this.lines(theme))}${this.roas !== undefined ? partialNote(this.roas.periods, 'Hollow points') : nothing}`
         : html`${legend('Bars', [
               { label: 'Attributed ROAS', color: seriesColor(theme, 0) },
               { label: 'Incremental ROAS', color: seriesColor(theme, 3) },
@@ -211,7 +211,7 @@ export class CrmRoas extends CrmWidget {
           }
         : null,
       references,
-      partial: partialOf(this.report, r.periods, r.range),
+      partial: r.periods.partial,
       label: `${this.metric === 'margin' ? 'Margin' : 'Revenue'} ROAS per ${r.periods.period} and ${this.byCampaign ? 'campaign' : 'channel'}, with the blended line`,
       theme,
       tooltip,

@@ -12,7 +12,6 @@ import { csvText } from '../../core/csv.js';
 import { retryable, type CrmError } from '../../core/errors.js';
 import { formats, localTimeZone, nameList, type Formats } from '../../core/format.js';
 import type { QueryResult } from '../../core/results.js';
-import type { DatasetReport } from '../../core/report.js';
 import type { CreditModel } from '../../core/queries.js';
 import { attributionWords } from '../../core/labels.js';
 import { pngBlob, svgMarkup } from '../../charts/export.js';
@@ -194,11 +193,6 @@ export abstract class CrmWidget extends LitElement {
   protected abstract summary(): string;
   /** A message when the results hold nothing to show (no orders in range, say), else null. */
   protected abstract emptyMessage(): string | null;
-  /** The dataset's load report, or null (no data yet, or a pre-aggregated payload). */
-  protected get report(): DatasetReport | null {
-    return this.source.handle?.snapshot.report ?? null;
-  }
-
   /** Values besides the results that change the drawing. */
   protected drawInputs(): unknown[] {
     return [];
@@ -413,7 +407,7 @@ export abstract class CrmWidget extends LitElement {
     const parts = [this.queries.fromSummary ? payloadDefinition(Object.values(this.results)) : this.definition()];
     const range = first?.range;
     if (range !== undefined && range.from !== null && range.to !== null) parts.push(`${range.from} to ${range.to}`);
-    const report = this.report;
+    const report = this.source.handle?.snapshot.report ?? null;
     if (this.queries.fromSummary) parts.push('pre-aggregated data');
     else if (report !== null) {
       parts.push(`times in ${report.timezone}`);
