@@ -49,10 +49,10 @@ function delegate(svg: Element): void {
   svg.addEventListener('click', (event) => markOf(event.target, svg)?.[1].onActivate?.());
 }
 
-/** Makes a mark navigable and explained: `row`/`col` for the arrow keys, `label` for screen readers. */
 /** Said of a period the data or the range cover in part, in tooltips and accessible names. */
 export const PARTIAL_NOTE = '(partial period)';
 
+/** Makes a mark navigable and explained: `row`/`col` for the arrow keys, `label` for screen readers. */
 export function interactive<E extends SVGElement>(
   mark: Selection<E, unknown, null, undefined>,
   options: { row: number; col: number; label: string; tip: () => Tip; tooltip: TooltipHost; onActivate?: () => void },
