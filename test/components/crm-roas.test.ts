@@ -38,6 +38,14 @@ describe('<crm-roas>', function () {
     expect(root(widget).querySelector('.note')!.textContent).to.contain('Hollow points: periods the data cover only in part.');
   });
 
+  it('says nothing of partial periods when none of them has a point (March has no cost: a gap)', async () => {
+    // from February: February whole, March partial (the orders end on Mar 5) but without cost
+    const { widget } = await mount<CrmRoas>('crm-roas', { period: 'month', from: '2024-02-01' });
+    const blended = marks(widget).filter((m) => m.getAttribute('aria-label')!.startsWith('Blended'));
+    expect(blended.map((m) => m.getAttribute('aria-label'))).to.deep.equal(['Blended, Feb 2024: 8.00×']);
+    expect(root(widget).querySelectorAll('.note').length).to.equal(0);
+  });
+
   it('draws the break-even line and a target, and reflects its attributes', async () => {
     const { widget } = await mount<CrmRoas>('crm-roas', { period: 'month', target: '4', 'by-campaign': '', bars: '' });
     expect([widget.target, widget.byCampaign, widget.bars, widget.period]).to.deep.equal([4, true, true, 'month']);

@@ -137,7 +137,7 @@ export class CrmRevenue extends CrmWidget {
     return html`${this.renderKpis()}
       ${this.queries.fromSummary ? nothing : tabs('Chart', panel, panels, (v) => this.setParam('panel', v as RevenuePanel))} ${this.chartArea()}
       ${this.renderLegend(panel)}
-      ${panel === 'time' && this.attribution !== undefined ? partialNote(this.attribution.periods, 'Faded bars') : nothing}
+      ${panel === 'time' && this.attribution !== undefined ? partialNote(this.attribution.periods, 'Faded bars', (p) => this.stackSeries(null).some((s) => Number.isFinite(s.values[p]!) && s.values[p] !== 0)) : nothing}
       ${panel === 'incremental' ? html`<p class="note">Attributed: revenue credited to each channel. Incremental: revenue its holdout test confirms the channel caused (lift per customer × customers sent), with the 95% interval.</p>` : nothing}`;
   }
 

@@ -141,7 +141,7 @@ export class CrmRoas extends CrmWidget {
     const theme = this.chartTheme();
     return html`${this.queries.fromSummary ? nothing : tabs('Return on', this.metric, metrics, (v) => this.setParam('metric', v as RoasMetric))} ${this.chartArea()}
       ${this.metric !== 'incremental'
-        ? html`${legend('Lines', this.lines(theme))}${this.roas !== undefined ? partialNote(this.roas.periods, 'Hollow points') : nothing}`
+        ? html`${legend('Lines', this.lines(theme))}${this.roas !== undefined ? partialNote(this.roas.periods, 'Hollow points', (p) => Number.isFinite((this.metric === 'margin' ? this.roas!.blendedMarginRoas : this.roas!.blendedRoas)[p]!)) : nothing}`
         : html`${legend('Bars', [
               { label: 'Attributed ROAS', color: seriesColor(theme, 0) },
               { label: 'Incremental ROAS', color: seriesColor(theme, 3) },
