@@ -62,7 +62,9 @@ per_period AS (
     sum(CASE WHEN is_purchase THEN revenue ELSE 0 END) AS purchase_revenue,
     count(*) FILTER (WHERE is_purchase) AS purchase_count,
     sum(CASE WHEN is_purchase AND order_key NOT IN (SELECT order_key FROM credits) THEN revenue ELSE 0 END) AS non_crm_revenue,
-    coalesce(sum(CASE WHEN is_purchase AND order_key NOT IN (SELECT order_key FROM credits) THEN margin END), 0) AS non_crm_margin,
+    -- NULL (unknown) when the non-CRM purchases all lack a margin, 0 when there are none
+    CASE WHEN count(*) FILTER (WHERE is_purchase AND order_key NOT IN (SELECT order_key FROM credits)) = 0 THEN 0
+      ELSE sum(CASE WHEN is_purchase AND order_key NOT IN (SELECT order_key FROM credits) THEN margin END) END AS non_crm_margin,
     count(*) FILTER (WHERE is_purchase AND order_key NOT IN (SELECT order_key FROM credits)) AS non_crm_purchases
   FROM orders_in_range GROUP BY p
 ),
@@ -70,7 +72,8 @@ periods AS (
   SELECT range AS p FROM bounds, range(crm_period_index(from_day, $period, $week_start), crm_period_index(to_day, $period, $week_start) + 1)
 ),
 grid AS (
-  SELECT pe.p, k.k, coalesce(c.revenue, 0) AS revenue, coalesce(c.margin, 0) AS margin, coalesce(c.purchases, 0) AS purchases
+  -- margin as sum() gives it: NULL (unknown) where every credited purchase lacks one, 0 where none has credit
+  SELECT pe.p, k.k, coalesce(c.revenue, 0) AS revenue, CASE WHEN c.k IS NULL THEN 0 ELSE c.margin END AS margin, coalesce(c.purchases, 0) AS purchases
   FROM periods pe CROSS JOIN keys k LEFT JOIN credited c ON c.p = pe.p AND c.k = k.k
 )
 SELECT json_object(
@@ -91,7 +94,7 @@ SELECT json_object(
   'margin', (SELECT coalesce(list(margin ORDER BY p, k), []) FROM grid),
   'purchases', (SELECT coalesce(list(purchases ORDER BY p, k), []) FROM grid),
   'nonCrmRevenue', (SELECT coalesce(list(coalesce(x.non_crm_revenue, 0) ORDER BY pe.p), []) FROM periods pe LEFT JOIN per_period x USING (p)),
-  'nonCrmMargin', (SELECT coalesce(list(coalesce(x.non_crm_margin, 0) ORDER BY pe.p), []) FROM periods pe LEFT JOIN per_period x USING (p)),
+  'nonCrmMargin', (SELECT coalesce(list(CASE WHEN x.p IS NULL THEN 0 ELSE x.non_crm_margin END ORDER BY pe.p), []) FROM periods pe LEFT JOIN per_period x USING (p)),
   'nonCrmPurchases', (SELECT coalesce(list(coalesce(x.non_crm_purchases, 0) ORDER BY pe.p), []) FROM periods pe LEFT JOIN per_period x USING (p)),
   'netRevenue', (SELECT coalesce(list(coalesce(x.net_revenue, 0) ORDER BY pe.p), []) FROM periods pe LEFT JOIN per_period x USING (p)),
   'purchaseRevenue', (SELECT coalesce(list(coalesce(x.purchase_revenue, 0) ORDER BY pe.p), []) FROM periods pe LEFT JOIN per_period x USING (p)),

@@ -57,7 +57,8 @@ kpi AS (
   SELECT r.which,
     coalesce(ob.net_revenue, 0) AS net_revenue,
     coalesce(c.crm_revenue, 0) AS crm_revenue,
-    coalesce(c.crm_margin, 0) AS crm_margin,
+    -- NULL (unknown) when every credited purchase lacks a margin, 0 when none has credit
+    CASE WHEN c.which IS NULL THEN 0 ELSE c.crm_margin END AS crm_margin,
     coalesce(ob.purchases, 0) AS purchases,
     coalesce(ob.purchase_revenue, 0) AS purchase_revenue,
     coalesce(cb.customers, 0) AS customers,

@@ -46,14 +46,18 @@ credited AS (
   WHERE c.w <> 0
   GROUP BY pu.p, k.k
 ),
+-- margin as sum() gives it: NULL (unknown) where every credited purchase lacks one, 0 where none has credit
 grid AS (
-  SELECT pe.p, k.k, coalesce(co.cost, 0) AS cost, coalesce(cr.revenue, 0) AS revenue, coalesce(cr.margin, 0) AS margin
+  SELECT pe.p, k.k, coalesce(co.cost, 0) AS cost, coalesce(cr.revenue, 0) AS revenue,
+    CASE WHEN cr.k IS NULL THEN 0 ELSE cr.margin END AS margin, cr.k IS NOT NULL AS credited
   FROM periods pe CROSS JOIN keys k
   LEFT JOIN cost co ON co.p = pe.p AND co.k = k.k
   LEFT JOIN credited cr ON cr.p = pe.p AND cr.k = k.k
 ),
 blended AS (
-  SELECT p, sum(cost) AS cost, sum(revenue) AS revenue, sum(margin) AS margin FROM grid GROUP BY p
+  SELECT p, sum(cost) AS cost, sum(revenue) AS revenue,
+    CASE WHEN bool_or(credited) THEN sum(margin) FILTER (WHERE credited) ELSE 0 END AS margin
+  FROM grid GROUP BY p
 )
 SELECT json_object(
   'kind', 'roas',

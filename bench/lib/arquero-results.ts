@@ -57,6 +57,11 @@ const weekStart = (index: number): number => index * 7 - 3;
 /** x / y, or null where SQL's nullif(y, 0) would give NULL (and JSON has no NaN). */
 const ratio = (x: number | null, y: number | null): number | null => (x === null || y === null || y === 0 ? null : x / y);
 const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
+/**
+ * A margin sum of a group that `op.valid('margin')` counted: unknown (null, as a payload gives NaN) when
+ * the group has rows but none with a margin, as the engine and SQL's sum() give it; 0 for no group.
+ */
+const marginOf = (row: Row | undefined): number | null => (row === undefined ? 0 : (row.known as number) === 0 ? null : num(row.margin));
 /** A CSV field as a number, or null when empty (named, not left to Arquero's guess from the first rows). */
 const numberOrNull = (v: string | null | undefined): number | null => (v == null || v === '' ? null : Number(v));
 /** An ISO 8601 instant as ms, or null when empty. */
@@ -205,7 +210,14 @@ export function arqueroResults(text: (table: TableName) => string, requests: Rea
       const bought = pc.filter(inRange(a, b));
       const sums = bought
         .derive({ crm_revenue: (d: Row) => (d.crm ? d.revenue : 0), crm_margin: (d: Row) => (d.crm ? d.margin : null) })
-        .rollup({ purchases: op.count(), purchase_revenue: op.sum('revenue'), crm_revenue: op.sum('crm_revenue'), crm_margin: op.sum('crm_margin') })
+        .rollup({
+          purchases: op.count(),
+          purchase_revenue: op.sum('revenue'),
+          crm_revenue: op.sum('crm_revenue'),
+          crm_margin: op.sum('crm_margin'),
+          crm_purchases: op.sum('crm'),
+          crm_known: op.valid('crm_margin'),
+        })
         .object() as Row;
       const perCustomer = bought.groupby('customer_id').rollup({ n: op.count(), converted: op.max('crm') });
       const customers = perCustomer.numRows();
@@ -220,7 +232,7 @@ export function arqueroResults(text: (table: TableName) => string, requests: Rea
       return {
         netRevenue,
         crmRevenue,
-        crmMargin: num(sums.crm_margin),
+        crmMargin: num(sums.crm_purchases) > 0 && num(sums.crm_known) === 0 ? null : num(sums.crm_margin),
         crmShare: ratio(crmRevenue, netRevenue),
         purchases,
         purchaseRevenue,
@@ -250,10 +262,10 @@ export function arqueroResults(text: (table: TableName) => string, requests: Rea
   builders.attribution = () => {
     const pc = purchasesWithChannel().filter(inRange(fromDay, toDay)).derive({ p: aq.escape((d: Row) => monthOfDay(d.day as number)) });
     const byKey = index(
-      pc.filter((d: Row) => d.crm === 1).groupby('p', 'channel').rollup({ revenue: op.sum('revenue'), margin: op.sum('margin'), purchases: op.count() }),
+      pc.filter((d: Row) => d.crm === 1).groupby('p', 'channel').rollup({ revenue: op.sum('revenue'), margin: op.sum('margin'), known: op.valid('margin'), purchases: op.count() }),
       (r) => `${r.p as number}|${r.channel as string}`,
     );
-    const nonCrm = index(pc.filter((d: Row) => d.crm === 0).groupby('p').rollup({ revenue: op.sum('revenue'), margin: op.sum('margin'), n: op.count() }), (r) => String(r.p));
+    const nonCrm = index(pc.filter((d: Row) => d.crm === 0).groupby('p').rollup({ revenue: op.sum('revenue'), margin: op.sum('margin'), known: op.valid('margin'), n: op.count() }), (r) => String(r.p));
     const bought = index(pc.groupby('p').rollup({ revenue: op.sum('revenue'), n: op.count() }), (r) => String(r.p));
     const net = index(
       orders.filter(inRange(fromDay, toDay)).derive({ p: aq.escape((d: Row) => monthOfDay(d.day as number)) }).groupby('p').rollup({ revenue: op.sum('revenue') }),
@@ -272,10 +284,10 @@ export function arqueroResults(text: (table: TableName) => string, requests: Rea
       keys: channels,
       keyChannels: channels,
       revenue: grid('revenue'),
-      margin: grid('margin'),
+      margin: periods.flatMap((p) => channels.map((c) => marginOf(byKey.get(`${p}|${c}`)))),
       purchases: grid('purchases'),
       nonCrmRevenue: series(nonCrm, 'revenue'),
-      nonCrmMargin: series(nonCrm, 'margin'),
+      nonCrmMargin: periods.map((p) => marginOf(nonCrm.get(String(p)))),
       nonCrmPurchases: series(nonCrm, 'n'),
       netRevenue: series(net, 'revenue'),
       purchaseRevenue: series(bought, 'revenue'),
@@ -518,7 +530,7 @@ export function arqueroResults(text: (table: TableName) => string, requests: Rea
         .filter((d: Row) => d.crm === 1)
         .derive({ p: week })
         .groupby('p', 'channel')
-        .rollup({ revenue: op.sum('revenue'), margin: op.sum('margin') }),
+        .rollup({ revenue: op.sum('revenue'), margin: op.sum('margin'), known: op.valid('margin') }),
       (r) => `${r.p as number}|${r.channel as string}`,
     );
     const periods: number[] = [];
@@ -527,11 +539,17 @@ export function arqueroResults(text: (table: TableName) => string, requests: Rea
     for (const p of periods) {
       let bc = 0;
       let br = 0;
-      let bm = 0;
+      let bm: number | null = 0;
+      // the period's margin is unknown when it has credited purchases and none with a margin
+      let credited = false;
+      let known = false;
       for (const c of channels) {
         const co = num(cost.get(`${p}|${c}`)?.cost);
-        const re = num(revenue.get(`${p}|${c}`)?.revenue);
-        const ma = num(revenue.get(`${p}|${c}`)?.margin);
+        const cell = revenue.get(`${p}|${c}`);
+        const re = num(cell?.revenue);
+        const ma = marginOf(cell);
+        if (cell !== undefined) credited = true;
+        if (cell !== undefined && (cell.known as number) > 0) known = true;
         out.cost!.push(co);
         out.revenue!.push(re);
         out.margin!.push(ma);
@@ -539,8 +557,9 @@ export function arqueroResults(text: (table: TableName) => string, requests: Rea
         out.marginRoas!.push(ratio(ma, co));
         bc += co;
         br += re;
-        bm += ma;
+        if (ma !== null) bm += ma;
       }
+      if (credited && !known) bm = null;
       out.blendedCost!.push(bc);
       out.blendedRevenue!.push(br);
       out.blendedMargin!.push(bm);

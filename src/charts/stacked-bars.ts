@@ -81,7 +81,8 @@ export function drawStackedBars(svg: SVGSVGElement, spec: StackedBarsSpec): void
   const tipFor = (p: number, highlight: number) => {
     const rows: TipRow[] = series
       .map((ser, s) => ({ label: ser.label, value: spec.format(ser.values[p]!), color: ser.color, strong: s === highlight }))
-      .filter((_, s) => Number.isFinite(series[s]!.values[p]!) && series[s]!.values[p] !== 0);
+      // an unknown value (a margin no purchase of the period has) shows as one, not left out
+      .filter((_, s) => series[s]!.values[p] !== 0);
     rows.push({ label: 'Total', value: spec.format(total(p)), strong: true });
     return { title: periods[p]! + note(p), rows };
   };

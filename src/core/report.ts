@@ -122,6 +122,12 @@ export interface OrdersSummary {
   conflictingOrders: number;
   /** Rows without margin (neither a margin nor a cost column value). */
   rowsWithoutMargin: number;
+  /** Purchases whose margin is unknown (a line of theirs has neither): margin figures leave them out. */
+  purchasesWithoutMargin: number;
+  /** Revenue of those purchases. */
+  purchaseRevenueWithoutMargin: number;
+  /** Revenue of all purchases. */
+  purchaseRevenue: number;
   /** Customers with at least one purchase. */
   customersWithPurchases: number;
   /** Customers with orders but no touch at all (their revenue can only be non-CRM); null without touches. */

@@ -42,7 +42,11 @@ export interface AttributionResult {
   keyChannels: string[];
   /** Attributed revenue [period × key]. */
   revenue: Float64Array;
-  /** Attributed margin [period × key] (purchases with unknown margin left out). */
+  /**
+   * Attributed margin [period × key]: summed over the purchases with a known margin; NaN (unknown)
+   * where the cell's credited purchases all lack one (metrics.md, "Margin"). So are `nonCrmMargin`,
+   * the KPIs' `crmMargin` and ROAS margins.
+   */
   margin: Float64Array;
   /** Credited purchases [period × key]: the sum of credit weights. */
   purchases: Float64Array;

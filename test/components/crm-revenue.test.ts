@@ -100,6 +100,31 @@ describe('<crm-revenue>', function () {
     data.cancel();
   });
 
+  it('margin: summed where known, unknown (–) where no purchase has one, with a note of how much is unknown', async () => {
+    // o2 (sms, 50) and o4 (non-CRM, 40) have no margin: 2 of 5 purchases, 90 of 330 purchase revenue
+    const orders = ['order_id,customer_id,ordered_at,revenue,margin', 'o1,a,2024-01-10T10:00:00Z,100,40', 'o2,b,2024-01-12T10:00:00Z,50,', 'o3,a,2024-02-03T10:00:00Z,80,30', 'o4,c,2024-02-10T10:00:00Z,40,', 'o5,b,2024-02-20T10:00:00Z,-10,', 'o6,d,2024-03-05T10:00:00Z,60,20'].join('\n');
+    const { widget } = await mount<CrmRevenue>('crm-revenue', { money: 'margin', period: 'month' }, orders);
+    expect(kpi(widget, 'CRM margin')).to.equal('€90.00');
+    const toggle = [...root(widget).querySelectorAll<HTMLButtonElement>('.exports button')].find((b) => b.textContent === 'Table')!;
+    toggle.click();
+    await widget.updateComplete;
+    const header = [...root(widget).querySelectorAll('thead th')].map((c) => c.textContent!.trim());
+    const rows = [...root(widget).querySelectorAll('tbody tr')].map((tr) => [...tr.children].map((c) => c.textContent!.trim()));
+    expect(header).to.deep.equal(['Month', MARKUP, 'email', 'sms', 'Non-CRM', 'Total']);
+    // January: sms's only purchase has no margin (–, not €0.00); February: the non-CRM purchase neither
+    expect(rows).to.deep.equal([
+      ['2024-01-01', '€0.00', '€40.00', '–', '€0.00', '€40.00'],
+      ['2024-02-01', '€0.00', '€30.00', '€0.00', '–', '€30.00'],
+      ['2024-03-01', '€20.00', '€0.00', '€0.00', '€0.00', '€20.00'],
+    ]);
+    toggle.click();
+    await widget.updateComplete;
+    expect(root(widget).querySelector('.margin-note')!.textContent!.replace(/\s+/g, ' ')).to.contain('2 of 5 purchases (27.3% of purchase revenue) have no margin');
+    widget.money = 'revenue';
+    await ready(widget);
+    expect(root(widget).querySelector('.margin-note')).to.equal(null);
+  });
+
   it('renders data values with markup as text (legend, labels, table)', async () => {
     const { widget } = await mount<CrmRevenue>('crm-revenue');
     const legend = root(widget).querySelector('.legend')!;

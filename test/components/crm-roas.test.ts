@@ -46,6 +46,29 @@ describe('<crm-roas>', function () {
     expect(root(widget).querySelectorAll('.note').length).to.equal(0);
   });
 
+  it('margin ROAS: margins summed where known, a gap where none is, and a note of how much is unknown', async () => {
+    // o2 (sms, 50) and o4 (non-CRM, 40) have no margin: 2 of 5 purchases, 90 of 330 purchase revenue
+    const orders = ['order_id,customer_id,ordered_at,revenue,margin', 'o1,a,2024-01-10T10:00:00Z,100,40', 'o2,b,2024-01-12T10:00:00Z,50,', 'o3,a,2024-02-03T10:00:00Z,80,30', 'o4,c,2024-02-10T10:00:00Z,40,', 'o5,b,2024-02-20T10:00:00Z,-10,', 'o6,d,2024-03-05T10:00:00Z,60,20'].join('\n');
+    const { widget } = await mount<CrmRoas>('crm-roas', { period: 'month', metric: 'margin' }, orders);
+    const rows = await tableRows(widget);
+    // January: email 40 / 20; sms spent 5.50 on a purchase of unknown margin: a gap, not 0×; blended 40 / 25.50
+    expect(rows.get('2024-01-01')).to.deep.equal(['2.00×', '–', '€25.50', '€40.00', '1.57×']);
+    expect(rows.get('2024-02-01')).to.deep.equal(['3.00×', '–', '€10.00', '€30.00', '3.00×']);
+    const note = root(widget).querySelector('.margin-note')!.textContent!.replace(/\s+/g, ' ');
+    expect(note).to.contain('2 of 5 purchases (27.3% of purchase revenue) have no margin');
+    // the revenue view says nothing of margins
+    [...root(widget).querySelectorAll<HTMLButtonElement>('.tabs button')].find((b) => b.textContent === 'Attributed')!.click();
+    await ready(widget);
+    expect(root(widget).querySelector('.margin-note')).to.equal(null);
+  });
+
+  it('margin ROAS of data without any margin: gaps, and a note that says what to add', async () => {
+    const { widget } = await mount<CrmRoas>('crm-roas', { period: 'month', metric: 'margin' });
+    const rows = await tableRows(widget);
+    expect(rows.get('2024-01-01')).to.deep.equal(['–', '–', '€25.50', '–', '–']);
+    expect(root(widget).querySelector('.margin-note')!.textContent).to.contain('No purchase has a margin');
+  });
+
   it('draws the break-even line and a target, and reflects its attributes', async () => {
     const { widget } = await mount<CrmRoas>('crm-roas', { period: 'month', target: '4', 'by-campaign': '', bars: '' });
     expect([widget.target, widget.byCampaign, widget.bars, widget.period]).to.deep.equal([4, true, true, 'month']);

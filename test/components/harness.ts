@@ -32,9 +32,10 @@ export const TOUCHES = [
 export const COSTS = ['date,channel,campaign,amount', '2024-01-09,email,Welcome,20', '2024-02-01,email,Winback,10', '2024-01-11,sms,,5'].join('\n');
 export const CUSTOMERS = ['customer_id,country', 'a,DE', 'b,FR', 'c,DE', 'd,US'].join('\n');
 
-export function files(): Record<'orders' | 'touches' | 'costs' | 'customers', File> {
+/** The test data as files; `orders` replaces the orders' text. */
+export function files(orders = ORDERS): Record<'orders' | 'touches' | 'costs' | 'customers', File> {
   return {
-    orders: new File([ORDERS], 'orders.csv', { type: 'text/csv' }),
+    orders: new File([orders], 'orders.csv', { type: 'text/csv' }),
     touches: new File([TOUCHES], 'touches.csv', { type: 'text/csv' }),
     costs: new File([COSTS], 'costs.csv', { type: 'text/csv' }),
     customers: new File([CUSTOMERS], 'customers.csv', { type: 'text/csv' }),
@@ -43,8 +44,8 @@ export function files(): Record<'orders' | 'touches' | 'costs' | 'customers', Fi
 
 let ids = 0;
 
-/** A `<crm-data>` with the test data loaded and a widget pointing at it. */
-export async function mount<T extends HTMLElement>(tag: string, attributes: Record<string, string> = {}): Promise<{ widget: T; data: CrmData }> {
+/** A `<crm-data>` with the test data loaded (other `orders`, when given) and a widget pointing at it. */
+export async function mount<T extends HTMLElement>(tag: string, attributes: Record<string, string> = {}, orders = ORDERS): Promise<{ widget: T; data: CrmData }> {
   const id = `data-${++ids}`;
   const wrapper = fixtureSync<HTMLDivElement>(html`<div style="width: 800px"><crm-data id=${id} currency="EUR"></crm-data></div>`);
   const data = wrapper.querySelector('crm-data')!;
@@ -53,7 +54,7 @@ export async function mount<T extends HTMLElement>(tag: string, attributes: Reco
   widget.setAttribute('locale', 'en-US');
   for (const [k, v] of Object.entries(attributes)) widget.setAttribute(k, v);
   wrapper.appendChild(widget);
-  await data.load(files());
+  await data.load(files(orders));
   await ready(widget);
   return { widget, data };
 }

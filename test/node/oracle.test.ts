@@ -57,6 +57,13 @@ function writeTables(data: SampleDataset, zone: TimeZone, dir: string): { engine
   ];
   for (const [table, columns, forEngine, forDuck] of tables) {
     const rows = Array.from({ length: data[table].count }, (_, i) => sampleRow(data, table, i));
+    if (table === 'orders') {
+      // margins unknown (no cost on the line) for May 2024, and for every 11th line elsewhere: periods
+      // and cells whose credited purchases all lack a margin, and others that mix known and unknown
+      rows.forEach((r, i) => {
+        if (r[2]!.startsWith('2024-05') || i % 11 === 5) r[7] = '';
+      });
+    }
     if (table === 'touches') {
       // every 25th touch gets a twin sent at the same instant on another channel: credit ties
       // (every other one in the same campaign, so campaigns run on two channels), and every 4th twin

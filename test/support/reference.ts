@@ -210,16 +210,24 @@ export function refAttribution(data: RefData, params: AttributionParams): Map<st
     const credits = credit(data, p, o);
     if (credits.length === 0) {
       add(`noncrm|${period}`, o.revenue);
+      addMargin(`noncrmMargin|${period}`, o.margin);
       continue;
     }
     for (const [t, w] of credits) {
       const key = p.dimension === 'channel' ? t.channel : p.dimension === 'campaign' ? `${t.channel}/${t.campaign ?? '(none)'}` : stageOf(o);
       add(`rev|${period}|${key}`, o.revenue * w);
-      if (o.margin !== null) add(`margin|${period}|${key}`, o.margin * w);
+      if (w !== 0) addMargin(`margin|${period}|${key}`, o.margin === null ? null : o.margin * w);
       add(`credit|${period}|${key}`, w);
     }
   }
   return out;
+
+  /** Margin as SQL sums it: NULLs skipped, and NULL (NaN) when every term is NULL. */
+  function addMargin(key: string, v: number | null): void {
+    const had = out.get(key);
+    if (v === null) out.set(key, had ?? Number.NaN);
+    else out.set(key, had === undefined || Number.isNaN(had) ? v : had + v);
+  }
 }
 
 /**
@@ -251,6 +259,8 @@ export function refKpis(data: RefData, params: AttributionParams): Record<string
   const out = { ...zero };
   const purchasesBy = new Map<string, number>();
   const converted = new Set<string>();
+  let creditedPurchases = 0;
+  let withMargin = 0;
   for (const o of orders) {
     out.netRevenue += o.revenue;
     if (!o.purchase) continue;
@@ -258,13 +268,19 @@ export function refKpis(data: RefData, params: AttributionParams): Record<string
     out.purchaseRevenue += o.revenue;
     purchasesBy.set(o.customer, (purchasesBy.get(o.customer) ?? 0) + 1);
     const credits = credit(data, p, o);
-    if (credits.length > 0) converted.add(o.customer);
+    if (credits.length > 0) {
+      converted.add(o.customer);
+      creditedPurchases++;
+      if (o.margin !== null) withMargin++;
+    }
     for (const [, w] of credits) {
       out.crmRevenue += o.revenue * w;
       // an order without a known margin adds none
       if (o.margin !== null) out.crmMargin += o.margin * w;
     }
   }
+  // and with none known among credited purchases, CRM margin is unknown
+  if (creditedPurchases > 0 && withMargin === 0) out.crmMargin = Number.NaN;
   out.customers = [...purchasesBy.values()].filter((n) => n >= 1).length;
   out.repeatCustomers = [...purchasesBy.values()].filter((n) => n >= 2).length;
   const recipients = new Set(
@@ -419,7 +435,7 @@ export function refRfm(data: RefData, params: RfmParams): Map<string, { recency:
   return out;
 }
 
-/** ROAS inputs per `period|channel`: [cost, revenue, margin]. */
+/** ROAS inputs per `period|channel`: [cost, revenue, margin, 1 once a purchase has credit]. */
 export function refRoas(data: RefData, params: AttributionParams): Map<string, number[]> {
   const p = resolveAttribution(params, 'week');
   const range = rangeOf(data, params.range);
@@ -429,7 +445,7 @@ export function refRoas(data: RefData, params: AttributionParams): Map<string, n
     const key = `${period}|${channel}`;
     let v = out.get(key);
     if (v === undefined) {
-      v = [0, 0, 0];
+      v = [0, 0, 0, 0];
       out.set(key, v);
     }
     return v;
@@ -446,7 +462,11 @@ export function refRoas(data: RefData, params: AttributionParams): Map<string, n
     for (const [t, w] of credit(data, p, o)) {
       const v = cell(periodOfDate(date), t.channel);
       v[1]! += o.revenue * w;
-      if (o.margin !== null) v[2]! += o.margin * w;
+      if (w === 0) continue;
+      // margin as SQL sums it: NULLs skipped, NULL (NaN) when every term is
+      if (o.margin !== null) v[2] = Number.isNaN(v[2]!) || v[3] === 0 ? o.margin * w : v[2]! + o.margin * w;
+      else if (v[3] === 0) v[2] = Number.NaN;
+      v[3] = 1;
     }
   }
   return out;

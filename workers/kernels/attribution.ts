@@ -9,7 +9,7 @@
 import { windowOf, type ResolvedAttribution } from '../../src/core/queries.js';
 import type { AttributionResult } from '../../src/core/results.js';
 import type { OrdersColumns } from '../../src/core/tables.js';
-import { KernelContext, STAGE_NAMES, type DayRange, type EventIndex } from './context.js';
+import { KernelContext, MARGIN_CREDITED, MARGIN_KNOWN, STAGE_NAMES, unknownMargins, type DayRange, type EventIndex } from './context.js';
 import { periodAxis, type Axis } from './periods.js';
 
 /** Credit of each purchase, as a CSR over order indexes. Adjustments have none. */
@@ -397,7 +397,12 @@ export function attributionResult(
     const kept = ctx.remember('attribution-totals', key, () => orderTotals(o, orderPeriods, axis.first, nPeriods, days, mask), 4);
     totals = { netRevenue: kept.netRevenue.slice(), purchaseRevenue: kept.purchaseRevenue.slice(), purchaseCount: kept.purchaseCount.slice() };
     const sums: CreditSums = { revenue, margin, purchases, nonCrmRevenue, nonCrmMargin, nonCrmPurchases };
-    addPurchases(o, orderPeriods, axis.first, days, mask, credits, creditKey, orderKey, nKeys, sums);
+    // margin cells whose purchases all lack a margin become NaN (context.ts: unknownMargins)
+    const marks = new Uint8Array(nPeriods * nKeys);
+    const nonCrmMarks = new Uint8Array(nPeriods);
+    addPurchases(o, orderPeriods, axis.first, days, mask, credits, creditKey, orderKey, nKeys, sums, marks, nonCrmMarks);
+    unknownMargins(margin, marks);
+    unknownMargins(nonCrmMargin, nonCrmMarks);
   }
   return {
     kind: 'attribution',
@@ -466,6 +471,8 @@ function addPurchases(
   orderKey: Int8Array | null,
   nKeys: number,
   sums: CreditSums,
+  marks: Uint8Array,
+  nonCrmMarks: Uint8Array,
 ): void {
   const { revenue, margin, purchases, nonCrmRevenue, nonCrmMargin, nonCrmPurchases } = sums;
   const { fromDay, toDay } = days;
@@ -479,12 +486,14 @@ function addPurchases(
     const pi = periods[i]! - first;
     const rev = orderRevenue[i]!;
     const mar = orderMargin[i]!;
+    const mark = mar === mar ? MARGIN_CREDITED | MARGIN_KNOWN : MARGIN_CREDITED;
     const a = start[i]!;
     const b = start[i + 1]!;
     if (a === b) {
       nonCrmRevenue[pi]! += rev;
       if (mar === mar) nonCrmMargin[pi]! += mar;
       nonCrmPurchases[pi]!++;
+      nonCrmMarks[pi]! |= mark;
       continue;
     }
     const row = pi * nKeys;
@@ -494,6 +503,7 @@ function addPurchases(
       revenue[cell]! += rev * w;
       if (mar === mar) margin[cell]! += mar * w;
       purchases[cell]! += w;
+      if (w !== 0) marks[cell]! |= mark;
     }
   }
 }

@@ -65,6 +65,20 @@ export function ratio(a: number, b: number): number {
   return b === 0 ? Number.NaN : a / b;
 }
 
+/** A margin cell's mark: a purchase has credit in it (with a weight other than 0). */
+export const MARGIN_CREDITED = 1;
+/** A margin cell's mark: a purchase with a known margin has credit in it. */
+export const MARGIN_KNOWN = 2;
+
+/**
+ * Margin is summed over the purchases whose margin is known, as SQL's `sum` skips NULL (metrics.md,
+ * "Margin"): a cell with credited purchases, none of them with a known margin, is unknown (NaN, a gap),
+ * not 0; a cell without any purchase stays 0.
+ */
+export function unknownMargins(margin: Float64Array, marks: Uint8Array): void {
+  for (let cell = 0; cell < marks.length; cell++) if (marks[cell] === MARGIN_CREDITED) margin[cell] = Number.NaN;
+}
+
 /** Runs a generator of slices of work (see `KernelContext.prepare`) to its end; returns its value. */
 export function finish<T>(steps: Generator<void, T, void>): T {
   let step = steps.next();

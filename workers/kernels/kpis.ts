@@ -58,7 +58,8 @@ function kpiSums(ctx: KernelContext, p: ResolvedAttribution, days: DayRange | nu
   const { revenue, margin } = ctx.columns.orders;
   for (const range of [CURRENT, PREVIOUS]) {
     const base = range === CURRENT ? 0 : FIELDS;
-    const money = new Float64Array(2);
+    // [revenue, margin, credited purchases, those of them with a known margin]
+    const money = new Float64Array(4);
     const runs = scope.runs[range]!;
     const recipient = scope.recipient[range]!;
     let converted = 0;
@@ -66,7 +67,8 @@ function kpiSums(ctx: KernelContext, p: ResolvedAttribution, days: DayRange | nu
       converted += addCredited(money, runs, recipient, r, Math.min(r + KPI_BLOCK, recipient.length), start, revenue, margin);
     }
     sums[base + CRM_REVENUE] = money[0]!;
-    sums[base + CRM_MARGIN] = money[1]!;
+    // summed where known; unknown when no credited purchase has a margin (context.ts: unknownMargins)
+    sums[base + CRM_MARGIN] = money[2]! > 0 && money[3] === 0 ? Number.NaN : money[1]!;
     sums[base + CONVERTED_RECIPIENTS] = converted;
   }
   return sums;
@@ -216,7 +218,7 @@ function walkKpiCustomers(w: KpiWalk, c0: number, c1: number): void {
 
 /**
  * Adds the revenue and margin of the purchases with credit in runs `from..to` to `money` ([revenue,
- * margin], one purchase after the other, customer by customer in time order); returns how many of
+ * margin, purchases, purchases with a known margin], one purchase after the other, customer by customer in time order); returns how many of
  * those runs' customers are recipients with such a purchase.
  */
 function addCredited(
@@ -231,6 +233,8 @@ function addCredited(
 ): number {
   let crmRevenue = money[0]!;
   let crmMargin = money[1]!;
+  let credits = money[2]!;
+  let known = money[3]!;
   let converted = 0;
   for (let r = from; r < to; r++) {
     const end = runs[2 * r + 1]!;
@@ -240,13 +244,19 @@ function addCredited(
       if (start[i] === start[i + 1]) continue;
       credited = true;
       crmRevenue += revenue[i]!;
+      credits++;
       const mar = margin[i]!;
-      if (mar === mar) crmMargin += mar;
+      if (mar === mar) {
+        crmMargin += mar;
+        known++;
+      }
     }
     if (credited && recipient[r] === 1) converted++;
   }
   money[0] = crmRevenue;
   money[1] = crmMargin;
+  money[2] = credits;
+  money[3] = known;
   return converted;
 }
 

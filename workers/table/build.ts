@@ -996,6 +996,18 @@ function buildReport(columns: DatasetColumns, byTable: PartsByTable, others: Bui
         if (index.purchases[k]! > 0) withPurchases++;
         if (hasOrders[k] === 1 && hasTouches[k] === 0) withoutTouches++;
       }
+      // purchases whose margin is unknown, and their revenue: every margin figure leaves them out, and
+      // the widgets say so (metrics.md, "Margin")
+      let withoutMargin = 0;
+      let revenueWithoutMargin = 0;
+      let purchaseRevenue = 0;
+      for (let i = 0; i < o.count; i++) {
+        if (o.isPurchase[i] === 0) continue;
+        purchaseRevenue += o.revenue[i]!;
+        if (o.margin[i] === o.margin[i]) continue;
+        withoutMargin++;
+        revenueWithoutMargin += o.revenue[i]!;
+      }
       report.orders = {
         orders: o.count,
         purchases,
@@ -1003,6 +1015,9 @@ function buildReport(columns: DatasetColumns, byTable: PartsByTable, others: Bui
         lineItemRows: orders.lineItemRows,
         conflictingOrders: orders.conflictingOrders,
         rowsWithoutMargin: orders.rowsWithoutMargin,
+        purchasesWithoutMargin: withoutMargin,
+        purchaseRevenueWithoutMargin: revenueWithoutMargin,
+        purchaseRevenue,
         customersWithPurchases: withPurchases,
         customersWithoutTouches: byTable.touches.length > 0 ? withoutTouches : null,
         netRevenue: net,

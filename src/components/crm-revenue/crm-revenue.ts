@@ -8,6 +8,7 @@ import type { Period } from '../../core/periods.js';
 import { CREDIT_MODELS, type Basis, type CreditModel, type Dimension } from '../../core/queries.js';
 import type { AttributionResult, IncrementalityResult, KpiResult } from '../../core/results.js';
 import { legend, modelControl, selectControl, tabs, windowControl } from '../shared/controls.js';
+import { knownSum, marginNote } from '../shared/margin.js';
 import { partialNote } from '../shared/partial.js';
 import { CrmWidget, type TableData } from '../shared/widget.js';
 import { revenueStyles } from './crm-revenue.styles.js';
@@ -138,6 +139,7 @@ export class CrmRevenue extends CrmWidget {
       ${this.queries.fromSummary ? nothing : tabs('Chart', panel, panels, (v) => this.setParam('panel', v as RevenuePanel))} ${this.chartArea()}
       ${this.renderLegend(panel)}
       ${panel === 'time' && this.attribution !== undefined ? partialNote(this.attribution.periods, 'Faded bars', (p) => this.stackSeries(null).some((s) => Number.isFinite(s.values[p]!) && s.values[p] !== 0)) : nothing}
+      ${this.money === 'margin' && panel !== 'incremental' ? marginNote(this.source.handle?.snapshot.report, this.fmt) : nothing}
       ${panel === 'incremental' ? html`<p class="note">Attributed: revenue credited to each channel. Incremental: revenue its holdout test confirms the channel caused (lift per customer × customers sent), with the 95% interval.</p>` : nothing}`;
   }
 
@@ -190,13 +192,10 @@ export class CrmRevenue extends CrmWidget {
     const nKeys = a.keys.length;
     const nPeriods = a.periods.labels.length;
     const values = this.money === 'margin' ? a.margin : a.revenue;
-    const totals = a.keys.map((_, k) => {
-      let sum = 0;
-      for (let p = 0; p < nPeriods; p++) sum += values[p * nKeys + k]!;
-      return sum;
-    });
+    // margins: a key whose margins are all unknown (NaN) is kept, as a legend entry with gaps, and ranks as 0
+    const totals = a.keys.map((_, k) => knownSum(nPeriods, (p) => values[p * nKeys + k]!));
     let keep = a.keys.map((_, k) => k).filter((k) => totals[k] !== 0);
-    if (keep.length > MAX_SERIES) keep = [...keep].sort((x, y) => totals[y]! - totals[x]!).slice(0, MAX_SERIES - 1).sort((x, y) => x - y);
+    if (keep.length > MAX_SERIES) keep = [...keep].sort((x, y) => (totals[y] || 0) - (totals[x] || 0)).slice(0, MAX_SERIES - 1).sort((x, y) => x - y);
     const kept = new Set(keep);
     const color = (i: number): string => (theme === null ? '' : seriesColor(theme, i));
     const series: StackSeries[] = keep.map((k, i) => ({
@@ -205,8 +204,8 @@ export class CrmRevenue extends CrmWidget {
       values: Float64Array.from({ length: nPeriods }, (_, p) => values[p * nKeys + k]!),
     }));
     if (kept.size < nKeys && nKeys > 0) {
-      const other = new Float64Array(nPeriods);
-      for (let k = 0; k < nKeys; k++) if (!kept.has(k)) for (let p = 0; p < nPeriods; p++) other[p]! += values[p * nKeys + k]!;
+      const rest = a.keys.map((_, k) => k).filter((k) => !kept.has(k));
+      const other = Float64Array.from({ length: nPeriods }, (_, p) => knownSum(rest.length, (i) => values[p * nKeys + rest[i]!]!));
       if (other.some((v) => v !== 0)) series.push({ label: 'Other CRM', color: color(MAX_SERIES - 1), values: other });
     }
     series.push({ label: 'Non-CRM', color: theme?.neutral ?? '', values: this.money === 'margin' ? a.nonCrmMargin : a.nonCrmRevenue });
@@ -245,9 +244,7 @@ export class CrmRevenue extends CrmWidget {
           const money = this.money === 'margin' ? r.margin : r.revenue;
           const nPeriods = r.periods.labels.length;
           channels.forEach((_, k) => {
-            let sum = 0;
-            for (let p = 0; p < nPeriods; p++) sum += money[p * r.keys.length + k]!;
-            values[k] = sum;
+            values[k] = knownSum(nPeriods, (p) => money[p * r.keys.length + k]!);
           });
         }
         return { label: MODEL_LABELS[model], color: seriesColor(theme, i), values };
@@ -314,9 +311,8 @@ export class CrmRevenue extends CrmWidget {
         ...CREDIT_MODELS.map((model) => {
           const r = this.results[`model:${model}`] as AttributionResult | undefined;
           if (r === undefined) return Number.NaN;
-          let sum = 0;
-          for (let p = 0; p < r.periods.labels.length; p++) sum += (this.money === 'margin' ? r.margin : r.revenue)[p * r.keys.length + k]!;
-          return sum;
+          const money = this.money === 'margin' ? r.margin : r.revenue;
+          return knownSum(r.periods.labels.length, (p) => money[p * r.keys.length + k]!);
         }),
       ]);
       return { caption: `CRM ${this.money} per channel by attribution model`, header: ['Channel', ...CREDIT_MODELS.map((m) => MODEL_LABELS[m])], rows, format: f.money };
@@ -337,7 +333,7 @@ export class CrmRevenue extends CrmWidget {
     const series = this.stackSeries(null);
     const rows = a.periods.labels.map((label, p) => {
       const values = series.map((s) => s.values[p]!);
-      return [label, ...values, values.reduce((x, y) => x + y, 0)];
+      return [label, ...values, knownSum(values.length, (i) => values[i]!)];
     });
     return { caption: `${this.money === 'margin' ? 'Margin' : 'Revenue'} per ${a.periods.period}`, header: [PERIOD_LABELS[a.periods.period], ...series.map((s) => s.label), 'Total'], rows, format: f.money };
   }

@@ -8,6 +8,7 @@ import type { Period } from '../../core/periods.js';
 import type { Basis, CreditModel } from '../../core/queries.js';
 import type { IncrementalityResult, RoasResult } from '../../core/results.js';
 import { legend, modelControl, selectControl, tabs, windowControl } from '../shared/controls.js';
+import { marginNote } from '../shared/margin.js';
 import { partialNote } from '../shared/partial.js';
 import { CrmWidget, type TableData } from '../shared/widget.js';
 
@@ -141,7 +142,7 @@ export class CrmRoas extends CrmWidget {
     const theme = this.chartTheme();
     return html`${this.queries.fromSummary ? nothing : tabs('Return on', this.metric, metrics, (v) => this.setParam('metric', v as RoasMetric))} ${this.chartArea()}
       ${this.metric !== 'incremental'
-        ? html`${legend('Lines', this.lines(theme))}${this.roas !== undefined ? partialNote(this.roas.periods, 'Hollow points', (p) => Number.isFinite((this.metric === 'margin' ? this.roas!.blendedMarginRoas : this.roas!.blendedRoas)[p]!)) : nothing}`
+        ? html`${legend('Lines', this.lines(theme))}${this.roas !== undefined ? partialNote(this.roas.periods, 'Hollow points', (p) => Number.isFinite((this.metric === 'margin' ? this.roas!.blendedMarginRoas : this.roas!.blendedRoas)[p]!)) : nothing}${this.metric === 'margin' ? marginNote(this.source.handle?.snapshot.report, this.fmt) : nothing}`
         : html`${legend('Bars', [
               { label: 'Attributed ROAS', color: seriesColor(theme, 0) },
               { label: 'Incremental ROAS', color: seriesColor(theme, 3) },
@@ -232,11 +233,12 @@ export class CrmRoas extends CrmWidget {
     }
     const nKeys = r.keys.length;
     const keys = this.lineKeys();
-    const values = this.metric === 'margin' ? r.marginRoas : r.roas;
-    const rows = r.periods.labels.map((label, p) => [label, ...keys.map((k) => values[p * nKeys + k]!), r.blendedCost[p]!, r.blendedRevenue[p]!, (this.metric === 'margin' ? r.blendedMarginRoas : r.blendedRoas)[p]!]);
+    const margin = this.metric === 'margin';
+    const values = margin ? r.marginRoas : r.roas;
+    const rows = r.periods.labels.map((label, p) => [label, ...keys.map((k) => values[p * nKeys + k]!), r.blendedCost[p]!, (margin ? r.blendedMargin : r.blendedRevenue)[p]!, (margin ? r.blendedMarginRoas : r.blendedRoas)[p]!]);
     return {
-      caption: `${this.metric === 'margin' ? 'Margin' : 'Revenue'} ROAS per ${r.periods.period}`,
-      header: [PERIOD_LABELS[r.periods.period], ...keys.map((k) => this.keyLabel(k)), 'Cost', 'Attributed revenue', 'Blended ROAS'],
+      caption: `${margin ? 'Margin' : 'Revenue'} ROAS per ${r.periods.period}`,
+      header: [PERIOD_LABELS[r.periods.period], ...keys.map((k) => this.keyLabel(k)), 'Cost', margin ? 'Attributed margin' : 'Attributed revenue', 'Blended ROAS'],
       rows,
       format: (v, c) => (c === keys.length + 1 || c === keys.length + 2 ? f.money(v) : f.multiple(v)),
     };

@@ -68,9 +68,13 @@ describe('attribution: credit models (send basis, 5-day window)', () => {
     expect(revenueByKey(attribution({ model: 'time_decay', halfLife: '2d' })).push).to.equal(round((100 * h[2]!) / hs));
   });
 
-  it('credits margin like revenue and leaves out purchases of unknown margin', () => {
+  it('credits margin like revenue: summed where known, unknown where no credited purchase has one', () => {
+    // last touch: c's purchase (margin unknown) is sms's only credit, so sms's margin is unknown, not 0
     const r = attribution({ model: 'last_touch' });
-    expect(revenueByKey(r, 'margin')).to.deep.equal({ email: 8, push: 40 });
+    expect(revenueByKey(r, 'margin')).to.deep.equal({ email: 8, push: 40, sms: Number.NaN });
+    expect(r.nonCrmMargin[0]).to.equal(20);
+    // linear: sms and email share c's purchase with a's, so they sum the known part
+    expect(revenueByKey(attribution({ model: 'linear' }), 'margin')).to.deep.equal({ email: round(40 / 3 + 8), sms: round(40 / 3), push: round(40 / 3) });
   });
 });
 

@@ -61,6 +61,13 @@ describe('KPIs (metrics.md section 3)', () => {
     expect(Number.isNaN(r.current.conversionRate)).to.equal(true);
   });
 
+  it('gives an unknown CRM margin, not 0, when no credited purchase has a margin', () => {
+    // 12 March: c's purchase of 80, credited to its sms, has no margin; 11 March has no purchase at all
+    const r = fixture({ orders, touches }).query({ kind: 'kpis', params: { range: { from: '2024-03-12', to: '2024-03-12' } } });
+    expect([r.current.crmRevenue, r.current.crmMargin]).to.deep.equal([80, Number.NaN]);
+    expect([r.previous.crmRevenue, r.previous.crmMargin]).to.deep.equal([0, 0]);
+  });
+
   it('gives the same CRM revenue under every credit model, and follows the window', () => {
     // credit weights sum to 1, so a purchase with credit counts whole whatever the model: p1 (a's
     // touches of the 3rd and 4th), p3 and p4; p2 is 16 days after a's last touch

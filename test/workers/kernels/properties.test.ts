@@ -125,6 +125,8 @@ function engineFor(data: RefData, order?: (rows: unknown[]) => unknown[], chunks
 
 /** Equal to 1e-9 relative, and of `scale` too (a lift bound near zero is a difference of amounts of that size). */
 function close(a: number, b: number, scale = 0): boolean {
+  // unknown (a margin all of whose purchases lack one, a rate of nothing) equals only unknown
+  if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) && Number.isNaN(b);
   return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b), Math.abs(scale));
 }
 
@@ -204,6 +206,7 @@ function attributionMap(r: AttributionResult): Map<string, number> {
   r.periods.labels.forEach((period, p) => {
     out.set(`net|${period}`, r.netRevenue[p]!);
     out.set(`noncrm|${period}`, r.nonCrmRevenue[p]!);
+    out.set(`noncrmMargin|${period}`, r.nonCrmMargin[p]!);
     for (let k = 0; k < n; k++) {
       out.set(`rev|${period}|${key(k)}`, r.revenue[p * n + k]!);
       out.set(`margin|${period}|${key(k)}`, r.margin[p * n + k]!);
@@ -356,11 +359,23 @@ describe('kernels equal the naive reference on random datasets', function () {
           }
         });
         const want = new Map<string, number>();
-        for (const [key, [c, r, m]] of refRoas(data, p)) {
+        // blended margin per period: summed where known, unknown when credited purchases all lack one
+        const blended = new Map<string, number[]>();
+        for (const [key, [c, r, m, credited]] of refRoas(data, p)) {
           want.set(`cost|${key}`, c!);
           want.set(`rev|${key}`, r!);
           want.set(`margin|${key}`, m!);
+          const period = key.slice(0, key.indexOf('|'));
+          const b = blended.get(period) ?? [0, 0, 0];
+          if (credited === 1) b[1] = 1;
+          if (!Number.isNaN(m)) {
+            b[0]! += m!;
+            if (credited === 1) b[2] = 1;
+          }
+          blended.set(period, b);
         }
+        for (const [period, [m, credited, known]] of blended) want.set(`blendedMargin|${period}`, credited === 1 && known === 0 ? Number.NaN : m!);
+        result.periods.labels.forEach((period, pi) => got.set(`blendedMargin|${period}`, result.blendedMargin[pi]!));
         expectSameMaps(got, want, 'roas');
       }),
       { numRuns: RUNS * 2 },

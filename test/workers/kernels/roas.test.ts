@@ -50,6 +50,20 @@ describe('ROAS (metrics.md section 7)', () => {
     expect(Array.from(r.revenue)).to.deep.equal([0, 200, 70]);
   });
 
+  it('sums margin where known; a cell or period whose credited purchases all lack one is a gap, not 0', () => {
+    // c buys after the sms of 04-09 with no margin (week 2 then mixes known and unknown); d's margin
+    // is unknown too, so sms in week 3 has credited purchases and no known margin at all
+    const unknown = orders.replace('d,2024-04-17T10:00:00Z,40,15', 'd,2024-04-17T10:00:00Z,40,') + '\nc,2024-04-10T10:00:00Z,60,\n';
+    const r = fixture({ orders: unknown, touches, costs }).query({ kind: 'roas', params: { range: { from: '2024-04-01', to: '2024-04-21' } } });
+    const cell = (p: number, key: string): number => p * r.keys.length + r.keys.indexOf(key);
+    expect([r.revenue[cell(1, 'sms')], r.margin[cell(1, 'sms')], r.marginRoas[cell(1, 'sms')]]).to.deep.equal([90, 10, 20]);
+    expect([r.revenue[cell(2, 'sms')], r.margin[cell(2, 'sms')]]).to.deep.equal([40, Number.NaN]);
+    // email earned nothing in week 3: 0 margin on 20 of cost is a margin ROAS of 0, not a gap
+    expect([r.margin[cell(2, 'email')], r.marginRoas[cell(2, 'email')]]).to.deep.equal([0, 0]);
+    expect(Array.from(r.blendedMargin)).to.deep.equal([80, 10, Number.NaN]);
+    expect(Array.from(r.blendedMarginRoas)).to.deep.equal([1, 20, Number.NaN]);
+  });
+
   it('follows the attribution window', () => {
     const r = roas({ window: '1h' });
     expect(Array.from(r.blendedRevenue)).to.deep.equal([0, 0, 0]);

@@ -242,6 +242,19 @@ describe('indexes', () => {
 });
 
 describe('dataset report', () => {
+  it('counts the purchases whose margin is unknown, and their revenue', () => {
+    // B: one line of two has neither margin nor cost, so the order's margin is unknown; C is a refund
+    const body = [
+      'order_id,customer_id,ordered_at,revenue,margin,cost',
+      'A,c1,2024-01-05T00:00:00Z,10,4,',
+      'B,c2,2024-01-06T00:00:00Z,12,,7',
+      'B,c2,2024-01-06T00:00:00Z,8,,',
+      'C,c2,2024-01-07T00:00:00Z,-5,,',
+    ].join('\n');
+    const o = loadSources([{ table: 'orders', name: 'o.csv', body }]).report.tables.orders!.orders!;
+    expect([o.purchases, o.purchasesWithoutMargin, o.purchaseRevenueWithoutMargin, o.purchaseRevenue, o.rowsWithoutMargin]).to.deep.equal([2, 1, 20, 30, 2]);
+  });
+
   it('summarises each table and the dataset', () => {
     const r = loadSources([
       { table: 'orders', name: 'o.csv', body: 'order_id,customer_id,ordered_at,revenue,margin\nA,c1,2024-01-05T00:00:00Z,10,4\nA,c1,2024-01-05T00:00:00Z,5,1\nB,c2,2024-02-05T00:00:00Z,-5,\n' },
@@ -257,6 +270,10 @@ describe('dataset report', () => {
       lineItemRows: 2,
       conflictingOrders: 0,
       rowsWithoutMargin: 1,
+      // the row without margin is a refund's: every purchase has one
+      purchasesWithoutMargin: 0,
+      purchaseRevenueWithoutMargin: 0,
+      purchaseRevenue: 15,
       customersWithPurchases: 1,
       customersWithoutTouches: 1,
       netRevenue: 10,
