@@ -82,19 +82,26 @@ CREATE OR REPLACE MACRO crm_orders(tz) AS TABLE
   FROM ordered;
 
 -- Touches: channel trimmed and lower-cased, campaign trimmed, group as 'treatment' / 'holdout'
--- (control counts as holdout), local day of sending.
+-- (control counts as holdout, any case; an empty or null-token group is treatment), local day of
+-- sending. A touch of any other group is left out, as the engine rejects its row ('bad-group'):
+-- counting a 'vip' or 'test' touch as treatment would move every figure that reads touches.
 CREATE OR REPLACE MACRO crm_touches(tz) AS TABLE
-  SELECT
-    customer_id,
-    lower(trim(channel)) AS channel,
-    nullif(trim(campaign), '') AS campaign,
-    sent_at,
-    opened_at,
-    clicked_at,
-    CASE WHEN lower(trim("group")) IN ('holdout', 'control') THEN 'holdout' ELSE 'treatment' END AS grp,
-    coalesce(cost, 0) AS cost,
-    CAST(timezone(tz, sent_at) AS DATE) AS day
-  FROM touches;
+  SELECT * FROM (
+    SELECT
+      customer_id,
+      lower(trim(channel)) AS channel,
+      nullif(trim(campaign), '') AS campaign,
+      sent_at,
+      opened_at,
+      clicked_at,
+      CASE
+        WHEN "group" IS NULL OR lower(trim("group")) IN ('', 'null', 'n/a', 'treatment') OR trim("group") IN ('\N', '#N/A') THEN 'treatment'
+        WHEN lower(trim("group")) IN ('holdout', 'control') THEN 'holdout'
+      END AS grp,
+      coalesce(cost, 0) AS cost,
+      CAST(timezone(tz, sent_at) AS DATE) AS day
+    FROM touches
+  ) WHERE grp IS NOT NULL;
 
 -- Costs: channel lower-cased, campaign trimmed.
 CREATE OR REPLACE MACRO crm_costs() AS TABLE

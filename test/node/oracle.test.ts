@@ -116,3 +116,60 @@ for (const timezone of ['America/New_York', 'Europe/Berlin']) {
     }
   });
 }
+
+describe('SQL pack leaves out the touches the engine rejects', () => {
+  // groups in every spelling the engine takes (any case, padded, empty, a null token) and one it
+  // rejects ('vip'): the pack must neither count that touch as treatment nor drop the others
+  const tables = {
+    // (every column of the contract: DuckDB reads them by name and type)
+    orders: ['order_id,customer_id,ordered_at,revenue,quantity,unit_price,margin,cost,discount', 'o1,a,2024-03-05T10:00:00Z,100,,,40,,', 'o2,b,2024-03-06T10:00:00Z,50,,,20,,', 'o3,c,2024-03-07T10:00:00Z,30,,,10,,', 'o4,d,2024-03-08T10:00:00Z,70,,,,,', 'o5,e,2024-03-09T10:00:00Z,20,,,5,,'],
+    touches: [
+      'customer_id,channel,campaign,sent_at,opened_at,clicked_at,group,cost',
+      'a,email,x,2024-03-04T10:00:00Z,,,Treatment,0.5',
+      'b,email,x,2024-03-05T10:00:00Z,,," holdout ",',
+      'c,email,x,2024-03-06T10:00:00Z,,,CONTROL,',
+      'd,sms,y,2024-03-07T10:00:00Z,,,,0.25',
+      'e,sms,y,2024-03-08T10:00:00Z,,,NULL,0.25',
+      'b,sms,y,2024-03-05T12:00:00Z,,,vip,9',
+      'c,push,z,2024-03-06T12:00:00Z,,,n/a,',
+    ],
+    costs: ['date,channel,campaign,amount,kind', '2024-03-01,email,x,10,Platform'],
+    customers: ['customer_id,country', 'a,DE', 'b,FR', 'c,DE', 'd,US', 'e,US'],
+  };
+  let connection: DuckDBConnection;
+  let query: (request: QueryRequest) => unknown;
+
+  before(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'crm-oracle-groups-'));
+    const paths = {} as Record<keyof typeof tables, string>;
+    const api = createEngineApi();
+    const id = api.createDataset({ timezone: 'UTC' });
+    const load = api.beginLoad(id, 'replace');
+    for (const [table, lines] of Object.entries(tables) as [keyof typeof tables, string[]][]) {
+      const text = lines.join('\n') + '\n';
+      paths[table] = join(dir, `${table}.csv`);
+      writeFileSync(paths[table], text);
+      const source = api.beginSource(load, { name: `${table}.csv`, table });
+      api.pushChunk(source, new TextEncoder().encode(text));
+      const [report] = api.endSource(source);
+      // the engine rejects the 'vip' row, and only it
+      assert.deepEqual(report!.rejections.map((r) => [r.line, r.reason]), table === 'touches' ? [[7, 'bad-group']] : []);
+    }
+    api.commitLoad(load);
+    query = (request) => toPayload(api.query(id, request));
+    connection = await openWarehouse(paths);
+  });
+
+  after(() => connection?.closeSync());
+
+  for (const request of [
+    { kind: 'kpis', params: {} },
+    { kind: 'attribution', params: { model: 'linear', period: 'week' } },
+    { kind: 'incrementality', params: { minHoldout: 0 } },
+    { kind: 'roas', params: { period: 'month' } },
+  ] as QueryRequest[]) {
+    test(`${request.kind} ${JSON.stringify(request.params)}`, async () => {
+      assert.equal(difference(query(request), await runSql(connection, request, 'UTC'), request.kind), null);
+    });
+  }
+});
