@@ -190,9 +190,18 @@ CREATE OR REPLACE MACRO crm_segment_map(segments_json) AS TABLE
 -- 1 + floor(B × customers with a worse value / N), at most B.
 CREATE OR REPLACE MACRO crm_rfm(tz, from_day, to_day, filter_attribute, filter_values, bins, scoring,
     thresholds_json, monetary_mode, as_of, segments_json) AS TABLE
-  WITH o AS (
+  WITH given AS (
+    SELECT CASE
+      WHEN as_of IS NULL THEN NULL
+      WHEN regexp_full_match(trim(as_of), '\d{4}-\d{2}-\d{2}') THEN timezone(tz, CAST(CAST(trim(as_of) AS DATE) AS TIMESTAMP))
+      ELSE CAST(trim(as_of) AS TIMESTAMPTZ)
+    END AS given_at
+  ),
+  o AS (
     SELECT * FROM crm_orders(tz)
     WHERE day BETWEEN from_day AND to_day
+      -- as of a past time, the orders after it had not happened yet
+      AND ordered_at <= coalesce((SELECT given_at FROM given), ordered_at)
       AND (filter_attribute IS NULL OR customer_id IN (SELECT customer_id FROM crm_filtered_customers(filter_attribute, filter_values)))
   ),
   per_customer AS (
@@ -205,11 +214,7 @@ CREATE OR REPLACE MACRO crm_rfm(tz, from_day, to_day, filter_attribute, filter_v
     HAVING count(*) FILTER (WHERE is_purchase) > 0
   ),
   as_of_time AS (
-    SELECT CASE
-      WHEN as_of IS NULL THEN (SELECT timezone(tz, CAST(CAST(timezone(tz, max(last_purchase_at)) AS DATE) + 1 AS TIMESTAMP)) FROM per_customer)
-      WHEN regexp_full_match(trim(as_of), '\d{4}-\d{2}-\d{2}') THEN timezone(tz, CAST(CAST(trim(as_of) AS DATE) AS TIMESTAMP))
-      ELSE CAST(trim(as_of) AS TIMESTAMPTZ)
-    END AS as_of_at
+    SELECT coalesce((SELECT given_at FROM given), (SELECT timezone(tz, CAST(CAST(timezone(tz, max(last_purchase_at)) AS DATE) + 1 AS TIMESTAMP)) FROM per_customer)) AS as_of_at
   ),
   measured AS (
     SELECT p.customer_id, p.frequency, p.revenue,

@@ -42,6 +42,9 @@ export const PACK_REQUESTS: QueryRequest[] = [
     },
   },
   { kind: 'rfm-customers', params: {} },
+  // as of a past day, and of a past instant with an offset: the orders after it left out
+  { kind: 'rfm-customers', params: { asOf: '2024-06-15', sort: { by: 'recency' }, limit: 50 } },
+  { kind: 'rfm', params: { asOf: '2024-03-10T08:00:00-05:00', range: { from: '2024-01-01', to: '2024-12-31' } } },
   { kind: 'rfm-customers', params: { cell: { r: 5, f: 1 }, sort: { by: 'recency', direction: 'desc' }, offset: 10, limit: 25 } },
   { kind: 'rfm-customers', params: { segment: "Can't lose them", sort: { by: 'customer' }, limit: Number.POSITIVE_INFINITY, csv: true } },
   { kind: 'rfm-customers', params: { bins: 3, scoring: 'ntile', segment: 'Champions', sort: { by: 'customer', direction: 'desc' }, limit: 40, csv: true } },

@@ -393,11 +393,13 @@ export function refRfm(data: RefData, params: RfmParams): Map<string, { recency:
   const range = rangeOf(data, params.range);
   const out = new Map<string, { recency: number; frequency: number; monetary: number; r: number; f: number; m: number; segment: string }>();
   if (range === null) return out;
-  const orders = normalise(data.orders).filter((o) => inRange(local(data.timezone, o.time).date, range) && passes(data, o.customer, params.filter));
+  // as of a day (its start in the dataset's zone), the orders after it had not happened yet
+  const given = params.asOf !== undefined ? dateToDays(params.asOf) * DAY : Number.POSITIVE_INFINITY;
+  const orders = normalise(data.orders).filter((o) => inRange(local(data.timezone, o.time).date, range) && local(data.timezone, o.time).wall <= given && passes(data, o.customer, params.filter));
   const purchasers = [...new Set(orders.filter((o) => o.purchase).map((o) => o.customer))].sort((a, b) => (a < b ? -1 : 1));
   if (purchasers.length === 0) return out;
   const latest = Math.max(...orders.filter((o) => o.purchase).map((o) => o.time));
-  const asOfWall = params.asOf !== undefined ? dateToDays(params.asOf) * DAY : (dateToDays(local(data.timezone, latest).date) + 1) * DAY;
+  const asOfWall = params.asOf !== undefined ? given : (dateToDays(local(data.timezone, latest).date) + 1) * DAY;
   const rows = purchasers.map((c) => {
     const mine = orders.filter((o) => o.customer === c);
     const buys = mine.filter((o) => o.purchase);

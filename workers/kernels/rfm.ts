@@ -101,6 +101,8 @@ interface RangeWalk {
   isPurchase: Uint8Array;
   fromDay: number;
   toDay: number;
+  /** The as-of instant (UTC ms): later orders had not happened yet. +Infinity without one. */
+  until: number;
   customer: Int32Array;
   frequency: Float64Array;
   net: Float64Array;
@@ -114,20 +116,20 @@ interface RangeWalk {
  * compiled on the fly (OSR) for most of a range's first walk.
  */
 function walkCustomerRange(w: RangeWalk, c: number, oa: number, ob: number, n: number): boolean {
-  const { day, revenue, isPurchase, fromDay, toDay } = w;
+  const { day, time, revenue, isPurchase, fromDay, toDay, until } = w;
   let i = oa;
   while (i < ob && day[i]! < fromDay) i++;
   let f = 0;
   let sum = 0;
   let bought = 0;
   let lastTime = Number.NEGATIVE_INFINITY;
-  for (; i < ob && day[i]! <= toDay; i++) {
+  for (; i < ob && day[i]! <= toDay && time[i]! <= until; i++) {
     const r = revenue[i]!;
     sum += r;
     if (isPurchase[i] === 1) {
       f++;
       bought += r;
-      lastTime = w.time[i]!;
+      lastTime = time[i]!;
     }
   }
   if (f === 0) return false;
@@ -159,7 +161,9 @@ function buildBase(ctx: KernelContext, asOfText: string | null, days: DayRange |
   let n = 0;
   let latest = Number.NEGATIVE_INFINITY;
   if (days !== null) {
-    const walk: RangeWalk = { day: o.day, time: o.time, revenue: o.revenue, isPurchase: o.isPurchase, fromDay: days.fromDay, toDay: days.toDay, customer, frequency, net, purchaseRevenue, last };
+    // as of a past time, the orders after it are left out: the grid as it stood then (metrics.md section 6)
+    const until = given === null ? Number.POSITIVE_INFINITY : given.utc;
+    const walk: RangeWalk = { day: o.day, time: o.time, revenue: o.revenue, isPurchase: o.isPurchase, fromDay: days.fromDay, toDay: days.toDay, until, customer, frequency, net, purchaseRevenue, last };
     const { orderStart } = index;
     const { day } = o;
     const { fromDay, toDay } = days;

@@ -142,7 +142,7 @@ export class CrmRfm extends CrmWidget {
   monetary: 'net' | 'aov' = 'net';
   /** Colour cells by `customers`, `revenue` or `monetary` (mean). */
   colorBy: RfmColorBy = 'customers';
-  /** As-of day or instant (default: the day after the latest purchase). */
+  /** As-of day or instant (default: the day after the latest purchase); orders after it are left out. */
   asOf: string | null = null;
   /** A segment map replacing the default one (every cell covered once). */
   segments: SegmentRule[] | null = null;

@@ -99,6 +99,19 @@ describe('RFM (metrics.md section 6)', () => {
     expect(Array.from(asOfEnd.recency)).to.deep.equal([28]);
   });
 
+  it('as of a past time: the orders after it had not happened, so no recency is negative', () => {
+    // as of 2024-06-10 (UTC, its start): a and e had not bought yet, b once (06-01 10:00, 8 whole days
+    // before), d's refund of 02-01 counts
+    const { page } = customers({ asOf: '2024-06-10' });
+    expect(page.ids).to.deep.equal(['b', 'c', 'd']);
+    expect(Array.from(page.frequency)).to.deep.equal([1, 3, 1]);
+    expect(Array.from(page.monetary)).to.deep.equal([50, 60, 250]);
+    expect(Array.from(page.recency)).to.deep.equal([8, 37, 146]);
+    // an instant: b's purchase at 10:00 on 06-01 counts at that very instant (recency 0), not a second before
+    expect(customers({ asOf: '2024-06-01T10:00:00Z' }).page.ids).to.deep.equal(['b', 'c', 'd']);
+    expect(customers({ asOf: '2024-06-01T09:59:59Z' }).page.ids).to.deep.equal(['c', 'd']);
+  });
+
   it('summarises the grid and the segments', () => {
     const r = fixture({ orders }).query({ kind: 'rfm', params: { bins: 3 } });
     const cell = (rr: number, f: number): number => (rr - 1) * 3 + (f - 1);
