@@ -81,26 +81,34 @@ CREATE OR REPLACE MACRO crm_orders(tz) AS TABLE
     min(CASE WHEN is_purchase THEN ordered_at END) OVER (PARTITION BY customer_id) AS first_purchase_at
   FROM ordered;
 
--- Touches: channel trimmed and lower-cased, campaign trimmed, group as 'treatment' / 'holdout'
--- (control counts as holdout, any case; an empty or null-token group is treatment), local day of
--- sending. A touch of any other group is left out, as the engine rejects its row ('bad-group'):
--- counting a 'vip' or 'test' touch as treatment would move every figure that reads touches.
+-- A text value trimmed of what the engine trims at load (space, tab, LF, CR; trim() alone takes
+-- Unicode spaces and leaves tabs), and whether it is blank: empty or a null token (null in any case,
+-- n/a in any case, \N, #N/A), which the engine reads as no value.
+CREATE OR REPLACE MACRO crm_trim(v) AS trim(v, ' ' || chr(9) || chr(10) || chr(13));
+CREATE OR REPLACE MACRO crm_blank(v) AS v IS NULL OR lower(crm_trim(v)) IN ('', 'null', 'n/a') OR crm_trim(v) IN ('\N', '#N/A');
+
+-- Touches: channel trimmed and lower-cased, campaign trimmed (blank: none), group as 'treatment' /
+-- 'holdout' (control counts as holdout, any case; a blank group is treatment), local day of sending.
+-- A touch the engine rejects for a value the SQL can see is left out: a blank customer or channel
+-- ('missing'), or any other group ('bad-group'), since counting a 'vip' or 'test' touch as treatment
+-- would move every figure that reads touches.
 CREATE OR REPLACE MACRO crm_touches(tz) AS TABLE
   SELECT * FROM (
     SELECT
       customer_id,
-      lower(trim(channel)) AS channel,
-      nullif(trim(campaign), '') AS campaign,
+      lower(crm_trim(channel)) AS channel,
+      CASE WHEN NOT crm_blank(campaign) THEN crm_trim(campaign) END AS campaign,
       sent_at,
       opened_at,
       clicked_at,
       CASE
-        WHEN "group" IS NULL OR lower(trim("group")) IN ('', 'null', 'n/a', 'treatment') OR trim("group") IN ('\N', '#N/A') THEN 'treatment'
-        WHEN lower(trim("group")) IN ('holdout', 'control') THEN 'holdout'
+        WHEN crm_blank("group") OR lower(crm_trim("group")) = 'treatment' THEN 'treatment'
+        WHEN lower(crm_trim("group")) IN ('holdout', 'control') THEN 'holdout'
       END AS grp,
       coalesce(cost, 0) AS cost,
       CAST(timezone(tz, sent_at) AS DATE) AS day
     FROM touches
+    WHERE NOT crm_blank(customer_id) AND NOT crm_blank(channel)
   ) WHERE grp IS NOT NULL;
 
 -- Costs: channel lower-cased, campaign trimmed.

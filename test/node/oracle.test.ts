@@ -119,7 +119,8 @@ for (const timezone of ['America/New_York', 'Europe/Berlin']) {
 
 describe('SQL pack leaves out the touches the engine rejects', () => {
   // groups in every spelling the engine takes (any case, padded, empty, a null token) and one it
-  // rejects ('vip'): the pack must neither count that touch as treatment nor drop the others
+  // rejects ('vip'), and a touch without a channel: the pack must neither count those touches nor
+  // drop the others
   const tables = {
     // (every column of the contract: DuckDB reads them by name and type)
     orders: ['order_id,customer_id,ordered_at,revenue,quantity,unit_price,margin,cost,discount', 'o1,a,2024-03-05T10:00:00Z,100,,,40,,', 'o2,b,2024-03-06T10:00:00Z,50,,,20,,', 'o3,c,2024-03-07T10:00:00Z,30,,,10,,', 'o4,d,2024-03-08T10:00:00Z,70,,,,,', 'o5,e,2024-03-09T10:00:00Z,20,,,5,,'],
@@ -132,6 +133,9 @@ describe('SQL pack leaves out the touches the engine rejects', () => {
       'e,sms,y,2024-03-08T10:00:00Z,,,NULL,0.25',
       'b,sms,y,2024-03-05T12:00:00Z,,,vip,9',
       'c,push,z,2024-03-06T12:00:00Z,,,n/a,',
+      // padded with a tab (the engine trims it), a blank campaign, and a blank channel (rejected)
+      'e,push,N/A,2024-03-08T12:00:00Z,,,"holdout\t",',
+      'd,N/A,y,2024-03-07T12:00:00Z,,,,1',
     ],
     costs: ['date,channel,campaign,amount,kind', '2024-03-01,email,x,10,Platform'],
     customers: ['customer_id,country', 'a,DE', 'b,FR', 'c,DE', 'd,US', 'e,US'],
@@ -152,8 +156,8 @@ describe('SQL pack leaves out the touches the engine rejects', () => {
       const source = api.beginSource(load, { name: `${table}.csv`, table });
       api.pushChunk(source, new TextEncoder().encode(text));
       const [report] = api.endSource(source);
-      // the engine rejects the 'vip' row, and only it
-      assert.deepEqual(report!.rejections.map((r) => [r.line, r.reason]), table === 'touches' ? [[7, 'bad-group']] : []);
+      // the engine rejects the 'vip' row and the one without a channel, and only those
+      assert.deepEqual(report!.rejections.map((r) => [r.line, r.reason]), table === 'touches' ? [[7, 'bad-group'], [10, 'missing']] : []);
     }
     api.commitLoad(load);
     query = (request) => toPayload(api.query(id, request));

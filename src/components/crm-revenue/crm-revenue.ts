@@ -151,8 +151,9 @@ export class CrmRevenue extends CrmWidget {
     const p = k.previous;
     // without orders in the previous period there is nothing to compare with: no change lines
     const comparable = p.purchases > 0 || p.netRevenue !== 0;
+    // an unknown value on either side (a margin no purchase has, a rate of nothing) has no change line
     const change = (now: number, before: number): number | null =>
-      !comparable ? null : Number.isFinite(now) && Number.isFinite(before) && before !== 0 ? (now - before) / Math.abs(before) : Number.NaN;
+      !comparable || now !== now || before !== before ? null : before !== 0 ? (now - before) / Math.abs(before) : Number.NaN;
     const crmNow = this.money === 'margin' ? c.crmMargin : c.crmRevenue;
     const crmBefore = this.money === 'margin' ? p.crmMargin : p.crmRevenue;
     const tiles: { name: string; value: string; change: number | null; note?: string }[] = [
