@@ -133,9 +133,9 @@ describe('SQL pack leaves out the touches the engine rejects', () => {
       'e,sms,y,2024-03-08T10:00:00Z,,,NULL,0.25',
       'b,sms,y,2024-03-05T12:00:00Z,,,vip,9',
       'c,push,z,2024-03-06T12:00:00Z,,,n/a,',
-      // padded with a tab (the engine trims it), a blank campaign, and a blank channel (rejected)
-      'e,push,N/A,2024-03-08T12:00:00Z,,,"holdout\t",',
-      'd,N/A,y,2024-03-07T12:00:00Z,,,,1',
+      // a group padded with a tab (the engine trims it), and a touch without a channel (rejected)
+      'e,push,z,2024-03-08T12:00:00Z,,,"holdout\t",',
+      'd,,y,2024-03-07T12:00:00Z,,,,1',
     ],
     costs: ['date,channel,campaign,amount,kind', '2024-03-01,email,x,10,Platform'],
     customers: ['customer_id,country', 'a,DE', 'b,FR', 'c,DE', 'd,US', 'e,US'],
