@@ -16,11 +16,8 @@ rfm AS (
 totals AS (SELECT count(*) AS n, coalesce(sum(revenue), 0) AS total_revenue FROM rfm),
 as_of AS (
   -- the as-of time even when no customer qualifies (then only an explicit as_of gives one)
-  SELECT as_of_at, epoch_ms(as_of_at) AS ms, timezone($tz, as_of_at) AS local FROM (SELECT CASE
-    WHEN $as_of IS NULL THEN (SELECT max(as_of_at) FROM rfm)
-    WHEN regexp_full_match(trim($as_of), '\d{4}-\d{2}-\d{2}') THEN timezone($tz, CAST(CAST(trim($as_of) AS DATE) AS TIMESTAMP))
-    ELSE CAST(trim($as_of) AS TIMESTAMPTZ)
-  END AS as_of_at)
+  SELECT as_of_at, epoch_ms(as_of_at) AS ms, timezone($tz, as_of_at) AS local
+  FROM (SELECT coalesce(crm_as_of($tz, $as_of), (SELECT max(as_of_at) FROM rfm)) AS as_of_at)
 ),
 as_of_label AS (
   SELECT CASE WHEN as_of_at IS NULL THEN ''

@@ -194,6 +194,14 @@ CREATE OR REPLACE MACRO crm_segment_map(segments_json) AS TABLE
     rules[i].f[1] AS f_lo, rules[i].f[2] AS f_hi, rules[i].m[1] AS m_lo, rules[i].m[2] AS m_hi
   FROM parsed, range(1, len(rules) + 1) t(i);
 
+-- An RFM as-of text as an instant: a day is the start of that day in the zone, anything else an
+-- instant with an offset; NULL for none. RFM leaves out the orders after it (metrics.md section 6).
+CREATE OR REPLACE MACRO crm_as_of(tz, as_of) AS CASE
+  WHEN as_of IS NULL THEN NULL
+  WHEN regexp_full_match(trim(as_of), '\d{4}-\d{2}-\d{2}') THEN timezone(tz, CAST(CAST(trim(as_of) AS DATE) AS TIMESTAMP))
+  ELSE CAST(trim(as_of) AS TIMESTAMPTZ)
+END;
+
 -- R, F and M of every customer with a purchase in [from_day, to_day] (metrics.md section 6), with
 -- scores and segment. Recency is whole local days from the last purchase to the as-of time: the start
 -- of as_of (a day) or the instant as_of (ISO 8601 with offset), by default the start of the day after
@@ -201,18 +209,11 @@ CREATE OR REPLACE MACRO crm_segment_map(segments_json) AS TABLE
 -- 1 + floor(B × customers with a worse value / N), at most B.
 CREATE OR REPLACE MACRO crm_rfm(tz, from_day, to_day, filter_attribute, filter_values, bins, scoring,
     thresholds_json, monetary_mode, as_of, segments_json) AS TABLE
-  WITH given AS (
-    SELECT CASE
-      WHEN as_of IS NULL THEN NULL
-      WHEN regexp_full_match(trim(as_of), '\d{4}-\d{2}-\d{2}') THEN timezone(tz, CAST(CAST(trim(as_of) AS DATE) AS TIMESTAMP))
-      ELSE CAST(trim(as_of) AS TIMESTAMPTZ)
-    END AS given_at
-  ),
-  o AS (
+  WITH o AS (
     SELECT * FROM crm_orders(tz)
     WHERE day BETWEEN from_day AND to_day
       -- as of a past time, the orders after it had not happened yet
-      AND ordered_at <= coalesce((SELECT given_at FROM given), ordered_at)
+      AND ordered_at <= coalesce(crm_as_of(tz, as_of), ordered_at)
       AND (filter_attribute IS NULL OR customer_id IN (SELECT customer_id FROM crm_filtered_customers(filter_attribute, filter_values)))
   ),
   per_customer AS (
@@ -225,7 +226,7 @@ CREATE OR REPLACE MACRO crm_rfm(tz, from_day, to_day, filter_attribute, filter_v
     HAVING count(*) FILTER (WHERE is_purchase) > 0
   ),
   as_of_time AS (
-    SELECT coalesce((SELECT given_at FROM given), (SELECT timezone(tz, CAST(CAST(timezone(tz, max(last_purchase_at)) AS DATE) + 1 AS TIMESTAMP)) FROM per_customer)) AS as_of_at
+    SELECT coalesce(crm_as_of(tz, as_of), (SELECT timezone(tz, CAST(CAST(timezone(tz, max(last_purchase_at)) AS DATE) + 1 AS TIMESTAMP)) FROM per_customer)) AS as_of_at
   ),
   measured AS (
     SELECT p.customer_id, p.frequency, p.revenue,
