@@ -12,6 +12,7 @@ import { toPayload } from '../../src/core/results.js';
 import { generateSample, sampleRow, type SampleDataset, type SampleTable } from '../../src/core/sample.js';
 import { formatLocalIso, TimeZone } from '../../src/core/time.js';
 import { createEngineApi } from '../../workers/engine.js';
+import { loadSources } from '../support/harness.js';
 import { openWarehouse, runSql } from './duckdb.js';
 import { PACK_REQUESTS as REQUESTS } from './pack-requests.js';
 import { channelTwins } from './twins.js';
@@ -89,18 +90,10 @@ for (const timezone of ['America/New_York', 'Europe/Berlin']) {
       const zone = TimeZone.get(timezone);
       const dir = mkdtempSync(join(tmpdir(), 'crm-oracle-'));
       const { engine: csv, duck } = writeTables(data, zone, dir);
-      const api = createEngineApi();
-      const id = api.createDataset({ timezone });
-      const load = api.beginLoad(id, 'replace');
-      const encoder = new TextEncoder();
-      for (const table of ['orders', 'touches', 'costs', 'customers'] as const) {
-        const source = api.beginSource(load, { name: `${table}.csv`, table });
-        api.pushChunk(source, encoder.encode(csv[table]));
-        const [report] = api.endSource(source);
-        assert.equal(report!.rowsRejected, 0, `${table}: ${JSON.stringify(report!.rejections.slice(0, 3))}`);
-      }
-      api.commitLoad(load);
-      query = (request) => toPayload(api.query(id, request));
+      const tables = ['orders', 'touches', 'costs', 'customers'] as const;
+      const { engine, dataset, sources } = loadSources(tables.map((table) => ({ table, body: csv[table] })), { timezone }, createEngineApi());
+      sources.forEach((report, i) => assert.equal(report.rowsRejected, 0, `${tables[i]}: ${JSON.stringify(report.rejections.slice(0, 3))}`));
+      query = (request) => toPayload(engine.query(dataset, request));
       connection = await openWarehouse(duck);
     });
 
@@ -146,21 +139,16 @@ describe('SQL pack leaves out the touches the engine rejects', () => {
   before(async () => {
     const dir = mkdtempSync(join(tmpdir(), 'crm-oracle-groups-'));
     const paths = {} as Record<keyof typeof tables, string>;
-    const api = createEngineApi();
-    const id = api.createDataset({ timezone: 'UTC' });
-    const load = api.beginLoad(id, 'replace');
-    for (const [table, lines] of Object.entries(tables) as [keyof typeof tables, string[]][]) {
-      const text = lines.join('\n') + '\n';
+    const names = Object.keys(tables) as (keyof typeof tables)[];
+    const texts = names.map((table) => tables[table].join('\n') + '\n');
+    names.forEach((table, i) => {
       paths[table] = join(dir, `${table}.csv`);
-      writeFileSync(paths[table], text);
-      const source = api.beginSource(load, { name: `${table}.csv`, table });
-      api.pushChunk(source, new TextEncoder().encode(text));
-      const [report] = api.endSource(source);
-      // the engine rejects the 'vip' row and the one without a channel, and only those
-      assert.deepEqual(report!.rejections.map((r) => [r.line, r.reason]), table === 'touches' ? [[7, 'bad-group'], [10, 'missing']] : []);
-    }
-    api.commitLoad(load);
-    query = (request) => toPayload(api.query(id, request));
+      writeFileSync(paths[table], texts[i]!);
+    });
+    const { engine, dataset, sources } = loadSources(names.map((table, i) => ({ table, body: texts[i]! })), { timezone: 'UTC' }, createEngineApi());
+    // the engine rejects the 'vip' row and the one without a channel, and only those
+    assert.deepEqual(sources.map((report) => report.rejections.map((r) => [r.line, r.reason])), names.map((table) => (table === 'touches' ? [[7, 'bad-group'], [10, 'missing']] : [])));
+    query = (request) => toPayload(engine.query(dataset, request));
     connection = await openWarehouse(paths);
   });
 

@@ -210,24 +210,26 @@ export function refAttribution(data: RefData, params: AttributionParams): Map<st
     const credits = credit(data, p, o);
     if (credits.length === 0) {
       add(`noncrm|${period}`, o.revenue);
-      addMargin(`noncrmMargin|${period}`, o.margin);
+      out.set(`noncrmMargin|${period}`, sqlSum(out.get(`noncrmMargin|${period}`), o.margin));
       continue;
     }
     for (const [t, w] of credits) {
       const key = p.dimension === 'channel' ? t.channel : p.dimension === 'campaign' ? `${t.channel}/${t.campaign ?? '(none)'}` : stageOf(o);
       add(`rev|${period}|${key}`, o.revenue * w);
-      if (w !== 0) addMargin(`margin|${period}|${key}`, o.margin === null ? null : o.margin * w);
+      if (w !== 0) out.set(`margin|${period}|${key}`, sqlSum(out.get(`margin|${period}|${key}`), o.margin === null ? null : o.margin * w));
       add(`credit|${period}|${key}`, w);
     }
   }
   return out;
+}
 
-  /** Margin as SQL sums it: NULLs skipped, and NULL (NaN) when every term is NULL. */
-  function addMargin(key: string, v: number | null): void {
-    const had = out.get(key);
-    if (v === null) out.set(key, had ?? Number.NaN);
-    else out.set(key, had === undefined || Number.isNaN(had) ? v : had + v);
-  }
+/**
+ * One more term of a margin sum as SQL's sum() takes it: NULL terms skipped, NULL (NaN) when every
+ * term so far is NULL; `had` undefined before the first term.
+ */
+function sqlSum(had: number | undefined, v: number | null): number {
+  if (v === null) return had ?? Number.NaN;
+  return had === undefined || Number.isNaN(had) ? v : had + v;
 }
 
 /**
@@ -465,9 +467,7 @@ export function refRoas(data: RefData, params: AttributionParams): Map<string, n
       const v = cell(periodOfDate(date), t.channel);
       v[1]! += o.revenue * w;
       if (w === 0) continue;
-      // margin as SQL sums it: NULLs skipped, NULL (NaN) when every term is
-      if (o.margin !== null) v[2] = Number.isNaN(v[2]!) || v[3] === 0 ? o.margin * w : v[2]! + o.margin * w;
-      else if (v[3] === 0) v[2] = Number.NaN;
+      v[2] = sqlSum(v[3] === 1 ? v[2] : undefined, o.margin === null ? null : o.margin * w);
       v[3] = 1;
     }
   }
