@@ -218,8 +218,9 @@ function walkKpiCustomers(w: KpiWalk, c0: number, c1: number): void {
 
 /**
  * Adds the revenue and margin of the purchases with credit in runs `from..to` to `money` ([revenue,
- * margin, purchases, purchases with a known margin], one purchase after the other, customer by customer in time order); returns how many of
- * those runs' customers are recipients with such a purchase.
+ * margin, purchases, purchases with a known margin], one purchase after the other, customer by
+ * customer in time order); returns how many of those runs' customers are recipients with such a
+ * purchase.
  */
 function addCredited(
   money: Float64Array,

@@ -55,8 +55,9 @@ export function roasResult(
       blendedMargin[pi]! += margin[cell]!;
       periodMarks |= marks[cell]!;
     }
-    if (periodMarks === MARGIN_CREDITED) blendedMargin[pi] = NaN;
+    if (periodMarks === MARGIN_CREDITED) blendedMargin[pi] = Number.NaN;
   }
+  // after the blend, which sums the known margins (a cell of unknown margin holds 0 until here)
   unknownMargins(margin, marks);
   return {
     kind: 'roas',
@@ -81,10 +82,10 @@ export function roasResult(
 
 /**
  * Adds the credits of the purchases of a day range (and of the customers in `mask`) to the revenue and
- * margin cells, and marks the cells credited, and whether with a known margin. A function of its own, so that V8 keeps its optimised code from one query to the next
- * (as `findSingle` in attribution.ts explains). In `roasResult`'s body the loop was compiled on the fly
- * and the code thrown away again: 8 compilations over 100 window changes in Node 20, against 5 for the
- * two functions now.
+ * margin cells, and marks the cells credited, and whether with a known margin. A function of its own,
+ * so that V8 keeps its optimised code from one query to the next (as `findSingle` in attribution.ts
+ * explains). In `roasResult`'s body the loop was compiled on the fly and the code thrown away again:
+ * 8 compilations over 100 window changes in Node 20, against 5 for the two functions now.
  */
 function addCredited(
   o: OrdersColumns,
