@@ -125,6 +125,18 @@ describe('<crm-revenue>', function () {
     expect(root(widget).querySelector('.margin-note')).to.equal(null);
   });
 
+  it('a KPI of unknown margin has no change line, while the revenue beside it compares', async () => {
+    // the test data has no margins; February against the 29 days before it (a's and b's January purchases)
+    const { widget } = await mount<CrmRevenue>('crm-revenue', { money: 'margin', from: '2024-02-01', to: '2024-02-29' });
+    const tile = (name: string): string[] =>
+      [...[...root(widget).querySelectorAll('.kpi')].find((t) => t.querySelector('.name')!.textContent === name)!.querySelectorAll('.change')].map((c) => c.textContent!);
+    expect(kpi(widget, 'CRM margin')).to.equal('–');
+    // net revenue 80 + 40 − 10 = 110 now against 100 + 50 before: −26.7%; the margin tile keeps its
+    // share note (CRM revenue 80 of 110) and has no change line
+    expect(tile('Total revenue')).to.deep.equal(['-26.7% vs previous period']);
+    expect(tile('CRM margin')).to.deep.equal(['72.7% of revenue']);
+  });
+
   it('renders data values with markup as text (legend, labels, table)', async () => {
     const { widget } = await mount<CrmRevenue>('crm-revenue');
     const legend = root(widget).querySelector('.legend')!;

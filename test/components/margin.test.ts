@@ -1,0 +1,18 @@
+import { expect } from '@open-wc/testing';
+import { knownSum } from '../../src/components/shared/margin.js';
+
+describe('knownSum (widget totals of margins)', () => {
+  const sum = (values: number[]): number => knownSum(values.length, (i) => values[i]!);
+
+  it('sums the known values and leaves the unknown out', () => {
+    expect(sum([40, Number.NaN, 30])).to.equal(70);
+    expect(sum([40, 0, -10])).to.equal(30);
+    expect(sum([])).to.equal(0);
+    expect(sum([0, 0])).to.equal(0);
+  });
+
+  it('is unknown when the only values besides zeros are unknown (a zero cell reads as one without purchases)', () => {
+    expect(sum([Number.NaN, Number.NaN])).to.be.NaN;
+    expect(sum([0, Number.NaN, 0])).to.be.NaN;
+  });
+});
