@@ -61,6 +61,7 @@ per_period AS (
     sum(revenue) AS net_revenue,
     sum(CASE WHEN is_purchase THEN revenue ELSE 0 END) AS purchase_revenue,
     count(*) FILTER (WHERE is_purchase) AS purchase_count,
+    CASE WHEN count(*) FILTER (WHERE is_purchase) = 0 THEN 0 ELSE sum(CASE WHEN is_purchase THEN margin END) END AS purchase_margin,
     sum(CASE WHEN is_purchase AND order_key NOT IN (SELECT order_key FROM credits) THEN revenue ELSE 0 END) AS non_crm_revenue,
     -- NULL (unknown) when the non-CRM purchases all lack a margin, 0 when there are none
     CASE WHEN count(*) FILTER (WHERE is_purchase AND order_key NOT IN (SELECT order_key FROM credits)) = 0 THEN 0
@@ -70,6 +71,10 @@ per_period AS (
 ),
 periods AS (
   SELECT range AS p FROM bounds, range(crm_period_index(from_day, $period, $week_start), crm_period_index(to_day, $period, $week_start) + 1)
+),
+per_key AS (
+  -- the cells' margins: NULL cells (unknown) skipped, NULL when all of a key's are
+  SELECT k, sum(revenue) AS revenue, sum(margin) AS margin FROM credited GROUP BY k
 ),
 grid AS (
   -- margin as sum() gives it: NULL (unknown) where every credited purchase lacks one, 0 where none has credit
@@ -96,7 +101,10 @@ SELECT json_object(
   'nonCrmRevenue', (SELECT coalesce(list(coalesce(x.non_crm_revenue, 0) ORDER BY pe.p), []) FROM periods pe LEFT JOIN per_period x USING (p)),
   'nonCrmMargin', (SELECT coalesce(list(CASE WHEN x.p IS NULL THEN 0 ELSE x.non_crm_margin END ORDER BY pe.p), []) FROM periods pe LEFT JOIN per_period x USING (p)),
   'nonCrmPurchases', (SELECT coalesce(list(coalesce(x.non_crm_purchases, 0) ORDER BY pe.p), []) FROM periods pe LEFT JOIN per_period x USING (p)),
+  'keyRevenue', (SELECT coalesce(list(coalesce(x.revenue, 0) ORDER BY k.k), []) FROM keys k LEFT JOIN per_key x USING (k)),
+  'keyMargin', (SELECT coalesce(list(CASE WHEN x.k IS NULL THEN 0 ELSE x.margin END ORDER BY k.k), []) FROM keys k LEFT JOIN per_key x USING (k)),
   'netRevenue', (SELECT coalesce(list(coalesce(x.net_revenue, 0) ORDER BY pe.p), []) FROM periods pe LEFT JOIN per_period x USING (p)),
   'purchaseRevenue', (SELECT coalesce(list(coalesce(x.purchase_revenue, 0) ORDER BY pe.p), []) FROM periods pe LEFT JOIN per_period x USING (p)),
+  'purchaseMargin', (SELECT coalesce(list(CASE WHEN x.p IS NULL THEN 0 ELSE x.purchase_margin END ORDER BY pe.p), []) FROM periods pe LEFT JOIN per_period x USING (p)),
   'purchaseCount', (SELECT coalesce(list(coalesce(x.purchase_count, 0) ORDER BY pe.p), []) FROM periods pe LEFT JOIN per_period x USING (p))
 ) AS result;

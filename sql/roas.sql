@@ -58,6 +58,16 @@ blended AS (
   SELECT p, sum(cost) AS cost, sum(revenue) AS revenue,
     CASE WHEN bool_or(credited) THEN sum(margin) FILTER (WHERE credited) ELSE 0 END AS margin
   FROM grid GROUP BY p
+),
+per_key AS (
+  SELECT k, sum(cost) AS cost, sum(revenue) AS revenue,
+    CASE WHEN bool_or(credited) THEN sum(margin) FILTER (WHERE credited) ELSE 0 END AS margin
+  FROM grid GROUP BY k
+),
+whole AS (
+  SELECT coalesce(sum(cost), 0) AS cost, coalesce(sum(revenue), 0) AS revenue,
+    CASE WHEN coalesce(bool_or(credited), false) THEN sum(margin) FILTER (WHERE credited) ELSE 0 END AS margin
+  FROM grid
 )
 SELECT json_object(
   'kind', 'roas',
@@ -81,5 +91,15 @@ SELECT json_object(
   'blendedRevenue', (SELECT coalesce(list(revenue ORDER BY p), []) FROM blended),
   'blendedMargin', (SELECT coalesce(list(margin ORDER BY p), []) FROM blended),
   'blendedRoas', (SELECT coalesce(list(revenue / nullif(cost, 0) ORDER BY p), []) FROM blended),
-  'blendedMarginRoas', (SELECT coalesce(list(margin / nullif(cost, 0) ORDER BY p), []) FROM blended)
+  'blendedMarginRoas', (SELECT coalesce(list(margin / nullif(cost, 0) ORDER BY p), []) FROM blended),
+  'keyCost', (SELECT coalesce(list(coalesce(x.cost, 0) ORDER BY k.k), []) FROM keys k LEFT JOIN per_key x USING (k)),
+  'keyRevenue', (SELECT coalesce(list(coalesce(x.revenue, 0) ORDER BY k.k), []) FROM keys k LEFT JOIN per_key x USING (k)),
+  'keyMargin', (SELECT coalesce(list(CASE WHEN x.k IS NULL THEN 0 ELSE x.margin END ORDER BY k.k), []) FROM keys k LEFT JOIN per_key x USING (k)),
+  'keyRoas', (SELECT coalesce(list(x.revenue / nullif(x.cost, 0) ORDER BY k.k), []) FROM keys k LEFT JOIN per_key x USING (k)),
+  'keyMarginRoas', (SELECT coalesce(list(x.margin / nullif(x.cost, 0) ORDER BY k.k), []) FROM keys k LEFT JOIN per_key x USING (k)),
+  'rangeCost', (SELECT cost FROM whole),
+  'rangeRevenue', (SELECT revenue FROM whole),
+  'rangeMargin', (SELECT margin FROM whole),
+  'rangeRoas', (SELECT revenue / nullif(cost, 0) FROM whole),
+  'rangeMarginRoas', (SELECT margin / nullif(cost, 0) FROM whole)
 ) AS result;

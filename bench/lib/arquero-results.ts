@@ -266,7 +266,11 @@ export function arqueroResults(text: (table: TableName) => string, requests: Rea
       (r) => `${r.p as number}|${r.channel as string}`,
     );
     const nonCrm = index(pc.filter((d: Row) => d.crm === 0).groupby('p').rollup({ revenue: op.sum('revenue'), margin: op.sum('margin'), known: op.valid('margin'), n: op.count() }), (r) => String(r.p));
-    const bought = index(pc.groupby('p').rollup({ revenue: op.sum('revenue'), n: op.count() }), (r) => String(r.p));
+    const perChannel = index(
+      pc.filter((d: Row) => d.crm === 1).groupby('channel').rollup({ revenue: op.sum('revenue'), margin: op.sum('margin'), known: op.valid('margin') }),
+      (r) => r.channel as string,
+    );
+    const bought = index(pc.groupby('p').rollup({ revenue: op.sum('revenue'), margin: op.sum('margin'), known: op.valid('margin'), n: op.count() }), (r) => String(r.p));
     const net = index(
       orders.filter(inRange(fromDay, toDay)).derive({ p: aq.escape((d: Row) => monthOfDay(d.day as number)) }).groupby('p').rollup({ revenue: op.sum('revenue') }),
       (r) => String(r.p),
@@ -289,8 +293,11 @@ export function arqueroResults(text: (table: TableName) => string, requests: Rea
       nonCrmRevenue: series(nonCrm, 'revenue'),
       nonCrmMargin: periods.map((p) => marginOf(nonCrm.get(String(p)))),
       nonCrmPurchases: series(nonCrm, 'n'),
+      keyRevenue: channels.map((c) => num(perChannel.get(c)?.revenue)),
+      keyMargin: channels.map((c) => marginOf(perChannel.get(c))),
       netRevenue: series(net, 'revenue'),
       purchaseRevenue: series(bought, 'revenue'),
+      purchaseMargin: periods.map((p) => marginOf(bought.get(String(p)))),
       purchaseCount: series(bought, 'n'),
     };
   };
@@ -524,15 +531,30 @@ export function arqueroResults(text: (table: TableName) => string, requests: Rea
       .select('day', 'channel', 'amount')
       .concat(touches.filter((d: Row) => d.grp === 'treatment' && d.cost !== 0).filter(inRange(fromDay, toDay)).derive({ amount: (d: Row) => d.cost }).select('day', 'channel', 'amount'));
     const cost = index(spend.derive({ p: week }).groupby('p', 'channel').rollup({ cost: op.sum('amount') }), (r) => `${r.p as number}|${r.channel as string}`);
-    const revenue = index(
-      purchasesWithChannel()
-        .filter(inRange(fromDay, toDay))
-        .filter((d: Row) => d.crm === 1)
-        .derive({ p: week })
-        .groupby('p', 'channel')
-        .rollup({ revenue: op.sum('revenue'), margin: op.sum('margin'), known: op.valid('margin') }),
-      (r) => `${r.p as number}|${r.channel as string}`,
-    );
+    const crm = purchasesWithChannel()
+      .filter(inRange(fromDay, toDay))
+      .filter((d: Row) => d.crm === 1);
+    const sums = { revenue: op.sum('revenue'), margin: op.sum('margin'), known: op.valid('margin') };
+    const revenue = index(crm.derive({ p: week }).groupby('p', 'channel').rollup(sums), (r) => `${r.p as number}|${r.channel as string}`);
+    // each channel and everything over the range
+    const keyCost = index(spend.groupby('channel').rollup({ cost: op.sum('amount') }), (r) => r.channel as string);
+    const keyCredited = index(crm.groupby('channel').rollup(sums), (r) => r.channel as string);
+    const rangeCost = num((spend.rollup({ cost: op.sum('amount') }).object() as Row).cost);
+    const whole = crm.numRows() === 0 ? undefined : (crm.rollup(sums).object() as Row);
+    const rangeRevenue = num(whole?.revenue);
+    const rangeMargin = marginOf(whole);
+    const keyTotals = {
+      keyCost: channels.map((c) => num(keyCost.get(c)?.cost)),
+      keyRevenue: channels.map((c) => num(keyCredited.get(c)?.revenue)),
+      keyMargin: channels.map((c) => marginOf(keyCredited.get(c))),
+      keyRoas: channels.map((c) => ratio(num(keyCredited.get(c)?.revenue), num(keyCost.get(c)?.cost))),
+      keyMarginRoas: channels.map((c) => ratio(marginOf(keyCredited.get(c)), num(keyCost.get(c)?.cost))),
+      rangeCost,
+      rangeRevenue,
+      rangeMargin,
+      rangeRoas: ratio(rangeRevenue, rangeCost),
+      rangeMarginRoas: ratio(rangeMargin, rangeCost),
+    };
     const periods: number[] = [];
     for (let p = weekOfDay(fromDay); p <= weekOfDay(toDay); p++) periods.push(p);
     const out: Record<string, (number | null)[]> = { cost: [], revenue: [], margin: [], roas: [], marginRoas: [], blendedCost: [], blendedRevenue: [], blendedMargin: [], blendedRoas: [], blendedMarginRoas: [] };
@@ -575,6 +597,7 @@ export function arqueroResults(text: (table: TableName) => string, requests: Rea
       keys: channels,
       keyChannels: channels,
       ...out,
+      ...keyTotals,
     };
   };
   for (const [name, request] of Object.entries(requests)) {

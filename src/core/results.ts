@@ -54,10 +54,19 @@ export interface AttributionResult {
   nonCrmRevenue: Float64Array;
   nonCrmMargin: Float64Array;
   nonCrmPurchases: Float64Array;
+  /** Attributed revenue of each key over the whole range [key]. */
+  keyRevenue: Float64Array;
+  /**
+   * Attributed margin of each key over the whole range [key]: NaN where the key's credited purchases
+   * all lack a margin, 0 where it has none.
+   */
+  keyMargin: Float64Array;
   /** Net revenue (purchases and adjustments) per period. */
   netRevenue: Float64Array;
   /** Revenue of purchases per period. */
   purchaseRevenue: Float64Array;
+  /** Margin of purchases per period (the known ones; NaN where they all lack one, 0 without any). */
+  purchaseMargin: Float64Array;
   /** Purchases per period. */
   purchaseCount: Float64Array;
 }
@@ -240,6 +249,18 @@ export interface RoasResult {
   blendedMargin: Float64Array;
   blendedRoas: Float64Array;
   blendedMarginRoas: Float64Array;
+  /** Per key over the whole range (margin as for `margin`; ROAS NaN where cost is 0). */
+  keyCost: Float64Array;
+  keyRevenue: Float64Array;
+  keyMargin: Float64Array;
+  keyRoas: Float64Array;
+  keyMarginRoas: Float64Array;
+  /** Over all keys and the whole range. */
+  rangeCost: number;
+  rangeRevenue: number;
+  rangeMargin: number;
+  rangeRoas: number;
+  rangeMarginRoas: number;
 }
 
 /** Any query result. */
@@ -293,6 +314,9 @@ export function fromPayload(payload: unknown): QueryResult {
       hint: `A result is an object with "kind" set to one of ${RESULT_KINDS.join(', ')}.`,
     });
   }
+  // a field the pack's queries gained (range totals): a payload of an older pack says so, not a blank chart
+  const added = kind === 'attribution' ? 'keyRevenue' : kind === 'roas' ? 'rangeRoas' : null;
+  if (added !== null && !(added in payload)) throw new CrmError('not-data', `This ${kind as string} result has no ${added}: an older SQL pack wrote it. Run this version's queries again.`);
   return revive(payload, '') as QueryResult;
 }
 

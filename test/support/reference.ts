@@ -207,6 +207,7 @@ export function refAttribution(data: RefData, params: AttributionParams): Map<st
     const period = periodDate(periodIndex(date, p.period), p.period);
     add(`net|${period}`, o.revenue);
     if (!o.purchase) continue;
+    out.set(`purchaseMargin|${period}`, sqlSum(out.get(`purchaseMargin|${period}`), o.margin));
     const credits = credit(data, p, o);
     if (credits.length === 0) {
       add(`noncrm|${period}`, o.revenue);
@@ -216,7 +217,11 @@ export function refAttribution(data: RefData, params: AttributionParams): Map<st
     for (const [t, w] of credits) {
       const key = p.dimension === 'channel' ? t.channel : p.dimension === 'campaign' ? `${t.channel}/${t.campaign ?? '(none)'}` : stageOf(o);
       add(`rev|${period}|${key}`, o.revenue * w);
-      if (w !== 0) out.set(`margin|${period}|${key}`, sqlSum(out.get(`margin|${period}|${key}`), o.margin === null ? null : o.margin * w));
+      add(`keyRev|${key}`, o.revenue * w);
+      if (w !== 0) {
+        out.set(`margin|${period}|${key}`, sqlSum(out.get(`margin|${period}|${key}`), o.margin === null ? null : o.margin * w));
+        out.set(`keyMargin|${key}`, sqlSum(out.get(`keyMargin|${key}`), o.margin === null ? null : o.margin * w));
+      }
       add(`credit|${period}|${key}`, w);
     }
   }

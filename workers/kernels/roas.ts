@@ -46,18 +46,40 @@ export function roasResult(
   const blendedCost = new Float64Array(nPeriods);
   const blendedRevenue = new Float64Array(nPeriods);
   const blendedMargin = new Float64Array(nPeriods);
+  const blendedMarks = new Uint8Array(nPeriods);
+  // each key, and everything, over the range
+  const keyCost = new Float64Array(nKeys);
+  const keyRevenue = new Float64Array(nKeys);
+  const keyMargin = new Float64Array(nKeys);
+  const keyMarks = new Uint8Array(nKeys);
+  let rangeCost = 0;
+  let rangeRevenue = 0;
+  let rangeMargin = 0;
+  let rangeMarks = 0;
   for (let pi = 0; pi < nPeriods; pi++) {
-    let periodMarks = 0;
     for (let k = 0; k < nKeys; k++) {
       const cell = pi * nKeys + k;
-      blendedCost[pi]! += cost[cell]!;
-      blendedRevenue[pi]! += revenue[cell]!;
-      blendedMargin[pi]! += margin[cell]!;
-      periodMarks |= marks[cell]!;
+      const c = cost[cell]!;
+      const r = revenue[cell]!;
+      const m = margin[cell]!;
+      blendedCost[pi]! += c;
+      blendedRevenue[pi]! += r;
+      blendedMargin[pi]! += m;
+      blendedMarks[pi]! |= marks[cell]!;
+      keyCost[k]! += c;
+      keyRevenue[k]! += r;
+      keyMargin[k]! += m;
+      keyMarks[k]! |= marks[cell]!;
+      rangeCost += c;
+      rangeRevenue += r;
+      rangeMargin += m;
+      rangeMarks |= marks[cell]!;
     }
-    if (periodMarks === MARGIN_CREDITED) blendedMargin[pi] = Number.NaN;
   }
-  // after the blend, which sums the known margins (a cell of unknown margin holds 0 until here)
+  // after the sums, which add the known margins (a cell of unknown margin holds 0 until here)
+  unknownMargins(blendedMargin, blendedMarks);
+  unknownMargins(keyMargin, keyMarks);
+  if (rangeMarks === MARGIN_CREDITED) rangeMargin = Number.NaN;
   unknownMargins(margin, marks);
   return {
     kind: 'roas',
@@ -77,6 +99,16 @@ export function roasResult(
     blendedMargin,
     blendedRoas: blendedRevenue.map((r, i) => ratio(r, blendedCost[i]!)),
     blendedMarginRoas: blendedMargin.map((m, i) => ratio(m, blendedCost[i]!)),
+    keyCost,
+    keyRevenue,
+    keyMargin,
+    keyRoas: keyRevenue.map((r, k) => ratio(r, keyCost[k]!)),
+    keyMarginRoas: keyMargin.map((m, k) => ratio(m, keyCost[k]!)),
+    rangeCost,
+    rangeRevenue,
+    rangeMargin,
+    rangeRoas: ratio(rangeRevenue, rangeCost),
+    rangeMarginRoas: ratio(rangeMargin, rangeCost),
   };
 }
 

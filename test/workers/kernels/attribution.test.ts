@@ -76,6 +76,30 @@ describe('attribution: credit models (send basis, 5-day window)', () => {
     // linear: sms and email share c's purchase with a's, so they sum the known part
     expect(revenueByKey(attribution({ model: 'linear' }), 'margin')).to.deep.equal({ email: round(40 / 3 + 8), sms: round(40 / 3), push: round(40 / 3) });
   });
+
+  it('sums each key over the range and margins per period by the same rule', () => {
+    const r = attribution({ model: 'last_touch' });
+    expect(r.keys).to.deep.equal(['email', 'push', 'sms']);
+    expect(Array.from(r.keyRevenue)).to.deep.equal([20, 100, 80]);
+    expect(Array.from(r.keyMargin)).to.deep.equal([8, 40, Number.NaN]);
+    // March's purchases: 40 + 20 + 8 known, c's 80 unknown; the refund is no purchase
+    expect(Array.from(r.purchaseMargin)).to.deep.equal([68]);
+    // d: one purchase of margin 0 in April credited to sms, one without margin in May. Per period
+    // sms is 0 then unknown: a sum over the periods' cells could not tell that 0 from "no purchase",
+    // the key's own sum can (0, known). May's purchases all lack a margin; June has none.
+    const more = fixture({
+      orders: `${orders}\np5,d,2024-04-02T10:00:00Z,30,0\np6,d,2024-05-02T10:00:00Z,25,\np7,a,2024-06-30T10:00:00Z,-5,`,
+      touches: `${touches}\nd,sms,x,2024-04-01T10:00:00Z,,,treatment\nd,sms,x,2024-05-01T10:00:00Z,,,treatment`,
+    }).query({ kind: 'attribution', params: { period: 'month', model: 'last_touch', range: { from: '2024-04-01', to: '2024-06-30' } } });
+    expect(more.periods.labels).to.deep.equal(['2024-04-01', '2024-05-01', '2024-06-01']);
+    expect(more.keys).to.deep.equal(['email', 'push', 'sms']);
+    const sms = 2;
+    expect([0, 1, 2].map((p) => more.margin[p * more.keys.length + sms])).to.deep.equal([0, Number.NaN, 0]);
+    expect(more.keyRevenue[sms]).to.equal(55);
+    expect(more.keyMargin[sms]).to.equal(0);
+    expect(Array.from(more.purchaseMargin)).to.deep.equal([0, Number.NaN, 0]);
+    expect(Array.from(more.purchaseRevenue)).to.deep.equal([30, 25, 0]);
+  });
 });
 
 describe('attribution: basis and windows', () => {

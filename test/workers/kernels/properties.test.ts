@@ -207,12 +207,17 @@ function attributionMap(r: AttributionResult): Map<string, number> {
     out.set(`net|${period}`, r.netRevenue[p]!);
     out.set(`noncrm|${period}`, r.nonCrmRevenue[p]!);
     out.set(`noncrmMargin|${period}`, r.nonCrmMargin[p]!);
+    out.set(`purchaseMargin|${period}`, r.purchaseMargin[p]!);
     for (let k = 0; k < n; k++) {
       out.set(`rev|${period}|${key(k)}`, r.revenue[p * n + k]!);
       out.set(`margin|${period}|${key(k)}`, r.margin[p * n + k]!);
       out.set(`credit|${period}|${key(k)}`, r.purchases[p * n + k]!);
     }
   });
+  for (let k = 0; k < n; k++) {
+    out.set(`keyRev|${key(k)}`, r.keyRevenue[k]!);
+    out.set(`keyMargin|${key(k)}`, r.keyMargin[k]!);
+  }
   return out;
 }
 
@@ -361,6 +366,19 @@ describe('kernels equal the naive reference on random datasets', function () {
         const want = new Map<string, number>();
         // blended margin per period: summed where known, unknown when credited purchases all lack one
         const blended = new Map<string, number[]>();
+        // and the same sums per channel and over everything: [cost, revenue, margin, credited, known]
+        const totals = new Map<string, number[]>();
+        const addTo = (name: string, c: number, r: number, m: number, credited: boolean): void => {
+          const t = totals.get(name) ?? [0, 0, 0, 0, 0];
+          t[0]! += c;
+          t[1]! += r;
+          if (credited) t[3] = 1;
+          if (!Number.isNaN(m)) {
+            t[2]! += m;
+            if (credited) t[4] = 1;
+          }
+          totals.set(name, t);
+        };
         for (const [key, [c, r, m, credited]] of refRoas(data, p)) {
           want.set(`cost|${key}`, c!);
           want.set(`rev|${key}`, r!);
@@ -373,9 +391,34 @@ describe('kernels equal the naive reference on random datasets', function () {
             if (credited === 1) b[2] = 1;
           }
           blended.set(period, b);
+          // a range's only cells: the reference has none for an empty period or channel
+          if (result.periods.labels.includes(period)) {
+            addTo(`key|${key.slice(key.indexOf('|') + 1)}`, c!, r!, m!, credited === 1);
+            addTo('range', c!, r!, m!, credited === 1);
+          }
         }
         for (const [period, [m, credited, known]] of blended) want.set(`blendedMargin|${period}`, credited === 1 && known === 0 ? Number.NaN : m!);
+        for (const [name, [c, r, m, credited, known]] of totals) {
+          const margin = credited === 1 && known === 0 ? Number.NaN : m!;
+          want.set(`${name}|cost`, c!);
+          want.set(`${name}|rev`, r!);
+          want.set(`${name}|margin`, margin);
+          want.set(`${name}|roas`, c === 0 ? Number.NaN : r! / c!);
+          want.set(`${name}|marginRoas`, c === 0 ? Number.NaN : margin / c!);
+        }
         result.periods.labels.forEach((period, pi) => got.set(`blendedMargin|${period}`, result.blendedMargin[pi]!));
+        const gotTotals = (name: string, c: number, r: number, m: number, roas: number, marginRoas: number): void => {
+          got.set(`${name}|cost`, c);
+          got.set(`${name}|rev`, r);
+          got.set(`${name}|margin`, m);
+          // a channel with nothing at all has no reference row: its 0 cost gives NaN ROAS on both sides
+          if (c !== 0 || totals.has(name)) {
+            got.set(`${name}|roas`, roas);
+            got.set(`${name}|marginRoas`, marginRoas);
+          }
+        };
+        result.keys.forEach((key, k) => gotTotals(`key|${key}`, result.keyCost[k]!, result.keyRevenue[k]!, result.keyMargin[k]!, result.keyRoas[k]!, result.keyMarginRoas[k]!));
+        if (result.periods.labels.length > 0) gotTotals('range', result.rangeCost, result.rangeRevenue, result.rangeMargin, result.rangeRoas, result.rangeMarginRoas);
         expectSameMaps(got, want, 'roas');
       }),
       { numRuns: RUNS * 2 },

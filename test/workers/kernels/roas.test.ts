@@ -43,6 +43,21 @@ describe('ROAS (metrics.md section 7)', () => {
     expect(Array.from(r.blendedRoas)).to.deep.equal([2.5, 60, 2]);
   });
 
+  it('sums each channel and everything over the range', () => {
+    const r = roas();
+    // email: cost 50 + 30 + 20, revenue 200, margin 80; sms: cost 0.25 × 2, revenue 30 + 40, margin 10 + 15
+    expect(Array.from(r.keyCost)).to.deep.equal([100, 0.5]);
+    expect(Array.from(r.keyRevenue)).to.deep.equal([200, 70]);
+    expect(Array.from(r.keyMargin)).to.deep.equal([80, 25]);
+    expect(Array.from(r.keyRoas)).to.deep.equal([2, 140]);
+    expect(Array.from(r.keyMarginRoas)).to.deep.equal([0.8, 50]);
+    expect([r.rangeCost, r.rangeRevenue, r.rangeMargin, r.rangeRoas, r.rangeMarginRoas]).to.deep.equal([100.5, 270, 105, 270 / 100.5, 105 / 100.5]);
+    // a range with sms's purchases only: sms has no cost (ROAS unknown), email cost and nothing earned
+    const late = roas({ range: { from: '2024-04-15', to: '2024-04-21' } });
+    expect(Array.from(late.keyRoas)).to.deep.equal([0, Number.NaN]);
+    expect([late.rangeCost, late.rangeRevenue, late.rangeRoas]).to.deep.equal([20, 40, 2]);
+  });
+
   it('breaks down by campaign within channel, channel-level costs as (none)', () => {
     const r = roas({ byCampaign: true, period: 'month' });
     expect(r.keys.map((k, i) => `${r.keyChannels[i]}/${k}`)).to.deep.equal(['email/(none)', 'email/spring', 'sms/flash']);
@@ -62,6 +77,12 @@ describe('ROAS (metrics.md section 7)', () => {
     expect([r.margin[cell(2, 'email')], r.marginRoas[cell(2, 'email')]]).to.deep.equal([0, 0]);
     expect(Array.from(r.blendedMargin)).to.deep.equal([80, 10, Number.NaN]);
     expect(Array.from(r.blendedMarginRoas)).to.deep.equal([1, 20, Number.NaN]);
+    // over the range sms has 10 known (week 3 unknown): a known margin; with only week 3, unknown
+    expect(Array.from(r.keyMargin)).to.deep.equal([80, 10]);
+    expect(r.rangeMargin).to.equal(90);
+    const late = fixture({ orders: unknown, touches, costs }).query({ kind: 'roas', params: { range: { from: '2024-04-15', to: '2024-04-21' } } });
+    expect(Array.from(late.keyMargin)).to.deep.equal([0, Number.NaN]);
+    expect([late.rangeMargin, late.rangeMarginRoas]).to.deep.equal([Number.NaN, Number.NaN]);
   });
 
   it('follows the attribution window', () => {
