@@ -16,7 +16,7 @@ import type { QueryResult } from '../core/results.js';
 import type { DatasetColumns } from '../core/tables.js';
 import { proxy } from 'comlink';
 import { largestSource, openSource, workerInput, type DataSource, type Fetcher, type OpenedSource } from './sources.js';
-import { WorkerConnection, type WorkerSource } from './worker-connection.js';
+import { RESTARTED, WorkerConnection, type WorkerSource } from './worker-connection.js';
 
 /**
  * Sources of one load that stream at once when their sizes are not all known. The worker parses one and
@@ -393,7 +393,7 @@ export class CrmEngine {
       if (Date.now() - last > limit) {
         connection.terminate(
           new CrmError('timeout', `The analytics worker stopped reading for ${Math.round(limit / 1000)} s.`, {
-            hint: 'The worker was restarted; try again. With very large files, raise timeoutMs.',
+            hint: RESTARTED,
           }),
         );
       }

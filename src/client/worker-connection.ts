@@ -9,6 +9,9 @@ import { releaseProxy, transfer, wrap, type Remote } from 'comlink';
 import { CrmError, toCrmError } from '../core/errors.js';
 import type { EngineApi } from '../core/protocol.js';
 
+/** The hint of a timeout that restarted the worker (a call's, or a read's in engine-client.ts). */
+export const RESTARTED = 'The worker was restarted; try again. With very large files, raise timeoutMs.';
+
 /** A worker, or a function that creates one (needed to restart after a crash). */
 export type WorkerSource = Worker | (() => Worker);
 
@@ -85,7 +88,7 @@ export class WorkerConnection {
         ? setTimeout(() => {
             this.die(
               new CrmError('timeout', `The analytics worker did not answer ${method} within ${Math.round(limit / 1000)} s.`, {
-                hint: 'The worker was restarted; try again. With very large files, raise timeoutMs.',
+                hint: RESTARTED,
               }),
             );
           }, limit)

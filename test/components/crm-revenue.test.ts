@@ -125,16 +125,49 @@ describe('<crm-revenue>', function () {
     expect(root(widget).querySelector('.margin-note')).to.equal(null);
   });
 
+  it('reads range totals from the worker: a channel of margin 0 and then unknown has a known margin of 0', async () => {
+    // email: o1 (January, margin 0) and o3 (February, no margin); sms: o2 (no margin); d's channel: o6 (20).
+    // Per month email reads €0.00 then –; a sum over those cells could not tell the 0 from "nothing".
+    const orders = ['order_id,customer_id,ordered_at,revenue,margin', 'o1,a,2024-01-10T10:00:00Z,100,0', 'o2,b,2024-01-12T10:00:00Z,50,', 'o3,a,2024-02-03T10:00:00Z,80,', 'o6,d,2024-03-05T10:00:00Z,60,20'].join('\n');
+    const { widget } = await mount<CrmRevenue>('crm-revenue', { money: 'margin', period: 'month', panel: 'models' }, orders);
+    const toggle = [...root(widget).querySelectorAll<HTMLButtonElement>('.exports button')].find((b) => b.textContent === 'Table')!;
+    toggle.click();
+    await widget.updateComplete;
+    const rows = [...root(widget).querySelectorAll('tbody tr')].map((tr) => [...tr.children].map((c) => c.textContent!.trim()));
+    // every model credits each purchase to its one touch in the window
+    expect(rows).to.deep.equal([
+      [MARKUP, ...Array(5).fill('€20.00')],
+      ['email', ...Array(5).fill('€0.00')],
+      ['sms', ...Array(5).fill('–')],
+    ]);
+  });
+
   it('a KPI of unknown margin has no change line, while the revenue beside it compares', async () => {
-    // the test data has no margins; February against the 29 days before it (a's and b's January purchases)
-    const { widget } = await mount<CrmRevenue>('crm-revenue', { money: 'margin', from: '2024-02-01', to: '2024-02-29' });
+    // only c's non-CRM purchase has a margin; February against the 29 days before it (a's and b's
+    // January purchases)
+    const orders = ORDERS.replace('order_id,customer_id,ordered_at,revenue', 'order_id,customer_id,ordered_at,revenue,margin').replace(/\n(o\d,[^\n]*)/g, (_m, row: string) => `\n${row},${row.startsWith('o4,') ? '10' : ''}`);
+    const { widget } = await mount<CrmRevenue>('crm-revenue', { money: 'margin', from: '2024-02-01', to: '2024-02-29' }, orders);
     const tile = (name: string): string[] =>
       [...[...root(widget).querySelectorAll('.kpi')].find((t) => t.querySelector('.name')!.textContent === name)!.querySelectorAll('.change')].map((c) => c.textContent!);
     expect(kpi(widget, 'CRM margin')).to.equal('–');
     // net revenue 80 + 40 − 10 = 110 now against 100 + 50 before: −26.7%; the margin tile keeps its
     // share note (CRM revenue 80 of 110) and has no change line
     expect(tile('Total revenue')).to.deep.equal(['-26.7% vs previous period']);
-    expect(tile('CRM margin')).to.deep.equal(['72.7% of revenue']);
+    expect(tile('CRM margin')).to.deep.equal(['CRM: 72.7% of revenue']);
+  });
+
+  it('margin of data without any margin: the note in place of an empty chart, the KPIs and controls kept', async () => {
+    const { widget } = await mount<CrmRevenue>('crm-revenue', { period: 'month', money: 'margin' });
+    expect(root(widget).querySelector('.margin-note')!.textContent!.replace(/\s+/g, ' ').trim()).to.equal(
+      'No purchase in this range has a margin: add a margin or cost column to the orders.',
+    );
+    expect(root(widget).querySelector('svg.plot')).to.equal(null);
+    expect(root(widget).querySelector('.legend')).to.equal(null);
+    expect([kpi(widget, 'Total revenue'), kpi(widget, 'CRM margin')]).to.deep.equal(['€320.00', '–']);
+    choose(widget, 'money', 'revenue');
+    await ready(widget);
+    expect(root(widget).querySelector('svg.plot')).to.not.equal(null);
+    expect(kpi(widget, 'CRM revenue')).to.equal('€290.00');
   });
 
   it('renders data values with markup as text (legend, labels, table)', async () => {
@@ -263,6 +296,17 @@ describe('<crm-revenue>', function () {
     await ready(fromUrl);
     expect(kpi(fromUrl, 'Total revenue')).to.equal('€320.00');
     await expect(fromUrl).to.be.accessible();
+  });
+
+  it('says which fields a payload of an older SQL pack lacks, instead of drawing without them', async () => {
+    const { widget: source } = await mount<CrmRevenue>('crm-revenue');
+    const engine = (source as unknown as { source: { handle: { engine: import('../../src/index.js').CrmEngine } } }).source.handle.engine;
+    const attribution = toPayload(await engine.query({ kind: 'attribution', params: { period: 'month' } })) as Record<string, unknown>;
+    delete attribution['keyRevenue'];
+    const url = URL.createObjectURL(new Blob([JSON.stringify([attribution])], { type: 'application/json' }));
+    const widget = await fixture<CrmRevenue>(html`<crm-revenue locale="en-US" currency="EUR" summary-src=${url}></crm-revenue>`);
+    const error = await inState(widget, 'error');
+    expect(error.textContent).to.contain("This attribution result has no keyRevenue: an older SQL pack wrote it. Run this version's queries again.");
   });
 
   it('drops a slow summary superseded by a newer one', async () => {

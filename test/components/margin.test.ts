@@ -1,7 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { knownSum } from '../../src/components/shared/margin.js';
 
-describe('knownSum (widget totals of margins)', () => {
+describe('knownSum (the margins of the keys folded into "Other CRM")', () => {
   const sum = (values: number[]): number => knownSum(values.length, (i) => values[i]!);
 
   it('sums the known values and leaves the unknown out', () => {

@@ -135,11 +135,15 @@ export class CrmRevenue extends CrmWidget {
     ];
     if (this.hasHoldouts) panels.push(['incremental', 'Attributed vs incremental']);
     const panel = this.panel === 'incremental' && !this.hasHoldouts ? 'time' : this.panel;
+    const a = this.attribution;
+    const margin = this.money === 'margin' && panel !== 'incremental';
+    // margins: no chart when no purchase of the range has one, the note in its place
+    const none = margin && a !== undefined && !a.purchaseMargin.some((m, p) => m === m && a.purchaseCount[p]! > 0);
     return html`${this.renderKpis()}
-      ${this.queries.fromSummary ? nothing : tabs('Chart', panel, panels, (v) => this.setParam('panel', v as RevenuePanel))} ${this.chartArea()}
-      ${this.renderLegend(panel)}
-      ${panel === 'time' && this.attribution !== undefined ? partialNote(this.attribution.periods, 'Faded bars', (p) => this.stackSeries(null).some((s) => Number.isFinite(s.values[p]!) && s.values[p] !== 0)) : nothing}
-      ${this.money === 'margin' && panel !== 'incremental' ? marginNote(this.source.handle?.snapshot.report, this.fmt) : nothing}
+      ${this.queries.fromSummary ? nothing : tabs('Chart', panel, panels, (v) => this.setParam('panel', v as RevenuePanel))}
+      ${none ? nothing : html`${this.chartArea()}${this.renderLegend(panel)}`}
+      ${panel === 'time' && a !== undefined && !none ? partialNote(a.periods, 'Faded bars', (p) => this.stackSeries(null).some((s) => Number.isFinite(s.values[p]!) && s.values[p] !== 0)) : nothing}
+      ${margin ? marginNote(this.source.handle?.snapshot.report, this.fmt, none ? 'purchase' : null) : nothing}
       ${panel === 'incremental' ? html`<p class="note">Attributed: revenue credited to each channel. Incremental: revenue its holdout test confirms the channel caused (lift per customer × customers sent), with the 95% interval.</p>` : nothing}`;
   }
 
@@ -158,7 +162,7 @@ export class CrmRevenue extends CrmWidget {
     const crmBefore = this.money === 'margin' ? p.crmMargin : p.crmRevenue;
     const tiles: { name: string; value: string; change: number | null; note?: string }[] = [
       { name: 'Total revenue', value: f.moneyRound(c.netRevenue), change: change(c.netRevenue, p.netRevenue) },
-      { name: this.money === 'margin' ? 'CRM margin' : 'CRM revenue', value: f.moneyRound(crmNow), change: change(crmNow, crmBefore), note: `${f.percent(c.crmShare)} of revenue` },
+      { name: this.money === 'margin' ? 'CRM margin' : 'CRM revenue', value: f.moneyRound(crmNow), change: change(crmNow, crmBefore), note: `${this.money === 'margin' ? 'CRM: ' : ''}${f.percent(c.crmShare)} of revenue` },
     ];
     const lift = this.lift;
     if (lift !== undefined && this.hasHoldouts) {
@@ -186,16 +190,24 @@ export class CrmRevenue extends CrmWidget {
     </ul>`;
   }
 
+  /** A channel's revenue or margin over the range under a model, or NaN before that model's result. */
+  private modelTotal(model: CreditModel, k: number): number {
+    const r = this.results[`model:${model}`] as AttributionResult | undefined;
+    return r === undefined ? Number.NaN : (this.money === 'margin' ? r.keyMargin : r.keyRevenue)[k]!;
+  }
+
   /** The stacked series: CRM keys (the largest few for campaigns), other CRM, non-CRM. */
   private stackSeries(theme: ChartTheme | null): StackSeries[] {
     const a = this.attribution;
     if (a === undefined) return [];
     const nKeys = a.keys.length;
     const nPeriods = a.periods.labels.length;
-    const values = this.money === 'margin' ? a.margin : a.revenue;
-    // margins: a key whose margins are all unknown (NaN) is kept, as a legend entry with gaps, and ranks as 0
-    const totals = a.keys.map((_, k) => knownSum(nPeriods, (p) => values[p * nKeys + k]!));
-    let keep = a.keys.map((_, k) => k).filter((k) => totals[k] !== 0);
+    const margin = this.money === 'margin';
+    const values = margin ? a.margin : a.revenue;
+    // a key with something to draw or a gap to name (an unknown margin, NaN) is a series; the largest
+    // over the range first, an unknown margin ranking as 0
+    const totals = margin ? a.keyMargin : a.keyRevenue;
+    let keep = a.keys.map((_, k) => k).filter((k) => a.periods.labels.some((_l, p) => values[p * nKeys + k] !== 0));
     if (keep.length > MAX_SERIES) keep = [...keep].sort((x, y) => (totals[y] || 0) - (totals[x] || 0)).slice(0, MAX_SERIES - 1).sort((x, y) => x - y);
     const kept = new Set(keep);
     const color = (i: number): string => (theme === null ? '' : seriesColor(theme, i));
@@ -205,11 +217,12 @@ export class CrmRevenue extends CrmWidget {
       values: Float64Array.from({ length: nPeriods }, (_, p) => values[p * nKeys + k]!),
     }));
     if (kept.size < nKeys && nKeys > 0) {
+      // the one sum on the page: the smallest keys' cells folded into one series for display
       const rest = a.keys.map((_, k) => k).filter((k) => !kept.has(k));
       const other = Float64Array.from({ length: nPeriods }, (_, p) => knownSum(rest.length, (i) => values[p * nKeys + rest[i]!]!));
       if (other.some((v) => v !== 0)) series.push({ label: 'Other CRM', color: color(MAX_SERIES - 1), values: other });
     }
-    series.push({ label: 'Non-CRM', color: theme?.neutral ?? '', values: this.money === 'margin' ? a.nonCrmMargin : a.nonCrmRevenue });
+    series.push({ label: 'Non-CRM', color: theme?.neutral ?? '', values: margin ? a.nonCrmMargin : a.nonCrmRevenue });
     return series;
   }
 
@@ -238,18 +251,7 @@ export class CrmRevenue extends CrmWidget {
     const panel = this.panel === 'incremental' && !this.hasHoldouts ? 'time' : this.panel;
     if (panel === 'models') {
       const channels = (this.results['model:last_touch'] as AttributionResult | undefined)?.keys ?? [];
-      const series = CREDIT_MODELS.map((model, i) => {
-        const r = this.results[`model:${model}`] as AttributionResult | undefined;
-        const values = new Float64Array(channels.length).fill(Number.NaN);
-        if (r !== undefined) {
-          const money = this.money === 'margin' ? r.margin : r.revenue;
-          const nPeriods = r.periods.labels.length;
-          channels.forEach((_, k) => {
-            values[k] = knownSum(nPeriods, (p) => money[p * r.keys.length + k]!);
-          });
-        }
-        return { label: MODEL_LABELS[model], color: seriesColor(theme, i), values };
-      });
+      const series = CREDIT_MODELS.map((model, i) => ({ label: MODEL_LABELS[model], color: seriesColor(theme, i), values: Float64Array.from(channels, (_, k) => this.modelTotal(model, k)) }));
       drawGroupedBars(svg, { width, categories: channels, series, format: f.money, formatAxis: f.moneyShort, label: `CRM ${this.money} credited to each channel by each attribution model`, theme, tooltip });
       return;
     }
@@ -261,10 +263,7 @@ export class CrmRevenue extends CrmWidget {
       const attributed = Float64Array.from(rows, (i) => {
         if (byChannel === undefined) return Number.NaN;
         const k = byChannel.keys.indexOf(lift.name[i]!);
-        if (k < 0) return 0;
-        let sum = 0;
-        for (let p = 0; p < byChannel.periods.labels.length; p++) sum += byChannel.revenue[p * byChannel.keys.length + k]!;
-        return sum;
+        return k < 0 ? 0 : byChannel.keyRevenue[k]!;
       });
       const incremental = Float64Array.from(rows, (i) => lift.incrementalRevenue[i]!);
       const low = Float64Array.from(rows, (i) => lift.liftLow[i]! * lift.treatment[i]!);
@@ -307,15 +306,7 @@ export class CrmRevenue extends CrmWidget {
     const f = this.fmt;
     if (this.panel === 'models') {
       const channels = (this.results['model:last_touch'] as AttributionResult | undefined)?.keys ?? [];
-      const rows = channels.map((channel, k) => [
-        channel,
-        ...CREDIT_MODELS.map((model) => {
-          const r = this.results[`model:${model}`] as AttributionResult | undefined;
-          if (r === undefined) return Number.NaN;
-          const money = this.money === 'margin' ? r.margin : r.revenue;
-          return knownSum(r.periods.labels.length, (p) => money[p * r.keys.length + k]!);
-        }),
-      ]);
+      const rows = channels.map((channel, k) => [channel, ...CREDIT_MODELS.map((model) => this.modelTotal(model, k))]);
       return { caption: `CRM ${this.money} per channel by attribution model`, header: ['Channel', ...CREDIT_MODELS.map((m) => MODEL_LABELS[m])], rows, format: f.money };
     }
     if (this.panel === 'incremental' && this.lift !== undefined) {
@@ -332,10 +323,9 @@ export class CrmRevenue extends CrmWidget {
       };
     }
     const series = this.stackSeries(null);
-    const rows = a.periods.labels.map((label, p) => {
-      const values = series.map((s) => s.values[p]!);
-      return [label, ...values, knownSum(values.length, (i) => values[i]!)];
-    });
+    // CRM plus non-CRM is every purchase: the period's total comes from the worker
+    const total = this.money === 'margin' ? a.purchaseMargin : a.purchaseRevenue;
+    const rows = a.periods.labels.map((label, p) => [label, ...series.map((s) => s.values[p]!), total[p]!]);
     return { caption: `${this.money === 'margin' ? 'Margin' : 'Revenue'} per ${a.periods.period}`, header: [PERIOD_LABELS[a.periods.period], ...series.map((s) => s.label), 'Total'], rows, format: f.money };
   }
 
@@ -353,7 +343,7 @@ export class CrmRevenue extends CrmWidget {
     const a = this.attribution;
     let top = '';
     if (a !== undefined && a.keys.length > 0) {
-      const totals = a.keys.map((_, key) => a.periods.labels.reduce((sum, _l, p) => sum + a.revenue[p * a.keys.length + key]!, 0));
+      const totals = a.keyRevenue;
       const best = totals.indexOf(Math.max(...totals));
       if (best >= 0 && totals[best]! > 0) top = ` The largest is ${a.keys[best]} with ${f.money(totals[best]!)}.`;
     }

@@ -103,13 +103,7 @@ export class CrmRoas extends CrmWidget {
   /** The keys drawn as lines: all channels, or the largest campaigns by cost. */
   private lineKeys(): number[] {
     const r = this.roas!;
-    const nKeys = r.keys.length;
-    const nPeriods = r.periods.labels.length;
-    const cost = r.keys.map((_, k) => {
-      let sum = 0;
-      for (let p = 0; p < nPeriods; p++) sum += r.cost[p * nKeys + k]!;
-      return sum;
-    });
+    const cost = r.keyCost;
     const keys = r.keys.map((_, k) => k).filter((k) => cost[k]! > 0);
     return keys.length > MAX_LINES ? [...keys].sort((a, b) => cost[b]! - cost[a]!).slice(0, MAX_LINES).sort((a, b) => a - b) : keys;
   }
@@ -140,9 +134,13 @@ export class CrmRoas extends CrmWidget {
       ['incremental', 'Incremental'],
     ];
     const theme = this.chartTheme();
-    return html`${this.queries.fromSummary ? nothing : tabs('Return on', this.metric, metrics, (v) => this.setParam('metric', v as RoasMetric))} ${this.chartArea()}
+    const r = this.roas;
+    const margin = this.metric === 'margin';
+    // margin ROAS: no chart when no credited purchase of the range has a margin, the note in its place
+    const none = margin && r !== undefined && r.rangeMargin !== r.rangeMargin;
+    return html`${this.queries.fromSummary ? nothing : tabs('Return on', this.metric, metrics, (v) => this.setParam('metric', v as RoasMetric))} ${none ? nothing : this.chartArea()}
       ${this.metric !== 'incremental'
-        ? html`${legend('Lines', this.lines(theme))}${this.roas !== undefined ? partialNote(this.roas.periods, 'Hollow points', (p) => Number.isFinite((this.metric === 'margin' ? this.roas!.blendedMarginRoas : this.roas!.blendedRoas)[p]!)) : nothing}${this.metric === 'margin' ? marginNote(this.source.handle?.snapshot.report, this.fmt) : nothing}`
+        ? html`${none ? nothing : legend('Lines', this.lines(theme))}${r !== undefined && !none ? partialNote(r.periods, 'Hollow points', (p) => Number.isFinite((margin ? r.blendedMarginRoas : r.blendedRoas)[p]!)) : nothing}${margin ? marginNote(this.source.handle?.snapshot.report, this.fmt, none ? 'credited purchase' : null) : nothing}`
         : html`${legend('Bars', [
               { label: 'Attributed ROAS', color: seriesColor(theme, 0) },
               { label: 'Incremental ROAS', color: seriesColor(theme, 3) },
@@ -163,18 +161,10 @@ export class CrmRoas extends CrmWidget {
     if (this.metric === 'incremental') {
       const lift = this.lift;
       if (lift === undefined) return;
-      const nPeriods = r.periods.labels.length;
       const rows = lift.scope.map((s, i) => (s === 'channel' ? i : -1)).filter((i) => i >= 0);
       const attributed = Float64Array.from(rows, (i) => {
         const k = r.keys.indexOf(lift.name[i]!);
-        if (k < 0 || this.byCampaign) return Number.NaN;
-        let revenue = 0;
-        let cost = 0;
-        for (let p = 0; p < nPeriods; p++) {
-          revenue += r.revenue[p * r.keys.length + k]!;
-          cost += r.cost[p * r.keys.length + k]!;
-        }
-        return cost > 0 ? revenue / cost : Number.NaN;
+        return k < 0 || this.byCampaign ? Number.NaN : r.keyRoas[k]!;
       });
       drawGroupedBars(svg, {
         width,
@@ -253,13 +243,7 @@ export class CrmRoas extends CrmWidget {
     const r = this.roas;
     if (r === undefined) return '';
     const f = this.fmt;
-    let cost = 0;
-    let revenue = 0;
-    for (let p = 0; p < r.periods.labels.length; p++) {
-      cost += r.blendedCost[p]!;
-      revenue += r.blendedRevenue[p]!;
-    }
-    return `Blended ROAS over the range: ${f.multiple(cost > 0 ? revenue / cost : Number.NaN)} (${f.money(revenue)} attributed revenue on ${f.money(cost)} cost).`;
+    return `Blended ROAS over the range: ${f.multiple(r.rangeRoas)} (${f.money(r.rangeRevenue)} attributed revenue on ${f.money(r.rangeCost)} cost).`;
   }
 }
 
