@@ -90,7 +90,8 @@ async function main(): Promise<void> {
     for (let r = 0; r < runs; r++) {
       const page = await browser.newPage();
       page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-      // the page asks for our worker's heap after its ingest (the only worker alive then)
+      // the page asks for our worker's heap after a load of its own, settled (bench/pages/peers.ts:
+      // settledHeap); our engine's worker attached before the helpers it starts
       const heaps = await watchWorkerHeaps(page);
       await page.exposeFunction('measureWorkerHeap', async () => {
         const heap = (await heaps()).find((h) => h.url.includes('crm.worker'));

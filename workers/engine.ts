@@ -666,6 +666,7 @@ class Engine implements EngineApi {
       sourcesInHelpers: this.sourcesInHelpers,
       buildsInHelpers: this.buildsInHelpers,
       runsInHelpers: this.runsInHelpers,
+      runsPending: [...this.datasets.values()].filter((d) => d.runs !== null).length,
     };
   }
 

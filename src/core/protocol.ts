@@ -53,6 +53,11 @@ export interface EngineStats {
   buildsInHelpers: number;
   /** Loads whose holdout lift scope runs a helper built while this worker answered the first queries. */
   runsInHelpers: number;
+  /**
+   * Datasets whose scope runs a helper is still building: they arrive after the load returns (at 1m,
+   * 76 MB of typed arrays), so the worker's memory settles only when this is 0.
+   */
+  runsPending: number;
 }
 
 /**
