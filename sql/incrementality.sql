@@ -104,6 +104,6 @@ SELECT json_object(
   'liftLow', coalesce(list(abs_lift - 1.959963984540054 * se ORDER BY kind_order, name), []),
   'liftHigh', coalesce(list(abs_lift + 1.959963984540054 * se ORDER BY kind_order, name), []),
   'cost', coalesce(list(cost ORDER BY kind_order, name), []),
-  'incrementalRoas', coalesce(list(abs_lift * nt / nullif(cost, 0) ORDER BY kind_order, name), [])
+  'incrementalRoas', coalesce(list(crm_per_cost(abs_lift * nt, cost) ORDER BY kind_order, name), [])
 ) AS result
 FROM lift;

@@ -6,6 +6,10 @@
 --   customers(customer_id, <attribute columns>)
 -- Optional columns may be NULL. Every macro takes the reporting time zone (IANA name).
 
+-- A return on spend (ROAS, incremental ROAS): NULL (none) unless the cost is positive; a negative
+-- cost (credit notes above the spend) has no meaningful return (metrics.md, section 7).
+CREATE OR REPLACE MACRO crm_per_cost(x, cost) AS CASE WHEN cost > 0 THEN x / cost END;
+
 -- Period index of a local date: consecutive periods differ by 1 (metrics.md section 1).
 -- week_start is the ISO weekday the week starts on (1 = Monday).
 CREATE OR REPLACE MACRO crm_period_index(d, period, week_start) AS

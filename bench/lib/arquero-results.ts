@@ -56,6 +56,8 @@ const weekOfDay = (day: number): number => Math.floor((day + 3) / 7);
 const weekStart = (index: number): number => index * 7 - 3;
 /** x / y, or null where SQL's nullif(y, 0) would give NULL (and JSON has no NaN). */
 const ratio = (x: number | null, y: number | null): number | null => (x === null || y === null || y === 0 ? null : x / y);
+/** A return on spend: none unless the cost is positive (metrics.md, section 7). */
+const perCost = (x: number | null, cost: number): number | null => (x === null || !(cost > 0) ? null : x / cost);
 const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
 /**
  * A margin sum of a group that `op.valid('margin')` counted: unknown (null, as a payload gives NaN) when
@@ -399,7 +401,7 @@ export function arqueroResults(text: (table: TableName) => string, requests: Rea
       push('liftLow', lift === null || se === null ? null : lift - Z95 * se);
       push('liftHigh', lift === null || se === null ? null : lift + Z95 * se);
       push('cost', c);
-      push('incrementalRoas', lift === null ? null : ratio(lift * nt, c));
+      push('incrementalRoas', lift === null ? null : perCost(lift * nt, c));
     }
     return { kind: 'incrementality', range, liftWindowDays: LIFT_WINDOW_MS / DAY, minHoldout: MIN_HOLDOUT, ...out };
   };
@@ -547,13 +549,13 @@ export function arqueroResults(text: (table: TableName) => string, requests: Rea
       keyCost: channels.map((c) => num(keyCost.get(c)?.cost)),
       keyRevenue: channels.map((c) => num(keyCredited.get(c)?.revenue)),
       keyMargin: channels.map((c) => marginOf(keyCredited.get(c))),
-      keyRoas: channels.map((c) => ratio(num(keyCredited.get(c)?.revenue), num(keyCost.get(c)?.cost))),
-      keyMarginRoas: channels.map((c) => ratio(marginOf(keyCredited.get(c)), num(keyCost.get(c)?.cost))),
+      keyRoas: channels.map((c) => perCost(num(keyCredited.get(c)?.revenue), num(keyCost.get(c)?.cost))),
+      keyMarginRoas: channels.map((c) => perCost(marginOf(keyCredited.get(c)), num(keyCost.get(c)?.cost))),
       rangeCost,
       rangeRevenue,
       rangeMargin,
-      rangeRoas: ratio(rangeRevenue, rangeCost),
-      rangeMarginRoas: ratio(rangeMargin, rangeCost),
+      rangeRoas: perCost(rangeRevenue, rangeCost),
+      rangeMarginRoas: perCost(rangeMargin, rangeCost),
     };
     const periods: number[] = [];
     for (let p = weekOfDay(fromDay); p <= weekOfDay(toDay); p++) periods.push(p);
@@ -575,8 +577,8 @@ export function arqueroResults(text: (table: TableName) => string, requests: Rea
         out.cost!.push(co);
         out.revenue!.push(re);
         out.margin!.push(ma);
-        out.roas!.push(ratio(re, co));
-        out.marginRoas!.push(ratio(ma, co));
+        out.roas!.push(perCost(re, co));
+        out.marginRoas!.push(perCost(ma, co));
         bc += co;
         br += re;
         if (ma !== null) bm += ma;
@@ -585,8 +587,8 @@ export function arqueroResults(text: (table: TableName) => string, requests: Rea
       out.blendedCost!.push(bc);
       out.blendedRevenue!.push(br);
       out.blendedMargin!.push(bm);
-      out.blendedRoas!.push(ratio(br, bc));
-      out.blendedMarginRoas!.push(ratio(bm, bc));
+      out.blendedRoas!.push(perCost(br, bc));
+      out.blendedMarginRoas!.push(perCost(bm, bc));
     }
     return {
       kind: 'roas',

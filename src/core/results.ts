@@ -314,9 +314,10 @@ export function fromPayload(payload: unknown): QueryResult {
       hint: `A result is an object with "kind" set to one of ${RESULT_KINDS.join(', ')}.`,
     });
   }
-  // a field the pack's queries gained (range totals): a payload of an older pack says so, not a blank chart
-  const added = kind === 'attribution' ? 'keyRevenue' : kind === 'roas' ? 'rangeRoas' : null;
-  if (added !== null && !(added in payload)) throw new CrmError('not-data', `This ${kind as string} result has no ${added}: an older SQL pack wrote it. Run this version's queries again.`);
+  // the fields the pack's queries gained (range totals): a payload of an older pack says so, not a blank chart
+  const added = kind === 'attribution' ? 'keyRevenue keyMargin purchaseMargin' : kind === 'roas' ? 'keyCost keyRevenue keyMargin keyRoas keyMarginRoas rangeCost rangeRevenue rangeMargin rangeRoas rangeMarginRoas' : '';
+  const missing = added.split(' ').filter((field) => field !== '' && !(field in payload));
+  if (missing.length > 0) throw new CrmError('not-data', `This ${kind as string} result has no ${missing.join(', ')}: an older SQL pack wrote it. Run this version's queries again.`);
   return revive(payload, '') as QueryResult;
 }
 

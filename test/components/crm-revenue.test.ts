@@ -159,7 +159,7 @@ describe('<crm-revenue>', function () {
   it('margin of data without any margin: the note in place of an empty chart, the KPIs and controls kept', async () => {
     const { widget } = await mount<CrmRevenue>('crm-revenue', { period: 'month', money: 'margin' });
     expect(root(widget).querySelector('.margin-note')!.textContent!.replace(/\s+/g, ' ').trim()).to.equal(
-      'No purchase in this range has a margin: add a margin or cost column to the orders.',
+      'No purchase in this range has a margin: margins come from a margin or cost column of the orders.',
     );
     expect(root(widget).querySelector('svg.plot')).to.equal(null);
     expect(root(widget).querySelector('.legend')).to.equal(null);
@@ -168,6 +168,19 @@ describe('<crm-revenue>', function () {
     await ready(widget);
     expect(root(widget).querySelector('svg.plot')).to.not.equal(null);
     expect(kpi(widget, 'CRM revenue')).to.equal('€290.00');
+  });
+
+  it('a range with a refund and no purchase keeps its chart: no purchase is not "no margin"', async () => {
+    const orders = ['order_id,customer_id,ordered_at,revenue,margin', 'o1,a,2024-01-10T10:00:00Z,100,40', 'o5,b,2024-02-20T10:00:00Z,-10,-4'].join('\n');
+    const { widget } = await mount<CrmRevenue>('crm-revenue', { money: 'margin', from: '2024-02-20', to: '2024-02-20' }, orders);
+    expect(kpi(widget, 'Total revenue')).to.equal('-€10.00');
+    expect(root(widget).querySelector('svg.plot')).to.not.equal(null);
+    expect(root(widget).querySelector('.margin-note')).to.equal(null);
+  });
+
+  it('summarises for screen readers with the largest channel over the range (the worker\'s keyRevenue)', async () => {
+    const { widget } = await mount<CrmRevenue>('crm-revenue');
+    expect(root(widget).querySelector('[part=summary]')!.textContent).to.equal('CRM revenue €290.00 of €320.00 total (90.6%). The largest is email with €180.00.');
   });
 
   it('renders data values with markup as text (legend, labels, table)', async () => {
@@ -303,10 +316,11 @@ describe('<crm-revenue>', function () {
     const engine = (source as unknown as { source: { handle: { engine: import('../../src/index.js').CrmEngine } } }).source.handle.engine;
     const attribution = toPayload(await engine.query({ kind: 'attribution', params: { period: 'month' } })) as Record<string, unknown>;
     delete attribution['keyRevenue'];
+    delete attribution['purchaseMargin'];
     const url = URL.createObjectURL(new Blob([JSON.stringify([attribution])], { type: 'application/json' }));
     const widget = await fixture<CrmRevenue>(html`<crm-revenue locale="en-US" currency="EUR" summary-src=${url}></crm-revenue>`);
     const error = await inState(widget, 'error');
-    expect(error.textContent).to.contain("This attribution result has no keyRevenue: an older SQL pack wrote it. Run this version's queries again.");
+    expect(error.textContent).to.contain("This attribution result has no keyRevenue, purchaseMargin: an older SQL pack wrote it. Run this version's queries again.");
   });
 
   it('drops a slow summary superseded by a newer one', async () => {

@@ -1,6 +1,7 @@
-import { expect } from '@open-wc/testing';
-import type { CrmRoas } from '../../src/index.js';
-import { choose, focused, marks, mount, press, ready, record, root } from './harness.js';
+import { expect, fixture, html } from '@open-wc/testing';
+import type { CrmEngine, CrmRoas } from '../../src/index.js';
+import { toPayload } from '../../src/index.js';
+import { choose, focused, inState, marks, mount, press, ready, record, root } from './harness.js';
 
 /** The data table's cells, as text, by row label. */
 async function tableRows(widget: CrmRoas): Promise<Map<string, string[]>> {
@@ -36,6 +37,8 @@ describe('<crm-roas>', function () {
     expect(blended.map((m) => m.getAttribute('aria-label'))).to.deep.equal(['Blended, Jan 2024: 5.88× (partial period)', 'Blended, Feb 2024: 8.00×']);
     expect(blended.map((m) => m.classList.contains('partial'))).to.deep.equal([true, false]);
     expect(root(widget).querySelector('.note')!.textContent).to.contain('Hollow points: periods the data cover only in part.');
+    // over the range (the worker's rangeRoas): 150 + 80 + 60 (d's channel, no cost) on 25.50 + 10
+    expect(root(widget).querySelector('[part=summary]')!.textContent).to.equal('Blended ROAS over the range: 8.17× (€290.00 attributed revenue on €35.50 cost).');
   });
 
   it('says nothing of partial periods when none of them has a point (March has no cost: a gap)', async () => {
@@ -65,7 +68,7 @@ describe('<crm-roas>', function () {
   it('margin ROAS of data without any margin: the note in place of an empty chart, the tabs kept', async () => {
     const { widget } = await mount<CrmRoas>('crm-roas', { period: 'month', metric: 'margin' });
     expect(root(widget).querySelector('.margin-note')!.textContent!.replace(/\s+/g, ' ').trim()).to.equal(
-      'No credited purchase in this range has a margin: add a margin or cost column to the orders.',
+      'No credited purchase in this range has a margin: margins come from a margin or cost column of the orders.',
     );
     expect(root(widget).querySelector('svg.plot')).to.equal(null);
     expect(root(widget).querySelector('.legend')).to.equal(null);
@@ -73,6 +76,16 @@ describe('<crm-roas>', function () {
     await ready(widget);
     expect(root(widget).querySelector('svg.plot')).to.not.equal(null);
     expect(root(widget).querySelector('.margin-note')).to.equal(null);
+  });
+
+  it('refuses a ROAS payload without the range totals (an older SQL pack), saying which', async () => {
+    const { widget: source } = await mount<CrmRoas>('crm-roas');
+    const engine = (source as unknown as { source: { handle: { engine: CrmEngine } } }).source.handle.engine;
+    const roas = toPayload(await engine.query({ kind: 'roas', params: { period: 'month' } })) as Record<string, unknown>;
+    delete roas['rangeRoas'];
+    const url = URL.createObjectURL(new Blob([JSON.stringify(roas)], { type: 'application/json' }));
+    const widget = await fixture<CrmRoas>(html`<crm-roas locale="en-US" currency="EUR" summary-src=${url}></crm-roas>`);
+    expect((await inState(widget, 'error')).textContent).to.contain('This roas result has no rangeRoas: an older SQL pack wrote it.');
   });
 
   it('draws the break-even line and a target, and reflects its attributes', async () => {

@@ -65,6 +65,14 @@ export function ratio(a: number, b: number): number {
   return b === 0 ? Number.NaN : a / b;
 }
 
+/**
+ * A return on spend (ROAS, incremental ROAS): none (NaN) unless the cost is positive. A cost of 0 has
+ * no return, and a negative one (credit notes above the spend) no meaningful one (metrics.md, section 7).
+ */
+export function perCost(a: number, cost: number): number {
+  return cost > 0 ? a / cost : Number.NaN;
+}
+
 /** A margin cell's mark: a purchase has credit in it (with a weight other than 0). */
 export const MARGIN_CREDITED = 1;
 /** A margin cell's mark: a purchase with a known margin has credit in it. */

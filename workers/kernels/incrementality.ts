@@ -29,7 +29,7 @@ import type { IncrementalityResult, LiftScope } from '../../src/core/results.js'
 import type { TouchesColumns } from '../../src/core/tables.js';
 import { MS_PER_DAY, MS_PER_HOUR } from '../../src/core/time.js';
 import type { ScopeCounts } from '../table/build.js';
-import { KernelContext, ratio, type DayRange } from './context.js';
+import { KernelContext, perCost, ratio, type DayRange } from './context.js';
 
 /** The two-sided 95% quantile of the standard normal distribution. */
 const Z95 = 1.959963984540054;
@@ -1380,7 +1380,7 @@ export function incrementalityResult(ctx: KernelContext, p: ResolvedIncrementali
     const se = Math.sqrt(varT / nt + varH / nh);
     out.liftLow[row] = abs - Z95 * se;
     out.liftHigh[row] = abs + Z95 * se;
-    out.incrementalRoas[row] = ratio(abs * nt, cost[s]!);
+    out.incrementalRoas[row] = perCost(abs * nt, cost[s]!);
   });
   return out;
 }

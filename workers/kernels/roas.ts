@@ -7,7 +7,7 @@ import type { ResolvedAttribution } from '../../src/core/queries.js';
 import type { RoasResult } from '../../src/core/results.js';
 import type { OrdersColumns } from '../../src/core/tables.js';
 import { campaignPairs, creditPairKeys, creditsFor, type Credits } from './attribution.js';
-import { KernelContext, MARGIN_CREDITED, MARGIN_KNOWN, ratio, unknownMargins, type DayRange } from './context.js';
+import { KernelContext, MARGIN_CREDITED, MARGIN_KNOWN, perCost, unknownMargins, type DayRange } from './context.js';
 import { periodAxis, type Axis } from './periods.js';
 
 /** ROAS per period × key, and blended. */
@@ -92,23 +92,23 @@ export function roasResult(
     cost,
     revenue,
     margin,
-    roas: revenue.map((r, i) => ratio(r, cost[i]!)),
-    marginRoas: margin.map((m, i) => ratio(m, cost[i]!)),
+    roas: revenue.map((r, i) => perCost(r, cost[i]!)),
+    marginRoas: margin.map((m, i) => perCost(m, cost[i]!)),
     blendedCost,
     blendedRevenue,
     blendedMargin,
-    blendedRoas: blendedRevenue.map((r, i) => ratio(r, blendedCost[i]!)),
-    blendedMarginRoas: blendedMargin.map((m, i) => ratio(m, blendedCost[i]!)),
+    blendedRoas: blendedRevenue.map((r, i) => perCost(r, blendedCost[i]!)),
+    blendedMarginRoas: blendedMargin.map((m, i) => perCost(m, blendedCost[i]!)),
     keyCost,
     keyRevenue,
     keyMargin,
-    keyRoas: keyRevenue.map((r, k) => ratio(r, keyCost[k]!)),
-    keyMarginRoas: keyMargin.map((m, k) => ratio(m, keyCost[k]!)),
+    keyRoas: keyRevenue.map((r, k) => perCost(r, keyCost[k]!)),
+    keyMarginRoas: keyMargin.map((m, k) => perCost(m, keyCost[k]!)),
     rangeCost,
     rangeRevenue,
     rangeMargin,
-    rangeRoas: ratio(rangeRevenue, rangeCost),
-    rangeMarginRoas: ratio(rangeMargin, rangeCost),
+    rangeRoas: perCost(rangeRevenue, rangeCost),
+    rangeMarginRoas: perCost(rangeMargin, rangeCost),
   };
 }
 

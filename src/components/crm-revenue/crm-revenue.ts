@@ -138,7 +138,7 @@ export class CrmRevenue extends CrmWidget {
     const a = this.attribution;
     const margin = this.money === 'margin' && panel !== 'incremental';
     // margins: no chart when no purchase of the range has one, the note in its place
-    const none = margin && a !== undefined && !a.purchaseMargin.some((m, p) => m === m && a.purchaseCount[p]! > 0);
+    const none = margin && a !== undefined && a.purchaseCount.some((n) => n > 0) && !a.purchaseMargin.some((m, p) => m === m && a.purchaseCount[p]! > 0);
     return html`${this.renderKpis()}
       ${this.queries.fromSummary ? nothing : tabs('Chart', panel, panels, (v) => this.setParam('panel', v as RevenuePanel))}
       ${none ? nothing : html`${this.chartArea()}${this.renderLegend(panel)}`}

@@ -67,7 +67,8 @@ const cost = fc.record({
   date: fc.integer({ min: 0, max: 40 }).map((d) => new Date(BASE + d * DAY).toISOString().slice(0, 10)),
   channel: fc.constantFrom('email', 'sms', 'push'),
   campaign: fc.option(fc.constantFrom('a', 'b'), { nil: null }),
-  amount: fc.integer({ min: 0, max: 5000 }).map((c) => c / 100),
+  // some negative: credit notes, which can leave a period's or a channel's cost below 0 (no ROAS)
+  amount: fc.integer({ min: -3000, max: 5000 }).map((c) => c / 100),
 });
 
 const dataset: fc.Arbitrary<RefData> = fc.record({
@@ -173,6 +174,9 @@ function checkIncrementality(data: RefData, params: { range: { from: string; to:
     expect(close(result.revenueTreatment[i]!, rows.revenueTreatment!) && close(result.revenueHoldout[i]!, rows.revenueHoldout!), `${name} revenue`).to.equal(true);
     expect(close(result.cost[i]!, rows.cost!), `${name} cost ${result.cost[i]} vs ${rows.cost}`).to.equal(true);
     if (result.sufficient[i] === 1) {
+      // incremental ROAS: none unless the scope's cost is positive
+      const roas = rows.cost! > 0 ? result.incrementalRevenue[i]! / rows.cost! : Number.NaN;
+      expect(close(result.incrementalRoas[i]!, roas), `${name} incremental ROAS ${result.incrementalRoas[i]} vs ${roas}`).to.equal(true);
       expect(close(result.conversionTreatment[i]!, rows.convertedTreatment! / rows.treatment!), `${name} conversion`).to.equal(true);
       expect(close(result.conversionHoldout[i]!, rows.convertedHoldout! / rows.holdout!), `${name} holdout conversion`).to.equal(true);
       // the interval: NaN when a group has one customer (no sample variance)
@@ -403,16 +407,30 @@ describe('kernels equal the naive reference on random datasets', function () {
           want.set(`${name}|cost`, c!);
           want.set(`${name}|rev`, r!);
           want.set(`${name}|margin`, margin);
-          want.set(`${name}|roas`, c === 0 ? Number.NaN : r! / c!);
-          want.set(`${name}|marginRoas`, c === 0 ? Number.NaN : margin / c!);
+          // a cost that cancels to 0 may be binary residue of either sign, summed in another order
+          // here than in the engine (a documented limit, metrics.md section 7): its ROAS is not compared
+          if (c !== 0 && Math.abs(c!) < 1e-9) continue;
+          want.set(`${name}|roas`, c! > 0 ? r! / c! : Number.NaN);
+          want.set(`${name}|marginRoas`, c! > 0 ? margin / c! : Number.NaN);
         }
-        result.periods.labels.forEach((period, pi) => got.set(`blendedMargin|${period}`, result.blendedMargin[pi]!));
+        result.periods.labels.forEach((period, pi) => {
+          got.set(`blendedMargin|${period}`, result.blendedMargin[pi]!);
+          // each cell's ROAS where the reference has the cell: none unless its cost is positive
+          result.keys.forEach((key, k) => {
+            const cell = `${period}|${key}`;
+            if (!want.has(`cost|${cell}`)) return;
+            const [c, r] = [want.get(`cost|${cell}`)!, want.get(`rev|${cell}`)!];
+            if (c !== 0 && Math.abs(c) < 1e-9) return;
+            got.set(`roas|${cell}`, result.roas[pi * n + k]!);
+            want.set(`roas|${cell}`, c > 0 ? r / c : Number.NaN);
+          });
+        });
         const gotTotals = (name: string, c: number, r: number, m: number, roas: number, marginRoas: number): void => {
           got.set(`${name}|cost`, c);
           got.set(`${name}|rev`, r);
           got.set(`${name}|margin`, m);
           // a channel with nothing at all has no reference row: its 0 cost gives NaN ROAS on both sides
-          if (c !== 0 || totals.has(name)) {
+          if (want.has(`${name}|roas`)) {
             got.set(`${name}|roas`, roas);
             got.set(`${name}|marginRoas`, marginRoas);
           }
