@@ -30,7 +30,7 @@ spend AS (
     AND ($filter_attribute IS NULL OR t.customer_id IN (SELECT customer_id FROM allowed))
 ),
 cost AS (
-  SELECT p, k.k, sum(amount) AS cost FROM spend s JOIN keys k ON k.channel = s.channel AND k.campaign IS NOT DISTINCT FROM s.campaign GROUP BY p, k.k
+  SELECT p, k.k, crm_net_cost(sum(amount), sum(abs(amount))) AS cost, sum(abs(amount)) AS size FROM spend s JOIN keys k ON k.channel = s.channel AND k.campaign IS NOT DISTINCT FROM s.campaign GROUP BY p, k.k
 ),
 purchases AS (
   SELECT o.order_key, o.revenue, o.margin, crm_period_index(o.day, $period, $week_start) AS p
@@ -48,24 +48,24 @@ credited AS (
 ),
 -- margin as sum() gives it: NULL (unknown) where every credited purchase lacks one, 0 where none has credit
 grid AS (
-  SELECT pe.p, k.k, coalesce(co.cost, 0) AS cost, coalesce(cr.revenue, 0) AS revenue,
+  SELECT pe.p, k.k, coalesce(co.cost, 0) AS cost, coalesce(co.size, 0) AS size, coalesce(cr.revenue, 0) AS revenue,
     CASE WHEN cr.k IS NULL THEN 0 ELSE cr.margin END AS margin, cr.k IS NOT NULL AS credited
   FROM periods pe CROSS JOIN keys k
   LEFT JOIN cost co ON co.p = pe.p AND co.k = k.k
   LEFT JOIN credited cr ON cr.p = pe.p AND cr.k = k.k
 ),
 blended AS (
-  SELECT p, sum(cost) AS cost, sum(revenue) AS revenue,
+  SELECT p, crm_net_cost(sum(cost), sum(size)) AS cost, sum(revenue) AS revenue,
     CASE WHEN bool_or(credited) THEN sum(margin) FILTER (WHERE credited) ELSE 0 END AS margin
   FROM grid GROUP BY p
 ),
 per_key AS (
-  SELECT k, sum(cost) AS cost, sum(revenue) AS revenue,
+  SELECT k, crm_net_cost(sum(cost), sum(size)) AS cost, sum(revenue) AS revenue,
     CASE WHEN bool_or(credited) THEN sum(margin) FILTER (WHERE credited) ELSE 0 END AS margin
   FROM grid GROUP BY k
 ),
 whole AS (
-  SELECT coalesce(sum(cost), 0) AS cost, coalesce(sum(revenue), 0) AS revenue,
+  SELECT coalesce(crm_net_cost(sum(cost), sum(size)), 0) AS cost, coalesce(sum(revenue), 0) AS revenue,
     CASE WHEN coalesce(bool_or(credited), false) THEN sum(margin) FILTER (WHERE credited) ELSE 0 END AS margin
   FROM grid
 )

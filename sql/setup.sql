@@ -6,6 +6,10 @@
 --   customers(customer_id, <attribute columns>)
 -- Optional columns may be NULL. Every macro takes the reporting time zone (IANA name).
 
+-- A sum of costs: 0 when under a billionth of the sum of its amounts' absolute values (size), the binary
+-- residue of amounts that cancel (0.10 + 0.20 - 0.30), as for orders' nets (metrics.md, section 1).
+CREATE OR REPLACE MACRO crm_net_cost(cost, size) AS CASE WHEN abs(cost) <= 1e-9 * size THEN 0 ELSE cost END;
+
 -- A return on spend (ROAS, incremental ROAS): NULL (none) unless the cost is positive; a negative
 -- cost (credit notes above the spend) has no meaningful return (metrics.md, section 7).
 CREATE OR REPLACE MACRO crm_per_cost(x, cost) AS CASE WHEN cost > 0 THEN x / cost END;

@@ -56,6 +56,8 @@ const weekOfDay = (day: number): number => Math.floor((day + 3) / 7);
 const weekStart = (index: number): number => index * 7 - 3;
 /** x / y, or null where SQL's nullif(y, 0) would give NULL (and JSON has no NaN). */
 const ratio = (x: number | null, y: number | null): number | null => (x === null || y === null || y === 0 ? null : x / y);
+/** A sum of costs with its absolute amounts (`size`): 0 when the amounts cancel to residue (metrics.md, section 7). */
+const netCost = (row: Row | undefined): number => (Math.abs(num(row?.cost)) <= 1e-9 * num(row?.size) ? 0 : num(row?.cost));
 /** A return on spend: none unless the cost is positive (metrics.md, section 7). */
 const perCost = (x: number | null, cost: number): number | null => (x === null || !(cost > 0) ? null : x / cost);
 const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
@@ -351,8 +353,9 @@ export function arqueroResults(text: (table: TableName) => string, requests: Rea
     const spend = index(
       first!
         .concat(...rest)
+        .derive({ size: (d: Row) => op.abs(d.amount as number) })
         .groupby('scope', 'name')
-        .rollup({ cost: op.sum('amount') }),
+        .rollup({ cost: op.sum('amount'), size: op.sum('size') }),
       (r) => `${r.scope as string}|${r.name as string}`,
     );
     // the scopes in order: all, channels, campaigns (each by name); a campaign's channel is its first by name
@@ -381,7 +384,7 @@ export function arqueroResults(text: (table: TableName) => string, requests: Rea
       const vt = tr?.variance;
       const vh = ho?.variance;
       const se = ok && typeof vt === 'number' && typeof vh === 'number' ? Math.sqrt(vt / nt + vh / nh) : null;
-      const c = num(spend.get(key)?.cost);
+      const c = netCost(spend.get(key));
       push('scope', s.scope);
       push('name', s.name);
       push('channel', s.scope === 'all' ? '' : s.scope === 'channel' ? s.name : (campaignChannel.get(s.name)!.channel as string));
@@ -531,26 +534,28 @@ export function arqueroResults(text: (table: TableName) => string, requests: Rea
     const spend = costs
       .filter(inRange(fromDay, toDay))
       .select('day', 'channel', 'amount')
-      .concat(touches.filter((d: Row) => d.grp === 'treatment' && d.cost !== 0).filter(inRange(fromDay, toDay)).derive({ amount: (d: Row) => d.cost }).select('day', 'channel', 'amount'));
-    const cost = index(spend.derive({ p: week }).groupby('p', 'channel').rollup({ cost: op.sum('amount') }), (r) => `${r.p as number}|${r.channel as string}`);
+      .concat(touches.filter((d: Row) => d.grp === 'treatment' && d.cost !== 0).filter(inRange(fromDay, toDay)).derive({ amount: (d: Row) => d.cost }).select('day', 'channel', 'amount'))
+      .derive({ size: (d: Row) => op.abs(d.amount as number) });
+    const costSums = { cost: op.sum('amount'), size: op.sum('size') };
+    const cost = index(spend.derive({ p: week }).groupby('p', 'channel').rollup(costSums), (r) => `${r.p as number}|${r.channel as string}`);
     const crm = purchasesWithChannel()
       .filter(inRange(fromDay, toDay))
       .filter((d: Row) => d.crm === 1);
     const sums = { revenue: op.sum('revenue'), margin: op.sum('margin'), known: op.valid('margin') };
     const revenue = index(crm.derive({ p: week }).groupby('p', 'channel').rollup(sums), (r) => `${r.p as number}|${r.channel as string}`);
     // each channel and everything over the range
-    const keyCost = index(spend.groupby('channel').rollup({ cost: op.sum('amount') }), (r) => r.channel as string);
+    const keyCost = index(spend.groupby('channel').rollup(costSums), (r) => r.channel as string);
     const keyCredited = index(crm.groupby('channel').rollup(sums), (r) => r.channel as string);
-    const rangeCost = num((spend.rollup({ cost: op.sum('amount') }).object() as Row).cost);
+    const rangeCost = netCost(spend.rollup(costSums).object() as Row);
     const whole = crm.numRows() === 0 ? undefined : (crm.rollup(sums).object() as Row);
     const rangeRevenue = num(whole?.revenue);
     const rangeMargin = marginOf(whole);
     const keyTotals = {
-      keyCost: channels.map((c) => num(keyCost.get(c)?.cost)),
+      keyCost: channels.map((c) => netCost(keyCost.get(c))),
       keyRevenue: channels.map((c) => num(keyCredited.get(c)?.revenue)),
       keyMargin: channels.map((c) => marginOf(keyCredited.get(c))),
-      keyRoas: channels.map((c) => perCost(num(keyCredited.get(c)?.revenue), num(keyCost.get(c)?.cost))),
-      keyMarginRoas: channels.map((c) => perCost(marginOf(keyCredited.get(c)), num(keyCost.get(c)?.cost))),
+      keyRoas: channels.map((c) => perCost(num(keyCredited.get(c)?.revenue), netCost(keyCost.get(c)))),
+      keyMarginRoas: channels.map((c) => perCost(marginOf(keyCredited.get(c)), netCost(keyCost.get(c)))),
       rangeCost,
       rangeRevenue,
       rangeMargin,
@@ -562,13 +567,15 @@ export function arqueroResults(text: (table: TableName) => string, requests: Rea
     const out: Record<string, (number | null)[]> = { cost: [], revenue: [], margin: [], roas: [], marginRoas: [], blendedCost: [], blendedRevenue: [], blendedMargin: [], blendedRoas: [], blendedMarginRoas: [] };
     for (const p of periods) {
       let bc = 0;
+      let bz = 0;
       let br = 0;
       let bm: number | null = 0;
       // the period's margin is unknown when it has credited purchases and none with a margin
       let credited = false;
       let known = false;
       for (const c of channels) {
-        const co = num(cost.get(`${p}|${c}`)?.cost);
+        const co = netCost(cost.get(`${p}|${c}`));
+        bz += num(cost.get(`${p}|${c}`)?.size);
         const cell = revenue.get(`${p}|${c}`);
         const re = num(cell?.revenue);
         const ma = marginOf(cell);
@@ -584,6 +591,7 @@ export function arqueroResults(text: (table: TableName) => string, requests: Rea
         if (ma !== null) bm += ma;
       }
       if (credited && !known) bm = null;
+      bc = netCost({ cost: bc, size: bz });
       out.blendedCost!.push(bc);
       out.blendedRevenue!.push(br);
       out.blendedMargin!.push(bm);

@@ -336,7 +336,11 @@ export function refIncrementality(data: RefData, params: IncrementalityParams): 
       }
     }
     const costRows = data.costs.filter((c) => inRange(c.date, range) && (name === 'all' || c.channel === name || c.campaign === name));
-    rows.cost = costRows.reduce((s, c) => s + c.amount, 0) + scoped.filter((t) => t.group === 'treatment').reduce((s, t) => s + t.cost, 0);
+    const paid = scoped.filter((t) => t.group === 'treatment');
+    rows.cost = netCost(
+      costRows.reduce((s, c) => s + c.amount, 0) + paid.reduce((s, t) => s + t.cost, 0),
+      costRows.reduce((s, c) => s + Math.abs(c.amount), 0) + paid.reduce((s, t) => s + Math.abs(t.cost), 0),
+    );
     // the 95% interval of the lift per customer: each group's sample variance, two passes
     const meanOf = (xs: number[]): number => xs.reduce((s, x) => s + x, 0) / xs.length;
     const varianceOf = (xs: number[]): number => {
@@ -444,7 +448,15 @@ export function refRfm(data: RefData, params: RfmParams): Map<string, { recency:
   return out;
 }
 
-/** ROAS inputs per `period|channel`: [cost, revenue, margin, 1 once a purchase has credit]. */
+/** A sum of costs that cancels to residue (under a billionth of its amounts' absolute sum) is 0. */
+export function netCost(cost: number, size: number): number {
+  return Math.abs(cost) <= 1e-9 * size ? 0 : cost;
+}
+
+/**
+ * ROAS inputs per `period|channel`: [cost, revenue, margin, 1 once a purchase has credit, the sum of
+ * the costs' absolute amounts]; the cost is netCost's.
+ */
 export function refRoas(data: RefData, params: AttributionParams): Map<string, number[]> {
   const p = resolveAttribution(params, 'week');
   const range = rangeOf(data, params.range);
@@ -454,16 +466,20 @@ export function refRoas(data: RefData, params: AttributionParams): Map<string, n
     const key = `${period}|${channel}`;
     let v = out.get(key);
     if (v === undefined) {
-      v = [0, 0, 0, 0];
+      v = [0, 0, 0, 0, 0];
       out.set(key, v);
     }
     return v;
   };
   const periodOfDate = (date: string): string => periodDate(periodIndex(date, p.period), p.period);
-  for (const c of data.costs) if (inRange(c.date, range)) cell(periodOfDate(c.date), c.channel)[0]! += c.amount;
+  const addCost = (v: number[], amount: number): void => {
+    v[0]! += amount;
+    v[4]! += Math.abs(amount);
+  };
+  for (const c of data.costs) if (inRange(c.date, range)) addCost(cell(periodOfDate(c.date), c.channel), c.amount);
   for (const t of data.touches) {
     const date = local(data.timezone, t.sent_at).date;
-    if (t.group === 'treatment' && t.cost !== 0 && inRange(date, range) && passes(data, t.customer_id, params.filter)) cell(periodOfDate(date), t.channel)[0]! += t.cost;
+    if (t.group === 'treatment' && t.cost !== 0 && inRange(date, range) && passes(data, t.customer_id, params.filter)) addCost(cell(periodOfDate(date), t.channel), t.cost);
   }
   for (const o of normalise(data.orders)) {
     const date = local(data.timezone, o.time).date;
@@ -476,5 +492,6 @@ export function refRoas(data: RefData, params: AttributionParams): Map<string, n
       v[3] = 1;
     }
   }
+  for (const v of out.values()) v[0] = netCost(v[0]!, v[4]!);
   return out;
 }

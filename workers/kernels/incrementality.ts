@@ -29,7 +29,7 @@ import type { IncrementalityResult, LiftScope } from '../../src/core/results.js'
 import type { TouchesColumns } from '../../src/core/tables.js';
 import { MS_PER_DAY, MS_PER_HOUR } from '../../src/core/time.js';
 import type { ScopeCounts } from '../table/build.js';
-import { KernelContext, perCost, ratio, type DayRange } from './context.js';
+import { KernelContext, netCost, perCost, ratio, type DayRange } from './context.js';
 
 /** The two-sided 95% quantile of the standard normal distribution. */
 const Z95 = 1.959963984540054;
@@ -1240,48 +1240,63 @@ function mixedInRange(s: AssignScan, r: number, e: number, group: number): boole
   return false;
 }
 
-/** Cost per scope in range: cost rows, plus per-touch costs of treatment touches sent in range. */
+/**
+ * Cost per scope in range: cost rows, plus per-touch costs of treatment touches sent in range; 0 where
+ * the amounts cancel (netCost, by the sum of their absolute values).
+ */
 function scopeCosts(ctx: KernelContext, days: DayRange, mask: Uint8Array | null, nScopes: number): Float64Array {
   const { fromDay, toDay } = days;
   const cost = new Float64Array(nScopes);
+  const size = new Float64Array(nScopes);
   const first = ctx.firstDay;
   const span = ctx.lastDay === null || first === null ? 0 : ctx.lastDay - first + 1;
   if (mask === null && first !== null && span * nScopes <= TABLE_SLOTS) {
     // without a filter, from the costs of every day and scope (computed once)
     const daily = ctx.remember('lift-costs', '', () => {
-      const all = new Float64Array(span * nScopes);
-      addCosts(ctx, { fromDay: first, toDay: first + span - 1 }, null, (day) => (day - first) * nScopes, all);
+      const all = { cost: new Float64Array(span * nScopes), size: new Float64Array(span * nScopes) };
+      addCosts(ctx, { fromDay: first, toDay: first + span - 1 }, null, (day) => (day - first) * nScopes, all.cost, all.size);
       return all;
     }, 1);
     const a = Math.max(fromDay, first) - first;
     const b = Math.min(toDay, first + span - 1) - first;
-    for (let d = a; d <= b; d++) for (let sc = 0; sc < nScopes; sc++) cost[sc]! += daily[d * nScopes + sc]!;
-    return cost;
-  }
-  addCosts(ctx, days, mask, () => 0, cost);
+    for (let d = a; d <= b; d++) {
+      for (let sc = 0; sc < nScopes; sc++) {
+        cost[sc]! += daily.cost[d * nScopes + sc]!;
+        size[sc]! += daily.size[d * nScopes + sc]!;
+      }
+    }
+  } else addCosts(ctx, days, mask, () => 0, cost, size);
+  for (let sc = 0; sc < nScopes; sc++) cost[sc] = netCost(cost[sc]!, size[sc]!);
   return cost;
 }
 
-/** Adds the costs of a range to `cost[row(day) + scope]`: cost rows, then paid treatment touches. */
-function addCosts(ctx: KernelContext, days: DayRange, mask: Uint8Array | null, row: (day: number) => number, cost: Float64Array): void {
+/**
+ * Adds the costs of a range to `cost[row(day) + scope]`, and their absolute amounts to `size`: cost
+ * rows, then paid treatment touches.
+ */
+function addCosts(ctx: KernelContext, days: DayRange, mask: Uint8Array | null, row: (day: number) => number, cost: Float64Array, size: Float64Array): void {
   const { touches: t, costs, dictionaries } = ctx.columns;
   const { fromDay, toDay } = days;
   const campaignBase = 1 + dictionaries.channels.length;
+  const add = (x: number, amount: number): void => {
+    cost[x]! += amount;
+    size[x]! += Math.abs(amount);
+  };
   for (let i = 0; i < costs.count; i++) {
     const day = costs.day[i]!;
     if (day < fromDay || day > toDay) continue;
     const amount = costs.amount[i]!;
     const x = row(day);
-    cost[x]! += amount;
-    cost[x + 1 + costs.channel[i]!]! += amount;
-    if (costs.campaign[i]! >= 0) cost[x + campaignBase + costs.campaign[i]!]! += amount;
+    add(x, amount);
+    add(x + 1 + costs.channel[i]!, amount);
+    if (costs.campaign[i]! >= 0) add(x + campaignBase + costs.campaign[i]!, amount);
   }
   for (const k of ctx.paidTouchesIn(days, mask)) {
     const amount = t.cost[k]!;
     const x = row(t.day[k]!);
-    cost[x]! += amount;
-    cost[x + 1 + t.channel[k]!]! += amount;
-    if (t.campaign[k]! >= 0) cost[x + campaignBase + t.campaign[k]!]! += amount;
+    add(x, amount);
+    add(x + 1 + t.channel[k]!, amount);
+    if (t.campaign[k]! >= 0) add(x + campaignBase + t.campaign[k]!, amount);
   }
 }
 

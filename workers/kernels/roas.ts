@@ -7,7 +7,7 @@ import type { ResolvedAttribution } from '../../src/core/queries.js';
 import type { RoasResult } from '../../src/core/results.js';
 import type { OrdersColumns } from '../../src/core/tables.js';
 import { campaignPairs, creditPairKeys, creditsFor, type Credits } from './attribution.js';
-import { KernelContext, MARGIN_CREDITED, MARGIN_KNOWN, perCost, unknownMargins, type DayRange } from './context.js';
+import { KernelContext, MARGIN_CREDITED, MARGIN_KNOWN, netCost, perCost, unknownMargins, type DayRange } from './context.js';
 import { periodAxis, type Axis } from './periods.js';
 
 /** ROAS per period × key, and blended. */
@@ -35,23 +35,30 @@ export function roasResult(
   // per cell: MARGIN_CREDITED | MARGIN_KNOWN, for the cells whose credited purchases all lack a margin
   const marks = new Uint8Array(nPeriods * nKeys);
   let cost = new Float64Array(nPeriods * nKeys);
+  // per cell, the sum of the costs' absolute amounts (netCost), read not transferred
+  let size: Float64Array = new Float64Array(nPeriods * nKeys);
   if (days !== null) {
     const { fromDay, toDay } = days;
     // the cost side does not depend on the model or the windows: a window change reuses it (a copy,
     // since the result's buffers are transferred away)
     const costKey = `${fromDay}|${toDay}|${p.period}|${p.weekStart}|${byCampaign}|${maskKey}`;
-    cost = ctx.remember('roas-cost', costKey, () => periodCosts(ctx, p, axis, days, mask, pairKey, nKeys), 4).slice();
+    const kept = ctx.remember('roas-cost', costKey, () => periodCosts(ctx, p, axis, days, mask, pairKey, nKeys), 4);
+    cost = kept.cost.slice();
+    size = kept.size;
     addCredited(o, ctx.orderPeriods(p.period, p.weekStart), axis.first, days, mask, credits, creditKey, nKeys, revenue, margin, marks);
   }
   const blendedCost = new Float64Array(nPeriods);
   const blendedRevenue = new Float64Array(nPeriods);
   const blendedMargin = new Float64Array(nPeriods);
   const blendedMarks = new Uint8Array(nPeriods);
+  const blendedSize = new Float64Array(nPeriods);
   // each key, and everything, over the range
   const keyCost = new Float64Array(nKeys);
   const keyRevenue = new Float64Array(nKeys);
   const keyMargin = new Float64Array(nKeys);
   const keyMarks = new Uint8Array(nKeys);
+  const keySize = new Float64Array(nKeys);
+  let rangeSize = 0;
   let rangeCost = 0;
   let rangeRevenue = 0;
   let rangeMargin = 0;
@@ -60,8 +67,12 @@ export function roasResult(
     for (let k = 0; k < nKeys; k++) {
       const cell = pi * nKeys + k;
       const c = cost[cell]!;
+      const z = size[cell]!;
       const r = revenue[cell]!;
       const m = margin[cell]!;
+      blendedSize[pi]! += z;
+      keySize[k]! += z;
+      rangeSize += z;
       blendedCost[pi]! += c;
       blendedRevenue[pi]! += r;
       blendedMargin[pi]! += m;
@@ -76,6 +87,10 @@ export function roasResult(
       rangeMarks |= marks[cell]!;
     }
   }
+  // sums of costs that cancel are 0, not residue (the cells are, in periodCosts)
+  for (let pi = 0; pi < nPeriods; pi++) blendedCost[pi] = netCost(blendedCost[pi]!, blendedSize[pi]!);
+  for (let k = 0; k < nKeys; k++) keyCost[k] = netCost(keyCost[k]!, keySize[k]!);
+  rangeCost = netCost(rangeCost, rangeSize);
   // after the sums, which add the known margins (a cell of unknown margin holds 0 until here)
   unknownMargins(blendedMargin, blendedMarks);
   unknownMargins(keyMargin, keyMarks);
@@ -158,7 +173,8 @@ function addCredited(
 
 /**
  * Cost per period × key of a range: the costs table's rows plus the per-touch costs of treatment
- * touches sent in the range to customers passing the filter.
+ * touches sent in the range to customers passing the filter; with the sum of their absolute amounts
+ * per cell (`size`), by which a cell of amounts that cancel is 0 (netCost).
  */
 function periodCosts(
   ctx: KernelContext,
@@ -168,16 +184,19 @@ function periodCosts(
   mask: Uint8Array | null,
   pairKey: Int32Array | null,
   nKeys: number,
-): Float64Array {
+): { cost: Float64Array; size: Float64Array } {
   const { touches: t, costs, dictionaries } = ctx.columns;
   const nCampaigns = dictionaries.campaigns.length + 1;
   const { fromDay, toDay } = days;
   const cost = new Float64Array(axis.count * nKeys);
+  const size = new Float64Array(axis.count * nKeys);
   const keyOf = (channel: number, campaign: number): number => (pairKey === null ? channel : pairKey[channel * nCampaigns + campaign + 1]!);
   for (let i = 0; i < costs.count; i++) {
     const day = costs.day[i]!;
     if (day < fromDay || day > toDay) continue;
-    cost[axis.indexOfDay(day) * nKeys + keyOf(costs.channel[i]!, costs.campaign[i]!)]! += costs.amount[i]!;
+    const cell = axis.indexOfDay(day) * nKeys + keyOf(costs.channel[i]!, costs.campaign[i]!);
+    cost[cell]! += costs.amount[i]!;
+    size[cell]! += Math.abs(costs.amount[i]!);
   }
   // the paid touches (324k at 1m) in one loop, the period read from the table inline: a new cost table
   // took 16 ms p50 in Node through paidTouchesIn and a closure call per touch, 9 ms like this
@@ -194,7 +213,10 @@ function periodCosts(
     const at = day - tableFirst;
     const row = at >= 0 && at < table.length ? table[at]! - first : axis.indexOfDay(day);
     const ch = channel[k]!;
-    cost[row * nKeys + (pairKey === null ? ch : pairKey[ch * nCampaigns + campaign[k]! + 1]!)]! += touchCost[k]!;
+    const cell = row * nKeys + (pairKey === null ? ch : pairKey[ch * nCampaigns + campaign[k]! + 1]!);
+    cost[cell]! += touchCost[k]!;
+    size[cell]! += Math.abs(touchCost[k]!);
   }
-  return cost;
+  for (let cell = 0; cell < cost.length; cell++) cost[cell] = netCost(cost[cell]!, size[cell]!);
+  return { cost, size };
 }

@@ -43,6 +43,26 @@ describe('ROAS (metrics.md section 7)', () => {
     expect(Array.from(r.blendedRoas)).to.deep.equal([2.5, 60, 2]);
   });
 
+  it('reads costs that cancel as no cost, not binary residue: no ROAS of 10^18', () => {
+    // email: 0.10 + 0.20 in week 1, −0.30 in week 2 (a channel's sum of 5.6e-17 in doubles), and
+    // 0.10 + 0.20 − 0.30 within week 3 (a cell's); sms: its two per-touch costs of 0.25 in week 2
+    const cancelling = 'date,channel,campaign,amount\n2024-04-01,email,,0.1\n2024-04-02,email,,0.2\n2024-04-09,email,,-0.3\n2024-04-15,email,,0.1\n2024-04-16,email,,0.2\n2024-04-17,email,,-0.3\n';
+    const data = fixture({ orders, touches, costs: cancelling });
+    const r = data.query({ kind: 'roas', params: { range: { from: '2024-04-01', to: '2024-04-21' } } });
+    expect(0.1 + 0.2 - 0.3).to.not.equal(0);
+    const email = (p: number): number => p * r.keys.length + r.keys.indexOf('email');
+    expect([r.cost[email(0)], r.roas[email(0)]]).to.deep.equal([0.1 + 0.2, 200 / (0.1 + 0.2)]);
+    // a negative cost (week 2) and a cancelled one (week 3): no ROAS
+    expect([r.cost[email(1)], r.roas[email(1)]]).to.deep.equal([-0.3, Number.NaN]);
+    expect([r.cost[email(2)], r.roas[email(2)]]).to.deep.equal([0, Number.NaN]);
+    expect([r.keyCost[0], r.keyRoas[0], r.keyMarginRoas[0]]).to.deep.equal([0, Number.NaN, Number.NaN]);
+    expect(Array.from(r.blendedCost)).to.deep.equal([0.1 + 0.2, 0.5 - 0.3, 0]);
+    expect(r.rangeCost).to.equal(0.5);
+    // the lift's scope costs by the same rule
+    const lift = data.query({ kind: 'incrementality', params: { range: { from: '2024-04-01', to: '2024-04-21' } } });
+    expect(lift.cost[lift.name.indexOf('email')]).to.equal(0);
+  });
+
   it('sums each channel and everything over the range', () => {
     const r = roas();
     // email: cost 50 + 30 + 20, revenue 200, margin 80; sms: cost 0.25 × 2, revenue 30 + 40, margin 10 + 15
