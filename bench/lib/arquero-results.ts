@@ -537,16 +537,23 @@ export function arqueroResults(text: (table: TableName) => string, requests: Rea
       .concat(touches.filter((d: Row) => d.grp === 'treatment' && d.cost !== 0).filter(inRange(fromDay, toDay)).derive({ amount: (d: Row) => d.cost }).select('day', 'channel', 'amount'))
       .derive({ size: (d: Row) => op.abs(d.amount as number) });
     const costSums = { cost: op.sum('amount'), size: op.sum('size') };
-    const cost = index(spend.derive({ p: week }).groupby('p', 'channel').rollup(costSums), (r) => `${r.p as number}|${r.channel as string}`);
+    // the cells' costs netted (amounts that cancel are 0), then summed with their sizes, as the engine does
+    const cells = spend
+      .derive({ p: week })
+      .groupby('p', 'channel')
+      .rollup(costSums)
+      .derive({ cost: aq.escape((d: Row) => netCost(d)) });
+    const cost = index(cells, (r) => `${r.p as number}|${r.channel as string}`);
+    const cellSums = { cost: op.sum('cost'), size: op.sum('size') };
     const crm = purchasesWithChannel()
       .filter(inRange(fromDay, toDay))
       .filter((d: Row) => d.crm === 1);
     const sums = { revenue: op.sum('revenue'), margin: op.sum('margin'), known: op.valid('margin') };
     const revenue = index(crm.derive({ p: week }).groupby('p', 'channel').rollup(sums), (r) => `${r.p as number}|${r.channel as string}`);
     // each channel and everything over the range
-    const keyCost = index(spend.groupby('channel').rollup(costSums), (r) => r.channel as string);
+    const keyCost = index(cells.groupby('channel').rollup(cellSums), (r) => r.channel as string);
     const keyCredited = index(crm.groupby('channel').rollup(sums), (r) => r.channel as string);
-    const rangeCost = netCost(spend.rollup(costSums).object() as Row);
+    const rangeCost = netCost(cells.rollup(cellSums).object() as Row);
     const whole = crm.numRows() === 0 ? undefined : (crm.rollup(sums).object() as Row);
     const rangeRevenue = num(whole?.revenue);
     const rangeMargin = marginOf(whole);

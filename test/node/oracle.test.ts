@@ -130,8 +130,19 @@ describe('SQL pack leaves out the touches the engine rejects', () => {
       'e,push,z,2024-03-08T12:00:00Z,,,"holdout\t",',
       'd,,y,2024-03-07T12:00:00Z,,,,1',
     ],
-    // push's costs cancel (binary residue in doubles: no cost, no ROAS); sms's net cost is negative
-    costs: ['date,channel,campaign,amount,kind', '2024-03-01,email,x,10,Platform', '2024-03-02,push,z,0.1,', '2024-03-03,push,z,0.2,', '2024-03-04,push,z,-0.3,', '2024-03-05,sms,,-1,'],
+    // push's costs cancel (binary residue in doubles: no cost, no ROAS); sms's net cost is negative;
+    // in the week of 03-11 three channels' costs cancel in the blend
+    costs: [
+      'date,channel,campaign,amount,kind',
+      '2024-03-01,email,x,10,Platform',
+      '2024-03-02,push,z,0.1,',
+      '2024-03-03,push,z,0.2,',
+      '2024-03-04,push,z,-0.3,',
+      '2024-03-05,sms,,-1,',
+      '2024-03-11,email,x,0.1,',
+      '2024-03-12,sms,,0.2,',
+      '2024-03-13,push,z,-0.3,',
+    ],
     customers: ['customer_id,country', 'a,DE', 'b,FR', 'c,DE', 'd,US', 'e,US'],
   };
   let connection: DuckDBConnection;

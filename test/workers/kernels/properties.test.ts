@@ -370,10 +370,9 @@ describe('kernels equal the naive reference on random datasets', function () {
           }
         });
         const want = new Map<string, number>();
-        // blended margin per period: summed where known, unknown when credited purchases all lack one
-        const blended = new Map<string, number[]>();
-        // and the same sums per channel and over everything: [cost, revenue, margin, credited, known,
-        // the costs' absolute amounts]; a cost that cancels to residue is 0 (netCost)
+        // the same sums per period over the channels (blended), per channel and over everything:
+        // [cost, revenue, margin, credited, known, the costs' absolute amounts]; a cost that cancels
+        // to residue is 0 (netCost), and a margin is unknown when its credited purchases all lack one
         const totals = new Map<string, number[]>();
         const addTo = (name: string, c: number, r: number, m: number, credited: boolean, size: number): void => {
           const t = totals.get(name) ?? [0, 0, 0, 0, 0, 0];
@@ -392,20 +391,13 @@ describe('kernels equal the naive reference on random datasets', function () {
           want.set(`rev|${key}`, r!);
           want.set(`margin|${key}`, m!);
           const period = key.slice(0, key.indexOf('|'));
-          const b = blended.get(period) ?? [0, 0, 0];
-          if (credited === 1) b[1] = 1;
-          if (!Number.isNaN(m)) {
-            b[0]! += m!;
-            if (credited === 1) b[2] = 1;
-          }
-          blended.set(period, b);
           // a range's only cells: the reference has none for an empty period or channel
           if (result.periods.labels.includes(period)) {
             addTo(`key|${key.slice(key.indexOf('|') + 1)}`, c!, r!, m!, credited === 1, size!);
             addTo('range', c!, r!, m!, credited === 1, size!);
+            addTo(`blend|${period}`, c!, r!, m!, credited === 1, size!);
           }
         }
-        for (const [period, [m, credited, known]] of blended) want.set(`blendedMargin|${period}`, credited === 1 && known === 0 ? Number.NaN : m!);
         for (const [name, [sum, r, m, credited, known, size]] of totals) {
           const c = netCost(sum!, size!);
           const margin = credited === 1 && known === 0 ? Number.NaN : m!;
@@ -416,7 +408,6 @@ describe('kernels equal the naive reference on random datasets', function () {
           want.set(`${name}|marginRoas`, c! > 0 ? margin / c! : Number.NaN);
         }
         result.periods.labels.forEach((period, pi) => {
-          got.set(`blendedMargin|${period}`, result.blendedMargin[pi]!);
           // each cell's ROAS where the reference has the cell: none unless its cost is positive
           result.keys.forEach((key, k) => {
             const cell = `${period}|${key}`;
@@ -437,6 +428,9 @@ describe('kernels equal the naive reference on random datasets', function () {
           }
         };
         result.keys.forEach((key, k) => gotTotals(`key|${key}`, result.keyCost[k]!, result.keyRevenue[k]!, result.keyMargin[k]!, result.keyRoas[k]!, result.keyMarginRoas[k]!));
+        result.periods.labels.forEach((period, pi) =>
+          gotTotals(`blend|${period}`, result.blendedCost[pi]!, result.blendedRevenue[pi]!, result.blendedMargin[pi]!, result.blendedRoas[pi]!, result.blendedMarginRoas[pi]!),
+        );
         if (result.periods.labels.length > 0) gotTotals('range', result.rangeCost, result.rangeRevenue, result.rangeMargin, result.rangeRoas, result.rangeMarginRoas);
         expectSameMaps(got, want, 'roas');
       }),

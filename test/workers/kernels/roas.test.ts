@@ -58,9 +58,26 @@ describe('ROAS (metrics.md section 7)', () => {
     expect([r.keyCost[0], r.keyRoas[0], r.keyMarginRoas[0]]).to.deep.equal([0, Number.NaN, Number.NaN]);
     expect(Array.from(r.blendedCost)).to.deep.equal([0.1 + 0.2, 0.5 - 0.3, 0]);
     expect(r.rangeCost).to.equal(0.5);
-    // the lift's scope costs by the same rule
+    // the lift's scope costs by the same rule, from its daily cache and, under a filter, summed anew
     const lift = data.query({ kind: 'incrementality', params: { range: { from: '2024-04-01', to: '2024-04-21' } } });
     expect(lift.cost[lift.name.indexOf('email')]).to.equal(0);
+    const customers = 'customer_id,country\na,DE\nb,FR\nc,FR\nd,DE\n';
+    const filtered = fixture({ orders, touches, costs: cancelling, customers }).query({ kind: 'incrementality', params: { range: { from: '2024-04-01', to: '2024-04-21' }, filter: { attribute: 'country', values: ['DE'] } } });
+    expect(filtered.cost[filtered.name.indexOf('email')]).to.equal(0);
+  });
+
+  it('nets a blend of keys that cancel, and by the amounts\' size, not by an absolute threshold', () => {
+    // week 1: email 0.10 + 0.20 against sms −0.30 (each cell a cost, their blend residue), with a's
+    // 200 of revenue; week 3: email's 100,000,000.01 − 0.02 − 99,999,999.99 leaves 1.5e-8 in doubles,
+    // under a billionth of the 2e8 moved, so no cost either
+    const costs2 = 'date,channel,campaign,amount\n2024-04-01,email,,0.1\n2024-04-02,email,,0.2\n2024-04-03,sms,,-0.3\n2024-04-15,email,,100000000.01\n2024-04-16,email,,-0.02\n2024-04-17,email,,-99999999.99\n';
+    expect(100000000.01 - 0.02 - 99999999.99).to.be.greaterThan(1e-9);
+    const r = fixture({ orders, touches, costs: costs2 }).query({ kind: 'roas', params: { range: { from: '2024-04-01', to: '2024-04-21' } } });
+    expect(r.keys).to.deep.equal(['email', 'sms']);
+    expect([r.cost[0], r.cost[1]]).to.deep.equal([0.1 + 0.2, -0.3]);
+    expect([r.blendedCost[0], r.blendedRoas[0]]).to.deep.equal([0, Number.NaN]);
+    expect([r.cost[4], r.roas[4], r.blendedCost[2]]).to.deep.equal([0, Number.NaN, 0]);
+    expect([r.keyCost[0], r.keyRoas[0]]).to.deep.equal([0.1 + 0.2, 200 / (0.1 + 0.2)]);
   });
 
   it('sums each channel and everything over the range', () => {
