@@ -317,7 +317,7 @@ export function fromPayload(payload: unknown): QueryResult {
   // the fields the pack's queries gained (range totals): a payload of an older pack says so, not a blank chart
   const added = kind === 'attribution' ? 'keyRevenue keyMargin purchaseMargin' : kind === 'roas' ? 'keyCost keyRevenue keyMargin keyRoas keyMarginRoas rangeCost rangeRevenue rangeMargin rangeRoas rangeMarginRoas' : '';
   const missing = added.split(' ').filter((field) => field !== '' && !(field in payload));
-  if (missing.length > 0) throw new CrmError('not-data', `This ${kind as string} result has no ${missing.join(', ')}: an older SQL pack wrote it. Run this version's queries again.`);
+  if (missing.length > 0) throw new CrmError('not-data', `${kind as string} payload without ${missing.join(', ')}: rerun this version's SQL pack.`);
   return revive(payload, '') as QueryResult;
 }
 

@@ -159,7 +159,7 @@ describe('<crm-revenue>', function () {
   it('margin of data without any margin: the note in place of an empty chart, the KPIs and controls kept', async () => {
     const { widget } = await mount<CrmRevenue>('crm-revenue', { period: 'month', money: 'margin' });
     expect(root(widget).querySelector('.margin-note')!.textContent!.replace(/\s+/g, ' ').trim()).to.equal(
-      'No purchase in this range has a margin: margins come from a margin or cost column of the orders.',
+      'No purchase in this range has a margin (from a margin or cost column of the orders).',
     );
     expect(root(widget).querySelector('svg.plot')).to.equal(null);
     expect(root(widget).querySelector('.legend')).to.equal(null);
@@ -320,7 +320,7 @@ describe('<crm-revenue>', function () {
     const url = URL.createObjectURL(new Blob([JSON.stringify([attribution])], { type: 'application/json' }));
     const widget = await fixture<CrmRevenue>(html`<crm-revenue locale="en-US" currency="EUR" summary-src=${url}></crm-revenue>`);
     const error = await inState(widget, 'error');
-    expect(error.textContent).to.contain("This attribution result has no keyRevenue, purchaseMargin: an older SQL pack wrote it. Run this version's queries again.");
+    expect(error.textContent).to.contain("attribution payload without keyRevenue, purchaseMargin: rerun this version's SQL pack.");
   });
 
   it('drops a slow summary superseded by a newer one', async () => {

@@ -68,7 +68,7 @@ describe('<crm-roas>', function () {
   it('margin ROAS of data without any margin: the note in place of an empty chart, the tabs kept', async () => {
     const { widget } = await mount<CrmRoas>('crm-roas', { period: 'month', metric: 'margin' });
     expect(root(widget).querySelector('.margin-note')!.textContent!.replace(/\s+/g, ' ').trim()).to.equal(
-      'No credited purchase in this range has a margin: margins come from a margin or cost column of the orders.',
+      'No credited purchase in this range has a margin (from a margin or cost column of the orders).',
     );
     expect(root(widget).querySelector('svg.plot')).to.equal(null);
     expect(root(widget).querySelector('.legend')).to.equal(null);
@@ -85,7 +85,7 @@ describe('<crm-roas>', function () {
     delete roas['rangeRoas'];
     const url = URL.createObjectURL(new Blob([JSON.stringify(roas)], { type: 'application/json' }));
     const widget = await fixture<CrmRoas>(html`<crm-roas locale="en-US" currency="EUR" summary-src=${url}></crm-roas>`);
-    expect((await inState(widget, 'error')).textContent).to.contain('This roas result has no rangeRoas: an older SQL pack wrote it.');
+    expect((await inState(widget, 'error')).textContent).to.contain("roas payload without rangeRoas: rerun this version's SQL pack.");
   });
 
   it('draws the break-even line and a target, and reflects its attributes', async () => {

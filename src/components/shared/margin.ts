@@ -16,7 +16,7 @@ import type { DatasetReport } from '../../core/report.js';
 export function marginNote(report: DatasetReport | null | undefined, f: Formats, none: string | null = null): TemplateResult | typeof nothing {
   const o = report?.tables.orders?.orders;
   const n = o?.purchasesWithoutMargin ?? 0;
-  if (none !== null) return html`<p class="note margin-note">No ${none} in this range has a margin: margins come from a <code>margin</code> or <code>cost</code> column of the orders.</p>`;
+  if (none !== null) return html`<p class="note margin-note">No ${none} in this range has a margin (from a <code>margin</code> or <code>cost</code> column of the orders).</p>`;
   if (n === 0) return nothing;
   return html`<p class="note margin-note">
     ${f.count(n)} of ${f.count(o!.purchases)} purchases (${f.percent(o!.purchaseRevenueWithoutMargin / o!.purchaseRevenue, 1)} of purchase revenue) have no margin: margins sum the known ones, and none known is a gap.
