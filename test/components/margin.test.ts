@@ -15,4 +15,12 @@ describe('knownSum (the margins of the keys folded into "Other CRM")', () => {
     expect(sum([Number.NaN, Number.NaN])).to.be.NaN;
     expect(sum([0, Number.NaN, 0])).to.be.NaN;
   });
+
+  it('takes a 0 that purchases make up (a margin of exactly 0 earned) as known', () => {
+    const values = [0, Number.NaN, 0];
+    const purchases = [1, 2, 0];
+    expect(knownSum(3, (i) => values[i]!, (i) => purchases[i]! > 0)).to.equal(0);
+    expect(knownSum(3, (i) => [5, Number.NaN, 0][i]!, (i) => purchases[i]! > 0)).to.equal(5);
+    expect(knownSum(3, (i) => values[i]!, () => false)).to.be.NaN;
+  });
 });

@@ -219,7 +219,14 @@ export class CrmRevenue extends CrmWidget {
     if (kept.size < nKeys && nKeys > 0) {
       // the one sum on the page: the smallest keys' cells folded into one series for display
       const rest = a.keys.map((_, k) => k).filter((k) => !kept.has(k));
-      const other = Float64Array.from({ length: nPeriods }, (_, p) => knownSum(rest.length, (i) => values[p * nKeys + rest[i]!]!));
+      // a cell with credited purchases and a margin of 0 is a known 0, not an empty cell
+      const other = Float64Array.from({ length: nPeriods }, (_, p) =>
+        knownSum(
+          rest.length,
+          (i) => values[p * nKeys + rest[i]!]!,
+          (i) => a.purchases[p * nKeys + rest[i]!]! > 0,
+        ),
+      );
       if (other.some((v) => v !== 0)) series.push({ label: 'Other CRM', color: color(MAX_SERIES - 1), values: other });
     }
     series.push({ label: 'Non-CRM', color: theme?.neutral ?? '', values: margin ? a.nonCrmMargin : a.nonCrmRevenue });

@@ -25,17 +25,18 @@ export function marginNote(report: DatasetReport | null | undefined, f: Formats,
 
 /**
  * The sum of `n` values read by `at`, margin-wise: unknown values (NaN) are left out, and the sum is
- * unknown when some are and no other value is non-zero (a channel whose margins are all unknown).
+ * unknown when some are and no other value is known. A value is known when it is not 0, or when
+ * `counted(i)` says purchases make it up (a margin of exactly 0 earned, not a cell without purchases).
  * Revenue values are never NaN, so revenue sums through it unchanged.
  */
-export function knownSum(n: number, at: (i: number) => number): number {
+export function knownSum(n: number, at: (i: number) => number, counted: (i: number) => boolean = () => false): number {
   let sum = 0;
-  // 1: an unknown value seen, 2: a known non-zero one
+  // 1: an unknown value seen, 2: a known one
   let seen = 0;
   for (let i = 0; i < n; i++) {
     const v = at(i);
     if (v !== v) seen |= 1;
-    else if (v !== 0) {
+    else if (v !== 0 || counted(i)) {
       sum += v;
       seen |= 2;
     }
