@@ -28,7 +28,9 @@ members AS (
   WHERE o.first_purchase_at IS NOT NULL
     AND ($filter_attribute IS NULL OR o.customer_id IN (SELECT customer_id FROM allowed))
   GROUP BY o.customer_id, b.from_day, b.to_day
-  HAVING CAST(timezone($tz, min(o.first_purchase_at)) AS DATE) BETWEEN b.from_day AND b.to_day
+  -- whole cohorts: the periods the range touches (metrics.md section 5)
+  HAVING crm_period_index(CAST(timezone($tz, min(o.first_purchase_at)) AS DATE), $period, $week_start)
+    BETWEEN crm_period_index(b.from_day, $period, $week_start) AND crm_period_index(b.to_day, $period, $week_start)
 ),
 member_groups AS (
   SELECT m.customer_id, m.cohort, gr.gi
@@ -83,7 +85,7 @@ measured AS (
       WHEN 'cumulative_revenue' THEN cumulative ELSE revenue END END AS cnt,
     CASE WHEN status = 2 OR size = 0 THEN NULL ELSE CASE $measure
       WHEN 'customers' THEN active / size WHEN 'rolling' THEN rolling / size WHEN 'revenue' THEN revenue / size
-      WHEN 'cumulative_revenue' THEN cumulative / size ELSE revenue / nullif(base, 0) END END AS val
+      WHEN 'cumulative_revenue' THEN cumulative / size ELSE CASE WHEN base > 0 THEN revenue / base END END END AS val
   FROM valued
 ),
 means AS (

@@ -375,8 +375,9 @@ export function refRetention(data: RefData, params: RetentionParams): Map<string
     const mine = orders.filter((o) => o.customer === c);
     const first = Math.min(...mine.filter((o) => o.purchase).map((o) => o.time));
     const firstDate = local(data.timezone, first).date;
-    if (!inRange(firstDate, range)) continue;
+    // whole cohorts: every period the range touches
     const cohort = periodIndex(firstDate, period);
+    if (cohort < firstIndex || cohort > lastIndex) continue;
     const key = (k: number): string => `${groupOf(c)}|${periodDate(cohort, period)}|${k}`;
     let lastOffset = 0;
     for (const o of mine) {
@@ -393,8 +394,6 @@ export function refRetention(data: RefData, params: RetentionParams): Map<string
       out.set(key(k), cell);
     }
   }
-  void firstIndex;
-  void lastIndex;
   return out;
 }
 

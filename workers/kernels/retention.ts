@@ -37,19 +37,18 @@ export function retentionResult(ctx: KernelContext, p: ResolvedRetention, days: 
   if (days !== null) {
     const nCustomers = dictionaries.customers.length;
     const periods = ctx.orderPeriods(p.period, p.weekStart);
-    const { fromDay, toDay } = days;
     const orderStart = index.orderStart;
     const firstPurchase = index.firstPurchase;
-    const day = o.day;
     const orderRevenue = o.revenue;
     const isPurchase = o.isPurchase;
     for (let c = 0; c < nCustomers; c++) {
       const first = firstPurchase[c]!;
       if (first < 0) continue;
-      const firstDay = day[first]!;
-      if (firstDay < fromDay || firstDay > toDay) continue;
-      if (mask !== null && mask[c] === 0) continue;
+      // whole cohorts: every customer whose first purchase falls in a period the range touches, so a
+      // range from mid-month shows that month's cohort whole, as its label says (metrics.md section 5)
       const cohortPeriod = periods[first]!;
+      if (cohortPeriod < firstPeriod || cohortPeriod > lastPeriod) continue;
+      if (mask !== null && mask[c] === 0) continue;
       const row = groupOf(c) * perGroup + (cohortPeriod - firstPeriod);
       size[row]!++;
       const base = row * K;
@@ -114,9 +113,10 @@ export function retentionResult(ctx: KernelContext, p: ResolvedRetention, days: 
           count = cumulative;
           break;
       }
-      // per customer of the cohort; revenue retention against the cohort's first period instead (a
-      // cohort without customers has no revenue either)
-      let value = ratio(count, p.measure === 'revenue_retention' ? revenue[row * K]! : n);
+      // per customer of the cohort; revenue retention against the cohort's first period instead, none
+      // unless that revenue is positive (refunds above it would flip the sign)
+      const base = revenue[row * K]!;
+      let value = p.measure === 'revenue_retention' ? (base > 0 ? count / base : Number.NaN) : ratio(count, n);
       if (status[cell] === CELL_FUTURE) {
         value = Number.NaN;
         count = Number.NaN;

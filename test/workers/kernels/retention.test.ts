@@ -156,6 +156,24 @@ describe('cohort retention (metrics.md section 5)', () => {
     expect(sizes).to.deep.equal(['free 2024-01-01 1', 'free 2024-02-01 0', 'pro 2024-01-01 1', 'pro 2024-02-01 1', '(none) 2024-01-01 0', '(none) 2024-02-01 1']);
   });
 
+  it('shows whole cohorts for a range that starts and ends inside a period, as their labels say', () => {
+    // p buys 01-05 and 02-10, q 01-20; s buys 03-05 and 04-02, r 03-20; t 06-15 (the data's last day)
+    const edges = ['customer_id,ordered_at,revenue', 'p,2024-01-05T10:00:00Z,10', 'p,2024-02-10T10:00:00Z,10', 'q,2024-01-20T10:00:00Z,10', 'r,2024-03-20T10:00:00Z,10', 's,2024-03-05T10:00:00Z,10', 's,2024-04-02T10:00:00Z,10', 't,2024-06-15T10:00:00Z,10'].join('\n');
+    const r = fixture({ orders: edges }).query({ kind: 'retention', params: { measure: 'customers', offsets: 2, range: { from: '2024-01-15', to: '2024-03-10' } } });
+    expect(r.cohortLabels).to.deep.equal(['2024-01-01', '2024-02-01', '2024-03-01']);
+    // January is p and q (p's first purchase is before the range's first day), March s and r (r's after its last)
+    expect(Array.from(r.cohortSize)).to.deep.equal([2, 0, 2]);
+    expect(rows(r as never)).to.deep.equal([[1, 0.5], [null, null], [1, 0.5]]);
+  });
+
+  it('has no revenue retention where the first period\'s net revenue is not positive', () => {
+    // u's refund of 100 on 01-02 outweighs its purchase of 50 on 01-10 (January's net −50), then 50 in February
+    const refunded = ['customer_id,ordered_at,revenue', 'u,2024-01-02T10:00:00Z,-100', 'u,2024-01-10T10:00:00Z,50', 'u,2024-02-10T10:00:00Z,50', 'v,2024-04-01T10:00:00Z,10'].join('\n');
+    const r = fixture({ orders: refunded }).query({ kind: 'retention', params: { measure: 'revenue_retention', offsets: 2, range: { from: '2024-01-01', to: '2024-01-31' } } });
+    expect(Array.from(r.counts)).to.deep.equal([-50, 50]);
+    expect(rows(r as never)).to.deep.equal([[null, null]]);
+  });
+
   it('rejects bad parameters', () => {
     expect(() => retention('visits')).to.throw(/Unknown retention measure/);
     expect(() => retention('customers', { offsets: 0 })).to.throw(/offsets/);
