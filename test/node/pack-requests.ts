@@ -11,6 +11,7 @@ export const PACK_REQUESTS: QueryRequest[] = [
   { kind: 'attribution', params: { model: 'position_based', basis: 'open', window: '45d', dimension: 'campaign' } },
   { kind: 'attribution', params: { model: 'linear', basis: 'click', window: '60d', halfLife: '1d' } },
   { kind: 'attribution', params: { model: 'time_decay', basis: 'click', window: '60d', halfLife: '2d', period: 'week' } },
+  { kind: 'attribution', params: { period: 'week', weekStart: 'saturday', range: { from: '2024-02-07', to: '2024-03-20' } } },
   { kind: 'attribution', params: { model: 'first_touch', period: 'day', range: { from: '2024-11-20', to: '2024-12-10' } } },
   { kind: 'kpis', params: {} },
   { kind: 'kpis', params: { model: 'linear', range: { from: '2024-01-01', to: '2024-06-30' }, filter: { attribute: 'acquisition_source', values: ['organic'] } } },
@@ -25,6 +26,9 @@ export const PACK_REQUESTS: QueryRequest[] = [
   { kind: 'retention', params: { period: 'quarter', offsets: 4, measure: 'revenue_retention', breakdown: 'country' } },
   { kind: 'retention', params: { period: 'day', offsets: 10, measure: 'cumulative_revenue', range: { from: '2024-12-01', to: '2024-12-31' }, filter: { attribute: 'acquisition_source', values: ['organic', 'referral'] } } },
   { kind: 'retention', params: { measure: 'revenue', breakdown: 'acquisition_source', offsets: 6 } },
+  // weeks from Sunday, and a range from a Wednesday to a Wednesday: whole cohort weeks at both ends
+  { kind: 'retention', params: { period: 'week', weekStart: 'sunday', offsets: 6, range: { from: '2024-10-02', to: '2024-11-13' } } },
+  { kind: 'retention', params: { period: 'month', offsets: 4, measure: 'revenue_retention', range: { from: '2024-03-15', to: '2024-05-10' } } },
   { kind: 'rfm', params: {} },
   { kind: 'rfm', params: { bins: 3, scoring: 'ntile', monetary: 'aov', range: { from: '2024-01-01', to: '2024-12-31' } } },
   { kind: 'rfm', params: { bins: 4, scoring: 'ntile', asOf: '2025-02-01', filter: { attribute: 'country', values: ['US', 'DE'] } } },
@@ -50,6 +54,7 @@ export const PACK_REQUESTS: QueryRequest[] = [
   { kind: 'rfm-customers', params: { bins: 3, scoring: 'ntile', segment: 'Champions', sort: { by: 'customer', direction: 'desc' }, limit: 40, csv: true } },
   { kind: 'rfm-customers', params: { monetary: 'aov', sort: { by: 'm', direction: 'asc' }, offset: 5, limit: 30, range: { from: '2024-06-01', to: '2024-12-31' } } },
   { kind: 'roas', params: {} },
+  { kind: 'roas', params: { weekStart: 3 } },
   { kind: 'roas', params: { byCampaign: true, period: 'month', model: 'position_based', window: '30d' } },
   { kind: 'roas', params: { model: 'linear', basis: 'click', window: '7d', period: 'day', range: { from: '2024-11-25', to: '2024-12-05' }, filter: { attribute: 'country', values: ['US'] } } },
   // a range with one open end whose given end lies beyond the data: that one empty day, not an
