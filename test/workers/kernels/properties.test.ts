@@ -307,23 +307,30 @@ describe('kernels equal the naive reference on random datasets', function () {
     );
   });
 
-  it('retention (sizes, active and rolling customers, revenue per cell)', () => {
+  it('retention (sizes, active and rolling customers, revenue and their values per cell)', () => {
     fc.assert(
       fc.property(dataset, range, filter, fc.constantFrom('day', 'week', 'month'), fc.boolean(), (data, r, f, period, breakdown) => {
         const params = { range: r, filter: f, period, offsets: 6, ...(breakdown ? { breakdown: 'plan' } : {}) } as never;
         const query = engineFor(data);
         const expected = refRetention(data, params);
-        for (const measure of ['customers', 'rolling', 'revenue'] as const) {
+        for (const measure of ['customers', 'rolling', 'revenue', 'cumulative_revenue', 'revenue_retention'] as const) {
           const result = query({ kind: 'retention', params: { ...(params as object), measure } } as never) as Extract<QueryResult, { kind: 'retention' }>;
           const K = result.offsets;
           result.cohortLabels.forEach((label, c) => {
+            const at = (k: number): number[] => expected.get(`${result.groups[result.cohortGroup[c]!]}|${label}|${k}`) ?? [0, 0, 0, 0];
+            let cumulative = 0;
             for (let k = 0; k < K; k++) {
-              const cell = expected.get(`${result.groups[result.cohortGroup[c]!]}|${label}|${k}`) ?? [0, 0, 0, 0];
+              const cell = at(k);
+              cumulative += cell[3]!;
               expect(result.cohortSize[c], `size ${label}`).to.equal(cell[0]);
               const count = result.counts[c * K + k]!;
               if (Number.isNaN(count)) continue; // future cell
-              const want = measure === 'customers' ? cell[1]! : measure === 'rolling' ? cell[2]! : cell[3]!;
+              const want = measure === 'customers' ? cell[1]! : measure === 'rolling' ? cell[2]! : measure === 'cumulative_revenue' ? cumulative : cell[3]!;
               expect(close(count, want), `${measure} ${label} +${k}: ${count} vs ${want}`).to.equal(true);
+              // the value: per cohort customer, or revenue retention against a positive first period
+              const base = measure === 'revenue_retention' ? at(0)[3]! : cell[0]!;
+              const value = base > 0 ? want / base : Number.NaN;
+              expect(close(result.values[c * K + k]!, value), `${measure} value ${label} +${k}: ${result.values[c * K + k]} vs ${value}`).to.equal(true);
             }
           });
         }
