@@ -89,6 +89,8 @@ kpi_json AS (
     'conversionRate', converted_recipients / nullif(recipients, 0)
   ) AS j FROM kpi
 )
+-- partial, previousPartial: 1 when the orders cover the range only in part, as crm_partial flags
+-- periods (it starts before the first order day, or reaches the last one, not over yet)
 SELECT json_object(
   'kind', 'kpis',
   'range', (SELECT json_object('from', strftime(from_day, '%Y-%m-%d'), 'to', strftime(to_day, '%Y-%m-%d')) FROM ranges WHERE which = 'current'),
@@ -96,5 +98,7 @@ SELECT json_object(
   'model', $model,
   'basis', $basis,
   'current', (SELECT j FROM kpi_json WHERE which = 'current'),
-  'previous', (SELECT j FROM kpi_json WHERE which = 'previous')
+  'previous', (SELECT j FROM kpi_json WHERE which = 'previous'),
+  'partial', (SELECT CASE WHEN b.first_order_day IS NULL THEN 0 WHEN r.from_day < b.first_order_day OR r.to_day >= b.last_order_day THEN 1 ELSE 0 END FROM ranges r, crm_bounds($tz) b WHERE r.which = 'current'),
+  'previousPartial', (SELECT CASE WHEN b.first_order_day IS NULL THEN 0 WHEN r.from_day < b.first_order_day OR r.to_day >= b.last_order_day THEN 1 ELSE 0 END FROM ranges r, crm_bounds($tz) b WHERE r.which = 'previous')
 ) AS result;

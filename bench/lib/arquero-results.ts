@@ -166,6 +166,7 @@ export function arqueroResults(text: (table: TableName) => string, requests: Rea
   const orderDays = orders.rollup({ lo: op.min('day'), hi: op.max('day') }).object() as { lo?: number | null; hi?: number | null };
   const partialOf = (indexes: number[], start: (index: number) => number): number[] =>
     indexes.map((p) => (typeof orderDays.lo !== 'number' ? 0 : start(p) < Math.max(fromDay, orderDays.lo) || start(p + 1) > Math.min(toDay + 1, orderDays.hi!) ? 1 : 0));
+  const partialRange = (a: number, b: number): number => (typeof orderDays.lo !== 'number' ? 0 : a < orderDays.lo || b >= orderDays.hi! ? 1 : 0);
   /** The month indexes of the range (attribution's periods, retention's cohorts). */
   const months: number[] = [];
   for (let p = monthOfDay(fromDay); p <= monthOfDay(toDay); p++) months.push(p);
@@ -259,6 +260,9 @@ export function arqueroResults(text: (table: TableName) => string, requests: Rea
       basis: 'send',
       current: kpiSet(fromDay, toDay),
       previous: kpiSet(fromDay - length, fromDay - 1),
+      // whether the orders cover each range only in part (as the period axes' flags)
+      partial: partialRange(fromDay, toDay),
+      previousPartial: partialRange(fromDay - length, fromDay - 1),
     };
   };
 

@@ -109,6 +109,13 @@ export interface KpiResult {
   basis: Basis;
   current: KpiValues;
   previous: KpiValues;
+  /**
+   * 1 when the orders cover the range (`previousPartial`: the previous one) only in part: it starts
+   * before the first order day or reaches the last one, which is not over yet (as a period axis's
+   * `partial` flags). A change between the two then compares unequal spans.
+   */
+  partial: number;
+  previousPartial: number;
 }
 
 /** Scope of an incrementality row. */

@@ -142,6 +142,22 @@ describe('<crm-revenue>', function () {
     ]);
   });
 
+  it('says when the changes compare ranges the orders cover only in part', async () => {
+    const note = (w: CrmRevenue): string | undefined =>
+      [...root(w).querySelectorAll('.note')].map((n) => n.textContent!).find((t) => t.startsWith('The orders cover'));
+    // the orders run from 01-10 to 03-05. 02-10..02-20 and the 11 days before it are inside them: no note
+    const { widget } = await mount<CrmRevenue>('crm-revenue', { from: '2024-02-10', to: '2024-02-20' });
+    expect(root(widget).querySelector('.kpi .change')).to.not.equal(null);
+    expect(note(widget)).to.equal(undefined);
+    // 02-06..03-05 reaches the last order day (not over), and the range before it (01-08..02-05) starts
+    // before the first: both are partial, and a change is shown
+    widget.from = '2024-02-06';
+    widget.to = '2024-03-05';
+    await ready(widget);
+    await waitUntil(() => note(widget) !== undefined, 'no note on partial ranges');
+    expect(note(widget)).to.equal('The orders cover this range or the one before only in part: the changes compare unequal spans.');
+  });
+
   it('a KPI of unknown margin has no change line, while the revenue beside it compares', async () => {
     // only c's non-CRM purchase has a margin; February against the 29 days before it (a's and b's
     // January purchases)

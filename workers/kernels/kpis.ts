@@ -19,7 +19,20 @@ export function kpiResult(ctx: KernelContext, p: ResolvedAttribution, days: DayR
     basis: p.basis,
     current: kpiValues(sums, CURRENT),
     previous: kpiValues(sums, PREVIOUS),
+    partial: partialRange(ctx, days),
+    previousPartial: partialRange(ctx, previousDays),
   };
+}
+
+/**
+ * 1 when the orders cover a range only in part (it starts before the first order day, or reaches the
+ * last one, not over yet), as the period axes flag partial periods; 0 without orders.
+ */
+function partialRange(ctx: KernelContext, days: DayRange | null): number {
+  const first = ctx.firstOrderDay;
+  const last = ctx.lastOrderDay;
+  if (days === null || first === null || last === null) return 0;
+  return days.fromDay < first || days.toDay >= last ? 1 : 0;
 }
 
 // The sums of both ranges sit in one array: range r's field f at r × FIELDS + f.

@@ -187,7 +187,8 @@ export class CrmRevenue extends CrmWidget {
           ${t.note !== undefined ? html`<span class="change">${t.note}</span>` : nothing}
         </li>`,
       )}
-    </ul>`;
+    </ul>
+    ${comparable && (k.partial === 1 || k.previousPartial === 1) ? html`<p class="note">The orders cover this range or the one before only in part: the changes compare unequal spans.</p>` : nothing}`;
   }
 
   /** A channel's revenue or margin over the range under a model, or NaN before that model's result. */

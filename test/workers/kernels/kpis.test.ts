@@ -133,6 +133,22 @@ describe('KPIs (metrics.md section 3)', () => {
     }
   });
 
+  it('flags a range the orders cover only in part, and the range before it', () => {
+    // the orders run from 02-16 to 03-20 (the last order day, not over yet)
+    const data = fixture({ orders, touches });
+    const flags = (from: string, to: string): number[] => {
+      const r = data.query({ kind: 'kpis', params: { range: { from, to } } });
+      return [r.partial, r.previousPartial];
+    };
+    // 03-01..03-10 and 02-20..02-29 are inside the orders
+    expect(flags('2024-03-01', '2024-03-10')).to.deep.equal([0, 0]);
+    // reaching the last order day
+    expect(flags('2024-03-11', '2024-03-20')).to.deep.equal([1, 0]);
+    // the range before 03-01..03-15 (02-15..02-29) starts a day before the first order day
+    expect(flags('2024-03-01', '2024-03-15')).to.deep.equal([0, 1]);
+    expect(flags('2024-02-10', '2024-03-31')).to.deep.equal([1, 1]);
+  });
+
   it('answers an empty dataset with zeros and empty ranges', () => {
     const r = fixture({ orders: 'customer_id,ordered_at,revenue\n' }).query({ kind: 'kpis' });
     expect(r.range).to.deep.equal({ from: null, to: null });
