@@ -9,6 +9,9 @@ export const revenueStyles = css`
     padding: 0;
     list-style: none;
   }
+  .kpis + .note {
+    margin: -6px 0 14px;
+  }
   .kpi {
     padding: 8px 10px;
     background: var(--_surface);
@@ -29,6 +32,7 @@ export const revenueStyles = css`
     white-space: nowrap;
   }
   .kpi .change {
+    display: block;
     font-size: 0.85em;
     color: var(--_muted);
   }
