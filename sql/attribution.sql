@@ -17,7 +17,7 @@
 --   $filter_values      the values that pass (VARCHAR[])
 WITH
 bounds AS (
-  SELECT coalesce(CAST($from AS DATE), least(first_day, CAST($to AS DATE))) AS from_day, coalesce(CAST($to AS DATE), greatest(last_day, CAST($from AS DATE))) AS to_day, first_order_day, last_order_day FROM crm_bounds($tz)
+  SELECT * FROM crm_range($tz, $from, $to)
 ),
 allowed AS (SELECT customer_id FROM crm_filtered_customers($filter_attribute, $filter_values)),
 orders_in_range AS (

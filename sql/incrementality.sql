@@ -5,7 +5,7 @@
 --   $min_holdout     scopes with fewer holdout customers report no numbers
 WITH
 bounds AS (
-  SELECT coalesce(CAST($from AS DATE), least(first_day, CAST($to AS DATE))) AS from_day, coalesce(CAST($to AS DATE), greatest(last_day, CAST($from AS DATE))) AS to_day FROM crm_bounds($tz)
+  SELECT * FROM crm_range($tz, $from, $to)
 ),
 allowed AS (SELECT customer_id FROM crm_filtered_customers($filter_attribute, $filter_values)),
 t AS (

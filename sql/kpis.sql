@@ -4,12 +4,12 @@
 -- $half_life_ms, $filter_attribute, $filter_values).
 WITH
 bounds AS (
-  SELECT coalesce(CAST($from AS DATE), least(first_day, CAST($to AS DATE))) AS from_day, coalesce(CAST($to AS DATE), greatest(last_day, CAST($from AS DATE))) AS to_day FROM crm_bounds($tz)
+  SELECT * FROM crm_range($tz, $from, $to)
 ),
 ranges AS (
-  SELECT 'current' AS which, from_day, to_day FROM bounds
+  SELECT 'current' AS which, from_day, to_day, first_order_day, last_order_day FROM bounds
   UNION ALL
-  SELECT 'previous', from_day - CAST(date_diff('day', from_day, to_day) + 1 AS INTEGER), from_day - 1 FROM bounds
+  SELECT 'previous', from_day - CAST(date_diff('day', from_day, to_day) + 1 AS INTEGER), from_day - 1, first_order_day, last_order_day FROM bounds
 ),
 allowed AS (SELECT customer_id FROM crm_filtered_customers($filter_attribute, $filter_values)),
 o AS (
@@ -89,8 +89,8 @@ kpi_json AS (
     'conversionRate', converted_recipients / nullif(recipients, 0)
   ) AS j FROM kpi
 )
--- partial, previousPartial: 1 when the orders cover the range only in part, as crm_partial flags
--- periods (it starts before the first order day, or reaches the last one, not over yet)
+-- partial, previousPartial: 1 when the orders cover the range only in part (crm_span_partial, as for
+-- periods: it starts before the first order day, or reaches the last one, not over yet)
 SELECT json_object(
   'kind', 'kpis',
   'range', (SELECT json_object('from', strftime(from_day, '%Y-%m-%d'), 'to', strftime(to_day, '%Y-%m-%d')) FROM ranges WHERE which = 'current'),
@@ -99,6 +99,6 @@ SELECT json_object(
   'basis', $basis,
   'current', (SELECT j FROM kpi_json WHERE which = 'current'),
   'previous', (SELECT j FROM kpi_json WHERE which = 'previous'),
-  'partial', (SELECT CASE WHEN b.first_order_day IS NULL THEN 0 WHEN r.from_day < b.first_order_day OR r.to_day >= b.last_order_day THEN 1 ELSE 0 END FROM ranges r, crm_bounds($tz) b WHERE r.which = 'current'),
-  'previousPartial', (SELECT CASE WHEN b.first_order_day IS NULL THEN 0 WHEN r.from_day < b.first_order_day OR r.to_day >= b.last_order_day THEN 1 ELSE 0 END FROM ranges r, crm_bounds($tz) b WHERE r.which = 'previous')
+  'partial', (SELECT crm_span_partial(from_day, to_day + 1, from_day, to_day, first_order_day, last_order_day) FROM ranges WHERE which = 'current'),
+  'previousPartial', (SELECT crm_span_partial(from_day, to_day + 1, from_day, to_day, first_order_day, last_order_day) FROM ranges WHERE which = 'previous')
 ) AS result;

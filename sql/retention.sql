@@ -6,7 +6,7 @@
 --   cumulative_revenue | revenue_retention), $breakdown (a customers column, or NULL)
 WITH
 bounds AS (
-  SELECT coalesce(CAST($from AS DATE), least(first_day, CAST($to AS DATE))) AS from_day, coalesce(CAST($to AS DATE), greatest(last_day, CAST($from AS DATE))) AS to_day FROM crm_bounds($tz)
+  SELECT * FROM crm_range($tz, $from, $to)
 ),
 allowed AS (SELECT customer_id FROM crm_filtered_customers($filter_attribute, $filter_values)),
 attribute_values AS (

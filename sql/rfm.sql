@@ -7,7 +7,7 @@
 --   $segments_json (the segment map; sql-params.ts fills in the default map for B)
 WITH
 bounds AS (
-  SELECT coalesce(CAST($from AS DATE), least(first_day, CAST($to AS DATE))) AS from_day, coalesce(CAST($to AS DATE), greatest(last_day, CAST($from AS DATE))) AS to_day FROM crm_bounds($tz)
+  SELECT * FROM crm_range($tz, $from, $to)
 ),
 rfm AS (
   SELECT r.* FROM bounds b, crm_rfm($tz, b.from_day, b.to_day, $filter_attribute, $filter_values, $bins, $scoring,

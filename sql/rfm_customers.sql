@@ -11,7 +11,7 @@
 -- formula (starting with = + - @, tab or CR, other than a plain number) get a leading apostrophe.
 WITH
 bounds AS (
-  SELECT coalesce(CAST($from AS DATE), least(first_day, CAST($to AS DATE))) AS from_day, coalesce(CAST($to AS DATE), greatest(last_day, CAST($from AS DATE))) AS to_day FROM crm_bounds($tz)
+  SELECT * FROM crm_range($tz, $from, $to)
 ),
 segs AS (SELECT * FROM crm_segment_map($segments_json)),
 rows AS (

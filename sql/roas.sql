@@ -5,7 +5,7 @@
 -- the customer filter applies to per-touch costs, not to the costs table (which has no customers).
 WITH
 bounds AS (
-  SELECT coalesce(CAST($from AS DATE), least(first_day, CAST($to AS DATE))) AS from_day, coalesce(CAST($to AS DATE), greatest(last_day, CAST($from AS DATE))) AS to_day, first_order_day, last_order_day FROM crm_bounds($tz)
+  SELECT * FROM crm_range($tz, $from, $to)
 ),
 allowed AS (SELECT customer_id FROM crm_filtered_customers($filter_attribute, $filter_values)),
 keys AS (

@@ -135,16 +135,27 @@ CREATE OR REPLACE MACRO crm_bounds(tz) AS TABLE
     UNION ALL SELECT day, false FROM crm_costs()
   );
 
--- 1 for a period the orders or the range cover only in part, else 0 (0 for all without orders):
--- covered are the days from the later of from_day and the first order day up to the earlier of the
--- day after to_day and the last order day, which is not over yet (as for retention's incomplete cells)
-CREATE OR REPLACE MACRO crm_partial(idx, period, week_start, from_day, to_day, first_order_day, last_order_day) AS
+-- A query's range: the given local days, an open end at the data's bound, which never crosses the
+-- given other end (a range from after the data is that one day, not an inverted range); with the
+-- order days, for the partial flags.
+CREATE OR REPLACE MACRO crm_range(tz, from_text, to_text) AS TABLE
+  SELECT coalesce(CAST(from_text AS DATE), least(first_day, CAST(to_text AS DATE))) AS from_day,
+    coalesce(CAST(to_text AS DATE), greatest(last_day, CAST(from_text AS DATE))) AS to_day, first_order_day, last_order_day
+  FROM crm_bounds(tz);
+
+-- 1 for the days [s, e) when the orders or the range cover them only in part, else 0 (0 for all without
+-- orders): covered are the days from the later of from_day and the first order day up to the earlier
+-- of the day after to_day and the last order day, which is not over yet (as for retention's
+-- incomplete cells). crm_partial asks it of a period, the KPIs of their ranges.
+CREATE OR REPLACE MACRO crm_span_partial(s, e, from_day, to_day, first_order_day, last_order_day) AS
   CASE
     WHEN first_order_day IS NULL THEN 0
-    WHEN crm_period_start(idx, period, week_start) < greatest(from_day, first_order_day)
-      OR crm_period_start(idx + 1, period, week_start) > least(to_day + 1, last_order_day) THEN 1
+    WHEN s < greatest(from_day, first_order_day) OR e > least(to_day + 1, last_order_day) THEN 1
     ELSE 0
   END;
+
+CREATE OR REPLACE MACRO crm_partial(idx, period, week_start, from_day, to_day, first_order_day, last_order_day) AS
+  crm_span_partial(crm_period_start(idx, period, week_start), crm_period_start(idx + 1, period, week_start), from_day, to_day, first_order_day, last_order_day);
 
 -- Customers passing a filter on one attribute (all customers when attr is NULL). Attributes are the
 -- customers table's columns other than customer_id.

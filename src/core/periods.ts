@@ -91,22 +91,22 @@ export function periodEndDay(index: number, period: Period, weekStart: WeekStart
 }
 
 /**
- * Which periods of an axis the data and the range cover only in part: 1 where a period has days
+ * Which periods `first` … `first + count − 1` the data and the range cover only in part: 1 where a period has days
  * before `from` or on or after `end`, 0 where it is covered whole. `from` is the first covered day
  * (the later of the range's start and the data's first day); `end` is the first day not covered: the
  * day after the range, or the data's last day, which is not over yet (as for retention's incomplete
  * cells, metrics.md section 5), whichever comes first. A bar of such a period reads low only because
  * its days are missing, and the charts mark it so.
  */
-export function partialPeriods(start: ArrayLike<number>, period: Period, from: number, end: number): Uint8Array {
-  const partial = new Uint8Array(start.length);
-  for (let i = 0; i < start.length; i++) {
-    const first = start[i]!;
-    // the week's start day comes with the axis, so a week ends 7 days on whatever day it starts
-    const after = period === 'week' ? first + 7 : periodEndDay(periodOf(first, period), period);
-    partial[i] = first < from || after > end ? 1 : 0;
-  }
+export function partialPeriods(first: number, count: number, period: Period, weekStart: WeekStart, from: number, end: number): Uint8Array {
+  const partial = new Uint8Array(count);
+  for (let k = 0; k < count; k++) partial[k] = spanPartial(periodStartDay(first + k, period, weekStart), periodEndDay(first + k, period, weekStart), from, end);
   return partial;
+}
+
+/** 1 when the days `[s, e)` reach outside the covered days `[from, end)` (see `partialPeriods`), else 0. */
+export function spanPartial(s: number, e: number, from: number, end: number): number {
+  return s < from || e > end ? 1 : 0;
 }
 
 /** Label of a period: its first day as `YYYY-MM-DD`. */

@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import fc from 'fast-check';
-import { partialPeriods } from '../../src/core/periods.js';
+import { partialPeriods, periodStartDay } from '../../src/core/periods.js';
 import { TimeZone, civilFromDays, daysFromCivil, formatIsoUtc, isValidDate, zoneName } from '../../src/core/time.js';
 
 describe('calendar math', () => {
@@ -104,24 +104,25 @@ describe('time zones', () => {
 
 describe('periods the data or range cover in part', () => {
   const day = (text: string): number => daysFromCivil(Number(text.slice(0, 4)), Number(text.slice(5, 7)), Number(text.slice(8, 10)));
-  const starts = (...days: string[]): Int32Array => Int32Array.from(days, day);
 
   it('marks a last month the data reaches only on its first day, and a first month the range starts inside', () => {
     // data through 2025-01-01 01:00 (its last day is not over): December complete, January not
-    const months = starts('2024-11-01', '2024-12-01', '2025-01-01');
-    expect(Array.from(partialPeriods(months, 'month', day('2023-01-01'), day('2025-01-01')))).to.deep.equal([0, 0, 1]);
+    const november = 2024 * 12 + 10;
+    expect(Array.from(partialPeriods(november, 3, 'month', 1, day('2023-01-01'), day('2025-01-01')))).to.deep.equal([0, 0, 1]);
     // data into 2025-01-01 and a range from 2024-11-15: November in part, December whole
-    expect(Array.from(partialPeriods(months.subarray(0, 2), 'month', day('2024-11-15'), day('2025-01-01')))).to.deep.equal([1, 0]);
+    expect(Array.from(partialPeriods(november, 2, 'month', 1, day('2024-11-15'), day('2025-01-01')))).to.deep.equal([1, 0]);
     // data whose last day is 2024-12-31: that day is not over, so December is not complete yet
-    expect(Array.from(partialPeriods(months.subarray(0, 2), 'month', day('2024-11-01'), day('2024-12-31')))).to.deep.equal([0, 1]);
+    expect(Array.from(partialPeriods(november, 2, 'month', 1, day('2024-11-01'), day('2024-12-31')))).to.deep.equal([0, 1]);
   });
 
   it('ends a week 7 days after its start, whatever weekday it starts on, and a quarter at its third month', () => {
     // Sunday weeks: 2024-12-29 to 2025-01-04
-    expect(Array.from(partialPeriods(starts('2024-12-22', '2024-12-29'), 'week', day('2024-12-22'), day('2025-01-05')))).to.deep.equal([0, 0]);
-    expect(Array.from(partialPeriods(starts('2024-12-22', '2024-12-29'), 'week', day('2024-12-22'), day('2025-01-04')))).to.deep.equal([0, 1]);
-    expect(Array.from(partialPeriods(starts('2024-10-01'), 'quarter', day('2024-10-01'), day('2025-01-01')))).to.deep.equal([0]);
-    expect(Array.from(partialPeriods(starts('2024-10-01'), 'quarter', day('2024-10-01'), day('2024-12-31')))).to.deep.equal([1]);
-    expect(Array.from(partialPeriods(starts('2024-12-30', '2024-12-31'), 'day', day('2024-12-30'), day('2024-12-31')))).to.deep.equal([0, 1]);
+    const sunday = (text: string): number => (day(text) + 4 - 7) / 7; // a Sunday week's index
+    expect(periodStartDay(sunday('2024-12-22'), 'week', 7)).to.equal(day('2024-12-22'));
+    expect(Array.from(partialPeriods(sunday('2024-12-22'), 2, 'week', 7, day('2024-12-22'), day('2025-01-05')))).to.deep.equal([0, 0]);
+    expect(Array.from(partialPeriods(sunday('2024-12-22'), 2, 'week', 7, day('2024-12-22'), day('2025-01-04')))).to.deep.equal([0, 1]);
+    expect(Array.from(partialPeriods(2024 * 4 + 3, 1, 'quarter', 1, day('2024-10-01'), day('2025-01-01')))).to.deep.equal([0]);
+    expect(Array.from(partialPeriods(2024 * 4 + 3, 1, 'quarter', 1, day('2024-10-01'), day('2024-12-31')))).to.deep.equal([1]);
+    expect(Array.from(partialPeriods(day('2024-12-30'), 2, 'day', 1, day('2024-12-30'), day('2024-12-31')))).to.deep.equal([0, 1]);
   });
 });

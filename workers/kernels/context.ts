@@ -262,6 +262,17 @@ export class KernelContext {
     return this.memo.get(namespace)?.get(key) as T | undefined;
   }
 
+  /**
+   * The days `[from, end)` the orders and a range cover in full: from the later of the range's start
+   * and the first order day, up to the earlier of the day after the range and the last order day, which
+   * is not over yet; without orders, every day (nothing is partial). Period axes and the KPIs flag what
+   * reaches outside it (`spanPartial`).
+   */
+  covered(days: DayRange): { from: number; end: number } {
+    if (this.firstOrderDay === null || this.lastOrderDay === null) return { from: Number.NEGATIVE_INFINITY, end: Number.POSITIVE_INFINITY };
+    return { from: Math.max(days.fromDay, this.firstOrderDay), end: Math.min(days.toDay + 1, this.lastOrderDay) };
+  }
+
   /** The query's days: the range, with open ends at the data bounds. Null when there is no data. */
   days(range: DateRange | undefined): DayRange | null {
     const resolved = resolveRange(range);

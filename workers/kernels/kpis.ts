@@ -1,6 +1,7 @@
 /**
  * The KPI set of metrics.md section 3 for a range and for the equal-length range just before it.
  */
+import { spanPartial } from '../../src/core/periods.js';
 import type { ResolvedAttribution } from '../../src/core/queries.js';
 import type { KpiResult, KpiValues } from '../../src/core/results.js';
 import { creditedStart } from './attribution.js';
@@ -24,15 +25,11 @@ export function kpiResult(ctx: KernelContext, p: ResolvedAttribution, days: DayR
   };
 }
 
-/**
- * 1 when the orders cover a range only in part (it starts before the first order day, or reaches the
- * last one, not over yet), as the period axes flag partial periods; 0 without orders.
- */
+/** 1 when the orders cover a range only in part, as the period axes flag partial periods. */
 function partialRange(ctx: KernelContext, days: DayRange | null): number {
-  const first = ctx.firstOrderDay;
-  const last = ctx.lastOrderDay;
-  if (days === null || first === null || last === null) return 0;
-  return days.fromDay < first || days.toDay >= last ? 1 : 0;
+  if (days === null) return 0;
+  const { from, end } = ctx.covered(days);
+  return spanPartial(days.fromDay, days.toDay + 1, from, end);
 }
 
 // The sums of both ranges sit in one array: range r's field f at r × FIELDS + f.

@@ -40,12 +40,8 @@ export function periodAxis(ctx: KernelContext, days: DayRange | null, period: Pe
         start[k] = periodStartDay(first + k, period, weekStart);
         labels[k] = periodLabel(first + k, period, weekStart);
       }
-      // covered: from the later of the range's start and the first order day, up to the earlier of
-      // the day after the range and the last order day (not over yet); without orders, nothing is partial
-      const orders = ctx.firstOrderDay !== null && ctx.lastOrderDay !== null;
-      const from = orders ? Math.max(days.fromDay, ctx.firstOrderDay!) : Number.NEGATIVE_INFINITY;
-      const end = orders ? Math.min(days.toDay + 1, ctx.lastOrderDay!) : Number.POSITIVE_INFINITY;
-      return { period, start, labels, partial: partialPeriods(start, period, from, end) };
+      const { from, end } = ctx.covered(days);
+      return { period, start, labels, partial: partialPeriods(first, count, period, weekStart, from, end) };
     },
   };
 }
