@@ -62,7 +62,7 @@ spend AS (
   UNION ALL SELECT 'campaign', c.campaign, c.amount FROM crm_costs() c, bounds b WHERE c.day BETWEEN b.from_day AND b.to_day AND c.campaign IS NOT NULL
   UNION ALL SELECT scope, name, cost FROM scoped WHERE grp = 'treatment' AND cost <> 0
 ),
-cost AS (SELECT scope, name, crm_net_cost(sum(amount), sum(abs(amount))) AS cost FROM spend GROUP BY scope, name),
+cost AS (SELECT scope, name, crm_net(sum(amount), sum(abs(amount))) AS cost FROM spend GROUP BY scope, name),
 rows AS (
   SELECT s.scope, s.name, s.kind_order, s.channel,
     coalesce(g.nt, 0) AS nt, coalesce(g.nh, 0) AS nh, coalesce(e.excluded, 0) AS excluded,

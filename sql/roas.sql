@@ -30,7 +30,7 @@ spend AS (
     AND ($filter_attribute IS NULL OR t.customer_id IN (SELECT customer_id FROM allowed))
 ),
 cost AS (
-  SELECT p, k.k, crm_net_cost(sum(amount), sum(abs(amount))) AS cost, sum(abs(amount)) AS size FROM spend s JOIN keys k ON k.channel = s.channel AND k.campaign IS NOT DISTINCT FROM s.campaign GROUP BY p, k.k
+  SELECT p, k.k, crm_net(sum(amount), sum(abs(amount))) AS cost, sum(abs(amount)) AS size FROM spend s JOIN keys k ON k.channel = s.channel AND k.campaign IS NOT DISTINCT FROM s.campaign GROUP BY p, k.k
 ),
 purchases AS (
   SELECT o.order_key, o.revenue, o.margin, crm_period_index(o.day, $period, $week_start) AS p
@@ -55,17 +55,17 @@ grid AS (
   LEFT JOIN credited cr ON cr.p = pe.p AND cr.k = k.k
 ),
 blended AS (
-  SELECT p, crm_net_cost(sum(cost), sum(size)) AS cost, sum(revenue) AS revenue,
+  SELECT p, crm_net(sum(cost), sum(size)) AS cost, sum(revenue) AS revenue,
     CASE WHEN bool_or(credited) THEN sum(margin) FILTER (WHERE credited) ELSE 0 END AS margin
   FROM grid GROUP BY p
 ),
 per_key AS (
-  SELECT k, crm_net_cost(sum(cost), sum(size)) AS cost, sum(revenue) AS revenue,
+  SELECT k, crm_net(sum(cost), sum(size)) AS cost, sum(revenue) AS revenue,
     CASE WHEN bool_or(credited) THEN sum(margin) FILTER (WHERE credited) ELSE 0 END AS margin
   FROM grid GROUP BY k
 ),
 whole AS (
-  SELECT coalesce(crm_net_cost(sum(cost), sum(size)), 0) AS cost, coalesce(sum(revenue), 0) AS revenue,
+  SELECT coalesce(crm_net(sum(cost), sum(size)), 0) AS cost, coalesce(sum(revenue), 0) AS revenue,
     CASE WHEN coalesce(bool_or(credited), false) THEN sum(margin) FILTER (WHERE credited) ELSE 0 END AS margin
   FROM grid
 )

@@ -6,9 +6,10 @@
 --   customers(customer_id, <attribute columns>)
 -- Optional columns may be NULL. Every macro takes the reporting time zone (IANA name).
 
--- A sum of costs: 0 when under a billionth of the sum of its amounts' absolute values (size), the binary
--- residue of amounts that cancel (0.10 + 0.20 - 0.30), as for orders' nets (metrics.md, section 1).
-CREATE OR REPLACE MACRO crm_net_cost(cost, size) AS CASE WHEN abs(cost) <= 1e-9 * size THEN 0 ELSE cost END;
+-- A sum of money (an order's lines, costs): 0 when at most a billionth of the sum of its amounts'
+-- absolute values (size), the binary residue of amounts that cancel (0.10 + 0.20 - 0.30; metrics.md,
+-- sections 1 and 7).
+CREATE OR REPLACE MACRO crm_net(amount, size) AS CASE WHEN abs(amount) <= 1e-9 * size THEN 0 ELSE amount END;
 
 -- A return on spend (ROAS, incremental ROAS): NULL (none) unless the cost is positive; a negative
 -- cost (credit notes above the spend) has no meaningful return (metrics.md, section 7).
@@ -55,8 +56,8 @@ CREATE OR REPLACE MACRO crm_orders(tz) AS TABLE
       min(customer_id) AS customer_id,
       count(DISTINCT customer_id) AS customers,
       min(ordered_at) AS ordered_at,
-      -- lines that cancel leave binary residue: a net under a billionth of the lines' amounts is zero
-      CASE WHEN abs(sum(revenue)) <= 1e-9 * sum(abs(revenue)) THEN 0 ELSE sum(revenue) END AS revenue,
+      -- lines that cancel leave binary residue, which must not make the order a purchase
+      crm_net(sum(revenue), sum(abs(revenue))) AS revenue,
       CASE WHEN count(margin) = count(*) THEN sum(margin) END AS margin,
       sum(discount) AS discount,
       count(*) AS lines

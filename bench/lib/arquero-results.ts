@@ -15,6 +15,7 @@
 // the engine and the pack. No DOM and no Node imports: it runs in the benchmark's Arquero worker and in
 // a Node test (test/node/arquero-results.test.ts).
 import * as aq from 'arquero';
+import { net } from '../../src/core/money.js';
 import { DEFAULT_SEGMENTS, type QueryRequest } from '../../src/core/queries.js';
 import type { TableName } from '../../src/core/schema.js';
 
@@ -57,7 +58,7 @@ const weekStart = (index: number): number => index * 7 - 3;
 /** x / y, or null where SQL's nullif(y, 0) would give NULL (and JSON has no NaN). */
 const ratio = (x: number | null, y: number | null): number | null => (x === null || y === null || y === 0 ? null : x / y);
 /** A sum of costs with its absolute amounts (`size`): 0 when the amounts cancel to residue (metrics.md, section 7). */
-const netCost = (row: Row | undefined): number => (Math.abs(num(row?.cost)) <= 1e-9 * num(row?.size) ? 0 : num(row?.cost));
+const netCost = (row: Row | undefined): number => net(num(row?.cost), num(row?.size));
 /** A return on spend: none unless the cost is positive (metrics.md, section 7). */
 const perCost = (x: number | null, cost: number): number | null => (x === null || !(cost > 0) ? null : x / cost);
 const num = (v: unknown): number => (typeof v === 'number' ? v : 0);

@@ -66,15 +66,6 @@ export function ratio(a: number, b: number): number {
 }
 
 /**
- * A sum of costs as a cost: 0 when its size is under a billionth of the sum of the amounts' absolute
- * values (`size`), the binary residue of amounts that cancel (0.10 + 0.20 − 0.30 is 5.6e-17), as for
- * orders' nets (metrics.md, section 1); otherwise the sum.
- */
-export function netCost(cost: number, size: number): number {
-  return Math.abs(cost) <= 1e-9 * size ? 0 : cost;
-}
-
-/**
  * A return on spend (ROAS, incremental ROAS): none (NaN) unless the cost is positive. A cost of 0 has
  * no return, and a negative one (credit notes above the spend) no meaningful one (metrics.md, section 7).
  */

@@ -29,7 +29,8 @@ import type { IncrementalityResult, LiftScope } from '../../src/core/results.js'
 import type { TouchesColumns } from '../../src/core/tables.js';
 import { MS_PER_DAY, MS_PER_HOUR } from '../../src/core/time.js';
 import type { ScopeCounts } from '../table/build.js';
-import { KernelContext, netCost, perCost, ratio, type DayRange } from './context.js';
+import { net } from '../../src/core/money.js';
+import { KernelContext, perCost, ratio, type DayRange } from './context.js';
 
 /** The two-sided 95% quantile of the standard normal distribution. */
 const Z95 = 1.959963984540054;
@@ -1242,7 +1243,7 @@ function mixedInRange(s: AssignScan, r: number, e: number, group: number): boole
 
 /**
  * Cost per scope in range: cost rows, plus per-touch costs of treatment touches sent in range; 0 where
- * the amounts cancel (netCost, by the sum of their absolute values).
+ * the amounts cancel (`net`, by the sum of their absolute values).
  */
 function scopeCosts(ctx: KernelContext, days: DayRange, mask: Uint8Array | null, nScopes: number): Float64Array {
   const { fromDay, toDay } = days;
@@ -1266,7 +1267,7 @@ function scopeCosts(ctx: KernelContext, days: DayRange, mask: Uint8Array | null,
       }
     }
   } else addCosts(ctx, days, mask, () => 0, cost, size);
-  for (let sc = 0; sc < nScopes; sc++) cost[sc] = netCost(cost[sc]!, size[sc]!);
+  for (let sc = 0; sc < nScopes; sc++) cost[sc] = net(cost[sc]!, size[sc]!);
   return cost;
 }
 

@@ -7,7 +7,8 @@ import type { ResolvedAttribution } from '../../src/core/queries.js';
 import type { RoasResult } from '../../src/core/results.js';
 import type { OrdersColumns } from '../../src/core/tables.js';
 import { campaignPairs, creditPairKeys, creditsFor, type Credits } from './attribution.js';
-import { KernelContext, MARGIN_CREDITED, MARGIN_KNOWN, netCost, perCost, unknownMargins, type DayRange } from './context.js';
+import { net } from '../../src/core/money.js';
+import { KernelContext, MARGIN_CREDITED, MARGIN_KNOWN, perCost, unknownMargins, type DayRange } from './context.js';
 import { periodAxis, type Axis } from './periods.js';
 
 /** ROAS per period × key, and blended. */
@@ -35,7 +36,7 @@ export function roasResult(
   // per cell: MARGIN_CREDITED | MARGIN_KNOWN, for the cells whose credited purchases all lack a margin
   const marks = new Uint8Array(nPeriods * nKeys);
   let cost = new Float64Array(nPeriods * nKeys);
-  // per cell, the sum of the costs' absolute amounts (netCost), read not transferred
+  // per cell, the sum of the costs' absolute amounts (`net`), read not transferred
   let size: Float64Array = new Float64Array(nPeriods * nKeys);
   if (days !== null) {
     const { fromDay, toDay } = days;
@@ -88,9 +89,9 @@ export function roasResult(
     }
   }
   // sums of costs that cancel are 0, not residue (the cells are, in periodCosts)
-  for (let pi = 0; pi < nPeriods; pi++) blendedCost[pi] = netCost(blendedCost[pi]!, blendedSize[pi]!);
-  for (let k = 0; k < nKeys; k++) keyCost[k] = netCost(keyCost[k]!, keySize[k]!);
-  rangeCost = netCost(rangeCost, rangeSize);
+  for (let pi = 0; pi < nPeriods; pi++) blendedCost[pi] = net(blendedCost[pi]!, blendedSize[pi]!);
+  for (let k = 0; k < nKeys; k++) keyCost[k] = net(keyCost[k]!, keySize[k]!);
+  rangeCost = net(rangeCost, rangeSize);
   // after the sums, which add the known margins (a cell of unknown margin holds 0 until here)
   unknownMargins(blendedMargin, blendedMarks);
   unknownMargins(keyMargin, keyMarks);
@@ -174,7 +175,7 @@ function addCredited(
 /**
  * Cost per period × key of a range: the costs table's rows plus the per-touch costs of treatment
  * touches sent in the range to customers passing the filter; with the sum of their absolute amounts
- * per cell (`size`), by which a cell of amounts that cancel is 0 (netCost).
+ * per cell (`size`), by which a cell of amounts that cancel is 0 (`net`).
  */
 function periodCosts(
   ctx: KernelContext,
@@ -217,6 +218,6 @@ function periodCosts(
     cost[cell]! += touchCost[k]!;
     size[cell]! += Math.abs(touchCost[k]!);
   }
-  for (let cell = 0; cell < cost.length; cell++) cost[cell] = netCost(cost[cell]!, size[cell]!);
+  for (let cell = 0; cell < cost.length; cell++) cost[cell] = net(cost[cell]!, size[cell]!);
   return { cost, size };
 }

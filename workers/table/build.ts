@@ -8,6 +8,7 @@
  * 4. per-customer indexes and local day numbers in the dataset time zone;
  * 5. the load report.
  */
+import { net } from '../../src/core/money.js';
 import type { ResolvedDatasetOptions } from '../../src/core/options.js';
 import {
   MAX_LISTED_REJECTIONS,
@@ -548,9 +549,8 @@ function writeKeyedOrders(idStart: Int32Array, idRows: Int32Array, conflict: Uin
       mar += margin[r]!;
       dis += discount[r]!;
     }
-    // lines that cancel (1.10 + 2.20 - 3.30) leave binary residue (4.4e-16), which must not make the
-    // order a purchase: a net under a billionth of the lines' amounts is zero (as in sql/setup.sql)
-    if (Math.abs(rev) <= 1e-9 * size) rev = 0;
+    // lines that cancel leave binary residue, which must not make the order a purchase
+    rev = net(rev, size);
     if (b - a > 1) lineItemRows += b - a;
     const p = next[c]!++;
     cTime[p] = t;
