@@ -6,7 +6,7 @@
  */
 import { CrmError, toCrmError } from '../core/errors.js';
 import type { DatasetReport, LoadProgress } from '../core/report.js';
-import { CrmEngine, type EngineOptions, type LoadInput, type LoadOptions, type LoadResult } from './engine-client.js';
+import { checkOptions, CrmEngine, type EngineOptions, type LoadInput, type LoadOptions, type LoadResult } from './engine-client.js';
 
 /** Where a dataset is. */
 export type DatasetStatus = 'empty' | 'loading' | 'ready' | 'error';
@@ -74,9 +74,12 @@ export class DatasetModel implements DatasetHandle {
 
   /**
    * Sets the engine options. Returns whether they change how data is read (time zone, columns, ...)
-   * while data is loaded; `reread` then reads it again under them.
+   * while data is loaded; `reread` then reads it again under them. Throws on options no engine can take
+   * (a bad time zone, say), before anything is loaded under them: the caller shows them with `reject`,
+   * and its declared sources load once a `configure` accepts the fixed ones.
    */
   configure(options: EngineOptions): boolean {
+    checkOptions(options);
     this.engineOptions = options;
     const { fetchOptions, fetcher, worker, ...rest } = options;
     void worker;
@@ -121,7 +124,7 @@ export class DatasetModel implements DatasetHandle {
   /**
    * Runs a load, with its progress, cancel and state. A cancelled load leaves the data as it was, except
    * a cancelled `reread` (`replaces`): the data it was replacing is gone, so that is an error to retry.
-   * A bad engine option (from `ensureEngine`) fails here too, as the load's error.
+   * Options that `configure` refused hold it as their error (`reject`).
    */
   private async track(last: Run): Promise<LoadResult | null> {
     if (this.disposed) throw new CrmError('disposed', 'This dataset was removed from the page.');

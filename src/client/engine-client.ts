@@ -520,7 +520,7 @@ export class CrmEngine {
 }
 
 /** Checks an engine's options (a malformed worker URL, a bad time zone, ...); returns the dataset's part. */
-function checkOptions(options: EngineOptions): DatasetOptions {
+export function checkOptions(options: EngineOptions): DatasetOptions {
   const { worker, workerUrl, timeoutMs, idleTimeoutMs, fetchOptions, fetcher, baseUrl, ...datasetOptions } = options;
   void worker;
   if (workerUrl !== undefined) resolveWorkerUrl(workerUrl); // a malformed URL fails here, with a clear message

@@ -84,6 +84,23 @@ describe('<crm-data>', function () {
     expect(errors[1]!.detail.error.message).to.contain('columns attribute is not valid JSON');
   });
 
+  it('holds its sources under a bad time zone from the start, and loads them once it is fixed', async () => {
+    const wrapper = fixtureSync<HTMLElement>(html`<div></div>`);
+    const data = document.createElement('crm-data');
+    const errors = record<CustomEvent>(data, 'crm-error');
+    const loads = record<CrmLoadEvent>(data, 'crm-load');
+    data.setAttribute('timezone', 'Not/AZone');
+    data.setAttribute('orders', '/api/orders.csv');
+    wrapper.appendChild(data);
+    await waitUntil(() => errors.length === 1, 'no crm-error for the time zone');
+    expect(errors[0]!.detail.error.message).to.equal('Unknown time zone "Not/AZone".');
+    expect(loads.length).to.equal(0);
+    data.setAttribute('timezone', 'UTC');
+    await waitUntil(() => loads.length === 1, 'the sources did not load after the fix');
+    expect(data.report!.tables.orders!.rowsAccepted).to.equal(2);
+    expect(data.report!.timezone).to.equal('UTC');
+  });
+
   it('reads uploaded files again under a new time zone, and shows columns that are not JSON as an error until fixed', async () => {
     const { widget, data } = await mount<CrmRevenue>('crm-revenue');
     const footnote = (): string => root(widget).querySelector('[part=footnote]')?.textContent ?? '';
