@@ -142,9 +142,15 @@ export class CrmRevenue extends CrmWidget {
     return html`${this.renderKpis()}
       ${this.queries.fromSummary ? nothing : tabs('Chart', panel, panels, (v) => this.setParam('panel', v as RevenuePanel))}
       ${none ? nothing : html`${this.chartArea()}${this.renderLegend(panel)}`}
-      ${panel === 'time' && a !== undefined && !none ? partialNote(a.periods, 'Faded bars', (p) => this.stackSeries(null).some((s) => Number.isFinite(s.values[p]!) && s.values[p] !== 0)) : nothing}
+      ${panel === 'time' && a !== undefined && !none ? this.partialBars(a) : nothing}
       ${margin ? marginNote(this.source.handle?.snapshot.report, this.fmt, none ? 'purchase' : null) : nothing}
       ${panel === 'incremental' ? html`<p class="note">Attributed: revenue credited to each channel. Incremental: revenue its holdout test confirms the channel caused (lift per customer × customers sent), with the 95% interval.</p>` : nothing}`;
+  }
+
+  /** The note on faded bars, when a partial period has a bar (the series built at most once for it). */
+  private partialBars(a: AttributionResult): TemplateResult | typeof nothing {
+    let series: StackSeries[] | undefined;
+    return partialNote(a.periods, 'Faded bars', (p) => (series ??= this.stackSeries(null)).some((s) => Number.isFinite(s.values[p]!) && s.values[p] !== 0));
   }
 
   private renderKpis(): TemplateResult | typeof nothing {
