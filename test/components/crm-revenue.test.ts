@@ -142,6 +142,76 @@ describe('<crm-revenue>', function () {
     ]);
   });
 
+  it('totals each month from the purchases, and credits each channel alike under every model (hand-computed)', async () => {
+    const { widget } = await mount<CrmRevenue>('crm-revenue', { period: 'month' });
+    const table = async (): Promise<string[][]> => {
+      const toggle = [...root(widget).querySelectorAll<HTMLButtonElement>('.exports button')].find((b) => b.textContent === 'Table')!;
+      toggle.click();
+      await widget.updateComplete;
+      const rows = [...root(widget).querySelectorAll('tbody tr')].map((tr) => [...tr.children].map((c) => c.textContent!.trim()));
+      toggle.click();
+      await widget.updateComplete;
+      return rows;
+    };
+    // Total: January 100 + 50, February 80 + 40 (the refund of 10 is no purchase), March 60
+    expect((await table()).map((r) => r.at(-1))).to.deep.equal(['€150.00', '€120.00', '€60.00']);
+    // every purchase has one touch in its window, so each model credits a 180 (email), b 50 (sms), d 60
+    widget.panel = 'models';
+    await ready(widget);
+    await waitUntil(async () => (await table()).length === 3, 'no models table');
+    expect(await table()).to.deep.equal([
+      [MARKUP, ...Array(5).fill('€60.00')],
+      ['email', ...Array(5).fill('€180.00')],
+      ['sms', ...Array(5).fill('€50.00')],
+    ]);
+    // attributed beside incremental (the worker's keyRevenue): email's 180 (c's 40 came from a holdout)
+    widget.panel = 'incremental';
+    await ready(widget);
+    await waitUntil(() => marks(widget).some((m) => m.getAttribute('aria-label')!.includes('Attributed')), 'no attributed bars');
+    expect(marks(widget).map((m) => m.getAttribute('aria-label'))).to.include('email, Attributed: €180.00');
+  });
+
+  it('folds the smallest channels into Other CRM, by revenue and by margin (a known 0 is no gap)', async () => {
+    // nine customers, each touched on a channel of its own the day before a January purchase of 10·i
+    // (margins: ch1 none, ch2 0, ch3..ch9 10·i), and c10 on ch10 buying 5 (margin 1) in February
+    const n = [1, 2, 3, 4, 5, 6, 7, 8, 9];
+    const orders = [
+      'order_id,customer_id,ordered_at,revenue,margin',
+      ...n.map((i) => `o${i},c${i},2024-01-${9 + i}T10:00:00Z,${10 * i},${i === 1 ? '' : i === 2 ? 0 : 10 * i}`),
+      'o10,c10,2024-02-02T10:00:00Z,5,1',
+    ].join('\n');
+    const touches = ['customer_id,channel,sent_at,group', ...n.map((i) => `c${i},ch${i},2024-01-${String(8 + i).padStart(2, '0')}T10:00:00Z,treatment`), 'c10,ch10,2024-02-01T10:00:00Z,treatment'].join('\n');
+    const { widget, data } = await mount<CrmRevenue>('crm-revenue', { period: 'month' });
+    await data.load({ orders: new File([orders], 'orders.csv'), touches: new File([touches], 'touches.csv') });
+    await ready(widget);
+    const rows = async (): Promise<string[][]> => {
+      const toggle = [...root(widget).querySelectorAll<HTMLButtonElement>('.exports button')].find((b) => b.textContent === 'Table')!;
+      toggle.click();
+      await widget.updateComplete;
+      const header = [...root(widget).querySelectorAll('thead th')].map((c) => c.textContent!.trim());
+      const cells = [...root(widget).querySelectorAll('tbody tr')].map((tr) => [...tr.children].map((c) => c.textContent!.trim()));
+      toggle.click();
+      await widget.updateComplete;
+      return [header, ...cells];
+    };
+    const kept = ['ch3', 'ch4', 'ch5', 'ch6', 'ch7', 'ch8', 'ch9'];
+    // revenue: the seven largest kept; ch1, ch2 and ch10 folded (10 + 20 in January, 5 in February)
+    await waitUntil(async () => (await rows())[0]!.includes('Other CRM'), 'no Other CRM series');
+    expect(await rows()).to.deep.equal([
+      ['Month', ...kept, 'Other CRM', 'Non-CRM', 'Total'],
+      ['2024-01-01', '€30.00', '€40.00', '€50.00', '€60.00', '€70.00', '€80.00', '€90.00', '€30.00', '€0.00', '€450.00'],
+      ['2024-02-01', '€0.00', '€0.00', '€0.00', '€0.00', '€0.00', '€0.00', '€0.00', '€5.00', '€0.00', '€5.00'],
+    ]);
+    // margin: the same fold; in January ch1's unknown beside ch2's earned 0 is a known 0, not a gap
+    widget.money = 'margin';
+    await ready(widget);
+    await waitUntil(async () => (await rows())[1]!.at(-1) === '€420.00', 'no margin table');
+    expect((await rows()).slice(1)).to.deep.equal([
+      ['2024-01-01', '€30.00', '€40.00', '€50.00', '€60.00', '€70.00', '€80.00', '€90.00', '€0.00', '€0.00', '€420.00'],
+      ['2024-02-01', '€0.00', '€0.00', '€0.00', '€0.00', '€0.00', '€0.00', '€0.00', '€1.00', '€0.00', '€1.00'],
+    ]);
+  });
+
   it('says when the changes compare ranges the orders cover only in part', async () => {
     const note = (w: CrmRevenue): string | undefined =>
       [...root(w).querySelectorAll('.note')].map((n) => n.textContent!).find((t) => t.startsWith('The orders cover'));

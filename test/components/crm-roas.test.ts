@@ -110,6 +110,9 @@ describe('<crm-roas>', function () {
     const labels = [...root(widget).querySelectorAll('svg.plot text')].map((t) => t.textContent);
     expect(labels).to.include('email');
     expect(labels).to.include('n/a');
+    // attributed ROAS over the range (the worker's keyRoas): email 180 of a's purchases on 20 + 10 of cost
+    const attributed = marks(widget).map((m) => m.getAttribute('aria-label')!).filter((l) => l.includes('Attributed ROAS'));
+    expect(attributed).to.include('email, Attributed ROAS: 6.00×');
     await expect(widget).to.be.accessible();
   });
 
