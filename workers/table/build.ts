@@ -360,6 +360,15 @@ export interface BuiltOrders {
   lineItemRows: number;
   conflictingOrders: number;
   rowsWithoutMargin: number;
+  /** Purchases' revenue, and the purchases whose margin is unknown with their revenue (`markPurchases`). */
+  margins: PurchaseMargins;
+}
+
+/** What the load report says of purchases' margins: every margin figure leaves the unknown ones out. */
+interface PurchaseMargins {
+  purchaseRevenue: number;
+  withoutMargin: number;
+  revenueWithoutMargin: number;
 }
 
 function buildOrders(
@@ -425,8 +434,8 @@ function buildOrders(
   // constant within each customer's range, as for the touches
   fillRanges(start, columns.customer);
   zone.daysOf(columns.time, columns.day);
-  markPurchases(columns);
-  return { columns, start, lineItemRows, conflictingOrders, rowsWithoutMargin };
+  const margins = markPurchases(columns);
+  return { columns, start, lineItemRows, conflictingOrders, rowsWithoutMargin, margins };
 }
 
 /** The order rows' columns before they are merged into orders, in input order. */
@@ -630,8 +639,9 @@ function sortCustomerOrders(start: Int32Array, columns: OrdersColumns, orderIds:
 }
 
 /** Purchases (net revenue > 0) and, for each, the time of the customer's previous purchase (NaN if none). */
-function markPurchases(columns: OrdersColumns): void {
-  const { customer, time, revenue, isPurchase, prevPurchaseAt } = columns;
+function markPurchases(columns: OrdersColumns): PurchaseMargins {
+  const { customer, time, revenue, margin, isPurchase, prevPurchaseAt } = columns;
+  const margins: PurchaseMargins = { purchaseRevenue: 0, withoutMargin: 0, revenueWithoutMargin: 0 };
   let lastCustomer = -1;
   let lastPurchase = Number.NaN;
   for (let i = 0; i < columns.count; i++) {
@@ -644,10 +654,16 @@ function markPurchases(columns: OrdersColumns): void {
       isPurchase[i] = 1;
       prevPurchaseAt[i] = lastPurchase;
       lastPurchase = time[i]!;
+      margins.purchaseRevenue += revenue[i]!;
+      if (margin[i] !== margin[i]) {
+        margins.withoutMargin++;
+        margins.revenueWithoutMargin += revenue[i]!;
+      }
     } else {
       prevPurchaseAt[i] = Number.NaN;
     }
   }
+  return margins;
 }
 
 /** Sorts the rows `a..b` of parallel columns in place with a comparator over row indexes. */
@@ -996,18 +1012,8 @@ function buildReport(columns: DatasetColumns, byTable: PartsByTable, others: Bui
         if (index.purchases[k]! > 0) withPurchases++;
         if (hasOrders[k] === 1 && hasTouches[k] === 0) withoutTouches++;
       }
-      // purchases whose margin is unknown, and their revenue: every margin figure leaves them out, and
-      // the widgets say so (metrics.md, "Margin")
-      let withoutMargin = 0;
-      let revenueWithoutMargin = 0;
-      let purchaseRevenue = 0;
-      for (let i = 0; i < o.count; i++) {
-        if (o.isPurchase[i] === 0) continue;
-        purchaseRevenue += o.revenue[i]!;
-        if (o.margin[i] === o.margin[i]) continue;
-        withoutMargin++;
-        revenueWithoutMargin += o.revenue[i]!;
-      }
+      // purchases whose margin is unknown, and their revenue: the widgets say so (metrics.md, "Margin")
+      const { purchaseRevenue, withoutMargin, revenueWithoutMargin } = orders.margins;
       report.orders = {
         orders: o.count,
         purchases,
