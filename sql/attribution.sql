@@ -62,12 +62,11 @@ per_period AS (
     sum(CASE WHEN is_purchase THEN revenue ELSE 0 END) AS purchase_revenue,
     count(*) FILTER (WHERE is_purchase) AS purchase_count,
     CASE WHEN count(*) FILTER (WHERE is_purchase) = 0 THEN 0 ELSE sum(CASE WHEN is_purchase THEN margin END) END AS purchase_margin,
-    sum(CASE WHEN is_purchase AND order_key NOT IN (SELECT order_key FROM credits) THEN revenue ELSE 0 END) AS non_crm_revenue,
+    sum(CASE WHEN non_crm THEN revenue ELSE 0 END) AS non_crm_revenue,
     -- NULL (unknown) when the non-CRM purchases all lack a margin, 0 when there are none
-    CASE WHEN count(*) FILTER (WHERE is_purchase AND order_key NOT IN (SELECT order_key FROM credits)) = 0 THEN 0
-      ELSE sum(CASE WHEN is_purchase AND order_key NOT IN (SELECT order_key FROM credits) THEN margin END) END AS non_crm_margin,
-    count(*) FILTER (WHERE is_purchase AND order_key NOT IN (SELECT order_key FROM credits)) AS non_crm_purchases
-  FROM orders_in_range GROUP BY p
+    CASE WHEN count(*) FILTER (WHERE non_crm) = 0 THEN 0 ELSE sum(CASE WHEN non_crm THEN margin END) END AS non_crm_margin,
+    count(*) FILTER (WHERE non_crm) AS non_crm_purchases
+  FROM (SELECT *, is_purchase AND order_key NOT IN (SELECT order_key FROM credits) AS non_crm FROM orders_in_range) GROUP BY p
 ),
 periods AS (
   SELECT range AS p FROM bounds, range(crm_period_index(from_day, $period, $week_start), crm_period_index(to_day, $period, $week_start) + 1)
