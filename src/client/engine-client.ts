@@ -161,11 +161,9 @@ export class CrmEngine {
     const history = this.history;
     this.options = options;
     this.datasetOptions = datasetOptions;
-    this.connection?.terminate();
-    this.connection = null;
+    this.shutdown();
     this.starting = null;
     this.workerGeneration++;
-    this.history = [];
     let last: LoadResult | null = null;
     try {
       for (const entry of history) last = await this.load(entry.input, { ...entry.options, ...loadOptions });
