@@ -6,7 +6,7 @@
 import { bandScale, linearScale } from './scales.js';
 import { bandAxis, resetSvg, valueAxis } from './axes.js';
 import { axisMargins } from './layout.js';
-import { interactive, PARTIAL_NOTE } from './marks.js';
+import { interactive, partialMarks } from './marks.js';
 import type { ChartTheme, TipRow, TooltipHost } from './theme.js';
 
 /** One line. */
@@ -172,8 +172,7 @@ export function drawLines(svg: SVGSVGElement, spec: LinesSpec): void {
     for (const b of spec.bars?.series ?? []) rows.push({ label: b.label, value: spec.bars!.format(b.values[i]!), color: b.color });
     return { title: points[i]! + note(i), rows };
   };
-  const partial = (i: number): boolean => spec.partial?.[i] === 1;
-  const note = (i: number): string => (partial(i) ? ` ${PARTIAL_NOTE}` : '');
+  const { partial, note } = partialMarks(spec.partial);
   const dots = g.append('g').attr('class', 'marks');
   series.forEach((s, si) => {
     if (s.faint === true && series.length > 12) return;

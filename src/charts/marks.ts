@@ -50,7 +50,13 @@ function delegate(svg: Element): void {
 }
 
 /** Said of a period the data or the range cover in part, in tooltips and accessible names. */
-export const PARTIAL_NOTE = '(partial period)';
+const PARTIAL_NOTE = '(partial period)';
+
+/** Whether period `i` of a chart is partial (`flags`, a result axis's `partial`), and what its title and label gain then. */
+export function partialMarks(flags: ArrayLike<number> | null | undefined): { partial: (i: number) => boolean; note: (i: number) => string } {
+  const partial = (i: number): boolean => flags?.[i] === 1;
+  return { partial, note: (i) => (partial(i) ? ` ${PARTIAL_NOTE}` : '') };
+}
 
 /** Makes a mark navigable and explained: `row`/`col` for the arrow keys, `label` for screen readers. */
 export function interactive<E extends SVGElement>(

@@ -5,7 +5,7 @@
 import { bandScale, linearScale } from './scales.js';
 import { axisMargins } from './layout.js';
 import { bandAxis, resetSvg, valueAxis } from './axes.js';
-import { interactive, PARTIAL_NOTE } from './marks.js';
+import { interactive, partialMarks } from './marks.js';
 import type { ChartTheme, TipRow, TooltipHost } from './theme.js';
 
 /** One stacked series. */
@@ -86,8 +86,7 @@ export function drawStackedBars(svg: SVGSVGElement, spec: StackedBarsSpec): void
     rows.push({ label: 'Total', value: spec.format(total(p)), strong: true });
     return { title: periods[p]! + note(p), rows };
   };
-  const partial = (p: number): boolean => spec.partial?.[p] === 1;
-  const note = (p: number): string => (partial(p) ? ` ${PARTIAL_NOTE}` : '');
+  const { partial, note } = partialMarks(spec.partial);
   const bars = g.append('g').attr('class', 'marks');
   for (const seg of segments) {
     const ser = series[seg.s]!;
