@@ -8,7 +8,7 @@ import type { Period } from '../../core/periods.js';
 import { CREDIT_MODELS, type Basis, type CreditModel, type Dimension } from '../../core/queries.js';
 import type { AttributionResult, IncrementalityResult, KpiResult } from '../../core/results.js';
 import { legend, modelControl, selectControl, tabs, windowControl } from '../shared/controls.js';
-import { knownSum, marginNote } from '../shared/margin.js';
+import { knownSum, marginNote, noMarginNote } from '../shared/margin.js';
 import { partialNote } from '../shared/partial.js';
 import { CrmWidget, type TableData } from '../shared/widget.js';
 import { revenueStyles } from './crm-revenue.styles.js';
@@ -143,7 +143,7 @@ export class CrmRevenue extends CrmWidget {
       ${this.queries.fromSummary ? nothing : tabs('Chart', panel, panels, (v) => this.setParam('panel', v as RevenuePanel))}
       ${none ? nothing : html`${this.chartArea()}${this.renderLegend(panel)}`}
       ${panel === 'time' && a !== undefined && !none ? this.partialBars(a) : nothing}
-      ${margin ? marginNote(this.source.handle?.snapshot.report, this.fmt, none ? 'purchase' : null) : nothing}
+      ${none ? noMarginNote('purchase') : margin ? marginNote(this.source.handle?.snapshot.report, this.fmt) : nothing}
       ${panel === 'incremental' ? html`<p class="note">Attributed: revenue credited to each channel. Incremental: revenue its holdout test confirms the channel caused (lift per customer × customers sent), with the 95% interval.</p>` : nothing}`;
   }
 

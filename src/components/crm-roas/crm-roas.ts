@@ -8,7 +8,7 @@ import type { Period } from '../../core/periods.js';
 import type { Basis, CreditModel } from '../../core/queries.js';
 import type { IncrementalityResult, RoasResult } from '../../core/results.js';
 import { legend, modelControl, selectControl, tabs, windowControl } from '../shared/controls.js';
-import { marginNote } from '../shared/margin.js';
+import { marginNote, noMarginNote } from '../shared/margin.js';
 import { partialNote } from '../shared/partial.js';
 import { CrmWidget, type TableData } from '../shared/widget.js';
 
@@ -140,7 +140,7 @@ export class CrmRoas extends CrmWidget {
     const none = margin && r !== undefined && r.rangeMargin !== r.rangeMargin;
     return html`${this.queries.fromSummary ? nothing : tabs('Return on', this.metric, metrics, (v) => this.setParam('metric', v as RoasMetric))} ${none ? nothing : this.chartArea()}
       ${this.metric !== 'incremental'
-        ? html`${none ? nothing : legend('Lines', this.lines(theme))}${r !== undefined && !none ? partialNote(r.periods, 'Hollow points', (p) => Number.isFinite((margin ? r.blendedMarginRoas : r.blendedRoas)[p]!)) : nothing}${margin ? marginNote(this.source.handle?.snapshot.report, this.fmt, none ? 'credited purchase' : null) : nothing}`
+        ? html`${none ? nothing : legend('Lines', this.lines(theme))}${r !== undefined && !none ? partialNote(r.periods, 'Hollow points', (p) => Number.isFinite((margin ? r.blendedMarginRoas : r.blendedRoas)[p]!)) : nothing}${none ? noMarginNote('credited purchase') : margin ? marginNote(this.source.handle?.snapshot.report, this.fmt) : nothing}`
         : html`${legend('Bars', [
               { label: 'Attributed ROAS', color: seriesColor(theme, 0) },
               { label: 'Incremental ROAS', color: seriesColor(theme, 3) },

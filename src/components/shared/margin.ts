@@ -8,19 +8,19 @@ import { html, nothing, type TemplateResult } from 'lit';
 import type { Formats } from '../../core/format.js';
 import type { DatasetReport } from '../../core/report.js';
 
-/**
- * The note for the data's orders, or nothing when every purchase has a margin (or nothing is loaded).
- * `none` names what has no margin at all in the range (the chart would be empty), as "purchase":
- * the note then takes the chart's place.
- */
-export function marginNote(report: DatasetReport | null | undefined, f: Formats, none: string | null = null): TemplateResult | typeof nothing {
+/** The note for the data's orders, or nothing when every purchase has a margin (or nothing is loaded). */
+export function marginNote(report: DatasetReport | null | undefined, f: Formats): TemplateResult | typeof nothing {
   const o = report?.tables.orders?.orders;
   const n = o?.purchasesWithoutMargin ?? 0;
-  if (none !== null) return html`<p class="note margin-note">No ${none} in this range has a margin (from a <code>margin</code> or <code>cost</code> column of the orders).</p>`;
   if (n === 0) return nothing;
   return html`<p class="note margin-note">
     ${f.count(n)} of ${f.count(o!.purchases)} purchases (${f.percent(o!.purchaseRevenueWithoutMargin / o!.purchaseRevenue, 1)} of purchase revenue) have no margin: margins sum the known ones, and none known is a gap.
   </p>`;
+}
+
+/** The note in the place of a margin chart with nothing to draw: no `what` ("purchase") of the range has a margin. */
+export function noMarginNote(what: string): TemplateResult {
+  return html`<p class="note margin-note">No ${what} in this range has a margin (from a <code>margin</code> or <code>cost</code> column of the orders).</p>`;
 }
 
 /**
