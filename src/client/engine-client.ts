@@ -166,7 +166,10 @@ export class CrmEngine {
     this.workerGeneration++;
     let last: LoadResult | null = null;
     try {
-      for (const entry of history) last = await this.load(entry.input, { ...entry.options, ...loadOptions });
+      for (const entry of history) {
+        if (![...entry.tables].every((t) => replaced.has(t))) last = await this.load(entry.input, { ...entry.options, ...loadOptions });
+      }
+      if (next !== undefined) last = await this.load(next, loadOptions);
     } catch (error) {
       // the new worker holds part of the data: drop it, so that the next call reads every load again
       (this.connection as WorkerConnection | null)?.terminate(); // set again by the loads above
@@ -240,6 +243,8 @@ export class CrmEngine {
     const stop = new AbortController();
     const onOuterAbort = (): void => stop.abort();
     outer.addEventListener('abort', onOuterAbort);
+    // a cancel while the worker began the load came before the listener
+    if (outer.aborted) stop.abort();
     const signal = stop.signal;
     const bytesBy = new Array<number>(planned.length).fill(0);
     const rowsBy = new Array<number>(planned.length).fill(0);
@@ -272,6 +277,8 @@ export class CrmEngine {
           phase: 'read',
         });
       };
+      // cancelled while the source was opened or begun: its abort event has passed
+      if (signal.aborted) throw new CrmError('aborted', 'The load was cancelled.');
       reading.set(k, name);
       // the worker's progress calls come through their own message port, so one may arrive after
       // the read has returned: it is then dropped, and the read's own answer is reported instead

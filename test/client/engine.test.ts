@@ -336,6 +336,21 @@ describe('engine client: URLs and their failures', function () {
     expect((await rejection(slow)).code).to.equal('aborted');
     expect(performance.now() - started).to.be.lessThan(1500);
   });
+
+  it('cancels a load whose signal aborts while the worker begins it', async () => {
+    const e = engine();
+    await e.load({ orders: '/api/orders.csv' });
+    const controller = new AbortController();
+    const started = performance.now();
+    const slow = e.load({ orders: '/api/slow.csv?ms=3000' }, { signal: controller.signal });
+    // past the load's own check of the signal (a few microtasks), before the worker's answer (a task)
+    for (let i = 0; i < 20; i++) await Promise.resolve();
+    controller.abort();
+    expect((await rejection(slow)).code).to.equal('aborted');
+    expect(performance.now() - started).to.be.lessThan(1500);
+    // and the dataset keeps what it had
+    expect((await e.report()).tables.orders!.rowsAccepted).to.equal(2);
+  });
 });
 
 describe('engine client: worker faults and lifetime', function () {
