@@ -113,12 +113,14 @@ export class DatasetModel implements DatasetHandle {
 
   /**
    * Reads every load of the dataset again under the options of the latest `configure` (in a new
-   * worker). Without data loaded, there is nothing to read and it resolves with null.
+   * worker), and then `next`, sources that come with those options, in place of the loads of the
+   * tables it names (see CrmEngine.reconfigure). Without data loaded, `next` is an ordinary load, and
+   * with neither there is nothing to read: it resolves with null.
    */
-  async reread(): Promise<LoadResult | null> {
-    if (this.instance === null) return null;
+  async reread(next?: LoadInput): Promise<LoadResult | null> {
+    if (this.instance === null) return next === undefined ? null : this.load(next);
     const options = this.engineOptions;
-    return this.track({ run: (engine, run) => engine.reconfigure(options, run), replaces: true });
+    return this.track({ run: (engine, run) => engine.reconfigure(options, run, next), replaces: true });
   }
 
   /**

@@ -152,11 +152,14 @@ export class CrmEngine {
   /**
    * Takes new options (time zone, column mapping, decimal separator, ...) and reads the dataset's loads
    * again under them, in a new worker: the values were read under the old options and cannot be
-   * converted. Resolves with the last load's result, or null when nothing had been loaded. When a load
-   * fails, every load is kept, so that a second call (a retry) reads them all again.
+   * converted. `next`, when given, is a load that comes with the new options (the sources of another
+   * account, say): it loads last, and the loads of only the tables it names are not read again, since
+   * it replaces them. Resolves with the last load's result, or null when nothing had been loaded. When
+   * a load fails, every earlier load is kept, so that a second call (a retry) reads them all again.
    */
-  async reconfigure(options: EngineOptions, loadOptions: Pick<LoadOptions, 'signal' | 'onProgress'> = {}): Promise<LoadResult | null> {
+  async reconfigure(options: EngineOptions, loadOptions: Pick<LoadOptions, 'signal' | 'onProgress'> = {}, next?: LoadInput): Promise<LoadResult | null> {
     const datasetOptions = checkOptions(options);
+    const replaced = new Set(next === undefined ? [] : planSources(next).map((planned) => planned.table));
     this.assertAlive();
     const history = this.history;
     this.options = options;
@@ -320,7 +323,7 @@ export class CrmEngine {
     const largest = largestSource(planned.map((p) => p.source));
     const parallel = largest >= 0 ? MARKED_PARALLEL_SOURCES : PARALLEL_SOURCES;
     try {
-      for (let k = 0; k < planned.length && failure === null; k++) {
+      for (let k = 0; k < planned.length && failure === null && !signal.aborted; k++) {
         const { table, source } = planned[k]!;
         const direct = workerInput(source, context);
         const opened = direct === null ? await openSource(source, context) : null;

@@ -101,6 +101,43 @@ describe('<crm-data>', function () {
     expect(data.report!.timezone).to.equal('UTC');
   });
 
+  it('new options and new sources in one update: reads the uploads again and the new sources once, never the replaced ones', async () => {
+    const wrapper = fixtureSync<HTMLElement>(html`<div></div>`);
+    const data = document.createElement('crm-data');
+    const requested: string[] = [];
+    const bodies: Record<string, string> = {
+      '/shop-a/orders.csv': 'customer_id,ordered_at,revenue\na1,2024-01-31T23:30:00Z,10\na2,2024-02-01T10:00:00Z,20\n',
+      '/shop-b/orders.csv': 'customer_id,ordered_at,revenue\nb1,2024-03-31T22:30:00Z,5\nb2,2024-04-02T10:00:00Z,6\nb3,2024-04-03T10:00:00Z,7\n',
+    };
+    data.fetcher = (url) => {
+      const path = new URL(String(url), location.origin).pathname;
+      requested.push(path);
+      return Promise.resolve(new Response(bodies[path] ?? '', { status: path in bodies ? 200 : 404 }));
+    };
+    const loads = record<CrmLoadEvent>(data, 'crm-load');
+    const errors = record<CustomEvent>(data, 'crm-error');
+    data.timezone = 'UTC';
+    data.setAttribute('orders', '/shop-a/orders.csv');
+    wrapper.appendChild(data);
+    await waitUntil(() => loads.length === 1, 'shop A did not load');
+    await data.load([new File(['customer_id,channel,sent_at\nb1,email,2024-03-31 20:00:00\n'], 'touches.csv')]);
+    expect(loads.length).to.equal(2);
+    // another account: its own time zone and its own files, set together
+    data.timezone = 'Europe/Berlin';
+    data.setAttribute('orders', '/shop-b/orders.csv');
+    await waitUntil(() => data.report?.tables.orders?.rowsAccepted === 3, 'shop B did not load', { timeout: 20_000 });
+    expect(requested).to.deep.equal(['/shop-a/orders.csv', '/shop-b/orders.csv']);
+    expect(errors.length).to.equal(0);
+    const report = data.report!;
+    expect(report.timezone).to.equal('Europe/Berlin');
+    expect(report.tables.orders!.rowsAccepted).to.equal(3);
+    expect(report.tables.touches!.rowsAccepted, 'the upload, read again').to.equal(1);
+    // read in Berlin (summer time from 2024-03-31): 20:00 there is 18:00 UTC
+    expect(new Date(report.tables.touches!.dateRange!.min).toISOString()).to.equal('2024-03-31T18:00:00.000Z');
+    await waitUntil(() => loads.length > 3, '', { timeout: 500 }).catch(() => undefined);
+    expect(loads.length, 'one load for the change, not a re-read and then a load').to.equal(3);
+  });
+
   it('reads uploaded files again under a new time zone, and shows columns that are not JSON as an error until fixed', async () => {
     const { widget, data } = await mount<CrmRevenue>('crm-revenue');
     const footnote = (): string => root(widget).querySelector('[part=footnote]')?.textContent ?? '';

@@ -175,8 +175,9 @@ export class CrmData extends LitElement {
     const key = this.currentSourceKey();
     const newSources = key !== this.sourceKey && (this.sourceKey === '' || sources.some((k) => changed.has(k)));
     if (newSources) this.sourceKey = key;
-    // new options read every load again (uploads included), then new sources load
-    if (reset) void this.run(() => this.model.reread()).then(() => (newSources ? this.loadDeclared() : undefined));
+    // new options read every load again (uploads included); new sources that come with them load in
+    // place of the ones they replace, which are not read again
+    if (reset) void this.run(() => this.model.reread((newSources ? this.declared() : null) ?? undefined));
     else if (newSources) void this.loadDeclared();
     if (changed.has('refresh')) this.schedule();
   }
