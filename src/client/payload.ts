@@ -3,7 +3,7 @@
  * `summary-src`: no worker involved, same checks and messages as data downloads.
  */
 import { CrmError } from '../core/errors.js';
-import { openDownload, type FetchFunction } from '../core/http.js';
+import { openDownload, readBatches, type FetchFunction } from '../core/http.js';
 import { fromPayload, type QueryResult } from '../core/results.js';
 import { sourceName } from './sources.js';
 
@@ -12,7 +12,7 @@ export interface PayloadOptions {
   signal: AbortSignal;
   fetchOptions?: RequestInit;
   fetcher?: FetchFunction;
-  /** Longest wait for the answer in ms. Default 30,000. */
+  /** Longest wait for the answer, and for each part of its body, in ms. Default 30,000. */
   idleTimeoutMs?: number;
   baseUrl?: string;
 }
@@ -21,14 +21,21 @@ export interface PayloadOptions {
 export async function fetchResults(url: string, options: PayloadOptions): Promise<QueryResult[]> {
   const name = sourceName(url, options.baseUrl);
   const absolute = new URL(url, options.baseUrl ?? (typeof document !== 'undefined' ? document.baseURI : undefined)).href;
+  const idleTimeoutMs = options.idleTimeoutMs ?? 30_000;
   const opened = await openDownload(absolute, {
     name,
     init: options.fetchOptions ?? {},
     signal: options.signal,
-    idleTimeoutMs: options.idleTimeoutMs ?? 30_000,
+    idleTimeoutMs,
     fetch: options.fetcher ?? ((input, init) => fetch(input, init)),
   });
-  const text = opened.body === null ? '' : await new Response(opened.body).text();
+  // the body under the same idle limit and signal as the answer: a server that stalls mid-body fails
+  let text = '';
+  if (opened.body !== null) {
+    const decoder = new TextDecoder();
+    for await (const batch of readBatches(opened.body, { signal: options.signal, idleTimeoutMs, name })) text += decoder.decode(batch, { stream: true });
+    text += decoder.decode();
+  }
   if (options.signal.aborted) throw new CrmError('aborted', `Loading ${name} was cancelled.`, { source: name });
   let json: unknown;
   try {
