@@ -43,6 +43,8 @@ export interface DatasetHandle {
 interface Run {
   run: (engine: CrmEngine, options: Pick<LoadOptions, 'signal' | 'onProgress'>) => Promise<LoadResult | null>;
   replaces: boolean;
+  /** What it loads that the dataset does not hold yet (a load's input, a re-read's `next`). */
+  input: LoadInput | undefined;
 }
 
 /** A dataset: one engine (one worker), its loads and their state. */
@@ -57,6 +59,8 @@ export class DatasetModel implements DatasetHandle {
   private last: Run | null = null;
   /** Options the page set that cannot be used (see `reject`). */
   private rejected: CrmError | null = null;
+  /** A load that refused options cancelled before it finished: the next re-read reads it too. */
+  private interrupted: LoadInput | undefined = undefined;
   private disposed = false;
 
   get snapshot(): DatasetSnapshot {
@@ -83,16 +87,17 @@ export class DatasetModel implements DatasetHandle {
     this.engineOptions = options;
     const { fetchOptions, fetcher, worker, ...rest } = options;
     void worker;
+    // the page's options are usable again: leave the error they caused, and finish the load they stopped
+    const resume = this.rejected !== null && this.interrupted !== undefined;
     if (this.rejected !== null) {
-      // the page's options are usable again: leave the error they caused
       if (this.current.error === this.rejected) this.settle();
       this.rejected = null;
     }
     const key = JSON.stringify(rest);
     this.instance?.setRequestOptions(fetchOptions, fetcher);
-    if (key === this.engineKey) return false;
+    if (key === this.engineKey) return resume;
     this.engineKey = key;
-    return this.instance !== null;
+    return this.instance !== null || resume;
   }
 
   /**
@@ -102,25 +107,29 @@ export class DatasetModel implements DatasetHandle {
    */
   reject(error: CrmError): void {
     this.rejected = error;
+    if (this.controller !== null) this.interrupted = this.last?.input ?? this.interrupted;
     this.controller?.abort();
     this.controller = null;
     this.set({ status: 'error', progress: null, error });
   }
 
   async load(input: LoadInput, options: Pick<LoadOptions, 'mode'> = {}): Promise<LoadResult | null> {
-    return this.track({ run: (engine, run) => engine.load(input, { ...options, ...run }), replaces: false });
+    return this.track({ run: (engine, run) => engine.load(input, { ...options, ...run }), replaces: false, input });
   }
 
   /**
    * Reads every load of the dataset again under the options of the latest `configure` (in a new
    * worker), and then `next`, sources that come with those options, in place of the loads of the
-   * tables it names (see CrmEngine.reconfigure). Without data loaded, `next` is an ordinary load, and
-   * with neither there is nothing to read: it resolves with null.
+   * tables it names (see CrmEngine.reconfigure). A load this cancels (still in flight, or stopped by
+   * refused options) is read as `next` when none is given: the page asked for it, and new options do
+   * not take it back. Without data loaded, that is an ordinary load, and with nothing to read it
+   * resolves with null.
    */
   async reread(next?: LoadInput): Promise<LoadResult | null> {
-    if (this.instance === null) return next === undefined ? null : this.load(next);
+    const carried = next ?? (this.controller !== null ? this.last?.input : undefined) ?? this.interrupted;
+    if (this.instance === null) return carried === undefined ? null : this.load(carried);
     const options = this.engineOptions;
-    return this.track({ run: (engine, run) => engine.reconfigure(options, run, next), replaces: true });
+    return this.track({ run: (engine, run) => engine.reconfigure(options, run, carried), replaces: true, input: carried });
   }
 
   /**
@@ -152,6 +161,7 @@ export class DatasetModel implements DatasetHandle {
         this.settle();
         return null;
       }
+      this.interrupted = undefined;
       this.set({ status: 'ready', progress: null, error: null, report: result.report, version: this.current.version + 1 });
       return result;
     } catch (error) {
@@ -171,7 +181,12 @@ export class DatasetModel implements DatasetHandle {
     }
   }
 
+  /**
+   * Cancels the load in flight, while its sources are read. Once its tables are being built (progress
+   * phase `build`) the worker is already replacing the data, so the load completes.
+   */
   cancel(): void {
+    if (this.current.progress?.phase === 'build') return;
     this.controller?.abort();
   }
 

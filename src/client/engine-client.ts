@@ -143,6 +143,10 @@ export class CrmEngine {
   private workerGeneration = 0;
   /** The loads that made the dataset, to read again in a new worker (after a crash, or new options). */
   private history: { input: LoadInput; options: LoadOptions; tables: ReadonlySet<TableName> }[] = [];
+  /** Settles when the loads and re-reads asked for so far have (see `serial`). */
+  private queue: Promise<unknown> = Promise.resolve();
+  /** The re-read under new options in progress, if any (see `whole`). */
+  private replaying: Promise<unknown> | null = null;
 
   constructor(options: EngineOptions = {}) {
     this.options = options;
@@ -161,26 +165,36 @@ export class CrmEngine {
     const datasetOptions = checkOptions(options);
     const replaced = new Set(next === undefined ? [] : planSources(next).map((planned) => planned.table));
     this.assertAlive();
-    const history = this.history;
-    this.options = options;
-    this.datasetOptions = datasetOptions;
-    this.shutdown();
-    this.starting = null;
+    // results from here on are of another generation; queries wait until the new worker holds every load
     this.workerGeneration++;
-    let last: LoadResult | null = null;
-    try {
-      for (const entry of history) {
-        if (![...entry.tables].every((t) => replaced.has(t))) last = await this.load(entry.input, { ...entry.options, ...loadOptions });
+    const replay = this.serial(async () => {
+      this.assertAlive();
+      const history = this.history;
+      this.options = options;
+      this.datasetOptions = datasetOptions;
+      this.shutdown();
+      this.starting = null;
+      let last: LoadResult | null = null;
+      try {
+        for (const entry of history) {
+          if (![...entry.tables].every((t) => replaced.has(t))) last = await this.loadNow(entry.input, { ...entry.options, ...loadOptions });
+        }
+        if (next !== undefined) last = await this.loadNow(next, loadOptions);
+      } catch (error) {
+        // the new worker holds part of the data: drop it, so that the next call reads every load again
+        (this.connection as WorkerConnection | null)?.terminate(); // set again by the loads above
+        this.connection = null;
+        this.history = history;
+        throw toCrmError(error);
       }
-      if (next !== undefined) last = await this.load(next, loadOptions);
-    } catch (error) {
-      // the new worker holds part of the data: drop it, so that the next call reads every load again
-      (this.connection as WorkerConnection | null)?.terminate(); // set again by the loads above
-      this.connection = null;
-      this.history = history;
-      throw toCrmError(error);
-    }
-    return last;
+      return last;
+    });
+    this.replaying = replay;
+    const done = (): void => {
+      if (this.replaying === replay) this.replaying = null;
+    };
+    replay.then(done, done);
+    return replay;
   }
 
   /** Replaces how URL sources are fetched (new credentials, say) for the loads that follow. */
@@ -225,9 +239,32 @@ export class CrmEngine {
    * Loads sources into the dataset: `{ orders: file, touches: url }`, a single JSON document
    * (`{ src: url }`), one file of any table, or an array of files. Tables in the load replace the
    * dataset's tables (or add to them with `mode: 'append'`); the dataset changes only when every
-   * source has loaded, so a failed or cancelled load leaves it as it was.
+   * source has loaded, so a failed or cancelled load leaves it as it was. Loads and re-reads
+   * (`reconfigure`) run one at a time, in the order they were asked for.
    */
   async load(input: LoadInput, options: LoadOptions = {}): Promise<LoadResult> {
+    return this.serial(() => this.loadNow(input, options));
+  }
+
+  /**
+   * Runs `step` after the loads and re-reads already asked for have settled: one at a time, each on the
+   * dataset the one before left (a re-read that was cancelled, say, has put its loads back and ended
+   * its worker before the next load starts).
+   */
+  private serial<T>(step: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(step);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Waits while a re-read under new options fills a new worker, whose data is not whole until it ends. */
+  private async whole(): Promise<WorkerConnection> {
+    // a settled re-read has cleared itself (its own callback runs first): a newer one may have begun
+    while (this.replaying !== null) await this.replaying.catch(() => undefined);
+    return this.ready();
+  }
+
+  private async loadNow(input: LoadInput, options: LoadOptions): Promise<LoadResult> {
     const planned = planSources(input);
     const connection = await this.ready();
     const result = await this.loadInto(connection, planned, options);
@@ -452,7 +489,7 @@ export class CrmEngine {
 
   /** The report of the dataset's current data. */
   async report(): Promise<DatasetReport> {
-    const connection = await this.ready();
+    const connection = await this.whole();
     return connection.call('report', [this.dataset]);
   }
 
@@ -461,13 +498,13 @@ export class CrmEngine {
    * `roas` (metrics.md). Results are columnar; typed arrays cross from the worker without a copy.
    */
   async query<K extends QueryRequest['kind']>(request: Extract<QueryRequest, { kind: K }>): Promise<Extract<QueryResult, { kind: K }>> {
-    const connection = await this.ready();
+    const connection = await this.whole();
     return (await connection.call('query', [this.dataset, request])) as Extract<QueryResult, { kind: K }>;
   }
 
   /** The dataset's columns (a copy; for exports, tests and custom analyses). */
   async columns(): Promise<DatasetColumns> {
-    const connection = await this.ready();
+    const connection = await this.whole();
     return connection.call('columns', [this.dataset]);
   }
 
@@ -510,7 +547,11 @@ export class CrmEngine {
       await this.starting;
     } catch (error) {
       this.starting = null;
-      throw toCrmError(error);
+      // a worker that could not read every load again holds part of the data: end it, so that the
+      // next call starts another and reads them all, instead of answering from what it has
+      const failure = toCrmError(error);
+      if (this.connection === connection) connection.terminate(failure);
+      throw failure;
     }
     this.starting = null;
     return connection;

@@ -26,7 +26,6 @@ export class DatasetController implements ReactiveController {
   private readonly id: () => string | null;
   private resolvedId: string | null | undefined = undefined;
   private unsubscribe: (() => void) | null = null;
-  private waiting = false;
   private readonly onConnected = (): void => this.resolve();
 
   constructor(host: ReactiveControllerHost & HTMLElement, id: () => string | null) {
@@ -36,13 +35,16 @@ export class DatasetController implements ReactiveController {
   }
 
   hostConnected(): void {
+    // a <crm-data> that connects may be the one this widget waits for, or one in place of its own
+    // (removed and put back, which gives it a new dataset, or another element with the same id)
+    document.addEventListener(DATASET_CONNECTED, this.onConnected);
     this.resolve();
   }
 
   hostDisconnected(): void {
+    document.removeEventListener(DATASET_CONNECTED, this.onConnected);
     this.attach(null);
     this.resolvedId = undefined;
-    this.stopWaiting();
   }
 
   hostUpdate(): void {
@@ -61,17 +63,8 @@ export class DatasetController implements ReactiveController {
     } else {
       element = this.host.closest('crm-data');
     }
-    const handle = providerOf(element);
-    if (handle === null) {
-      // not there yet, or not upgraded yet: try again when a <crm-data> connects or gets defined
-      this.startWaiting();
-      if (element !== null && customElements.get(element.localName) === undefined) {
-        void customElements.whenDefined(element.localName).then(() => this.resolve());
-      }
-    } else {
-      this.stopWaiting();
-    }
-    this.attach(handle);
+    // not there yet, or not upgraded yet: found again when a <crm-data> connects (an upgrade connects it)
+    this.attach(providerOf(element));
   }
 
   private attach(handle: DatasetHandle | null): void {
@@ -81,17 +74,5 @@ export class DatasetController implements ReactiveController {
     this.handle = handle;
     if (handle !== null) this.unsubscribe = handle.subscribe(() => this.host.requestUpdate());
     this.host.requestUpdate();
-  }
-
-  private startWaiting(): void {
-    if (this.waiting) return;
-    this.waiting = true;
-    document.addEventListener(DATASET_CONNECTED, this.onConnected);
-  }
-
-  private stopWaiting(): void {
-    if (!this.waiting) return;
-    this.waiting = false;
-    document.removeEventListener(DATASET_CONNECTED, this.onConnected);
   }
 }

@@ -418,6 +418,30 @@ describe('engine client: worker faults and lifetime', function () {
     engine.dispose();
   });
 
+  it('after a restart whose reload failed, answers from no worker that holds part of the data', async () => {
+    const workers: Worker[] = [];
+    let failing = false;
+    const engine = createEngine({
+      worker: () => {
+        const w = defaultWorker();
+        workers.push(w);
+        return w;
+      },
+      fetcher: async () => (failing ? new Response('down', { status: 503 }) : new Response('customer_id,ordered_at,revenue\nc1,2024-01-01T10:00:00Z,5\nc2,2024-01-02T10:00:00Z,6\n')),
+    });
+    await engine.load({ orders: '/feed/orders.csv' });
+    expect((await engine.query({ kind: 'kpis', params: {} })).current.netRevenue).to.equal(11);
+    // the worker dies, and the server has a blip while the restart reads the orders again
+    workers[0]!.dispatchEvent(new ErrorEvent('error', { message: 'simulated crash' }));
+    failing = true;
+    expect((await rejection(engine.query({ kind: 'kpis', params: {} }))).code).to.equal('http-status');
+    // a retry while the server is still down fails again (before, it answered 0 from the empty worker)
+    expect((await rejection(engine.query({ kind: 'kpis', params: {} }))).code).to.equal('http-status');
+    failing = false;
+    expect((await engine.query({ kind: 'kpis', params: {} })).current.netRevenue).to.equal(11);
+    engine.dispose();
+  });
+
   it('counts users and terminates the worker when the last one releases it', async () => {
     let terminated = 0;
     const engine = createEngine({

@@ -193,7 +193,7 @@ export class CrmData extends LitElement {
     await this.run(() => this.model.load(normalized));
   }
 
-  /** Cancels the load in flight; the dataset keeps its previous data. */
+  /** Cancels the load in flight while its files are read; the dataset keeps its previous data. Once its tables are being built, the load completes. */
   cancel(): void {
     this.model.cancel();
   }
@@ -325,7 +325,7 @@ export class CrmData extends LitElement {
       ${snapshot.status === 'loading'
         ? html`<div class="status" role="status">
             ${this.renderProgress(p, f)}
-            <button @click=${() => this.cancel()}>Cancel</button>
+            ${p?.phase !== 'build' ? html`<button @click=${() => this.cancel()}>Cancel</button>` : nothing}
           </div>`
         : nothing}
       ${snapshot.status === 'error' && snapshot.error !== null

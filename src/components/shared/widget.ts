@@ -261,7 +261,7 @@ export abstract class CrmWidget extends LitElement {
       if (snapshot.status === 'loading') {
         const p = snapshot.progress;
         const label = p === null ? 'Starting…' : p.phase === 'build' ? 'Building tables and indexes…' : `Reading ${p.reading.length > 1 ? nameList(p.reading) : p.source}…`;
-        return { kind: 'loading', label, bytes: p?.totalBytesRead ?? 0, bytesTotal: p !== null && p.sourceCount === 1 ? p.bytesTotal : null, rows: p?.totalRowsParsed ?? 0, canCancel: true };
+        return { kind: 'loading', label, bytes: p?.totalBytesRead ?? 0, bytesTotal: p !== null && p.sourceCount === 1 ? p.bytesTotal : null, rows: p?.totalRowsParsed ?? 0, canCancel: p?.phase !== 'build' };
       }
       return { kind: 'empty', message: 'No data loaded yet.', canLoad: true };
     }

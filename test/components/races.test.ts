@@ -1,0 +1,193 @@
+// Races between loads, re-reads under new options, queries and elements coming and going: none may
+// put a number on screen that is not the one of the data and options the page declared last.
+import { expect, fixtureSync, html, waitUntil } from '@open-wc/testing';
+import type { CrmData, CrmRevenue } from '../../src/index.js';
+import { files, kpi, mount, ready, record, root, TOUCHES } from './harness.js';
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+describe('races', function () {
+  this.timeout(60_000);
+
+  it('R1: a time zone set while the first load is in flight still loads the declared sources', async () => {
+    const wrapper = fixtureSync<HTMLElement>(html`<div></div>`);
+    const data = document.createElement('crm-data') as CrmData;
+    data.fetchOptions = { cache: 'no-store' };
+    data.setAttribute('orders', '/api/slow.csv?ms=1000');
+    wrapper.appendChild(data);
+    await waitUntil(() => data.datasetHandle.snapshot.status === 'loading', 'no load');
+    await sleep(100);
+    expect(data.datasetHandle.snapshot.status).to.equal('loading');
+    data.timezone = 'Europe/Berlin';
+    await sleep(2500);
+    expect(data.datasetHandle.snapshot.status, 'status').to.equal('ready');
+    expect(data.report?.tables.orders?.rowsAccepted).to.equal(2);
+  });
+
+  it('R2: new sources, then (separate update) a new time zone: shows the new sources, not the replaced ones', async () => {
+    const wrapper = fixtureSync<HTMLElement>(html`<div style="width:800px"></div>`);
+    const data = document.createElement('crm-data') as CrmData;
+    data.id = 'r2-data';
+    data.currency = 'EUR';
+    data.fetchOptions = { cache: 'no-store' };
+    data.setAttribute('orders', '/api/slow.csv?ms=10&v=1');
+    wrapper.appendChild(data);
+    const widget = document.createElement('crm-revenue') as CrmRevenue;
+    widget.setAttribute('data', 'r2-data');
+    widget.setAttribute('locale', 'en-US');
+    wrapper.appendChild(widget);
+    await waitUntil(() => kpi(widget, 'Total revenue') === '€21.00', 'account A not shown', { timeout: 20_000 });
+    // account B (1000 + 20 = 1020), then the time zone in a later update
+    data.setAttribute('orders', '/api/slow.csv?ms=1000&v=1000');
+    await sleep(200);
+    data.timezone = 'Europe/Berlin';
+    await sleep(3000);
+    expect(data.getAttribute('orders')).to.contain('v=1000');
+    expect(kpi(widget, 'Total revenue'), 'the number on screen').to.equal('€1,020');
+  });
+
+  it('R3: new sources while a time-zone re-read runs: the new sources load, and later queries use them', async () => {
+    const wrapper = fixtureSync<HTMLElement>(html`<div style="width:800px"></div>`);
+    const data = document.createElement('crm-data') as CrmData;
+    data.id = 'r3-data';
+    data.currency = 'EUR';
+    data.fetchOptions = { cache: 'no-store' };
+    data.setAttribute('orders', '/api/slow.csv?ms=800&v=1');
+    wrapper.appendChild(data);
+    const widget = document.createElement('crm-revenue') as CrmRevenue;
+    widget.setAttribute('data', 'r3-data');
+    widget.setAttribute('locale', 'en-US');
+    wrapper.appendChild(widget);
+    const errors = record<CustomEvent>(data, 'crm-error');
+    await waitUntil(() => kpi(widget, 'Total revenue') === '€21.00', 'account A not shown', { timeout: 20_000 });
+    data.timezone = 'Europe/Berlin';
+    await sleep(200);
+    data.setAttribute('orders', '/api/orders.csv'); // account B: 10.50 + 20
+    await waitUntil(() => kpi(widget, 'Total revenue') === '€30.50', `B not shown: ${kpi(widget, 'Total revenue')}`, { timeout: 20_000 });
+    await sleep(1500); // the aborted re-read ends
+    expect(errors.map((e) => `${e.detail.error.code}: ${e.detail.error.message}`)).to.deep.equal([]);
+    widget.window = '1h'; // any new query
+    await sleep(1500);
+    await ready(widget);
+    expect(data.report!.tables.orders!.sources.map((s) => s.name).join()).to.contain('orders.csv');
+    expect(kpi(widget, 'Total revenue'), 'the number on screen after a parameter change').to.equal('€30.50');
+  });
+
+  it('R6: a widget follows its <crm-data> when it is removed and put back (or replaced under the same id)', async () => {
+    const { widget, data } = await mount<CrmRevenue>('crm-revenue');
+    expect(kpi(widget, 'Total revenue')).to.equal('€320.00');
+    const parent = data.parentElement!;
+    data.remove();
+    await sleep(50); // the dataset is disposed
+    parent.prepend(data);
+    await data.load(files(['order_id,customer_id,ordered_at,revenue', 'o1,a,2024-01-10T10:00:00Z,5'].join('\n')));
+    await sleep(1000);
+    expect(kpi(widget, 'Total revenue'), 'the reloaded data').to.equal('€5.00');
+  });
+
+  it('R8: during a time-zone re-read the widget never shows numbers of a half-loaded worker', async () => {
+    const wrapper = fixtureSync<HTMLElement>(html`<div style="width:800px"></div>`);
+    const data = document.createElement('crm-data') as CrmData;
+    data.id = 'r8-data';
+    data.currency = 'EUR';
+    data.fetchOptions = { cache: 'no-store' };
+    data.setAttribute('orders', '/api/slow.csv?ms=800&v=1');
+    wrapper.appendChild(data);
+    const widget = document.createElement('crm-revenue') as CrmRevenue;
+    widget.setAttribute('data', 'r8-data');
+    widget.setAttribute('locale', 'en-US');
+    wrapper.appendChild(widget);
+    await waitUntil(() => kpi(widget, 'Total revenue') === '€21.00', 'not shown', { timeout: 20_000 });
+    const seen = new Set<string>();
+    const look = (): void => {
+      const state = root(widget).querySelector('[part~=state]')?.getAttribute('part');
+      seen.add(state !== undefined && state !== null ? `${state}: ${root(widget).querySelector('[part~=state]')!.textContent!.trim()}` : kpi(widget, 'Total revenue'));
+    };
+    // every change of the widget's page (frames do not run in a background tab of the test run)
+    const observer = new MutationObserver(look);
+    observer.observe(root(widget), { subtree: true, childList: true, characterData: true, attributes: true });
+    look();
+    data.timezone = 'Europe/Berlin';
+    await waitUntil(() => root(widget).querySelector('[part=footnote]')?.textContent?.includes('Europe/Berlin'), 'no reread', { timeout: 20_000 });
+    await ready(widget);
+    observer.disconnect();
+    expect([...seen]).to.deep.equal(['€21.00']);
+  });
+
+  it('R8b: a parameter change during a re-read never shows numbers of a half-reloaded dataset', async () => {
+    const wrapper = fixtureSync<HTMLElement>(html`<div style="width:800px"><crm-data id="r8b" currency="EUR"></crm-data></div>`);
+    const data = wrapper.querySelector('crm-data') as CrmData;
+    let delay = 0;
+    data.fetcher = async () => {
+      await sleep(delay);
+      return new Response(TOUCHES, { headers: { 'content-type': 'text/csv' } });
+    };
+    const widget = document.createElement('crm-revenue') as CrmRevenue;
+    widget.setAttribute('data', 'r8b');
+    widget.setAttribute('locale', 'en-US');
+    wrapper.appendChild(widget);
+    const f = files();
+    await data.load({ orders: f.orders, costs: f.costs, customers: f.customers });
+    await data.load({ touches: '/touches.csv' });
+    await waitUntil(() => kpi(widget, 'CRM revenue') === '€290.00', 'not shown', { timeout: 20_000 });
+    widget.window = '7d';
+    await waitUntil(() => kpi(widget, 'CRM revenue') !== '€290.00' || true, '');
+    await sleep(500);
+    await ready(widget);
+    const at7d = kpi(widget, 'CRM revenue');
+    widget.window = '5d';
+    await waitUntil(() => kpi(widget, 'CRM revenue') === '€290.00', 'not back', { timeout: 20_000 });
+    const seen = new Set<string>();
+    const look = (): void => {
+      const v = kpi(widget, 'CRM revenue');
+      if (v !== '') seen.add(`${widget.window}: ${v}`);
+    };
+    const observer = new MutationObserver(look);
+    observer.observe(root(widget), { subtree: true, childList: true, characterData: true, attributes: true });
+    look();
+    delay = 1500;
+    data.timezone = 'Etc/UTC'; // same clock, so the same numbers
+    await sleep(400); // orders re-read, touches still downloading
+    widget.window = '7d';
+    look();
+    await waitUntil(() => data.datasetHandle.snapshot.status === 'ready', 'the re-read did not end', { timeout: 20_000 });
+    await sleep(500);
+    await ready(widget);
+    observer.disconnect();
+    expect([...seen]).to.deep.equal(['5d: €290.00', `7d: ${at7d}`]);
+  });
+  it('a bad time zone set while the first load is in flight, then taken back, still loads the declared sources', async () => {
+    const wrapper = fixtureSync<HTMLElement>(html`<div></div>`);
+    const data = document.createElement('crm-data') as CrmData;
+    const errors = record<CustomEvent>(data, 'crm-error');
+    data.timezone = 'UTC';
+    data.fetchOptions = { cache: 'no-store' };
+    data.setAttribute('orders', '/api/slow.csv?ms=1000');
+    wrapper.appendChild(data);
+    await waitUntil(() => data.datasetHandle.snapshot.status === 'loading', 'no load');
+    await sleep(100);
+    expect(data.datasetHandle.snapshot.status).to.equal('loading');
+    data.timezone = 'Not/AZone';
+    await waitUntil(() => errors.length === 1, 'no error for the time zone');
+    data.timezone = 'UTC';
+    await waitUntil(() => data.datasetHandle.snapshot.status === 'ready', `status ${data.datasetHandle.snapshot.status}`, { timeout: 10_000 });
+    expect(data.report!.tables.orders!.rowsAccepted).to.equal(2);
+  });
+  it('a cancel once the tables are being built is too late: the load completes and the dataset says so', async () => {
+    const { data } = await mount<CrmRevenue>('crm-revenue');
+    const big = ['order_id,customer_id,ordered_at,revenue'];
+    for (let i = 0; i < 100_000; i++) big.push(`x${i},c${i % 5000},2024-01-10T10:00:00Z,1`);
+    const handle = data.datasetHandle;
+    let building = false;
+    const unsubscribe = handle.subscribe(() => {
+      if (building || handle.snapshot.progress?.phase !== 'build') return;
+      building = true;
+      data.cancel();
+    });
+    await data.load({ orders: new File([big.join('\n')], 'big.csv') });
+    unsubscribe();
+    expect(building).to.equal(true);
+    expect(data.report!.tables.orders!.rowsAccepted).to.equal(100_000);
+    expect(handle.snapshot.status).to.equal('ready');
+  });
+});
