@@ -6,36 +6,45 @@ import { files, kpi, mount, ready, record, root, TOUCHES } from './harness.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** A <crm-data> of one account's orders (fetched afresh each time) and a <crm-revenue> showing it. */
+function account(id: string, orders: string): { data: CrmData; widget: CrmRevenue } {
+  const wrapper = fixtureSync<HTMLElement>(html`<div style="width:800px"></div>`);
+  const data = document.createElement('crm-data') as CrmData;
+  data.id = id;
+  data.currency = 'EUR';
+  data.fetchOptions = { cache: 'no-store' };
+  data.setAttribute('orders', orders);
+  wrapper.appendChild(data);
+  const widget = document.createElement('crm-revenue') as CrmRevenue;
+  widget.setAttribute('data', id);
+  widget.setAttribute('locale', 'en-US');
+  wrapper.appendChild(widget);
+  return { data, widget };
+}
+
+/** A <crm-data> (with a widget) in `timezone`, whose first load, a slow download, is in flight. */
+async function firstLoadInFlight(id: string, timezone: string | null): Promise<CrmData> {
+  const { data } = account(id, '/api/slow.csv?ms=1000');
+  data.timezone = timezone;
+  await waitUntil(() => data.datasetHandle.snapshot.status === 'loading', 'no load');
+  await sleep(100);
+  expect(data.datasetHandle.snapshot.status).to.equal('loading');
+  return data;
+}
+
 describe('races', function () {
   this.timeout(60_000);
 
-  it('R1: a time zone set while the first load is in flight still loads the declared sources', async () => {
-    const wrapper = fixtureSync<HTMLElement>(html`<div></div>`);
-    const data = document.createElement('crm-data') as CrmData;
-    data.fetchOptions = { cache: 'no-store' };
-    data.setAttribute('orders', '/api/slow.csv?ms=1000');
-    wrapper.appendChild(data);
-    await waitUntil(() => data.datasetHandle.snapshot.status === 'loading', 'no load');
-    await sleep(100);
-    expect(data.datasetHandle.snapshot.status).to.equal('loading');
+  it('a time zone set while the first load is in flight still loads the declared sources', async () => {
+    const data = await firstLoadInFlight('in-flight', null);
     data.timezone = 'Europe/Berlin';
     await sleep(2500);
     expect(data.datasetHandle.snapshot.status, 'status').to.equal('ready');
     expect(data.report?.tables.orders?.rowsAccepted).to.equal(2);
   });
 
-  it('R2: new sources, then (separate update) a new time zone: shows the new sources, not the replaced ones', async () => {
-    const wrapper = fixtureSync<HTMLElement>(html`<div style="width:800px"></div>`);
-    const data = document.createElement('crm-data') as CrmData;
-    data.id = 'r2-data';
-    data.currency = 'EUR';
-    data.fetchOptions = { cache: 'no-store' };
-    data.setAttribute('orders', '/api/slow.csv?ms=10&v=1');
-    wrapper.appendChild(data);
-    const widget = document.createElement('crm-revenue') as CrmRevenue;
-    widget.setAttribute('data', 'r2-data');
-    widget.setAttribute('locale', 'en-US');
-    wrapper.appendChild(widget);
+  it('new sources, then (separate update) a new time zone: shows the new sources, not the replaced ones', async () => {
+    const { data, widget } = account('r2-data', '/api/slow.csv?ms=10&v=1');
     await waitUntil(() => kpi(widget, 'Total revenue') === '€21.00', 'account A not shown', { timeout: 20_000 });
     // account B (1000 + 20 = 1020), then the time zone in a later update
     data.setAttribute('orders', '/api/slow.csv?ms=1000&v=1000');
@@ -46,18 +55,8 @@ describe('races', function () {
     expect(kpi(widget, 'Total revenue'), 'the number on screen').to.equal('€1,020');
   });
 
-  it('R3: new sources while a time-zone re-read runs: the new sources load, and later queries use them', async () => {
-    const wrapper = fixtureSync<HTMLElement>(html`<div style="width:800px"></div>`);
-    const data = document.createElement('crm-data') as CrmData;
-    data.id = 'r3-data';
-    data.currency = 'EUR';
-    data.fetchOptions = { cache: 'no-store' };
-    data.setAttribute('orders', '/api/slow.csv?ms=800&v=1');
-    wrapper.appendChild(data);
-    const widget = document.createElement('crm-revenue') as CrmRevenue;
-    widget.setAttribute('data', 'r3-data');
-    widget.setAttribute('locale', 'en-US');
-    wrapper.appendChild(widget);
+  it('new sources while a time-zone re-read runs: the new sources load, and later queries use them', async () => {
+    const { data, widget } = account('r3-data', '/api/slow.csv?ms=800&v=1');
     const errors = record<CustomEvent>(data, 'crm-error');
     await waitUntil(() => kpi(widget, 'Total revenue') === '€21.00', 'account A not shown', { timeout: 20_000 });
     data.timezone = 'Europe/Berlin';
@@ -73,7 +72,7 @@ describe('races', function () {
     expect(kpi(widget, 'Total revenue'), 'the number on screen after a parameter change').to.equal('€30.50');
   });
 
-  it('R6: a widget follows its <crm-data> when it is removed and put back (or replaced under the same id)', async () => {
+  it('a widget follows its <crm-data> when it is removed and put back (or replaced under the same id)', async () => {
     const { widget, data } = await mount<CrmRevenue>('crm-revenue');
     expect(kpi(widget, 'Total revenue')).to.equal('€320.00');
     const parent = data.parentElement!;
@@ -85,18 +84,8 @@ describe('races', function () {
     expect(kpi(widget, 'Total revenue'), 'the reloaded data').to.equal('€5.00');
   });
 
-  it('R8: during a time-zone re-read the widget never shows numbers of a half-loaded worker', async () => {
-    const wrapper = fixtureSync<HTMLElement>(html`<div style="width:800px"></div>`);
-    const data = document.createElement('crm-data') as CrmData;
-    data.id = 'r8-data';
-    data.currency = 'EUR';
-    data.fetchOptions = { cache: 'no-store' };
-    data.setAttribute('orders', '/api/slow.csv?ms=800&v=1');
-    wrapper.appendChild(data);
-    const widget = document.createElement('crm-revenue') as CrmRevenue;
-    widget.setAttribute('data', 'r8-data');
-    widget.setAttribute('locale', 'en-US');
-    wrapper.appendChild(widget);
+  it('during a time-zone re-read the widget never shows numbers of a half-loaded worker', async () => {
+    const { data, widget } = account('r8-data', '/api/slow.csv?ms=800&v=1');
     await waitUntil(() => kpi(widget, 'Total revenue') === '€21.00', 'not shown', { timeout: 20_000 });
     const seen = new Set<string>();
     const look = (): void => {
@@ -114,7 +103,7 @@ describe('races', function () {
     expect([...seen]).to.deep.equal(['€21.00']);
   });
 
-  it('R8b: a parameter change during a re-read never shows numbers of a half-reloaded dataset', async () => {
+  it('a parameter change during a re-read never shows numbers of a half-reloaded dataset', async () => {
     const wrapper = fixtureSync<HTMLElement>(html`<div style="width:800px"><crm-data id="r8b" currency="EUR"></crm-data></div>`);
     const data = wrapper.querySelector('crm-data') as CrmData;
     let delay = 0;
@@ -156,17 +145,11 @@ describe('races', function () {
     observer.disconnect();
     expect([...seen]).to.deep.equal(['5d: €290.00', `7d: ${at7d}`]);
   });
+
   it('a bad time zone set while the first load is in flight, then taken back, still loads the declared sources', async () => {
-    const wrapper = fixtureSync<HTMLElement>(html`<div></div>`);
-    const data = document.createElement('crm-data') as CrmData;
+    // set from the start, so that taking the bad zone back leaves the options as they were
+    const data = await firstLoadInFlight('stopped', 'UTC');
     const errors = record<CustomEvent>(data, 'crm-error');
-    data.timezone = 'UTC';
-    data.fetchOptions = { cache: 'no-store' };
-    data.setAttribute('orders', '/api/slow.csv?ms=1000');
-    wrapper.appendChild(data);
-    await waitUntil(() => data.datasetHandle.snapshot.status === 'loading', 'no load');
-    await sleep(100);
-    expect(data.datasetHandle.snapshot.status).to.equal('loading');
     data.timezone = 'Not/AZone';
     await waitUntil(() => errors.length === 1, 'no error for the time zone');
     data.timezone = 'UTC';
