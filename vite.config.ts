@@ -54,8 +54,10 @@ function bundleSizes(): Plugin {
  *   wherever white space collapses, which is everywhere in the kit's markup (no `pre`, `textarea` or
  *   `white-space: pre*`).
  *
- * An interpolation's neighbours keep one space (`1px solid ${colour}` needs it). The line breaks of a
- * template move after it, so the code keeps its lines and the source maps stay right.
+ * Quoted text (a CSS string, an attribute's value) is left as it is, and only ASCII white space is
+ * layout (a no-break space is content). An interpolation's neighbours keep one space (`1px solid
+ * ${colour}` needs it). The line breaks of a template move after it, so the code after each template
+ * keeps its lines in the source maps (code inside an interpolation may move up).
  * test/node/template-literals.test.ts checks that Chromium reads every `css` literal of the kit into
  * the same rules either way.
  */
@@ -74,10 +76,21 @@ export function minifyTemplates(code: string, fileName = 'module.ts'): string {
         const to = part.end - (k === parts.length - 1 ? 1 : 2);
         const raw = code.slice(from, to);
         breaks += raw.split('\n').length - 1;
-        let text = raw.replace(/\s+/g, ' ');
-        if (css) text = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\s+/g, ' ').replace(/ ?([{};]) ?/g, '$1').replace(/: /g, ':').replace(/;}/g, '}');
-        if (css && k === 0) text = text.trimStart();
-        if (css && k === parts.length - 1) text = text.trimEnd();
+        // a line continuation (backslash, line break) would change the text: such a part stays
+        if (/\\\r?\n/.test(raw)) return;
+        // quoted text (a CSS string, an attribute's value) keeps its spaces; only ASCII white space
+        // is layout (a no-break space is content)
+        const quoted = css ? /("[^"]*"|'[^']*')/ : /(=[ \t\n\r]*"[^"]*"|=[ \t\n\r]*'[^']*')/;
+        let text = (css ? raw.replace(/\/\*[^]*?\*\//g, '') : raw)
+          .split(quoted)
+          .map((piece, i) => {
+            if (i % 2 === 1) return piece;
+            const spaced = piece.replace(/[ \t\n\r\f]+/g, ' ');
+            return css ? spaced.replace(/ ?([{};]) ?/g, '$1').replace(/: /g, ':').replace(/;}/g, '}') : spaced;
+          })
+          .join('');
+        if (css && k === 0) text = text.replace(/^ /, '');
+        if (css && k === parts.length - 1) text = text.replace(/ $/, '');
         edits.push({ from, to, text });
       });
       edits.push({ from: template.end, to: template.end, text: '\n'.repeat(breaks) });
@@ -98,7 +111,7 @@ function templates(): Plugin {
     apply: 'build',
     enforce: 'pre',
     transform(code, id) {
-      if (!id.startsWith(`${root}src/`) || !id.endsWith('.ts') || !/\b(css|html|svg)`/.test(code)) return null;
+      if (!id.replace(/\\/g, '/').startsWith(`${root.replace(/\\/g, '/')}src/`) || !id.endsWith('.ts') || !/\b(css|html|svg)`/.test(code)) return null;
       return { code: minifyTemplates(code, id), map: null };
     },
   };

@@ -50,6 +50,13 @@ describe('minifyTemplates', () => {
     assert.equal(minifyTemplates('no templates here'), 'no templates here');
   });
 
+  test('quoted text, no-break spaces and line continuations keep their characters', () => {
+    assert.equal(minifyTemplates("css`a::after { content: 'Note:  a ; b'; }`"), "css`a::after{content:'Note:  a ; b'}`");
+    assert.equal(minifyTemplates("css`/* it's */ a { b: c; }`"), 'css`a{b:c}`');
+    assert.equal(minifyTemplates('html`<b title="two\n  lines">EUR\u00a0100  </b>`'), 'html`<b title="two\n  lines">EUR\u00a0100 </b>`\n');
+    assert.equal(minifyTemplates('html`<b>one \\\n  two</b>`'), 'html`<b>one \\\n  two</b>`\n');
+  });
+
   test('backticks in comments, strings and untagged templates are left alone', () => {
     const code = [
       '// the `css` tag and the `html` one',
