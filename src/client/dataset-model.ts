@@ -59,7 +59,10 @@ export class DatasetModel implements DatasetHandle {
   private last: Run | null = null;
   /** Options the page set that cannot be used (see `reject`). */
   private rejected: CrmError | null = null;
-  /** A load that refused options cancelled before it finished: the next re-read reads it too. */
+  /**
+   * A load that refused options cancelled before it finished, or the newest asked for while they were
+   * refused: the re-read once they are fixed reads it too.
+   */
   private interrupted: LoadInput | undefined = undefined;
   private disposed = false;
 
@@ -140,6 +143,8 @@ export class DatasetModel implements DatasetHandle {
   private async track(last: Run): Promise<LoadResult | null> {
     if (this.disposed) throw new CrmError('disposed', 'This dataset was removed from the page.');
     if (this.rejected !== null) {
+      // asked for while the options are refused: the newest ask is what loads once they are fixed
+      if (last.input !== undefined) this.interrupted = last.input;
       this.set({ status: 'error', progress: null, error: this.rejected });
       throw this.rejected;
     }
@@ -183,10 +188,10 @@ export class DatasetModel implements DatasetHandle {
 
   /**
    * Cancels the load in flight, while its sources are read. Once its tables are being built (progress
-   * phase `build`) the worker is already replacing the data, so the load completes.
+   * phase `build`) the worker is already replacing the data: that load completes (a re-read stops
+   * before its next load).
    */
   cancel(): void {
-    if (this.current.progress?.phase === 'build') return;
     this.controller?.abort();
   }
 

@@ -147,6 +147,8 @@ export class CrmEngine {
   private queue: Promise<unknown> = Promise.resolve();
   /** The re-read under new options in progress, if any (see `whole`). */
   private replaying: Promise<unknown> | null = null;
+  /** Aborted when the engine ends: stops every load, so that nothing waits on one for ever. */
+  private readonly lifetime = new AbortController();
 
   constructor(options: EngineOptions = {}) {
     this.options = options;
@@ -226,12 +228,18 @@ export class CrmEngine {
   release(): void {
     if (this.refs <= 0) return;
     this.refs--;
-    if (this.refs === 0) this.shutdown();
+    if (this.refs === 0) this.end();
   }
 
   /** Terminates the worker now, whatever the count. */
   dispose(): void {
     this.refs = 0;
+    this.end();
+  }
+
+  /** The end of the engine: its worker, and every load in flight or waiting (a stalled stream's too). */
+  private end(): void {
+    this.lifetime.abort();
     this.shutdown();
   }
 
@@ -283,8 +291,9 @@ export class CrmEngine {
     const stop = new AbortController();
     const onOuterAbort = (): void => stop.abort();
     outer.addEventListener('abort', onOuterAbort);
+    this.lifetime.signal.addEventListener('abort', onOuterAbort);
     // a cancel while the worker began the load came before the listener
-    if (outer.aborted) stop.abort();
+    if (outer.aborted || this.lifetime.signal.aborted) stop.abort();
     const signal = stop.signal;
     const bytesBy = new Array<number>(planned.length).fill(0);
     const rowsBy = new Array<number>(planned.length).fill(0);
@@ -317,9 +326,12 @@ export class CrmEngine {
           phase: 'read',
         });
       };
-      // cancelled while the source was opened or begun: its abort event has passed
-      if (signal.aborted) throw new CrmError('aborted', 'The load was cancelled.');
       reading.set(k, name);
+      // at once, before the first bytes: the progress no longer says what the load before did (its build)
+      report();
+      // cancelled while the source was opened or begun, or by that report's listener: the abort event
+      // has passed, and the read below would not see it
+      if (signal.aborted) throw new CrmError('aborted', 'The load was cancelled.');
       // the worker's progress calls come through their own message port, so one may arrive after
       // the read has returned: it is then dropped, and the read's own answer is reported instead
       let done = false;
@@ -411,6 +423,7 @@ export class CrmEngine {
       throw thrown;
     } finally {
       outer.removeEventListener('abort', onOuterAbort);
+      this.lifetime.signal.removeEventListener('abort', onOuterAbort);
     }
   }
 

@@ -418,6 +418,24 @@ describe('engine client: worker faults and lifetime', function () {
     engine.dispose();
   });
 
+  it('dispose() ends a load that waits on a stalled stream, and the re-read and the query queued behind it', async () => {
+    const engine = createEngine({ timezone: 'UTC' });
+    await engine.load({ orders: new Blob(['customer_id,ordered_at,revenue\nc1,2024-01-01,5\n']) });
+    const stalled = new ReadableStream<Uint8Array>({ start: (c) => c.enqueue(new TextEncoder().encode('customer_id,ordered_at,revenue\n')) });
+    const load = engine.load({ orders: stalled });
+    const reread = engine.reconfigure({ timezone: 'Europe/Berlin' });
+    const query = engine.query({ kind: 'kpis', params: {} });
+    const settled = (p: Promise<unknown>): Promise<string> => p.then(() => 'resolved', (e: { code: string }) => e.code);
+    const outcomes = Promise.all([settled(load), settled(reread), settled(query)]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    engine.dispose();
+    const started = performance.now();
+    const [loaded, reread2, queried] = await outcomes;
+    expect(performance.now() - started).to.be.lessThan(2000);
+    expect(loaded).to.equal('aborted');
+    expect([reread2, queried]).to.deep.equal(['disposed', 'disposed']);
+  });
+
   it('after a restart whose reload failed, answers from no worker that holds part of the data', async () => {
     const workers: Worker[] = [];
     let failing = false;

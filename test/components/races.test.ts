@@ -173,4 +173,17 @@ describe('races', function () {
     expect(data.report!.tables.orders!.rowsAccepted).to.equal(100_000);
     expect(handle.snapshot.status).to.equal('ready');
   });
+  it('sources switched while the options are refused are the ones that load once they are fixed, not the load the refusal stopped', async () => {
+    const { data, widget } = account('refused', '/api/slow.csv?ms=1000&v=1');
+    await waitUntil(() => data.datasetHandle.snapshot.status === 'loading', 'no load');
+    await sleep(100);
+    data.setAttribute('columns', '{not json');
+    await data.updateComplete;
+    data.setAttribute('orders', '/api/slow.csv?ms=10&v=1000');
+    await data.updateComplete;
+    data.removeAttribute('columns');
+    await waitUntil(() => kpi(widget, 'Total revenue') !== '', 'nothing shown', { timeout: 20_000 });
+    await sleep(500);
+    expect(kpi(widget, 'Total revenue')).to.equal('€1,020');
+  });
 });
