@@ -210,7 +210,19 @@ export class DatasetModel implements DatasetHandle {
   }
 
   private ensureEngine(): CrmEngine {
-    if (this.instance === null || this.instance.disposed) this.instance = new CrmEngine(this.engineOptions);
+    if (this.instance === null || this.instance.disposed) {
+      const engine = new CrmEngine(this.engineOptions);
+      // after a crash the new worker read the loads again, and its sources may have answered otherwise:
+      // a new version, so that every widget asks again (a load in flight announces its own)
+      engine.onRestart = () =>
+        void engine.report().then(
+          (report) => {
+            if (engine === this.instance && this.controller === null) this.set({ status: 'ready', error: null, report, version: this.current.version + 1 });
+          },
+          () => undefined,
+        );
+      this.instance = engine;
+    }
     return this.instance;
   }
 

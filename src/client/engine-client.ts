@@ -143,6 +143,12 @@ export class CrmEngine {
   private workerGeneration = 0;
   /** The loads that made the dataset, to read again in a new worker (after a crash, or new options). */
   private history: { input: LoadInput; options: LoadOptions; tables: ReadonlySet<TableName> }[] = [];
+  /**
+   * Called each time a worker started again after a crash has read the dataset's loads again: its
+   * results are another generation, and sources may have answered otherwise, so results shown from
+   * before are stale.
+   */
+  onRestart: (() => void) | null = null;
   /** Settles when the loads and re-reads asked for so far have (see `serial`). */
   private queue: Promise<unknown> = Promise.resolve();
   /** The re-read under new options in progress, if any (see `whole`). */
@@ -548,7 +554,8 @@ export class CrmEngine {
     }
     const connection = new WorkerConnection(this.options.worker ?? (() => defaultWorker(this.options.workerUrl)), this.options.timeoutMs ?? 60_000);
     // a restart reloads the sources, which may answer differently now: results from before are another generation
-    if (this.connection !== null) this.workerGeneration++;
+    const restart = this.connection !== null;
+    if (restart) this.workerGeneration++;
     this.connection = connection;
     this.starting = (async () => {
       this.dataset = await connection.call('createDataset', [this.datasetOptions]);
@@ -567,6 +574,7 @@ export class CrmEngine {
       throw failure;
     }
     this.starting = null;
+    if (restart) this.onRestart?.();
     return connection;
   }
 
