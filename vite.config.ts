@@ -70,30 +70,30 @@ export function minifyTemplates(code: string, fileName = 'module.ts'): string {
       const template = node.template;
       // each literal part: [start, end) of its text inside the source, between ` or } and ${ or `
       const parts: ts.TemplateLiteralLikeNode[] = ts.isNoSubstitutionTemplateLiteral(template) ? [template] : [template.head, ...template.templateSpans.map((span) => span.literal)];
-      let breaks = 0;
-      parts.forEach((part, k) => {
-        const from = part.getStart(file) + 1;
-        const to = part.end - (k === parts.length - 1 ? 1 : 2);
-        const raw = code.slice(from, to);
-        breaks += raw.split('\n').length - 1;
-        // a line continuation (backslash, line break) would change the text: such a part stays
-        if (/\\\r?\n/.test(raw)) return;
-        // quoted text (a CSS string, an attribute's value) keeps its spaces; only ASCII white space
-        // is layout (a no-break space is content)
-        const quoted = css ? /("[^"]*"|'[^']*')/ : /(=[ \t\n\r]*"[^"]*"|=[ \t\n\r]*'[^']*')/;
-        let text = (css ? raw.replace(/\/\*[^]*?\*\//g, '') : raw)
-          .split(quoted)
+      const spans = parts.map((part, k) => ({ from: part.getStart(file) + 1, to: part.end - (k === parts.length - 1 ? 1 : 2) }));
+      // the parts joined by markers where the interpolations are, so that quoted text spanning one is
+      // seen whole; the markers hold neither white space nor quotes
+      const texts = spans.map(({ from, to }) => code.slice(from, to));
+      const raw = texts.join('\u0000');
+      // quoted text (a CSS string, an attribute's value) keeps its spaces; only ASCII white space is
+      // layout (a no-break space is content)
+      const quoted = css ? /("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')/ : /(=[ \t\n\r]*"[^"]*"|=[ \t\n\r]*'[^']*')/;
+      const pieces = (css ? raw.replace(/\/\*[^]*?\*\//g, '') : raw).split(quoted);
+      const outside = pieces.filter((_, i) => i % 2 === 0).join('');
+      // a quote left open, or a line continuation (backslash, line break): the template stays as it is
+      if (!texts.some((t) => t.includes('\u0000')) && !/\\\r?\n/.test(raw) && !(css ? /["']/ : /=[ \t\n\r]*["']/).test(outside)) {
+        let text = pieces
           .map((piece, i) => {
             if (i % 2 === 1) return piece;
             const spaced = piece.replace(/[ \t\n\r\f]+/g, ' ');
             return css ? spaced.replace(/ ?([{};]) ?/g, '$1').replace(/: /g, ':').replace(/;}/g, '}') : spaced;
           })
           .join('');
-        if (css && k === 0) text = text.replace(/^ /, '');
-        if (css && k === parts.length - 1) text = text.replace(/ $/, '');
-        edits.push({ from, to, text });
-      });
-      edits.push({ from: template.end, to: template.end, text: '\n'.repeat(breaks) });
+        if (css) text = text.replace(/^ | $/g, '');
+        text.split('\u0000').forEach((part, k) => edits.push({ ...spans[k]!, text: part }));
+        // the line breaks taken out (those in quoted text stay where they are)
+        edits.push({ from: template.end, to: template.end, text: '\n'.repeat(raw.split('\n').length - text.split('\n').length) });
+      }
     }
     ts.forEachChild(node, visit);
   };

@@ -53,8 +53,15 @@ describe('minifyTemplates', () => {
   test('quoted text, no-break spaces and line continuations keep their characters', () => {
     assert.equal(minifyTemplates("css`a::after { content: 'Note:  a ; b'; }`"), "css`a::after{content:'Note:  a ; b'}`");
     assert.equal(minifyTemplates("css`/* it's */ a { b: c; }`"), 'css`a{b:c}`');
-    assert.equal(minifyTemplates('html`<b title="two\n  lines">EUR\u00a0100  </b>`'), 'html`<b title="two\n  lines">EUR\u00a0100 </b>`\n');
-    assert.equal(minifyTemplates('html`<b>one \\\n  two</b>`'), 'html`<b>one \\\n  two</b>`\n');
+    assert.equal(minifyTemplates('html`<b title="two\n  lines">EUR\u00a0100  </b>`'), 'html`<b title="two\n  lines">EUR\u00a0100 </b>`');
+    assert.equal(minifyTemplates('html`<b>one \\\n  two</b>`'), 'html`<b>one \\\n  two</b>`');
+    // quoted text that spans an interpolation, an escaped quote; and the lines after keep their place
+    assert.equal(minifyTemplates("css`a::after { content: '${n}:  ; '; }`"), "css`a::after{content:'${n}:  ; '}`");
+    assert.equal(minifyTemplates("css`a::after { content: 'it\\'s  ok'; }`"), "css`a::after{content:'it\\'s  ok'}`");
+    assert.equal(minifyTemplates('html`<b aria-label="${n}  orders"  class="x">`'), 'html`<b aria-label="${n}  orders" class="x">`');
+    const source = 'const a = html`<b title="two\n  lines">\n  x</b>`;\nconst after = 1;';
+    assert.equal(minifyTemplates(source), 'const a = html`<b title="two\n  lines"> x</b>`\n;\nconst after = 1;');
+    assert.equal(minifyTemplates(source).split('\n').length, source.split('\n').length);
   });
 
   test('backticks in comments, strings and untagged templates are left alone', () => {
