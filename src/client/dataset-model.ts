@@ -59,10 +59,7 @@ export class DatasetModel implements DatasetHandle {
   private last: Run | null = null;
   /** Options the page set that cannot be used (see `reject`). */
   private rejected: CrmError | null = null;
-  /**
-   * A load that refused options cancelled before it finished, or the newest asked for while they were
-   * refused: the re-read once they are fixed reads it too.
-   */
+  /** A load that refused options cancelled before it finished: the re-read once they are fixed reads it too. */
   private interrupted: LoadInput | undefined = undefined;
   private disposed = false;
 
@@ -143,8 +140,6 @@ export class DatasetModel implements DatasetHandle {
   private async track(last: Run): Promise<LoadResult | null> {
     if (this.disposed) throw new CrmError('disposed', 'This dataset was removed from the page.');
     if (this.rejected !== null) {
-      // asked for while the options are refused: the newest ask is what loads once they are fixed
-      if (last.input !== undefined) this.interrupted = last.input;
       this.set({ status: 'error', progress: null, error: this.rejected });
       throw this.rejected;
     }

@@ -68,7 +68,7 @@ export type LoadInput =
 export interface LoadOptions {
   /** Cancels the load; the dataset keeps its previous data. */
   signal?: AbortSignal;
-  /** Called as bytes are read and rows parsed, in order. */
+  /** Called as each source begins (no bytes yet), as bytes are read and rows parsed, and as the tables are built; in order. */
   onProgress?: (progress: LoadProgress) => void;
   /** `replace` (default): tables in this load replace the dataset's; `append`: rows are added. */
   mode?: LoadMode;
@@ -424,7 +424,12 @@ export class CrmEngine {
     } catch (error) {
       stop.abort();
       await Promise.all(running);
-      const thrown = outer.aborted ? new CrmError('aborted', 'The load was cancelled.') : toCrmError(failure ?? error);
+      // ended by dispose(): not a cancel, which the dataset would take as 'leave the data as it was'
+      const thrown = this.lifetime.signal.aborted
+        ? new CrmError('disposed', 'The analytics engine was disposed.')
+        : outer.aborted
+          ? new CrmError('aborted', 'The load was cancelled.')
+          : toCrmError(failure ?? error);
       if (connection.alive) void connection.call('abortLoad', [loadId]).catch(() => undefined);
       throw thrown;
     } finally {

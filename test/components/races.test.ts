@@ -186,4 +186,26 @@ describe('races', function () {
     await sleep(500);
     expect(kpi(widget, 'Total revenue')).to.equal('€1,020');
   });
+  it('options refused while the sources change and a file is dropped: once fixed, the declared sources load', async () => {
+    const { data, widget } = account('refused-upload', '/api/slow.csv?ms=10&v=1');
+    await waitUntil(() => kpi(widget, 'Total revenue') === '€21.00', 'A not shown', { timeout: 20_000 });
+    data.setAttribute('columns', '{not json');
+    await data.updateComplete;
+    data.setAttribute('orders', '/api/slow.csv?ms=10&v=1000');
+    await data.updateComplete;
+    await data.load([new File(['customer_id,channel,sent_at\nc1,email,2024-01-04T10:00:00Z\n'], 'touches.csv')]);
+    expect(data.datasetHandle.snapshot.error?.message).to.equal('The columns attribute is not valid JSON.');
+    data.removeAttribute('columns');
+    await waitUntil(() => kpi(widget, 'Total revenue') === '€1,020', `shows ${kpi(widget, 'Total revenue')}`, { timeout: 20_000 });
+  });
+
+  it('bad options and new sources in one update: once the options are fixed, the new sources load', async () => {
+    const { data, widget } = account('refused-together', '/api/slow.csv?ms=10&v=1');
+    await waitUntil(() => kpi(widget, 'Total revenue') === '€21.00', 'A not shown', { timeout: 20_000 });
+    data.setAttribute('columns', '{not json');
+    data.setAttribute('orders', '/api/slow.csv?ms=10&v=1000');
+    await data.updateComplete;
+    data.removeAttribute('columns');
+    await waitUntil(() => kpi(widget, 'Total revenue') === '€1,020', `shows ${kpi(widget, 'Total revenue')}`, { timeout: 20_000 });
+  });
 });

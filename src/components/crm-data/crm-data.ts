@@ -159,21 +159,29 @@ export class CrmData extends LitElement {
     }, 0);
   }
 
+  /** Whether the options were refused (see willUpdate). */
+  private refused = false;
+
   protected override willUpdate(changed: PropertyValues): void {
     const options = ['timezone', 'currency', 'decimal', 'dateFormat', 'columns', 'fetchOptions', 'fetcher', 'workerUrl'];
     const sources = ['orders', 'touches', 'costs', 'customers', 'src', 'data'];
     let reset = false;
+    let resumed = false;
     if (options.some((k) => changed.has(k)) || this.sourceKey === '') {
       try {
         reset = this.model.configure(this.engineOptions());
+        resumed = this.refused;
+        this.refused = false;
       } catch (error) {
-        // shown as the dataset's error (changed() announces it) until the options are fixed
+        // shown as the dataset's error (changed() announces it) until the options are fixed; then the
+        // sources declared by then load (below), whatever was asked for meanwhile
+        this.refused = true;
         this.model.reject(toCrmError(error));
         return;
       }
     }
     const key = this.currentSourceKey();
-    const newSources = key !== this.sourceKey && (this.sourceKey === '' || sources.some((k) => changed.has(k)));
+    const newSources = resumed || (key !== this.sourceKey && (this.sourceKey === '' || sources.some((k) => changed.has(k))));
     if (newSources) this.sourceKey = key;
     // new options read every load again (uploads included); new sources that come with them load in
     // place of the ones they replace, which are not read again
