@@ -71,6 +71,11 @@ export class DatasetModel implements DatasetHandle {
     return this.instance;
   }
 
+  /** Whether the options of the latest `configure` were refused (see `reject`): loads wait for usable ones. */
+  get refused(): boolean {
+    return this.rejected !== null;
+  }
+
   subscribe(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

@@ -159,9 +159,6 @@ export class CrmData extends LitElement {
     }, 0);
   }
 
-  /** Whether the options were refused (see willUpdate). */
-  private refused = false;
-
   protected override willUpdate(changed: PropertyValues): void {
     const options = ['timezone', 'currency', 'decimal', 'dateFormat', 'columns', 'fetchOptions', 'fetcher', 'workerUrl'];
     const sources = ['orders', 'touches', 'costs', 'customers', 'src', 'data'];
@@ -169,13 +166,11 @@ export class CrmData extends LitElement {
     let resumed = false;
     if (options.some((k) => changed.has(k)) || this.sourceKey === '') {
       try {
+        resumed = this.model.refused;
         reset = this.model.configure(this.engineOptions());
-        resumed = this.refused;
-        this.refused = false;
       } catch (error) {
         // shown as the dataset's error (changed() announces it) until the options are fixed; then the
         // sources declared by then load (below), whatever was asked for meanwhile
-        this.refused = true;
         this.model.reject(toCrmError(error));
         return;
       }
