@@ -73,6 +73,11 @@ export function perCost(a: number, cost: number): number {
   return cost > 0 ? a / cost : Number.NaN;
 }
 
+/** `perCost` of each value over the cost at its index. */
+export function perCosts(values: Float64Array, costs: Float64Array): Float64Array {
+  return values.map((a, i) => perCost(a, costs[i]!));
+}
+
 /** A margin cell's mark: a purchase has credit in it (with a weight other than 0). */
 export const MARGIN_CREDITED = 1;
 /** A margin cell's mark: a purchase with a known margin has credit in it. */

@@ -8,7 +8,7 @@ import type { RoasResult } from '../../src/core/results.js';
 import type { OrdersColumns } from '../../src/core/tables.js';
 import { campaignPairs, creditPairKeys, creditsFor, type Credits } from './attribution.js';
 import { net } from '../../src/core/money.js';
-import { KernelContext, MARGIN_CREDITED, MARGIN_KNOWN, perCost, unknownMargins, type DayRange } from './context.js';
+import { KernelContext, MARGIN_CREDITED, MARGIN_KNOWN, perCost, perCosts, unknownMargins, type DayRange } from './context.js';
 import { periodAxis, type Axis } from './periods.js';
 
 /** ROAS per period × key, and blended. */
@@ -108,18 +108,18 @@ export function roasResult(
     cost,
     revenue,
     margin,
-    roas: revenue.map((r, i) => perCost(r, cost[i]!)),
-    marginRoas: margin.map((m, i) => perCost(m, cost[i]!)),
+    roas: perCosts(revenue, cost),
+    marginRoas: perCosts(margin, cost),
     blendedCost,
     blendedRevenue,
     blendedMargin,
-    blendedRoas: blendedRevenue.map((r, i) => perCost(r, blendedCost[i]!)),
-    blendedMarginRoas: blendedMargin.map((m, i) => perCost(m, blendedCost[i]!)),
+    blendedRoas: perCosts(blendedRevenue, blendedCost),
+    blendedMarginRoas: perCosts(blendedMargin, blendedCost),
     keyCost,
     keyRevenue,
     keyMargin,
-    keyRoas: keyRevenue.map((r, k) => perCost(r, keyCost[k]!)),
-    keyMarginRoas: keyMargin.map((m, k) => perCost(m, keyCost[k]!)),
+    keyRoas: perCosts(keyRevenue, keyCost),
+    keyMarginRoas: perCosts(keyMargin, keyCost),
     rangeCost,
     rangeRevenue,
     rangeMargin,
