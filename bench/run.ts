@@ -4,7 +4,7 @@
 // repository is given; instantiate reported apart), Arquero (every result, and the orders-only
 // pipeline), uDSV and PapaParse for the parse stage. Every result of every engine is compared with
 // ours (counts exactly, money to 1e-9), and the run fails on any difference. Prints a table and
-// writes bench/results/peers-<size>.json.
+// writes bench/results/<size>.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { EngineRun, PeersRun } from './pages/peers.js';
 import { launchChromium } from './lib/browser.js';
@@ -198,7 +198,7 @@ async function main(): Promise<void> {
   // the results file keeps timings; the payloads were compared above
   const withoutPayloads = (e: EngineRun | null): Omit<EngineRun, 'payloads'> | null => (e === null ? null : (({ payloads: _p, ...rest }) => rest)(e));
   const summary = { size, runs, warm, duckdbWarm, failures: all.flatMap((r) => r.failures), machine: machine(), commit: gitCommit(), measuredAt: new Date().toISOString(), rows, ratios, parse: parseRows, warmParse, transferMs: transfer, mainThread: main, heapBytes, inputBytes, problems };
-  writeFileSync(`${ROOT}bench/results/peers-${size}.json`, JSON.stringify({ summary, runs: all.map((r) => ({
+  writeFileSync(`${ROOT}bench/results/${size}.json`, JSON.stringify({ summary, runs: all.map((r) => ({
     ...r,
     engines: r.engines.map(withoutPayloads),
     ordersOnly: { ours: { totalMs: r.ordersOnly.ours.totalMs }, duckdb: withoutPayloads(r.ordersOnly.duckdb), arquero: withoutPayloads(r.ordersOnly.arquero) },
@@ -207,7 +207,7 @@ async function main(): Promise<void> {
     console.error(`\nFAILED: the engines disagree (${problems.length}):\n  ${problems.slice(0, 20).join('\n  ')}`);
     process.exit(1);
   }
-  console.log(`\nall results agree across engines; written to bench/results/peers-${size}.json`);
+  console.log(`\nall results agree across engines; written to bench/results/${size}.json`);
 }
 
 main().catch((error: unknown) => {
