@@ -5,7 +5,7 @@
  */
 import { resetSvg } from './axes.js';
 import { sequential, textOn } from './color.js';
-import { interactive } from './marks.js';
+import { fits, interactive, MAX_MARKS } from './marks.js';
 import type { ChartTheme, Tip, TooltipHost } from './theme.js';
 
 /** Cell states, as in retention results. */
@@ -49,8 +49,11 @@ export function heatmapHeight(rows: number, summaries: number): number {
 
 export function drawHeatmap(svg: SVGSVGElement, spec: HeatmapSpec): void {
   const { width, rows, columns, theme } = spec;
-  const height = heatmapHeight(rows.length, spec.summaries.length);
-  const g = resetSvg(svg, width, height, theme, spec.label);
+  // a cell per row and column but the future ones, and per summary row and column
+  let count = spec.summaries.length * columns.length;
+  rows.forEach((_, i) => columns.forEach((_, j) => (count += spec.status(i, j) === FUTURE ? 0 : 1)));
+  const g = resetSvg(svg, width, count > MAX_MARKS ? 120 : heatmapHeight(rows.length, spec.summaries.length), theme, spec.label);
+  if (!fits(g, count, width, 'cells', 'Choose cohorts by a longer period, fewer periods or a shorter range.')) return;
   const narrow = width < 480;
   const labelWidth = narrow ? 64 : 92;
   const sizeWidth = narrow ? 44 : 64;

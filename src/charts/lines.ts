@@ -6,7 +6,7 @@
 import { bandScale, linearScale } from './scales.js';
 import { bandAxis, resetSvg, valueAxis } from './axes.js';
 import { axisMargins } from './layout.js';
-import { interactive, partialMarks } from './marks.js';
+import { fits, interactive, partialMarks } from './marks.js';
 import type { ChartTheme, TipRow, TooltipHost } from './theme.js';
 
 /** One line. */
@@ -60,6 +60,9 @@ export interface LinesSpec {
 export function drawLines(svg: SVGSVGElement, spec: LinesSpec): void {
   const { width, height, points, series, theme } = spec;
   const g = resetSvg(svg, width, height, theme, spec.label);
+  // a path per series, a point per value of each series with points, a bar per value of each bar series
+  const dotted = series.length > 12 ? series.filter((s) => s.faint !== true).length : series.length;
+  if (!fits(g, series.length + points.length * (dotted + (spec.bars?.series.length ?? 0)), width, 'points', 'Choose a longer period or a shorter range.')) return;
   const margin = axisMargins(spec.formatAxis, theme, width);
   const innerWidth = Math.max(10, width - margin.left - margin.right);
   const innerHeight = Math.max(10, height - margin.top - margin.bottom);

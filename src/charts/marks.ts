@@ -9,6 +9,33 @@
 import type { Selection } from 'd3-selection';
 import type { Tip, TooltipHost } from './theme.js';
 
+/**
+ * Most marks a chart draws (performance.md). A daily chart over years would pass it: thousands of
+ * focusable, labelled SVG elements stall the host page while they are made and cannot be told apart.
+ */
+export const MAX_MARKS = 5000;
+
+/**
+ * Whether `count` marks fit in a chart `width` px wide. When they do not, the chart draws none and
+ * says instead how many `what` it would take and which controls make fewer (`hint`), in lines that
+ * fit the width, in the text colour of its widget.
+ */
+export function fits(g: Selection<SVGGElement, unknown, null, undefined>, count: number, width: number, what: string, hint: string): boolean {
+  if (count <= MAX_MARKS) return true;
+  // about 7 px per character at the charts' font size
+  const perLine = Math.max(20, Math.floor(width / 7));
+  let y = 32;
+  for (const sentence of [`Too many ${what} to draw: ${count}, at most ${MAX_MARKS}.`, hint]) {
+    const lines = [''];
+    for (const word of sentence.split(' ')) {
+      if (lines[0] !== '' && lines[0]!.length + word.length >= perLine) lines.unshift('');
+      lines[0] += (lines[0] === '' ? '' : ' ') + word;
+    }
+    for (const line of lines.reverse()) g.append('text').attr('x', '50%').attr('y', (y += 20) - 20).attr('text-anchor', 'middle').attr('fill', 'currentColor').text(line);
+  }
+  return false;
+}
+
 interface MarkBehaviour {
   tip: () => Tip;
   tooltip: TooltipHost;
@@ -69,8 +96,7 @@ export function interactive<E extends SVGElement>(
     .attr('role', options.onActivate !== undefined ? 'button' : 'img')
     .attr('aria-label', options.label)
     .attr('data-nav-row', options.row)
-    .attr('data-nav-col', options.col)
-    .attr('focusable', 'true');
+    .attr('data-nav-col', options.col);
   if (options.onActivate !== undefined) mark.attr('cursor', 'pointer');
   behaviours.set(node, { tip: options.tip, tooltip: options.tooltip, onActivate: options.onActivate });
   const svg = node.ownerSVGElement ?? node.closest('svg');
