@@ -60,8 +60,10 @@ export interface LinesSpec {
 export function drawLines(svg: SVGSVGElement, spec: LinesSpec): void {
   const { width, height, points, series, theme } = spec;
   const g = resetSvg(svg, width, height, theme, spec.label);
+  // faint series of more than 12 are paths alone: no points, no tooltip rows
+  const pointless = (s: LineSeries): boolean => s.faint === true && series.length > 12;
   // a path per series, a point per value of each series with points, a bar per value of each bar series
-  const dotted = series.length > 12 ? series.filter((s) => s.faint !== true).length : series.length;
+  const dotted = series.filter((s) => !pointless(s)).length;
   if (!fits(g, series.length + points.length * (dotted + (spec.bars?.series.length ?? 0)), width, 'points', 'Choose a longer period or a shorter range.')) return;
   const margin = axisMargins(spec.formatAxis, theme, width);
   const innerWidth = Math.max(10, width - margin.left - margin.right);
@@ -171,14 +173,14 @@ export function drawLines(svg: SVGSVGElement, spec: LinesSpec): void {
       .text(r.label);
   }
   const tipFor = (i: number) => {
-    const rows: TipRow[] = series.filter((s) => s.faint !== true || series.length <= 12).map((s) => ({ label: s.label, value: spec.format(s.values[i]!), color: s.color, strong: s.emphasis === true }));
+    const rows: TipRow[] = series.filter((s) => !pointless(s)).map((s) => ({ label: s.label, value: spec.format(s.values[i]!), color: s.color, strong: s.emphasis === true }));
     for (const b of spec.bars?.series ?? []) rows.push({ label: b.label, value: spec.bars!.format(b.values[i]!), color: b.color });
     return { title: points[i]! + note(i), rows };
   };
   const { partial, note } = partialMarks(spec.partial);
   const dots = g.append('g').attr('class', 'marks');
   series.forEach((s, si) => {
-    if (s.faint === true && series.length > 12) return;
+    if (pointless(s)) return;
     for (let i = 0; i < points.length; i++) {
       const v = s.values[i]!;
       if (!Number.isFinite(v)) continue;

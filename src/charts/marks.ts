@@ -25,13 +25,20 @@ export function fits(g: Selection<SVGGElement, unknown, null, undefined>, count:
   // about 7 px per character at the charts' font size
   const perLine = Math.max(20, Math.floor(width / 7));
   let y = 32;
+  const say = (line: string): void => {
+    g.append('text').attr('x', '50%').attr('y', y).attr('text-anchor', 'middle').attr('fill', 'currentColor').text(line);
+    y += 20;
+  };
   for (const sentence of [`Too many ${what} to draw: ${count}, at most ${MAX_MARKS}.`, hint]) {
-    const lines = [''];
+    let line = '';
     for (const word of sentence.split(' ')) {
-      if (lines[0] !== '' && lines[0]!.length + word.length >= perLine) lines.unshift('');
-      lines[0] += (lines[0] === '' ? '' : ' ') + word;
+      if (line !== '' && line.length + word.length >= perLine) {
+        say(line);
+        line = '';
+      }
+      line += (line === '' ? '' : ' ') + word;
     }
-    for (const line of lines.reverse()) g.append('text').attr('x', '50%').attr('y', (y += 20) - 20).attr('text-anchor', 'middle').attr('fill', 'currentColor').text(line);
+    say(line);
   }
   return false;
 }
