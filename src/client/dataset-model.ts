@@ -151,7 +151,9 @@ export class DatasetModel implements DatasetHandle {
     this.controller?.abort();
     const controller = new AbortController();
     this.controller = controller;
+    // a load stopped by refused options is carried at most once: this run (or the one it replaces) now holds it
     this.last = last;
+    this.interrupted = undefined;
     this.set({ status: 'loading', progress: null, error: null });
     try {
       const result = await last.run(this.ensureEngine(), {
@@ -166,7 +168,6 @@ export class DatasetModel implements DatasetHandle {
         this.settle();
         return null;
       }
-      this.interrupted = undefined;
       this.set({ status: 'ready', progress: null, error: null, report: result.report, version: this.current.version + 1 });
       return result;
     } catch (error) {

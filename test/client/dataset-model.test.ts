@@ -2,6 +2,7 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import { defaultWorker } from '../../src/client/engine-client.js';
 import { DatasetModel } from '../../src/client/dataset-model.js';
+import { CrmError } from '../../src/core/errors.js';
 
 describe('DatasetModel', function () {
   this.timeout(30_000);
@@ -32,6 +33,41 @@ describe('DatasetModel', function () {
     expect(model.snapshot.status).to.equal('ready');
     expect(model.snapshot.report!.tables.orders!.rowsAccepted).to.equal(2);
     expect(workers.length).to.equal(2);
+    model.dispose();
+  });
+
+  it('forgets a load stopped by refused options once a re-read has carried another: a later re-read does not bring it back', async () => {
+    const asked: string[] = [];
+    let release: () => void = () => {};
+    const stalled = new Promise<void>((resolve) => (release = resolve));
+    const fetcher = async (url: string): Promise<Response> => {
+      asked.push(new URL(url, location.href).pathname);
+      if (url.endsWith('/a.csv')) {
+        // account A's feed hangs the first time, so its load is in flight when the options are refused
+        if (asked.length === 1) await stalled;
+        return new Response('customer_id,ordered_at,revenue\na1,2024-01-01T10:00:00Z,21\n');
+      }
+      return new Response('not here', { status: 404, statusText: 'Not Found' });
+    };
+    const model = new DatasetModel();
+    model.configure({ timezone: 'UTC', fetcher });
+    const first = model.load({ orders: '/feed/a.csv' }).catch(() => null);
+    await waitUntil(() => asked.length === 1, 'account A was not asked for');
+    // the page sets options that cannot be used: A's load stops
+    model.reject(new CrmError('bad-option', 'simulated refused options'));
+    release();
+    await first;
+    // fixed options come with account B, whose feed fails
+    expect(model.configure({ timezone: 'UTC', fetcher })).to.equal(true);
+    const failed = await model.reread({ orders: '/feed/b.csv' }).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect(failed).to.be.instanceOf(Error);
+    // a later change of time zone re-reads what was loaded (nothing), not account A
+    model.configure({ timezone: 'Europe/Berlin', fetcher });
+    await model.reread().catch(() => null);
+    expect(asked).to.deep.equal(['/feed/a.csv', '/feed/b.csv']);
     model.dispose();
   });
 });
