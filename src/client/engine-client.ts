@@ -190,8 +190,7 @@ export class CrmEngine {
         if (next !== undefined) last = await this.loadNow(next, loadOptions);
       } catch (error) {
         // the new worker holds part of the data: drop it, so that the next call reads every load again
-        (this.connection as WorkerConnection | null)?.terminate(); // set again by the loads above
-        this.connection = null;
+        this.shutdown();
         this.history = history;
         throw toCrmError(error);
       }

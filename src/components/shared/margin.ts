@@ -29,7 +29,7 @@ export function noMarginNote(what: string): TemplateResult {
  * `counted(i)` says purchases make it up (a margin of exactly 0 earned, not a cell without purchases).
  * Revenue values are never NaN, so revenue sums through it unchanged.
  */
-export function knownSum(n: number, at: (i: number) => number, counted: (i: number) => boolean = () => false): number {
+export function knownSum(n: number, at: (i: number) => number, counted: (i: number) => boolean): number {
   let sum = 0;
   // 1: an unknown value seen, 2: a known one
   let seen = 0;
