@@ -321,8 +321,9 @@ export function fromPayload(payload: unknown): QueryResult {
       hint: `A result is an object with "kind" set to one of ${RESULT_KINDS.join(', ')}.`,
     });
   }
-  // the fields the pack's queries gained (range totals): a payload of an older pack says so, not a blank chart
-  const added = kind === 'attribution' ? 'keyRevenue keyMargin purchaseMargin' : kind === 'roas' ? 'keyCost keyRevenue keyMargin keyRoas keyMarginRoas rangeCost rangeRevenue rangeMargin rangeRoas rangeMarginRoas' : '';
+  // the fields the pack's queries gained (range totals, the KPIs' partial flags): a payload of an older
+  // pack says so, not a blank chart or a note left out
+  const added = kind === 'kpis' ? 'partial previousPartial' : kind === 'attribution' ? 'keyRevenue keyMargin purchaseMargin' : kind === 'roas' ? 'keyCost keyRevenue keyMargin keyRoas keyMarginRoas rangeCost rangeRevenue rangeMargin rangeRoas rangeMarginRoas' : '';
   const missing = added.split(' ').filter((field) => field !== '' && !(field in payload));
   if (missing.length > 0) throw new CrmError('not-data', `${kind as string} payload without ${missing.join(', ')}: rerun this version's SQL pack.`);
   return revive(payload, '') as QueryResult;

@@ -409,6 +409,17 @@ describe('<crm-revenue>', function () {
     expect(error.textContent).to.contain("attribution payload without keyRevenue, purchaseMargin: rerun this version's SQL pack.");
   });
 
+  it('refuses a KPI payload without the partial flags, which say when the changes compare unequal spans', async () => {
+    const { widget: source } = await mount<CrmRevenue>('crm-revenue');
+    const engine = (source as unknown as { source: { handle: { engine: import('../../src/index.js').CrmEngine } } }).source.handle.engine;
+    const kpis = toPayload(await engine.query({ kind: 'kpis', params: {} })) as Record<string, unknown>;
+    delete kpis['previousPartial'];
+    const url = URL.createObjectURL(new Blob([JSON.stringify([kpis])], { type: 'application/json' }));
+    const widget = await fixture<CrmRevenue>(html`<crm-revenue locale="en-US" currency="EUR" summary-src=${url}></crm-revenue>`);
+    const error = await inState(widget, 'error');
+    expect(error.textContent).to.contain("kpis payload without previousPartial: rerun this version's SQL pack.");
+  });
+
   it('drops a slow summary superseded by a newer one', async () => {
     const { widget: source } = await mount<CrmRevenue>('crm-revenue');
     const engine = (source as unknown as { source: { handle: { engine: import('../../src/index.js').CrmEngine } } }).source.handle.engine;
