@@ -5,7 +5,7 @@
 import { periodLabel, periodStartDay } from '../../src/core/periods.js';
 import type { ResolvedRetention } from '../../src/core/queries.js';
 import { CELL_COMPLETE, CELL_FUTURE, CELL_INCOMPLETE, type RetentionResult } from '../../src/core/results.js';
-import { KernelContext, ratio, type DayRange } from './context.js';
+import { KernelContext, perCost, ratio, type DayRange } from './context.js';
 
 /** The cohort matrix. */
 export function retentionResult(ctx: KernelContext, p: ResolvedRetention, days: DayRange | null, mask: Uint8Array | null): RetentionResult {
@@ -115,8 +115,7 @@ export function retentionResult(ctx: KernelContext, p: ResolvedRetention, days: 
       }
       // per customer of the cohort; revenue retention against the cohort's first period instead, none
       // unless that revenue is positive (refunds above it would flip the sign)
-      const base = revenue[row * K]!;
-      let value = p.measure === 'revenue_retention' ? (base > 0 ? count / base : Number.NaN) : ratio(count, n);
+      let value = p.measure === 'revenue_retention' ? perCost(count, revenue[row * K]!) : ratio(count, n);
       if (status[cell] === CELL_FUTURE) {
         value = Number.NaN;
         count = Number.NaN;

@@ -174,6 +174,16 @@ describe('cohort retention (metrics.md section 5)', () => {
     expect(rows(r as never)).to.deep.equal([[null, null]]);
   });
 
+  it('leaves a cohort without revenue retention out of the means, which count only the cohorts that have one', () => {
+    // January: u, net −50 and then 50 (no revenue retention); February: w (40, then 20 in March) and x (10, then nothing): 20 / 50
+    const orders = ['customer_id,ordered_at,revenue', 'u,2024-01-02T10:00:00Z,-100', 'u,2024-01-10T10:00:00Z,50', 'u,2024-02-10T10:00:00Z,50', 'w,2024-02-05T10:00:00Z,40', 'w,2024-03-05T10:00:00Z,20', 'x,2024-02-06T10:00:00Z,10', 'v,2024-06-01T10:00:00Z,10'].join('\n');
+    const r = fixture({ orders }).query({ kind: 'retention', params: { measure: 'revenue_retention', offsets: 2, range: { from: '2024-01-01', to: '2024-02-29' } } });
+    expect(rows(r as never)).to.deep.equal([[null, null], [1, 0.4]]);
+    expect(Array.from(r.meanCells)).to.deep.equal([1, 1]);
+    expect(Array.from(r.weightedMean)).to.deep.equal([1, 0.4]);
+    expect(Array.from(r.simpleMean)).to.deep.equal([1, 0.4]);
+  });
+
   it('rejects bad parameters', () => {
     expect(() => retention('visits')).to.throw(/Unknown retention measure/);
     expect(() => retention('customers', { offsets: 0 })).to.throw(/offsets/);
