@@ -141,7 +141,7 @@ export function arqueroResults(text: (table: TableName) => string, requests: Rea
       // an order naming two customers is dropped; its margin is unknown when any line's is
       .filter((d: Row) => d.customer_id === d.last_customer)
       // lines that cancel leave binary residue: a net under a billionth of the lines' amounts is zero
-      .derive({ revenue: (d: Row) => (op.abs(d.revenue as number) <= 1e-9 * (d.size as number) ? 0 : d.revenue) })
+      .derive({ revenue: aq.escape((d: Row) => net(d.revenue as number, d.size as number)) })
       .derive({
         margin: (d: Row) => (d.margins === d.lines ? d.margin : null),
         is_purchase: (d: Row) => (d.revenue as number) > 0,
@@ -417,11 +417,9 @@ export function arqueroResults(text: (table: TableName) => string, requests: Rea
   // ---- monthly cohort retention, customers measure (section 5)
   builders.retention = () => {
     const purchases = orders.filter((d: Row) => d.is_purchase).derive({ p: aq.escape((d: Row) => monthOfDay(d.day as number)) });
-    // a customer's cohort: the month of their first purchase in the whole dataset, selected by the range
-    const members = purchases
-      .groupby('customer_id')
-      .rollup({ first_day: op.min('day'), cohort: op.min('p') })
-      .filter(aq.escape((d: Row) => (d.first_day as number) >= fromDay && (d.first_day as number) <= toDay));
+    // a customer's cohort: the month of their first purchase in the whole dataset (the benchmark's range
+    // is the data's bounds, so every cohort is in it)
+    const members = purchases.groupby('customer_id').rollup({ cohort: op.min('p') });
     const sizes = index(members.groupby('cohort').count({ as: 'size' }), (r) => String(r.cohort));
     const active = index(
       purchases
@@ -586,8 +584,9 @@ export function arqueroResults(text: (table: TableName) => string, requests: Rea
       let credited = false;
       let known = false;
       for (const c of channels) {
-        const co = netCost(cost.get(`${p}|${c}`));
-        bz += num(cost.get(`${p}|${c}`)?.size);
+        const spent = cost.get(`${p}|${c}`);
+        const co = netCost(spent);
+        bz += num(spent?.size);
         const cell = revenue.get(`${p}|${c}`);
         const re = num(cell?.revenue);
         const ma = marginOf(cell);
@@ -603,7 +602,7 @@ export function arqueroResults(text: (table: TableName) => string, requests: Rea
         if (ma !== null) bm += ma;
       }
       if (credited && !known) bm = null;
-      bc = netCost({ cost: bc, size: bz });
+      bc = net(bc, bz);
       out.blendedCost!.push(bc);
       out.blendedRevenue!.push(br);
       out.blendedMargin!.push(bm);
